@@ -1,0 +1,139 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+// Times are epoch milliseconds and flags are 0/1 integers, so SQLite and PostgreSQL share one code path.
+// JSON is stored as text for the same reason.
+
+export type ImageStatus = 'pending' | 'classified' | 'failed' | 'no_model';
+export type ModelVersionStatus = 'training' | 'ready' | 'active' | 'retired';
+export type ClassSeverity = 'ok' | 'warn' | 'alarm';
+export type Role = 'viewer' | 'labeler' | 'expert' | 'admin' | 'ingest';
+
+export interface DeploymentTable {
+  id: Generated<number>;
+  name: string;
+  title: string;
+  created_at: number;
+}
+
+export interface PlotTypeTable {
+  id: Generated<number>;
+  deployment_id: number;
+  name: string;
+  group_name: string;
+  title: string;
+  active_model_version_id: number | null;
+  collect_percent: ColumnType<number, number | undefined, number>;
+  is_chunked: ColumnType<number, number | undefined, number>;
+  hidden: ColumnType<number, number | undefined, number>;
+  created_at: number;
+}
+
+export interface ClassTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  name: string;
+  colour: string;
+  severity: ClassSeverity;
+  position: number;
+}
+
+export interface RunTable {
+  id: Generated<number>;
+  deployment_id: number;
+  number: number;
+  started_at: number;
+  ended_at: number | null;
+  beam_state: string | null;
+}
+
+export interface ImageTable {
+  id: Generated<number>;
+  sha256: string;
+  /** plot type, run, chunk and hash: the same upload twice is one image. */
+  dedup_key: string;
+  plot_type_id: number;
+  run_id: number | null;
+  chunk: string | null;
+  captured_at: number;
+  received_at: number;
+  path: string;
+  format: string;
+  bytes: number;
+  width: number;
+  height: number;
+  status: ImageStatus;
+  error: string | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  attempts: ColumnType<number, number | undefined, number>;
+}
+
+export interface PredictionTable {
+  id: Generated<number>;
+  image_id: number;
+  model_version_id: number;
+  probabilities: string;
+  verdict: string;
+  confidence: number;
+  confirmed: number;
+  /** From acceptance to verdict. */
+  latency_ms: number;
+  /** The image's share of its batch's forward pass. */
+  inference_ms: number;
+  created_at: number;
+}
+
+export interface ModelTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  name: string;
+  architecture: string;
+  created_at: number;
+}
+
+export interface ModelVersionTable {
+  id: Generated<number>;
+  model_id: number;
+  version: number;
+  status: ModelVersionStatus;
+  input_shape: string;
+  classes: string;
+  thresholds: string;
+  metrics: string | null;
+  artifact_path: string;
+  backend: string | null;
+  created_at: number;
+}
+
+export interface ApiTokenTable {
+  id: Generated<number>;
+  name: string;
+  role: Role;
+  token_hash: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface Database {
+  deployment: DeploymentTable;
+  plot_type: PlotTypeTable;
+  class: ClassTable;
+  run: RunTable;
+  image: ImageTable;
+  prediction: PredictionTable;
+  model: ModelTable;
+  model_version: ModelVersionTable;
+  api_token: ApiTokenTable;
+}
+
+export type DeploymentRow = Selectable<DeploymentTable>;
+export type PlotTypeRow = Selectable<PlotTypeTable>;
+export type ClassRow = Selectable<ClassTable>;
+export type RunRow = Selectable<RunTable>;
+export type ImageRow = Selectable<ImageTable>;
+export type NewImage = Insertable<ImageTable>;
+export type PredictionRow = Selectable<PredictionTable>;
+export type NewPrediction = Insertable<PredictionTable>;
+export type ModelRow = Selectable<ModelTable>;
+export type ModelVersionRow = Selectable<ModelVersionTable>;
+export type ApiTokenRow = Selectable<ApiTokenTable>;

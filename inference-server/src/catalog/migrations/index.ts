@@ -1,0 +1,31 @@
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { SqlEngine } from '../connection.ts';
+import * as initial from './0001-initial.ts';
+
+type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
+
+// Listed in order; names sort as they run.
+const migrations: Record<string, EngineMigration> = {
+  '0001-initial': initial,
+};
+
+function providerFor(engine: SqlEngine): MigrationProvider {
+  return {
+    async getMigrations() {
+      return Object.fromEntries(
+        Object.entries(migrations).map(([name, m]): [string, Migration] => [
+          name,
+          { up: (db) => m.up(db, engine) },
+        ]),
+      );
+    },
+  };
+}
+
+/** Brings the catalog schema up to date; returns the names of the migrations it ran. */
+export async function migrateToLatest(db: Kysely<unknown>, engine: SqlEngine): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: providerFor(engine) });
+  const { error, results = [] } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return results.filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

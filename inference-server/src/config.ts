@@ -1,0 +1,93 @@
+import path from 'node:path';
+import envSchema from 'env-schema';
+import { Type, type Static } from 'typebox';
+
+const BooleanFlag = (defaultValue: boolean, description: string) =>
+  Type.Boolean({ default: defaultValue, description });
+
+/** Every setting of the server, read from the environment (and an optional .env-style file). */
+export const ConfigSchema = Type.Object({
+  HYDRA_HOST: Type.String({ default: '127.0.0.1', description: 'Address to listen on' }),
+  HYDRA_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'Port to listen on' }),
+  HYDRA_LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    default: 'info',
+    description: 'pino log level',
+  }),
+  HYDRA_DATA_DIR: Type.String({
+    default: 'data',
+    description: 'Folder for images, thumbnails, models and the SQLite catalog',
+  }),
+  HYDRA_DATABASE_URL: Type.String({
+    default: '',
+    pattern: '^($|sqlite:|postgres(ql)?://)',
+    description: 'sqlite:PATH or postgres://...; empty means sqlite:<HYDRA_DATA_DIR>/hydra.sqlite',
+  }),
+  HYDRA_INFLUX_URL: Type.String({
+    default: '',
+    pattern: '^($|https?://)',
+    description: 'InfluxDB 1.x URL with the database as path, e.g. http://127.0.0.1:8086/hydra; empty disables',
+  }),
+  HYDRA_INFLUX_FLUSH_MS: Type.Integer({ default: 1000, minimum: 10, description: 'Write interval' }),
+  HYDRA_INFLUX_BATCH_SIZE: Type.Integer({ default: 5000, minimum: 1, description: 'Points per write' }),
+  HYDRA_INFLUX_BUFFER_MAX: Type.Integer({
+    default: 100_000,
+    minimum: 1,
+    description: 'Points kept while InfluxDB is down; older ones are dropped (and counted) beyond this',
+  }),
+  HYDRA_BACKEND: Type.Enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], {
+    default: 'auto',
+    description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',
+  }),
+  HYDRA_WORKERS: Type.Integer({ default: 0, minimum: 0, description: 'Inference workers; 0 = one per core' }),
+  HYDRA_BATCH_SIZE: Type.Integer({ default: 16, minimum: 1, maximum: 512, description: 'Images per batch' }),
+  HYDRA_BATCH_WAIT_MS: Type.Integer({
+    default: 100,
+    minimum: 0,
+    description: 'Longest wait for a batch to fill before it is flushed',
+  }),
+  HYDRA_CLAIM_LEASE_MS: Type.Integer({
+    default: 120_000,
+    minimum: 100,
+    description: 'How long a claimed pending image stays with its replica before another may take it',
+  }),
+  HYDRA_MAX_UPLOAD_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, description: 'Per file' }),
+  HYDRA_MAX_IMAGE_PIXELS: Type.Integer({
+    default: 40_000_000,
+    minimum: 1,
+    description: 'Width × height limit; guards against decompression bombs',
+  }),
+  HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
+  HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
+});
+
+export type Config = Static<typeof ConfigSchema>;
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/**
+ * Validates settings from `source` (the environment by default). `HYDRA_CONFIG_FILE` names an optional
+ * .env-style file whose values fill in what the environment does not set.
+ */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const data = Object.fromEntries(
+    Object.entries(source).filter(([key, value]) => key.startsWith('HYDRA_') && value !== undefined),
+  );
+  const file = source.HYDRA_CONFIG_FILE;
+  try {
+    return envSchema<Config>({
+      schema: ConfigSchema,
+      data,
+      env: false,
+      dotenv: file ? { path: file } : false,
+    });
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
+}
+
+/** Where the SQLite catalog lives when HYDRA_DATABASE_URL is empty. */
+export function databaseUrl(config: Config): string {
+  return config.HYDRA_DATABASE_URL || `sqlite:${path.join(config.HYDRA_DATA_DIR, 'hydra.sqlite')}`;
+}
