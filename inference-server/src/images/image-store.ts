@@ -1,0 +1,56 @@
+import { createHash, randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+
+export interface StoredFile {
+  sha256: string;
+  /** Relative to the store's root, so the catalog survives moving the data folder. */
+  path: string;
+}
+
+/** Image files on disk, addressed by the sha256 of their content: the same bytes are stored once. */
+export class ImageStore {
+  constructor(readonly root: string) {}
+
+  static sha256(buffer: Buffer): string {
+    return createHash('sha256').update(buffer).digest('hex');
+  }
+
+  async put(buffer: Buffer, extension: string): Promise<StoredFile> {
+    const sha256 = ImageStore.sha256(buffer);
+    const relative = path.join('images', sha256.slice(0, 2), `${sha256}.${extension}`);
+    await this.createOnce(this.resolve(relative), (temporary) => fs.writeFile(temporary, buffer));
+    return { sha256, path: relative };
+  }
+
+  resolve(relative: string): string {
+    return path.resolve(this.root, relative);
+  }
+
+  /** A WebP thumbnail of the given width, made on first request and kept on disk. */
+  async thumbnail(relative: string, sha256: string, width: number): Promise<string> {
+    const target = this.resolve(path.join('thumbnails', sha256.slice(0, 2), `${sha256}-${width}.webp`));
+    await this.createOnce(target, async (temporary) => {
+      await sharp(this.resolve(relative))
+        .resize({ width, withoutEnlargement: true })
+        .webp({ quality: 80 })
+        .toFile(temporary);
+    });
+    return target;
+  }
+
+  /** Content addressing makes an existing file final; a new one is written aside, then renamed into place. */
+  private async createOnce(target: string, write: (temporary: string) => Promise<void>): Promise<void> {
+    try {
+      await fs.access(target);
+      return;
+    } catch {
+      // Not there yet.
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const temporary = `${target}.${randomUUID()}.tmp`;
+    await write(temporary);
+    await fs.rename(temporary, target);
+  }
+}

@@ -1,0 +1,135 @@
+import { InfluxDB, type IPoint } from 'influx';
+import type { FastifyBaseLogger } from 'fastify';
+
+export interface PointWriterOptions {
+  /** InfluxDB 1.x URL with the database as its path, e.g. http://127.0.0.1:8086/hydra. */
+  url: string;
+  flushIntervalMs: number;
+  batchSize: number;
+  /** Points kept while InfluxDB cannot be reached; beyond this the oldest are dropped and counted. */
+  maxBuffered: number;
+  logger: FastifyBaseLogger;
+}
+
+export interface PointWriterStatus {
+  enabled: boolean;
+  url: string | null;
+  healthy: boolean;
+  buffered: number;
+  written: number;
+  dropped: number;
+  failedWrites: number;
+  lastError: string | null;
+  lastWriteAt: number | null;
+}
+
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Batches points to InfluxDB and retries failed writes with backoff. A point leaves the buffer only after
+ * InfluxDB acknowledged it; since every point has a fixed timestamp, a retried write overwrites rather than
+ * duplicates.
+ */
+export class PointWriter {
+  private buffer: IPoint[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private backoffMs = 0;
+  private nextAttemptAt = 0;
+  private databaseReady = false;
+  private readonly influx: InfluxDB;
+  private readonly database: string;
+  private stats = { written: 0, dropped: 0, failedWrites: 0, lastError: null as string | null, lastWriteAt: null as number | null };
+
+  constructor(private readonly options: PointWriterOptions) {
+    const url = new URL(options.url);
+    this.database = url.pathname.replace(/^\/+|\/+$/g, '') || 'hydra';
+    this.influx = new InfluxDB({
+      host: url.hostname,
+      port: Number(url.port || (url.protocol === 'https:' ? 443 : 8086)),
+      protocol: url.protocol === 'https:' ? 'https' : 'http',
+      username: decodeURIComponent(url.username) || undefined,
+      password: decodeURIComponent(url.password) || undefined,
+      database: this.database,
+      pool: { maxRetries: 0, requestTimeout: 5000 },
+    });
+    this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  write(points: IPoint[]): void {
+    this.buffer.push(...points);
+    const overflow = this.buffer.length - this.options.maxBuffered;
+    if (overflow > 0) {
+      this.buffer.splice(0, overflow);
+      this.stats.dropped += overflow;
+      this.options.logger.warn(
+        { dropped: overflow, totalDropped: this.stats.dropped },
+        'InfluxDB buffer full: dropped the oldest points',
+      );
+    }
+    if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  /** Sends what is buffered; resolves when this attempt is over (it may leave points for a retry). */
+  flush(): Promise<void> {
+    this.flushing ??= this.sendBuffered().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async sendBuffered(): Promise<void> {
+    if (Date.now() < this.nextAttemptAt) return;
+    while (this.buffer.length > 0) {
+      const batch = this.buffer.slice(0, this.options.batchSize);
+      try {
+        if (!this.databaseReady) {
+          await this.influx.createDatabase(this.database);
+          this.databaseReady = true;
+        }
+        await this.influx.writePoints(batch, { precision: 'n' });
+      } catch (error) {
+        this.onWriteFailed(error as Error);
+        return;
+      }
+      // Points written while this batch was in flight were appended after it.
+      this.buffer.splice(0, batch.length);
+      this.stats.written += batch.length;
+      this.stats.lastWriteAt = Date.now();
+      if (this.backoffMs > 0) this.options.logger.info({ buffered: this.buffer.length }, 'InfluxDB is back');
+      this.backoffMs = 0;
+      this.nextAttemptAt = 0;
+      this.stats.lastError = null;
+    }
+  }
+
+  private onWriteFailed(error: Error) {
+    this.stats.failedWrites += 1;
+    this.stats.lastError = error.message;
+    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : this.options.flushIntervalMs);
+    this.nextAttemptAt = Date.now() + this.backoffMs;
+    this.options.logger.warn(
+      { err: error.message, buffered: this.buffer.length, retryInMs: this.backoffMs },
+      'InfluxDB write failed; points kept for retry',
+    );
+  }
+
+  status(): PointWriterStatus {
+    return {
+      enabled: true,
+      url: this.options.url.replace(/\/\/[^@/]*@/, '//'),
+      healthy: this.stats.lastError === null,
+      buffered: this.buffer.length,
+      ...this.stats,
+    };
+  }
+
+  /** Stops the timer and makes one last attempt to send what is buffered. */
+  async close(): Promise<void> {
+    clearInterval(this.timer);
+    this.nextAttemptAt = 0;
+    await this.flush();
+    if (this.buffer.length > 0) {
+      this.options.logger.error({ lost: this.buffer.length }, 'closing with points InfluxDB never acknowledged');
+    }
+  }
+}

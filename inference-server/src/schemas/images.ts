@@ -1,0 +1,54 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime } from './common.ts';
+import { Prediction } from './predictions.ts';
+
+export const ImageStatus = Type.Enum(['pending', 'classified', 'failed', 'no_model']);
+export type ImageStatus = Static<typeof ImageStatus>;
+
+export const Image = Type.Object(
+  {
+    id: Type.Integer(),
+    sha256: Type.String(),
+    deployment: Type.String(),
+    plotType: Type.String(),
+    run: Type.Union([Type.Integer(), Type.Null()]),
+    chunk: Type.Union([Type.String(), Type.Null()]),
+    capturedAt: IsoTime,
+    receivedAt: IsoTime,
+    format: Type.String(),
+    bytes: Type.Integer(),
+    width: Type.Integer(),
+    height: Type.Integer(),
+    status: ImageStatus,
+    error: Type.Union([Type.String(), Type.Null()], { description: 'Why classification failed' }),
+    fileUrl: Type.String(),
+    thumbnailUrl: Type.String(),
+  },
+);
+export type Image = Static<typeof Image>;
+
+/** The multipart fields that go with the file in POST /api/v1/images. */
+export const ImageUploadFields = Type.Object({
+  deployment: Type.String({ minLength: 1 }),
+  plotType: Type.String({ minLength: 1 }),
+  run: Type.Optional(Type.Integer({ minimum: 0 })),
+  time: Type.Optional(IsoTime),
+  chunk: Type.Optional(Type.String({ minLength: 1 })),
+});
+export type ImageUploadFields = Static<typeof ImageUploadFields>;
+
+export const ImageUploadResult = Type.Object({
+  image: Image,
+  duplicate: Type.Boolean({ description: 'The same image was accepted before; nothing new was queued' }),
+});
+export type ImageUploadResult = Static<typeof ImageUploadResult>;
+
+export const ImageWithPrediction = Type.Object({
+  image: Image,
+  prediction: Type.Union([Prediction, Type.Null()]),
+});
+export type ImageWithPrediction = Static<typeof ImageWithPrediction>;
+
+export const ThumbnailQuery = Type.Object({
+  width: Type.Integer({ minimum: 16, maximum: 1024, default: 240 }),
+});

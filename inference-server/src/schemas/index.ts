@@ -1,0 +1,9 @@
+// The API contract: request and response schemas, and their types. The Grafana plugins import these
+// types (`import type ... from '@hydra/inference-server/api'`), so the server and the UI cannot drift.
+export * from './common.ts';
+export * from './deployments.ts';
+export * from './images.ts';
+export * from './models.ts';
+export * from './plots.ts';
+export * from './predictions.ts';
+export * from './status.ts';

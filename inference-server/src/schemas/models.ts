@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime } from './common.ts';
+
+export const ModelVersionStatus = Type.Enum(['training', 'ready', 'active', 'retired']);
+
+export const ModelVersion = Type.Object({
+  id: Type.Integer(),
+  plotTypeId: Type.Integer(),
+  model: Type.String(),
+  architecture: Type.String(),
+  version: Type.Integer(),
+  status: ModelVersionStatus,
+  inputShape: Type.Array(Type.Integer(), { minItems: 3, maxItems: 3, description: '[height, width, channels]' }),
+  classes: Type.Array(Type.String()),
+  thresholds: Type.Record(Type.String(), Type.Number()),
+  createdAt: IsoTime,
+});
+export type ModelVersion = Static<typeof ModelVersion>;
+
+export const ModelVersionList = Type.Object({ items: Type.Array(ModelVersion) });
+export type ModelVersionList = Static<typeof ModelVersionList>;
+
+export const ModelLibraryParams = Type.Object({ plotTypeId: Type.Integer({ minimum: 1 }) });
+export type ModelLibraryParams = Static<typeof ModelLibraryParams>;
+
+export const VersionParams = Type.Object({
+  plotTypeId: Type.Integer({ minimum: 1 }),
+  versionId: Type.Integer({ minimum: 1 }),
+});
+export type VersionParams = Static<typeof VersionParams>;
+
+/** The multipart fields that go with model.json and its weight files. */
+export const ModelUploadFields = Type.Object({
+  name: Type.Optional(Type.String({ minLength: 1, default: 'default' })),
+  architecture: Type.Optional(Type.String({ minLength: 1, default: 'custom' })),
+  classes: Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }),
+  thresholds: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
+  activate: Type.Optional(Type.Boolean()),
+});
+export type ModelUploadFields = Static<typeof ModelUploadFields>;

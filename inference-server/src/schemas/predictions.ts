@@ -1,0 +1,36 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime, Pagination } from './common.ts';
+
+export const Prediction = Type.Object(
+  {
+    id: Type.Integer(),
+    imageId: Type.Integer(),
+    deployment: Type.String(),
+    plotType: Type.String(),
+    run: Type.Union([Type.Integer(), Type.Null()]),
+    modelVersionId: Type.Integer(),
+    modelVersion: Type.Integer(),
+    probabilities: Type.Record(Type.String(), Type.Number(), { description: 'class name → probability' }),
+    verdict: Type.String({ description: 'The most probable class' }),
+    confidence: Type.Number({ description: 'Probability of the verdict' }),
+    confirmed: Type.Boolean({ description: "Whether the confidence reaches the verdict class's threshold" }),
+    latencyMs: Type.Number({ description: 'From acceptance of the image to the verdict' }),
+    capturedAt: IsoTime,
+    createdAt: IsoTime,
+  },
+);
+export type Prediction = Static<typeof Prediction>;
+
+export const PredictionQuery = Type.Object({
+  deployment: Type.Optional(Type.String()),
+  plotType: Type.Optional(Type.String({ description: 'Needs `deployment`' })),
+  run: Type.Optional(Type.Integer()),
+  verdict: Type.Optional(Type.String()),
+  from: Type.Optional(IsoTime),
+  to: Type.Optional(IsoTime),
+  ...Pagination,
+});
+export type PredictionQuery = Static<typeof PredictionQuery>;
+
+export const PredictionList = Type.Object({ items: Type.Array(Prediction) });
+export type PredictionList = Static<typeof PredictionList>;

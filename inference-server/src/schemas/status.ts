@@ -1,0 +1,40 @@
+import { Type, type Static } from 'typebox';
+
+export const ServerStatus = Type.Object({
+  version: Type.String(),
+  uptimeSeconds: Type.Number(),
+  instance: Type.String({ description: 'This replica; it owns the images it has claimed' }),
+  auth: Type.Boolean({ description: 'Whether API tokens are required' }),
+  backend: Type.Object({
+    name: Type.String({ description: 'tensorflow-gpu, tensorflow, wasm or cpu' }),
+    skipped: Type.Array(Type.String(), { description: 'Backends tried first, and why they were passed over' }),
+  }),
+  workers: Type.Object({ size: Type.Integer(), busy: Type.Integer(), queued: Type.Integer() }),
+  catalog: Type.Object({ engine: Type.String(), healthy: Type.Boolean() }),
+  queue: Type.Object({
+    pending: Type.Integer(),
+    classified: Type.Integer(),
+    failed: Type.Integer(),
+    noModel: Type.Integer(),
+  }),
+  throughput: Type.Object({
+    classifiedLastMinute: Type.Integer(),
+    imagesPerSecond: Type.Number({ description: 'Classified images per second over the last minute' }),
+  }),
+  latencyMs: Type.Object({
+    p50: Type.Union([Type.Number(), Type.Null()]),
+    p99: Type.Union([Type.Number(), Type.Null()]),
+    samples: Type.Integer({ description: 'Image-to-verdict latencies in the window' }),
+  }),
+  influx: Type.Object({
+    enabled: Type.Boolean(),
+    url: Type.Union([Type.String(), Type.Null()]),
+    healthy: Type.Boolean(),
+    buffered: Type.Integer(),
+    written: Type.Integer(),
+    dropped: Type.Integer({ description: 'Points lost because the buffer overflowed while InfluxDB was down' }),
+    failedWrites: Type.Integer(),
+    lastError: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+export type ServerStatus = Static<typeof ServerStatus>;
