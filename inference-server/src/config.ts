@@ -9,6 +9,10 @@ const BooleanFlag = (defaultValue: boolean, description: string) =>
 export const ConfigSchema = Type.Object({
   HYDRA_HOST: Type.String({ default: '127.0.0.1', description: 'Address to listen on' }),
   HYDRA_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'Port to listen on' }),
+  HYDRA_INSTANCE_ID: Type.String({
+    default: '',
+    description: 'Name of this replica (it owns the images it claims); empty means the host name',
+  }),
   HYDRA_LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
     description: 'pino log level',

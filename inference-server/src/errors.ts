@@ -9,7 +9,7 @@ export class DomainError extends Error {
     detail: string,
   ) {
     super(detail);
-    this.name = `${title.replace(/\s+/g, '')}Error`;
+    this.name = `${title.replace(/(^|\s+)(\w)/g, (_, _space: string, c: string) => c.toUpperCase())}Error`;
   }
 }
 
@@ -29,4 +29,5 @@ export const ConflictError = problem('conflict', 409, 'Conflict');
 export const PayloadTooLargeError = problem('payload-too-large', 413, 'Payload too large');
 export const UnsupportedMediaTypeError = problem('unsupported-media-type', 415, 'Unsupported media type');
 export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
+export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
 export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');

@@ -40,6 +40,7 @@ export interface PredictionFilter {
 }
 
 export interface PredictionWithImage extends PredictionRow {
+  model_name: string;
   plot_type: string;
   deployment: string;
   run_number: number | null;
@@ -47,11 +48,16 @@ export interface PredictionWithImage extends PredictionRow {
   model_version: number;
 }
 
+export interface ImageWithContext extends ImageRow {
+  deployment: string;
+  plot_type: string;
+  run_number: number | null;
+}
+
 export interface LatestPlot {
   plotType: PlotTypeRow;
-  image: ImageRow | null;
-  runNumber: number | null;
-  prediction: (PredictionRow & { model_version: number }) | null;
+  image: ImageWithContext | null;
+  prediction: PredictionWithImage | null;
 }
 
 export interface VersionWithModel extends ModelVersionRow {
@@ -208,8 +214,18 @@ export class Catalog {
     return { image: existing, created: false };
   }
 
-  async getImage(id: number): Promise<ImageRow> {
-    const row = await this.db.selectFrom('image').selectAll().where('id', '=', id).executeTakeFirst();
+  private imagesWithContext() {
+    return this.db
+      .selectFrom('image')
+      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .leftJoin('run', 'run.id', 'image.run_id')
+      .selectAll('image')
+      .select(['deployment.name as deployment', 'plot_type.name as plot_type', 'run.number as run_number']);
+  }
+
+  async getImage(id: number): Promise<ImageWithContext> {
+    const row = await this.imagesWithContext().where('image.id', '=', id).executeTakeFirst();
     if (!row) throw new NotFoundError(`image ${id} does not exist`);
     return row;
   }
@@ -311,9 +327,11 @@ export class Catalog {
       .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
       .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
       .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
+      .innerJoin('model', 'model.id', 'model_version.model_id')
       .leftJoin('run', 'run.id', 'image.run_id')
       .selectAll('prediction')
       .select([
+        'model.name as model_name',
         'plot_type.name as plot_type',
         'deployment.name as deployment',
         'run.number as run_number',
@@ -343,12 +361,8 @@ export class Catalog {
     return this.predictionsWithImage().where('prediction.id', 'in', ids).orderBy('prediction.id').execute();
   }
 
-  async latestPredictionForImage(imageId: number) {
-    return this.db
-      .selectFrom('prediction')
-      .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
-      .selectAll('prediction')
-      .select('model_version.version as model_version')
+  async latestPredictionForImage(imageId: number): Promise<PredictionWithImage | undefined> {
+    return this.predictionsWithImage()
       .where('prediction.image_id', '=', imageId)
       .orderBy('prediction.id', 'desc')
       .executeTakeFirst();
@@ -365,32 +379,15 @@ export class Catalog {
       .groupBy('image.plot_type_id')
       .execute();
     const imageIds = latestIds.map((r) => Number(r.image_id));
-    const images = imageIds.length
-      ? await this.db
-          .selectFrom('image')
-          .leftJoin('run', 'run.id', 'image.run_id')
-          .selectAll('image')
-          .select('run.number as run_number')
-          .where('image.id', 'in', imageIds)
-          .execute()
-      : [];
+    const images = imageIds.length ? await this.imagesWithContext().where('image.id', 'in', imageIds).execute() : [];
     const predictions = imageIds.length
-      ? await this.db
-          .selectFrom('prediction')
-          .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
-          .selectAll('prediction')
-          .select('model_version.version as model_version')
-          .where('prediction.image_id', 'in', imageIds)
-          .orderBy('prediction.id')
-          .execute()
+      ? await this.predictionsWithImage().where('prediction.image_id', 'in', imageIds).orderBy('prediction.id').execute()
       : [];
     const imageByPlotType = new Map(images.map((image) => [image.plot_type_id, image]));
     const predictionByImage = new Map(predictions.map((p) => [p.image_id, p]));
     return plotTypes.map((plotType) => {
-      const found = imageByPlotType.get(plotType.id);
-      if (!found) return { plotType, image: null, runNumber: null, prediction: null };
-      const { run_number, ...image } = found;
-      return { plotType, image, runNumber: run_number, prediction: predictionByImage.get(image.id) ?? null };
+      const image = imageByPlotType.get(plotType.id) ?? null;
+      return { plotType, image, prediction: (image && predictionByImage.get(image.id)) ?? null };
     });
   }
 

@@ -52,3 +52,6 @@ export type ImageWithPrediction = Static<typeof ImageWithPrediction>;
 export const ThumbnailQuery = Type.Object({
   width: Type.Integer({ minimum: 16, maximum: 1024, default: 240 }),
 });
+
+/** An image or thumbnail file, streamed. */
+export const ImageFile = Type.Unsafe<NodeJS.ReadableStream>({ type: 'string', format: 'binary' });

@@ -1,0 +1,82 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Config } from './config.ts';
+import multipart from './plugins/external/multipart.ts';
+import swagger from './plugins/external/swagger.ts';
+import auth from './plugins/app/auth.ts';
+import catalog from './plugins/app/catalog.ts';
+import errorHandler from './plugins/app/error-handler.ts';
+import imageStore from './plugins/app/image-store.ts';
+import inferencePool from './plugins/app/inference-pool.ts';
+import metrics from './plugins/app/metrics.ts';
+import pipeline from './plugins/app/pipeline.ts';
+import pointWriter from './plugins/app/point-writer.ts';
+import metricsRoute from './routes/metrics.ts';
+import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
+import eventsRoutes from './routes/api/v1/events/index.ts';
+import healthRoutes from './routes/api/v1/health/index.ts';
+import imagesRoutes from './routes/api/v1/images/index.ts';
+import modelsRoutes from './routes/api/v1/models/index.ts';
+import plotTypesRoutes from './routes/api/v1/plot-types/index.ts';
+import plotsRoutes from './routes/api/v1/plots/index.ts';
+import predictionsRoutes from './routes/api/v1/predictions/index.ts';
+import statusRoutes from './routes/api/v1/status/index.ts';
+import { SERVER_VERSION } from './version.ts';
+
+export interface AppOptions {
+  config: Config;
+}
+
+// Each route folder is its URL prefix.
+const ROUTES = {
+  '/api/v1/deployments': deploymentsRoutes,
+  '/api/v1/events': eventsRoutes,
+  '/api/v1/health': healthRoutes,
+  '/api/v1/images': imagesRoutes,
+  '/api/v1/models': modelsRoutes,
+  '/api/v1/plot-types': plotTypesRoutes,
+  '/api/v1/plots': plotsRoutes,
+  '/api/v1/predictions': predictionsRoutes,
+  '/api/v1/status': statusRoutes,
+};
+
+/** The application as a Fastify plugin: services first, then routes. */
+export const hydraApp = fp(
+  async (fastify, { config }: AppOptions) => {
+    await fastify.register(errorHandler);
+    await fastify.register(multipart, { maxFileBytes: config.HYDRA_MAX_UPLOAD_BYTES });
+    await fastify.register(swagger, { version: SERVER_VERSION });
+
+    await fastify.register(catalog, { config });
+    await fastify.register(imageStore, { config });
+    await fastify.register(pointWriter, { config });
+    await fastify.register(inferencePool, { config });
+    await fastify.register(pipeline, { config });
+    await fastify.register(auth, { config });
+    await fastify.register(metrics);
+
+    for (const [prefix, routes] of Object.entries(ROUTES)) {
+      await fastify.register(routes, { prefix });
+    }
+    await fastify.register(metricsRoute);
+  },
+  { name: 'hydra-app' },
+);
+
+/** Builds the app exactly as the server and the tests use it. */
+export async function buildApp(
+  config: Config,
+  options: Pick<FastifyServerOptions, 'logger' | 'loggerInstance'> = {},
+): Promise<FastifyInstance> {
+  const fastify = Fastify({
+    logger: options.logger ?? { level: config.HYDRA_LOG_LEVEL },
+    ...(options.loggerInstance ? { loggerInstance: options.loggerInstance, logger: undefined } : {}),
+    // Plots arrive in bursts from DAQ machines; keep-alive connections are cheap to keep.
+    keepAliveTimeout: 65_000,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+  await fastify.register(hydraApp, { config });
+  await fastify.ready();
+  return fastify;
+}

@@ -1,0 +1,66 @@
+import type { Command } from 'commander';
+import path from 'node:path';
+import { loadConfig } from '../../config.ts';
+import { readModelFolder } from '../../models/model-artifacts.ts';
+import { ModelRegistry } from '../../models/model-registry.ts';
+import { withCatalog } from './db.ts';
+
+function parseThresholds(text: string): Record<string, number> {
+  return Object.fromEntries(
+    text.split(',').map((pair) => {
+      const [name, value] = pair.split('=');
+      const threshold = Number(value);
+      if (!name || !(threshold >= 0 && threshold <= 1)) throw new Error(`bad threshold "${pair}": use Class=0.8`);
+      return [name.trim(), threshold];
+    }),
+  );
+}
+
+export function registerModelCommand(program: Command): void {
+  program
+    .command('model')
+    .description('Model library')
+    .command('add')
+    .description('Register a TF.js layers model folder (model.json + weights) for a plot type')
+    .argument('<dir>', 'folder with model.json and its weight files')
+    .requiredOption('--deployment <name>', 'deployment of the plot type')
+    .requiredOption('--plot-type <name>', 'plot type the model classifies (created if missing)')
+    .requiredOption('--classes <list>', 'class names in the order of the model outputs, e.g. Good,Bad,NoData')
+    .option('--thresholds <list>', 'per-class confirmation thresholds, e.g. Bad=0.8,NoData=0.6')
+    .option('--name <name>', 'model name', 'default')
+    .option('--architecture <name>', 'architecture label', 'custom')
+    .option('--activate', 'make it the active version now')
+    .action(
+      async (
+        dir: string,
+        options: {
+          deployment: string;
+          plotType: string;
+          classes: string;
+          thresholds?: string;
+          name: string;
+          architecture: string;
+          activate?: boolean;
+        },
+      ) => {
+        const modelsDir = path.resolve(loadConfig().HYDRA_DATA_DIR, 'models');
+        const version = await withCatalog(async (catalog) => {
+          const deployment = await catalog.ensureDeployment(options.deployment);
+          const plotType = await catalog.ensurePlotType(deployment.id, options.plotType);
+          return new ModelRegistry(catalog, modelsDir).register({
+            plotType,
+            files: await readModelFolder(dir),
+            classes: options.classes.split(',').map((name) => name.trim()),
+            thresholds: options.thresholds ? parseThresholds(options.thresholds) : undefined,
+            name: options.name,
+            architecture: options.architecture,
+            activate: options.activate,
+          });
+        });
+        console.log(
+          `registered ${options.plotType} model "${version.model_name}" version ${version.version} ` +
+            `(id ${version.id}, ${version.status})`,
+        );
+      },
+    );
+}

@@ -1,0 +1,24 @@
+import { Command } from 'commander';
+import { SERVER_VERSION } from '../version.ts';
+import { registerDbCommand } from './commands/db.ts';
+import { registerIngestCommand } from './commands/ingest.ts';
+import { registerModelCommand } from './commands/model.ts';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerTokenCommand } from './commands/token.ts';
+
+const program = new Command('hydra')
+  .description('Hydra: AI data-quality monitoring of detector plots')
+  .version(SERVER_VERSION);
+
+registerServeCommand(program);
+registerIngestCommand(program);
+registerDbCommand(program);
+registerModelCommand(program);
+registerTokenCommand(program);
+
+try {
+  await program.parseAsync();
+} catch (error) {
+  console.error(`hydra: ${(error as Error).message}`);
+  process.exitCode = 1;
+}

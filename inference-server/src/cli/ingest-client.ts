@@ -1,0 +1,69 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { ImageUploadResult, Problem } from '../schemas/index.ts';
+
+export interface UploadTarget {
+  /** The server's base URL, e.g. http://127.0.0.1:8080 */
+  serverUrl: string;
+  token?: string;
+}
+
+export interface UploadFields {
+  deployment: string;
+  plotType: string;
+  run?: number;
+  time?: Date;
+  chunk?: string;
+}
+
+/** A refusal by the server (4xx): retrying the same upload would not help. */
+export class UploadRefusedError extends Error {
+  constructor(readonly problem: Problem) {
+    super(`${problem.title} (${problem.status}): ${problem.detail}`);
+  }
+}
+
+const RETRY_DELAYS_MS = [250, 1000, 3000, 10_000];
+
+/** Posts one image to POST /api/v1/images; retries while the server is unreachable or answers 5xx. */
+export async function uploadImage(target: UploadTarget, content: Buffer, filename: string, fields: UploadFields): Promise<ImageUploadResult> {
+  for (let attempt = 0; ; attempt++) {
+    const form = new FormData();
+    form.set('deployment', fields.deployment);
+    form.set('plotType', fields.plotType);
+    if (fields.run !== undefined) form.set('run', String(fields.run));
+    if (fields.time) form.set('time', fields.time.toISOString());
+    if (fields.chunk) form.set('chunk', fields.chunk);
+    form.set('file', new Blob([content]), filename);
+    let response: Response | undefined;
+    try {
+      response = await fetch(new URL('/api/v1/images', target.serverUrl), {
+        method: 'POST',
+        body: form,
+        headers: target.token ? { authorization: `Bearer ${target.token}` } : {},
+      });
+    } catch (error) {
+      if (attempt >= RETRY_DELAYS_MS.length) throw error;
+    }
+    if (response) {
+      if (response.ok) return (await response.json()) as ImageUploadResult;
+      if (response.status < 500) throw new UploadRefusedError((await response.json()) as Problem);
+      if (attempt >= RETRY_DELAYS_MS.length) throw new Error(`the server answered ${response.status}: ${await response.text()}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+  }
+}
+
+/**
+ * Plot type and run of a file by the watched-folder convention: `<run>/<plotType>.png`. The run is the
+ * parent folder's name when it is a number.
+ */
+export function describeFile(file: string): { plotType: string; run?: number } {
+  const plotType = path.basename(file).replace(/\.(png|jpe?g)$/i, '');
+  const parent = path.basename(path.dirname(path.resolve(file)));
+  return /^\d+$/.test(parent) ? { plotType, run: Number(parent) } : { plotType };
+}
+
+export async function uploadFile(target: UploadTarget, file: string, fields: UploadFields) {
+  return uploadImage(target, await fs.readFile(file), path.basename(file), fields);
+}

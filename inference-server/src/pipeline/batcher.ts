@@ -1,0 +1,183 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog, ClaimedImage, PredictionWithImage } from '../catalog/catalog.ts';
+import type { NewPrediction } from '../catalog/database.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { InferencePool } from '../inference/pool.ts';
+import type { ModelRegistry } from '../models/model-registry.ts';
+import { decideVerdict } from './verdict.ts';
+
+/** An image claimed this many times without a verdict crashed its server each time: give it up. */
+const MAX_ATTEMPTS = 3;
+
+export interface BatcherOptions {
+  catalog: Catalog;
+  store: ImageStore;
+  pool: InferencePool;
+  models: ModelRegistry;
+  logger: FastifyBaseLogger;
+  /** This replica's name: it owns the images it claims. */
+  instanceId: string;
+  batchSize: number;
+  /** Longest wait for a batch to fill. */
+  maxWaitMs: number;
+  leaseMs: number;
+  /** How often to look for pending images nobody announced (a restart, another replica's expired claims). */
+  sweepIntervalMs: number;
+  /** Receives the stored predictions of each finished batch. */
+  onPredictions: (predictions: PredictionWithImage[]) => void;
+}
+
+/**
+ * Moves pending images to the workers. The catalog is the queue: images are claimed in batches of one model,
+ * and an image is pending until its prediction (or its failure) is stored.
+ */
+export class Batcher {
+  private announced = 0;
+  private waitTimer: NodeJS.Timeout | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private inFlight = new Set<Promise<void>>();
+  private pumping: Promise<void> | undefined;
+  private pumpAgain = false;
+  private closed = false;
+
+  constructor(private readonly options: BatcherOptions) {}
+
+  private get maxInFlight() {
+    return this.options.pool.stats().size * 2;
+  }
+
+  async start(): Promise<void> {
+    // Claims left by this replica's previous life are stale: nothing of it runs any more.
+    await this.options.catalog.releaseClaims(this.options.instanceId);
+    this.sweepTimer = setInterval(() => this.pump(), this.options.sweepIntervalMs);
+    this.sweepTimer.unref();
+    this.pump();
+  }
+
+  /** A new image is pending: flush now if a batch is full, otherwise within maxWaitMs. */
+  notify(): void {
+    this.announced += 1;
+    if (this.announced >= this.options.batchSize) {
+      this.pump();
+    } else if (!this.waitTimer) {
+      this.waitTimer = setTimeout(() => this.pump(), this.options.maxWaitMs);
+    }
+  }
+
+  private pump(): void {
+    if (this.closed) return;
+    clearTimeout(this.waitTimer);
+    this.waitTimer = undefined;
+    this.announced = 0;
+    if (this.pumping) {
+      // An image announced while claiming may have missed the last claim.
+      this.pumpAgain = true;
+      return;
+    }
+    this.pumping = this.claimAndDispatch()
+      .catch((error: Error) => this.options.logger.error({ err: error }, 'could not claim pending images'))
+      .finally(() => {
+        this.pumping = undefined;
+        if (this.pumpAgain) {
+          this.pumpAgain = false;
+          this.pump();
+        }
+      });
+  }
+
+  private async claimAndDispatch(): Promise<void> {
+    const { catalog, instanceId, batchSize, leaseMs } = this.options;
+    while (!this.closed && this.inFlight.size < this.maxInFlight) {
+      const claimed = await catalog.claimPending(instanceId, batchSize, leaseMs);
+      if (claimed.length === 0) return;
+      for (const batch of await this.sortClaimed(claimed)) {
+        const task: Promise<void> = this.classify(batch.modelVersionId, batch.images)
+          .catch((error: Error) => this.options.logger.error({ err: error }, 'batch failed'))
+          .finally(() => {
+            this.inFlight.delete(task);
+            // A worker is free: a backlog waiting in the catalog moves on now.
+            this.pump();
+          });
+        this.inFlight.add(task);
+      }
+    }
+  }
+
+  /** Splits claimed images by model; images with no model, or claimed too often, are finished at once. */
+  private async sortClaimed(claimed: ClaimedImage[]) {
+    const { catalog, logger } = this.options;
+    const byModel = new Map<number, ClaimedImage[]>();
+    const noModel: number[] = [];
+    for (const image of claimed) {
+      if (image.attempts > MAX_ATTEMPTS) {
+        logger.error({ imageId: image.id, attempts: image.attempts }, 'giving up on an image');
+        await catalog.finishImages(
+          [image.id],
+          'failed',
+          `gave up after ${MAX_ATTEMPTS} attempts: the server stopped each time while classifying it`,
+        );
+      } else if (image.active_model_version_id === null) {
+        noModel.push(image.id);
+      } else {
+        const group = byModel.get(image.active_model_version_id) ?? [];
+        group.push(image);
+        byModel.set(image.active_model_version_id, group);
+      }
+    }
+    await catalog.finishImages(noModel, 'no_model');
+    return [...byModel].map(([modelVersionId, images]) => ({ modelVersionId, images }));
+  }
+
+  private async classify(modelVersionId: number, images: ClaimedImage[]): Promise<void> {
+    const { catalog, store, pool, models, logger } = this.options;
+    const ids = images.map((image) => image.id);
+    let outcomes;
+    let spec;
+    try {
+      spec = await models.spec(modelVersionId);
+      outcomes = await pool.predict(
+        spec,
+        images.map((image) => ({ imageId: image.id, path: store.resolve(image.path) })),
+      );
+    } catch (error) {
+      const reason = `inference failed: ${(error as Error).message}`;
+      logger.error({ imageIds: ids, modelVersionId, reason }, 'batch could not be classified');
+      await catalog.finishImages(ids, 'failed', reason);
+      return;
+    }
+    const receivedAt = new Map(images.map((image) => [image.id, image.received_at]));
+    const now = Date.now();
+    const predictions: NewPrediction[] = [];
+    for (const outcome of outcomes) {
+      if (!outcome.ok) {
+        logger.warn({ imageId: outcome.imageId, reason: outcome.error }, 'image could not be classified');
+        await catalog.finishImages([outcome.imageId], 'failed', outcome.error);
+        continue;
+      }
+      const verdict = decideVerdict(spec.classes, outcome.probabilities, spec.thresholds);
+      predictions.push({
+        image_id: outcome.imageId,
+        model_version_id: modelVersionId,
+        probabilities: JSON.stringify(verdict.probabilities),
+        verdict: verdict.verdict,
+        confidence: verdict.confidence,
+        confirmed: verdict.confirmed ? 1 : 0,
+        latency_ms: now - receivedAt.get(outcome.imageId)!,
+        inference_ms: outcome.inferenceMs,
+        created_at: now,
+      });
+    }
+    const stored = await catalog.recordPredictions(predictions);
+    if (stored.length) this.options.onPredictions(await catalog.getPredictionsByIds(stored.map((p) => p.id)));
+  }
+
+  /** Stops claiming, lets running batches finish, and gives back what is still claimed. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.waitTimer);
+    clearInterval(this.sweepTimer);
+    await this.pumping;
+    await Promise.allSettled([...this.inFlight]);
+    await this.options.catalog.releaseClaims(this.options.instanceId);
+  }
+}

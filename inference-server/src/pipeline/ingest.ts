@@ -1,0 +1,99 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog, ImageWithContext } from '../catalog/catalog.ts';
+import { UnknownReferenceError } from '../errors.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import { validateImage } from '../images/validate-image.ts';
+
+export interface IngestRequest {
+  content: Buffer;
+  deployment: string;
+  plotType: string;
+  run?: number;
+  /** When the plot was written; defaults to now. */
+  capturedAt?: number;
+  chunk?: string;
+}
+
+export interface IngestResult {
+  image: ImageWithContext;
+  duplicate: boolean;
+}
+
+export interface IngestOptions {
+  catalog: Catalog;
+  store: ImageStore;
+  maxImagePixels: number;
+  autoRegister: boolean;
+  logger: FastifyBaseLogger;
+  /** Called when a new image waits for classification. */
+  onPending: () => void;
+}
+
+/**
+ * Accepts a plot image: validates it, stores the file, and inserts its catalog row before returning, so an
+ * accepted image survives a crash. The row is `pending` when its plot type has an active model, else `no_model`.
+ */
+export class IngestService {
+  constructor(private readonly options: IngestOptions) {}
+
+  async accept(request: IngestRequest): Promise<IngestResult> {
+    const { catalog, store } = this.options;
+    const info = await validateImage(request.content, this.options.maxImagePixels);
+    const deployment = await this.resolveDeployment(request.deployment);
+    const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);
+    const now = Date.now();
+    const capturedAt = request.capturedAt ?? now;
+    const runId = request.run === undefined ? null : await catalog.ensureRun(deployment.id, request.run, capturedAt);
+    const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
+    const { image, created } = await catalog.insertImage({
+      sha256: stored.sha256,
+      dedup_key: [plotType.id, request.run ?? '-', request.chunk ?? '-', stored.sha256].join(':'),
+      plot_type_id: plotType.id,
+      run_id: runId,
+      chunk: request.chunk ?? null,
+      captured_at: capturedAt,
+      received_at: now,
+      path: stored.path,
+      format: info.format,
+      bytes: request.content.length,
+      width: info.width,
+      height: info.height,
+      status: plotType.active_model_version_id === null ? 'no_model' : 'pending',
+      error: null,
+      claimed_by: null,
+      claimed_until: null,
+    });
+    if (created && image.status === 'pending') this.options.onPending();
+    this.options.logger.debug(
+      { imageId: image.id, plotType: plotType.name, run: request.run, status: image.status, duplicate: !created },
+      'image accepted',
+    );
+    return { image: await catalog.getImage(image.id), duplicate: !created };
+  }
+
+  private async resolveDeployment(name: string) {
+    const found = await this.options.catalog.findDeployment(name);
+    if (found) return found;
+    if (!this.options.autoRegister) {
+      throw new UnknownReferenceError(
+        `deployment "${name}" is not registered: create it first (POST /api/v1/deployments), ` +
+          'or start the server with HYDRA_AUTO_REGISTER=true',
+      );
+    }
+    this.options.logger.info({ deployment: name }, 'registered a new deployment on ingest');
+    return this.options.catalog.ensureDeployment(name);
+  }
+
+  private async resolvePlotType(deploymentId: number, deploymentName: string, name: string) {
+    const found = await this.options.catalog.findPlotType(deploymentId, name);
+    if (found) return found;
+    if (!this.options.autoRegister) {
+      throw new UnknownReferenceError(
+        `plot type "${name}" is not registered in deployment "${deploymentName}": create it first ` +
+          '(POST /api/v1/plot-types), or start the server with HYDRA_AUTO_REGISTER=true',
+      );
+    }
+    this.options.logger.info({ deployment: deploymentName, plotType: name }, 'registered a new plot type on ingest');
+    return this.options.catalog.ensurePlotType(deploymentId, name);
+  }
+}

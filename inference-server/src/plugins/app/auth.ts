@@ -1,0 +1,91 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import type { Catalog } from '../../catalog/catalog.ts';
+import type { Role } from '../../catalog/database.ts';
+import type { Config } from '../../config.ts';
+import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
+
+export interface Principal {
+  name: string;
+  role: Role;
+}
+
+/** What a role may do. `ingest` is for the machines that feed plots; people hold the other four. */
+export type Right = 'read' | 'ingest' | 'label' | 'expert' | 'admin';
+
+const RIGHTS: Record<Role, Right[]> = {
+  viewer: ['read'],
+  labeler: ['read', 'label'],
+  expert: ['read', 'label', 'expert'],
+  admin: ['read', 'label', 'expert', 'admin', 'ingest'],
+  ingest: ['ingest'],
+};
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    authEnabled: boolean;
+    /** Who sent the request, from its Bearer token; throws Unauthorized when there is none or it is unknown. */
+    authenticate(request: FastifyRequest): Promise<Principal>;
+    /** A preHandler that lets through only a valid token whose role has the right. */
+    requireRight(right: Right): preHandlerAsyncHookHandler;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** Creates a token and stores only its hash; the token itself is shown once. */
+export async function createApiToken(catalog: Catalog, name: string, role: Role): Promise<string> {
+  const token = `hydra_${randomBytes(24).toString('base64url')}`;
+  await catalog.createToken(name, role, hashToken(token));
+  return token;
+}
+
+const LOCAL_PRINCIPAL: Principal = { name: 'local (auth off)', role: 'admin' };
+
+export default fp(
+  async (fastify, opts: { config: Config }) => {
+    const authOn = opts.config.HYDRA_AUTH;
+    fastify.decorateRequest('principal', null);
+
+    async function authenticate(request: FastifyRequest): Promise<Principal> {
+      if (!authOn) return LOCAL_PRINCIPAL;
+      const header = request.headers.authorization;
+      const match = header?.match(/^Bearer\s+(\S+)$/i);
+      if (!match) {
+        throw new UnauthorizedError('send an API token as "Authorization: Bearer <token>" (hydra token create)');
+      }
+      const row = await fastify.catalog.findTokenByHash(hashToken(match[1]!));
+      if (!row) throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
+      void fastify.catalog.touchToken(row.id).catch(() => undefined);
+      return { name: row.name, role: row.role };
+    }
+
+    fastify.decorate('authEnabled', authOn);
+    fastify.decorate('authenticate', authenticate);
+    fastify.decorate('requireRight', (right: Right): preHandlerAsyncHookHandler => {
+      return async (request) => {
+        const principal = await authenticate(request);
+        if (!RIGHTS[principal.role].includes(right)) {
+          throw new ForbiddenError(`the token "${principal.name}" has role ${principal.role}, which may not ${right}`);
+        }
+        request.principal = principal;
+      };
+    });
+
+    if (!authOn) {
+      fastify.log.warn('authentication is off (HYDRA_AUTH=false): anyone who reaches this port is admin');
+    } else if ((await fastify.catalog.countTokens()) === 0) {
+      fastify.log.warn(
+        'no API tokens exist yet: create one with `npx hydra token create --role admin --name me` ' +
+          '(or start with HYDRA_AUTH=false for local use)',
+      );
+    }
+  },
+  { name: 'auth', dependencies: ['catalog'] },
+);

@@ -1,0 +1,76 @@
+import fp from 'fastify-plugin';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    metricsRegistry: Registry;
+  }
+}
+
+/** Prometheus metrics, read from the services when scraped. */
+export default fp(
+  async (fastify) => {
+    const registry = new Registry();
+    collectDefaultMetrics({ register: registry, prefix: 'hydra_process_' });
+
+    const ingested = new Counter({
+      name: 'hydra_images_accepted_total',
+      help: 'Images accepted, by initial status',
+      labelNames: ['status'],
+      registers: [registry],
+    });
+    fastify.addHook('onResponse', async (request, reply) => {
+      if (request.routeOptions.url === '/api/v1/images' && request.method === 'POST' && reply.statusCode === 201) {
+        ingested.inc({ status: 'accepted' });
+      }
+    });
+
+    new Gauge({
+      name: 'hydra_images',
+      help: 'Images in the catalog, by status',
+      labelNames: ['status'],
+      registers: [registry],
+      async collect() {
+        const counts = await fastify.catalog.countImagesByStatus();
+        for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
+      },
+    });
+    new Gauge({
+      name: 'hydra_workers',
+      help: 'Inference workers, busy ones, and batches queued for them',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const stats = fastify.inferencePool.stats();
+        this.set({ state: 'total' }, stats.size);
+        this.set({ state: 'busy' }, stats.busy);
+        this.set({ state: 'queued' }, stats.queued);
+      },
+    });
+    new Gauge({
+      name: 'hydra_image_to_verdict_ms',
+      help: 'Image-to-verdict latency percentiles over recent predictions',
+      labelNames: ['quantile'],
+      registers: [registry],
+      collect() {
+        const latency = fastify.pipelineStats.latency();
+        if (latency.p50 !== null) this.set({ quantile: '0.5' }, latency.p50);
+        if (latency.p99 !== null) this.set({ quantile: '0.99' }, latency.p99);
+      },
+    });
+    new Gauge({
+      name: 'hydra_influx_points',
+      help: 'InfluxDB writer: points buffered, written and dropped',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const status = fastify.influxStatus();
+        this.set({ state: 'buffered' }, status.buffered);
+        this.set({ state: 'written' }, status.written);
+        this.set({ state: 'dropped' }, status.dropped);
+      },
+    });
+    fastify.decorate('metricsRegistry', registry);
+  },
+  { name: 'metrics', dependencies: ['catalog', 'inference-pool', 'pipeline', 'point-writer'] },
+);

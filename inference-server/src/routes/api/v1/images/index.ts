@@ -1,0 +1,109 @@
+import fs from 'node:fs';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { InvalidInputError } from '../../../../errors.ts';
+import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import {
+  IdParams,
+  ImageFile,
+  ImageUploadFields,
+  ImageUploadResult,
+  ImageWithPrediction,
+  Problem,
+  ThumbnailQuery,
+  problemResponses,
+} from '../../../../schemas/index.ts';
+import { imageView, predictionView } from '../../../../views/api-views.ts';
+
+// Images never change once stored: clients may cache them for good.
+const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+const images: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.post(
+    '/',
+    {
+      preHandler: fastify.requireRight('ingest'),
+      schema: {
+        summary: 'Upload a plot image (multipart: a PNG/JPEG file plus deployment, plotType, run, time, chunk)',
+        consumes: ['multipart/form-data'],
+        response: { 200: ImageUploadResult, 201: ImageUploadResult, ...problemResponses, 413: Problem, 415: Problem, 422: Problem },
+      },
+    },
+    async (request, reply) => {
+      const form = await readMultipartForm(request);
+      if (form.files.length !== 1) {
+        throw new InvalidInputError(`send exactly one image file; this request had ${form.files.length}`);
+      }
+      const fields = parseFormFields(ImageUploadFields, form.fields);
+      const { image, duplicate } = await fastify.ingest.accept({
+        content: form.files[0]!.content,
+        deployment: fields.deployment,
+        plotType: fields.plotType,
+        run: fields.run,
+        capturedAt: fields.time === undefined ? undefined : Date.parse(fields.time),
+        chunk: fields.chunk,
+      });
+      return reply.code(duplicate ? 200 : 201).send({ image: imageView(image), duplicate });
+    },
+  );
+
+  fastify.get(
+    '/:id',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'Image metadata with its latest prediction',
+        params: IdParams,
+        response: { 200: ImageWithPrediction, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      const image = await fastify.catalog.getImage(request.params.id);
+      const prediction = await fastify.catalog.latestPredictionForImage(image.id);
+      return { image: imageView(image), prediction: prediction ? predictionView(prediction) : null };
+    },
+  );
+
+  fastify.get(
+    '/:id/file',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'The image file as uploaded',
+        params: IdParams,
+        response: { 200: ImageFile, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const image = await fastify.catalog.getImage(request.params.id);
+      return reply
+        .header('cache-control', IMMUTABLE)
+        .header('etag', `"${image.sha256}"`)
+        .type(image.format === 'jpeg' ? 'image/jpeg' : 'image/png')
+        .send(fs.createReadStream(fastify.imageStore.resolve(image.path)));
+    },
+  );
+
+  fastify.get(
+    '/:id/thumbnail',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'A WebP thumbnail, made on first request and cached',
+        params: IdParams,
+        querystring: ThumbnailQuery,
+        response: { 200: ImageFile, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const image = await fastify.catalog.getImage(request.params.id);
+      const file = await fastify.imageStore.thumbnail(image.path, image.sha256, request.query.width);
+      return reply
+        .header('cache-control', IMMUTABLE)
+        .header('etag', `"${image.sha256}-${request.query.width}"`)
+        .type('image/webp')
+        .send(fs.createReadStream(file));
+    },
+  );
+};
+
+export default images;

@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { PlotTypeRow } from '../../../../catalog/database.ts';
+import { UnknownReferenceError } from '../../../../errors.ts';
+import {
+  PlotTypeBody,
+  PlotTypeInfo,
+  PlotTypeList,
+  PlotTypeQuery,
+  Problem,
+  problemResponses,
+} from '../../../../schemas/index.ts';
+
+const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
+  async function describe(row: PlotTypeRow, deployment: string): Promise<PlotTypeInfo> {
+    const classes = await fastify.catalog.listClasses(row.id);
+    return {
+      id: row.id,
+      deployment,
+      name: row.name,
+      group: row.group_name,
+      title: row.title,
+      activeModelVersionId: row.active_model_version_id,
+      classes: classes.map(({ name, colour, severity }) => ({ name, colour, severity })),
+    };
+  }
+
+  async function deploymentNamed(name: string) {
+    const deployment = await fastify.catalog.findDeployment(name);
+    if (!deployment) throw new UnknownReferenceError(`deployment "${name}" is not registered`);
+    return deployment;
+  }
+
+  fastify.get(
+    '/',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'Plot types of a deployment, with their classes',
+        querystring: PlotTypeQuery,
+        response: { 200: PlotTypeList, ...problemResponses, 422: Problem },
+      },
+    },
+    async (request) => {
+      const deployment = await deploymentNamed(request.query.deployment);
+      const rows = await fastify.catalog.listPlotTypes(deployment.id);
+      return { items: await Promise.all(rows.map((row) => describe(row, deployment.name))) };
+    },
+  );
+
+  fastify.post(
+    '/',
+    {
+      preHandler: fastify.requireRight('expert'),
+      schema: {
+        summary: 'Register a plot type (idempotent); classes, when given, replace their colours and severities',
+        body: PlotTypeBody,
+        response: { 200: PlotTypeInfo, ...problemResponses, 422: Problem },
+      },
+    },
+    async (request) => {
+      const { body } = request;
+      const deployment = await deploymentNamed(body.deployment);
+      const row = await fastify.catalog.ensurePlotType(deployment.id, body.name, { group: body.group, title: body.title });
+      if (body.classes) await fastify.catalog.defineClasses(row.id, body.classes);
+      return describe(row, deployment.name);
+    },
+  );
+};
+
+export default plotTypes;

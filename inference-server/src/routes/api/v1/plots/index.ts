@@ -1,0 +1,45 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { UnknownReferenceError } from '../../../../errors.ts';
+import { PlotList, PlotsQuery, Problem, problemResponses, type Plot } from '../../../../schemas/index.ts';
+import { imageView, predictionView } from '../../../../views/api-views.ts';
+
+const plots: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'The latest image and verdict of every plot type of a deployment: what the plot grid shows',
+        querystring: PlotsQuery,
+        response: { 200: PlotList, ...problemResponses, 422: Problem },
+      },
+    },
+    async (request) => {
+      const deployment = await fastify.catalog.findDeployment(request.query.deployment);
+      if (!deployment) throw new UnknownReferenceError(`deployment "${request.query.deployment}" is not registered`);
+      const latest = await fastify.catalog.latestPlots(deployment.id);
+      const items = await Promise.all(
+        latest.map(async ({ plotType, image, prediction }): Promise<Plot> => ({
+          plotType: {
+            id: plotType.id,
+            name: plotType.name,
+            group: plotType.group_name,
+            title: plotType.title,
+            activeModelVersionId: plotType.active_model_version_id,
+          },
+          state: image?.status ?? 'empty',
+          classes: (await fastify.catalog.listClasses(plotType.id)).map(({ name, colour, severity }) => ({
+            name,
+            colour,
+            severity,
+          })),
+          image: image ? imageView(image) : null,
+          prediction: prediction ? predictionView(prediction) : null,
+        })),
+      );
+      return { deployment: deployment.name, items };
+    },
+  );
+};
+
+export default plots;

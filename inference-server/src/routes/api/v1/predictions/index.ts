@@ -1,0 +1,49 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { InvalidInputError, UnknownReferenceError } from '../../../../errors.ts';
+import { PredictionList, PredictionQuery, Problem, problemResponses } from '../../../../schemas/index.ts';
+import { predictionView } from '../../../../views/api-views.ts';
+
+const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
+  fastify.get(
+    '/',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'Predictions, newest first, by time range, run, plot type and verdict',
+        querystring: PredictionQuery,
+        response: { 200: PredictionList, ...problemResponses, 422: Problem },
+      },
+    },
+    async (request) => {
+      const { query } = request;
+      if (query.plotType !== undefined && query.deployment === undefined) {
+        throw new InvalidInputError('plotType needs deployment: plot type names are per deployment');
+      }
+      let deploymentId: number | undefined;
+      let plotTypeId: number | undefined;
+      if (query.deployment !== undefined) {
+        const deployment = await fastify.catalog.findDeployment(query.deployment);
+        if (!deployment) throw new UnknownReferenceError(`deployment "${query.deployment}" is not registered`);
+        deploymentId = deployment.id;
+        if (query.plotType !== undefined) {
+          const plotType = await fastify.catalog.findPlotType(deployment.id, query.plotType);
+          if (!plotType) throw new UnknownReferenceError(`plot type "${query.plotType}" is not registered`);
+          plotTypeId = plotType.id;
+        }
+      }
+      const rows = await fastify.catalog.listPredictions({
+        deploymentId,
+        plotTypeId,
+        runNumber: query.run,
+        verdict: query.verdict,
+        from: query.from === undefined ? undefined : Date.parse(query.from),
+        to: query.to === undefined ? undefined : Date.parse(query.to),
+        limit: query.limit,
+        offset: query.offset,
+      });
+      return { items: rows.map(predictionView) };
+    },
+  );
+};
+
+export default predictions;
