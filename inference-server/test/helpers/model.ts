@@ -1,0 +1,27 @@
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { saveModel } from '../../src/ml/model-io.ts';
+
+export const BRIGHTNESS_CLASSES = ['Good', 'Bad'];
+
+/**
+ * A tiny conv model with set weights: p(Good) rises with the image's mean brightness, crossing 0.5 at 0.5.
+ * Built with tf.layers and saved in the TF.js layers format, as a user's converted model would be.
+ */
+export async function saveBrightnessModel(inputSize = 32): Promise<string> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.conv2d({ inputShape: [inputSize, inputSize, 1], filters: 1, kernelSize: 1, name: 'conv' }),
+      tf.layers.globalAveragePooling2d({}),
+      tf.layers.dense({ units: 2, activation: 'softmax', name: 'head' }),
+    ],
+  });
+  model.getLayer('conv').setWeights([tf.ones([1, 1, 1, 1]), tf.zeros([1])]);
+  model.getLayer('head').setWeights([tf.tensor2d([[10, -10]]), tf.tensor1d([-5, 5])]);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-model-'));
+  await saveModel(model, dir);
+  model.dispose();
+  return dir;
+}

@@ -1,0 +1,40 @@
+/** Reads a Server-Sent Events stream and collects its `data` payloads, parsed as JSON. */
+export function collectServerSentEvents<T>(url: string, headers: Record<string, string>) {
+  const received: T[] = [];
+  const controller = new AbortController();
+  const connected = (async () => {
+    const response = await fetch(url, { headers, signal: controller.signal });
+    if (!response.ok || !response.body) throw new Error(`SSE answered ${response.status}`);
+    return response.body;
+  })();
+  const reading = connected.then(async (body) => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of body) {
+        buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const message = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = message
+            .split('\n')
+            .filter((line) => line.startsWith('data: '))
+            .map((line) => line.slice(6))
+            .join('\n');
+          if (data) received.push(JSON.parse(data) as T);
+        }
+      }
+    } catch (error) {
+      if ((error as Error).name !== 'AbortError') throw error;
+    }
+  });
+  return {
+    received,
+    connected,
+    close: async () => {
+      controller.abort();
+      await reading.catch(() => undefined);
+    },
+  };
+}
