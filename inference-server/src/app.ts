@@ -28,6 +28,12 @@ export interface AppOptions {
   config: Config;
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
 // Each route folder is its URL prefix.
 const ROUTES = {
   '/api/v1/deployments': deploymentsRoutes,
@@ -44,6 +50,7 @@ const ROUTES = {
 /** The application as a Fastify plugin: services first, then routes. */
 export const hydraApp = fp(
   async (fastify, { config }: AppOptions) => {
+    fastify.decorate('config', config);
     await fastify.register(errorHandler);
     await fastify.register(multipart, { maxFileBytes: config.HYDRA_MAX_UPLOAD_BYTES });
     await fastify.register(swagger, { version: SERVER_VERSION });

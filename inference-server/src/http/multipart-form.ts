@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { InvalidInputError, UnsupportedMediaTypeError } from '../errors.ts';
+import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
 
 export interface UploadedFile {
   field: string;
@@ -19,6 +19,20 @@ export async function readMultipartForm(request: FastifyRequest): Promise<Multip
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('send the upload as multipart/form-data');
   }
+  try {
+    return await readParts(request);
+  } catch (error) {
+    if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      const limit = request.server.config.HYDRA_MAX_UPLOAD_BYTES;
+      throw new PayloadTooLargeError(
+        `a file is larger than the upload limit of ${limit.toLocaleString('en')} bytes (HYDRA_MAX_UPLOAD_BYTES)`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function readParts(request: FastifyRequest): Promise<MultipartForm> {
   const files: UploadedFile[] = [];
   const fields: Record<string, string | string[]> = {};
   for await (const part of request.parts()) {

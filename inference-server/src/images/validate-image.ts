@@ -34,7 +34,7 @@ export async function validateImage(buffer: Buffer, maxPixels: number): Promise<
   let width: number | undefined;
   let height: number | undefined;
   try {
-    ({ width, height } = await sharp(buffer).metadata());
+    ({ width, height } = await sharp(buffer, { limitInputPixels: false }).metadata());
   } catch (error) {
     throw new InvalidImageError(`the ${format.toUpperCase()} header cannot be read: ${(error as Error).message}`);
   }

@@ -1,7 +1,6 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { TestContext } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
@@ -11,6 +10,11 @@ import { createApiToken } from '../../src/plugins/app/auth.ts';
 import { createPostgresDatabase, sharedInfluxUrl } from './services.ts';
 
 export type Engine = 'sqlite' | 'postgres';
+
+/** A test context, or a suite's `{ after }` from node:test. */
+export interface CleanupScope {
+  after(fn: () => Promise<void> | void): void;
+}
 export const ENGINES: Engine[] = ['sqlite', 'postgres'];
 
 export interface TestEnvironment {
@@ -29,7 +33,7 @@ export interface TestEnvironment {
  * Resources for one test: a temp data folder, a catalog (SQLite file or a fresh PostgreSQL database), an
  * InfluxDB database of its own, and one token per role. Everything is removed in `t.after`.
  */
-export async function prepareEnvironment(t: TestContext, engine: Engine, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function prepareEnvironment(t: CleanupScope, engine: Engine, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
   const steps: Array<() => Promise<unknown> | void> = [];
   const defer = (step: () => Promise<unknown> | void) => void steps.push(step);
   t.after(async () => {
@@ -73,7 +77,7 @@ export interface TestApp extends TestEnvironment {
 }
 
 /** The real app, in process, on the environment's resources; closed in `t.after`. */
-export async function buildTestApp(t: TestContext, engine: Engine = 'sqlite', extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(t: CleanupScope, engine: Engine = 'sqlite', extraEnv: Record<string, string> = {}): Promise<TestApp> {
   const environment = await prepareEnvironment(t, engine, extraEnv);
   const config = loadConfig(environment.env);
   const app = await buildApp(config);

@@ -1,0 +1,92 @@
+// A worker_threads entry started by InferencePool: it owns one TensorFlow.js backend and the models loaded on it.
+import { performance } from 'node:perf_hooks';
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../ml/backend.ts';
+import { loadModel } from '../ml/model-io.ts';
+import { preprocessImage } from '../ml/preprocess.ts';
+import { predictBatch } from '../ml/predict.ts';
+import type { ModelSpec, PredictImage, PredictOutcome, WorkerRequest, WorkerResponse } from './messages.ts';
+
+if (parentPort === null) {
+  throw new Error('worker.ts is a worker_threads entry: start it through InferencePool');
+}
+const port = parentPort;
+
+const models = new Map<number, tf.LayersModel>();
+
+async function modelFor(spec: ModelSpec): Promise<tf.LayersModel> {
+  const cached = models.get(spec.modelVersionId);
+  if (cached) return cached;
+  const model = await loadModel(spec.artifactDir);
+  const modelShape = model.inputs[0]?.shape.slice(1) ?? [];
+  if (modelShape.join() !== spec.inputShape.join()) {
+    model.dispose();
+    throw new Error(
+      `Model version ${spec.modelVersionId} in ${spec.artifactDir} takes input [${modelShape.join(', ')}], ` +
+        `but it is registered with [${spec.inputShape.join(', ')}]`,
+    );
+  }
+  models.set(spec.modelVersionId, model);
+  return model;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Preprocesses each image on its own, so one unreadable image fails alone; the readable ones run as one batch. */
+async function predict(spec: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
+  const model = await modelFor(spec);
+  const decoded = await Promise.allSettled(images.map((image) => preprocessImage(image.path, spec.inputShape)));
+  const inputs = decoded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+  const started = performance.now();
+  const probabilities = predictBatch(model, inputs, spec.inputShape);
+  const inferenceMs = (performance.now() - started) / inputs.length;
+  let nextPrediction = 0;
+  return images.map(({ imageId }, index): PredictOutcome => {
+    const result = decoded[index];
+    if (result?.status !== 'fulfilled') {
+      return { imageId, ok: false, error: messageOf(result?.reason) };
+    }
+    return { imageId, ok: true, probabilities: probabilities[nextPrediction++] ?? [], inferenceMs };
+  });
+}
+
+async function answer(request: WorkerRequest): Promise<WorkerResponse | undefined> {
+  switch (request.kind) {
+    case 'init':
+      return { kind: 'ready', backend: await selectBackend(request.backend) };
+    case 'predict':
+      return { kind: 'predicted', requestId: request.requestId, outcomes: await predict(request.model, request.images) };
+    case 'unload':
+      models.get(request.modelVersionId)?.dispose();
+      models.delete(request.modelVersionId);
+      return undefined;
+    case 'memory': {
+      const { numTensors, numBytes } = tf.memory();
+      return { kind: 'memory', requestId: request.requestId, numTensors, numBytes };
+    }
+  }
+}
+
+function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | undefined {
+  if (request.kind === 'init') return { kind: 'init-failed', error: messageOf(error) };
+  if ('requestId' in request) return { kind: 'failed', requestId: request.requestId, error: messageOf(error) };
+  console.error(`Inference worker: '${request.kind}' failed: ${messageOf(error)}`);
+  return undefined;
+}
+
+// One request at a time, in arrival order: an 'unload' never disposes a model that a 'predict' is still using.
+let previous: Promise<void> = Promise.resolve();
+port.on('message', (request: WorkerRequest) => {
+  previous = previous.then(async () => {
+    let response: WorkerResponse | undefined;
+    try {
+      response = await answer(request);
+    } catch (error) {
+      response = failureOf(request, error);
+    }
+    if (response) port.postMessage(response);
+  });
+});

@@ -1,0 +1,181 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import type { ModelSpec, PredictImage, PredictOutcome } from '../../src/inference/messages.ts';
+import { InferencePool } from '../../src/inference/pool.ts';
+import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
+import { selectBackend } from '../../src/ml/backend.ts';
+import { saveModel } from '../../src/ml/model-io.ts';
+import { predictBatch } from '../../src/ml/predict.ts';
+import { preprocessImage } from '../../src/ml/preprocess.ts';
+import { writeGradientPngs } from '../ml/synthetic-images.ts';
+import { CRASH_SUFFIX } from './fixtures/crash-trigger.ts';
+
+const inputShape: [number, number, number] = [64, 64, 1];
+let workDir: string;
+let model: ModelSpec;
+let imagePaths: string[];
+/** What the saved model gives for each of imagePaths, computed on this thread. */
+let expected: number[][];
+
+before(async () => {
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'hydra-pool-'));
+  await selectBackend('wasm');
+  const network = createSmallCnn({ inputShape, numClasses: 3, seed: 21 });
+  await saveModel(network, path.join(workDir, 'model'));
+  model = { modelVersionId: 1, artifactDir: path.join(workDir, 'model'), inputShape, classes: ['Good', 'Bad', 'NoData'] };
+  imagePaths = await writeGradientPngs(workDir, 16);
+  const inputs = await Promise.all(imagePaths.map((file) => preprocessImage(file, inputShape)));
+  expected = predictBatch(network, inputs, inputShape);
+  network.dispose();
+});
+
+after(() => rm(workDir, { recursive: true, force: true }));
+
+function imagesOf(paths: string[], firstId = 1): PredictImage[] {
+  return paths.map((file, index) => ({ imageId: firstId + index, path: file }));
+}
+
+function assertPredicted(outcome: PredictOutcome | undefined, probabilities: number[] | undefined): void {
+  assert.ok(outcome?.ok, `expected a prediction, got ${JSON.stringify(outcome)}`);
+  assert.ok(probabilities);
+  assert.equal(outcome.probabilities.length, probabilities.length);
+  outcome.probabilities.forEach((p, index) => assert.ok(Math.abs(p - probabilities[index]!) < 1e-5));
+  assert.ok(outcome.inferenceMs > 0);
+}
+
+describe('a pool of two wasm workers', () => {
+  let pool: InferencePool;
+
+  before(async () => {
+    pool = await InferencePool.start({ size: 2, backend: 'wasm' });
+  });
+  after(() => pool.close());
+
+  test('starts both workers on the requested backend', () => {
+    assert.deepEqual(pool.backend, { name: 'wasm', skipped: [] });
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+  });
+
+  test('runs batches on both workers, queues a third, and predicts what the model predicts here', async () => {
+    const batches = [imagePaths.slice(0, 6), imagePaths.slice(6, 12), imagePaths.slice(12)];
+    const pending = batches.map((paths, index) => pool.predict(model, imagesOf(paths, index * 6 + 1)));
+    assert.deepEqual(pool.stats(), { size: 2, busy: 2, queued: 1, backend: 'wasm' });
+    const outcomes = (await Promise.all(pending)).flat();
+    assert.deepEqual(
+      outcomes.map((outcome) => outcome.imageId),
+      imagePaths.map((_, index) => index + 1),
+    );
+    outcomes.forEach((outcome, index) => assertPredicted(outcome, expected[index]));
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+  });
+
+  test('a corrupt file and a missing file fail alone; the rest of the batch is predicted', async () => {
+    const corrupt = path.join(workDir, 'corrupt.png');
+    await writeFile(corrupt, Buffer.from('these bytes are not an image'));
+    const missing = path.join(workDir, 'missing.png');
+    const outcomes = await pool.predict(model, imagesOf([imagePaths[0]!, corrupt, missing, imagePaths[1]!]));
+    assert.deepEqual(
+      outcomes.map((outcome) => [outcome.imageId, outcome.ok]),
+      [
+        [1, true],
+        [2, false],
+        [3, false],
+        [4, true],
+      ],
+    );
+    assertPredicted(outcomes[0], expected[0]);
+    assertPredicted(outcomes[3], expected[1]);
+    const [, corruptOutcome, missingOutcome] = outcomes;
+    assert.ok(corruptOutcome && !corruptOutcome.ok && missingOutcome && !missingOutcome.ok);
+    assert.match(corruptOutcome.error, new RegExp(`${corrupt}.*unsupported image format`));
+    assert.match(missingOutcome.error, new RegExp(`${missing}.*missing`));
+  });
+
+  test('worker memory stays flat over many predictions, and unload frees the model', async () => {
+    const batch = imagesOf(imagePaths);
+    await Promise.all([pool.predict(model, batch), pool.predict(model, batch)]);
+    const before = await pool.memory();
+    assert.equal(before.length, 2);
+    assert.ok(before.every((memory) => memory.numTensors > 0));
+    for (let round = 0; round < 20; round++) {
+      await Promise.all([pool.predict(model, batch), pool.predict(model, batch)]);
+    }
+    assert.deepEqual(await pool.memory(), before);
+
+    pool.unload(model.modelVersionId);
+    const unloaded = await pool.memory();
+    unloaded.forEach((memory, index) => assert.ok(memory.numTensors < before[index]!.numTensors));
+    assertPredicted((await pool.predict(model, imagesOf(imagePaths.slice(0, 1))))[0], expected[0]);
+  });
+
+  test('a model that cannot be loaded rejects the request with the reason, and the worker carries on', async () => {
+    const broken: ModelSpec = { ...model, modelVersionId: 99, artifactDir: path.join(workDir, 'no-such-model') };
+    await assert.rejects(pool.predict(broken, imagesOf(imagePaths.slice(0, 1))), /no-such-model.model\.json/);
+    const wrongShape: ModelSpec = { ...model, modelVersionId: 98, inputShape: [32, 32, 1] };
+    await assert.rejects(pool.predict(wrongShape, imagesOf(imagePaths.slice(0, 1))), /takes input \[64, 64, 1\]/);
+    assert.equal((await pool.predict(model, imagesOf(imagePaths.slice(0, 2)))).length, 2);
+    assert.equal(pool.stats().size, 2);
+  });
+});
+
+test('a worker that dies rejects its request, and is replaced', async () => {
+  const pool = await InferencePool.start({
+    size: 1,
+    backend: 'wasm',
+    workerScript: new URL('./fixtures/crashing-worker.ts', import.meta.url),
+  });
+  try {
+    const crashing = path.join(workDir, `image${CRASH_SUFFIX}`);
+    await assert.rejects(pool.predict(model, imagesOf([crashing])), /Inference worker 1 exited with code 3/);
+    const outcomes = await pool.predict(model, imagesOf(imagePaths.slice(0, 1)));
+    assertPredicted(outcomes[0], expected[0]);
+    assert.deepEqual(pool.stats(), { size: 1, busy: 0, queued: 0, backend: 'wasm' });
+  } finally {
+    await pool.close();
+  }
+});
+
+test('close() terminates the workers and rejects unanswered and later requests', async () => {
+  const pool = await InferencePool.start({ size: 1, backend: 'wasm' });
+  const inFlight = pool.predict(model, imagesOf(imagePaths));
+  const queued = pool.predict(model, imagesOf(imagePaths));
+  await pool.close();
+  await assert.rejects(inFlight, /closed/);
+  await assert.rejects(queued, /closed/);
+  assert.equal(pool.stats().size, 0);
+  await assert.rejects(pool.predict(model, imagesOf(imagePaths)), /closed/);
+});
+
+test('an unknown backend preference fails start() with the reason', async () => {
+  await assert.rejects(InferencePool.start({ size: 1, backend: 'tensorflow-gpu' }), /could not start: Backend/);
+});
+
+test('workers start when tsx is registered in-process (as bin/hydra.js does) from another cwd', async () => {
+  const host = path.join(workDir, 'host.mjs');
+  const tsxApi = import.meta.resolve('tsx/esm/api');
+  const poolModule = new URL('../../src/inference/pool.ts', import.meta.url).href;
+  await writeFile(
+    host,
+    [
+      `import { register } from '${tsxApi}';`,
+      'register();',
+      `const { InferencePool } = await import('${poolModule}');`,
+      "const pool = await InferencePool.start({ size: 1, backend: 'wasm' });",
+      `const outcomes = await pool.predict(${JSON.stringify(model)}, ${JSON.stringify(imagesOf(imagePaths.slice(0, 1)))});`,
+      'console.log(JSON.stringify({ execArgv: process.execArgv, ok: outcomes[0].ok }));',
+      'await pool.close();',
+    ].join('\n'),
+  );
+  const { stdout } = await promisify(execFile)(process.execPath, [pathToFileURL(host).pathname], { cwd: os.tmpdir() });
+  assert.deepEqual(JSON.parse(stdout), { execArgv: [], ok: true });
+});
+
+// Keeps tfjs imported for the backend this file selects: the pool itself never loads TensorFlow.js.
+void tf;

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import * as tf from '@tensorflow/tfjs';
+import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
+import { selectBackend } from '../../src/ml/backend.ts';
+import { loadModel, ModelArtifactError, saveModel } from '../../src/ml/model-io.ts';
+
+const inputShape: [number, number, number] = [32, 32, 1];
+let workDir: string;
+let savedDir: string;
+let original: tf.LayersModel;
+let images: tf.Tensor4D;
+
+before(async () => {
+  await selectBackend('wasm');
+  workDir = await mkdtemp(path.join(os.tmpdir(), 'hydra-model-io-'));
+  savedDir = path.join(workDir, 'saved');
+  original = createSmallCnn({ inputShape, numClasses: 3, seed: 42 });
+  images = tf.randomUniform([4, ...inputShape], 0, 1, 'float32', 5);
+  await saveModel(original, savedDir);
+});
+
+after(async () => {
+  original.dispose();
+  images.dispose();
+  await rm(workDir, { recursive: true, force: true });
+});
+
+function predictions(model: tf.LayersModel): number[][] {
+  return tf.tidy(() => (model.predict(images) as tf.Tensor).arraySync() as number[][]);
+}
+
+function readModelJson(dir: string): Promise<tf.io.ModelJSON> {
+  return readFile(path.join(dir, 'model.json'), 'utf8').then((text) => JSON.parse(text) as tf.io.ModelJSON);
+}
+
+/** A copy of the saved model folder, named `name`. */
+async function copyOfSaved(name: string): Promise<string> {
+  const dir = path.join(workDir, name);
+  await cp(savedDir, dir, { recursive: true });
+  return dir;
+}
+
+test('saveModel writes the tfjs-node file:// layout: model.json and one weights.bin', async () => {
+  assert.deepEqual((await readdir(savedDir)).sort(), ['model.json', 'weights.bin']);
+  const modelJson = await readModelJson(savedDir);
+  assert.equal(modelJson.format, 'layers-model');
+  assert.deepEqual(Object.keys(modelJson).slice(0, 2), ['modelTopology', 'weightsManifest']);
+  assert.deepEqual(modelJson.weightsManifest[0]?.paths, ['weights.bin']);
+  const float32Bytes = original.getWeights().reduce((sum, weight) => sum + weight.size * 4, 0);
+  assert.equal((await readFile(path.join(savedDir, 'weights.bin'))).length, float32Bytes);
+});
+
+test('a saved and reloaded model predicts exactly what the original did', async () => {
+  const reloaded = await loadModel(savedDir);
+  assert.deepEqual(predictions(reloaded), predictions(original));
+  reloaded.dispose();
+});
+
+test('weights split over several shard files load in manifest order', async () => {
+  const dir = await copyOfSaved('sharded');
+  const weights = await readFile(path.join(dir, 'weights.bin'));
+  const middle = Math.floor(weights.length / 2);
+  await writeFile(path.join(dir, 'group1-shard1of2.bin'), weights.subarray(0, middle));
+  await writeFile(path.join(dir, 'group1-shard2of2.bin'), weights.subarray(middle));
+  await rm(path.join(dir, 'weights.bin'));
+  const modelJson = await readModelJson(dir);
+  const [group] = modelJson.weightsManifest;
+  assert.ok(group);
+  group.paths = ['group1-shard1of2.bin', 'group1-shard2of2.bin'];
+  await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+
+  const reloaded = await loadModel(dir);
+  assert.deepEqual(predictions(reloaded), predictions(original));
+  reloaded.dispose();
+});
+
+test('a model.json that is not JSON gives a ModelArtifactError naming it', async () => {
+  const dir = await copyOfSaved('broken-json');
+  await writeFile(path.join(dir, 'model.json'), '{"modelTopology": {');
+  const modelJsonPath = path.join(dir, 'model.json');
+  await assert.rejects(loadModel(dir), (error: Error) => {
+    assert.ok(error instanceof ModelArtifactError);
+    assert.ok(error.message.includes(modelJsonPath), error.message);
+    assert.match(error.message, /not valid JSON/);
+    return true;
+  });
+});
+
+test('a folder without model.json gives a ModelArtifactError naming the file', async () => {
+  const dir = path.join(workDir, 'empty');
+  await mkdir(dir);
+  await assert.rejects(loadModel(dir), (error: Error) => {
+    assert.ok(error instanceof ModelArtifactError);
+    assert.ok(error.message.includes(path.join(dir, 'model.json')), error.message);
+    return true;
+  });
+});
+
+test('a missing weight file gives a ModelArtifactError naming it', async () => {
+  const dir = await copyOfSaved('missing-weights');
+  await rm(path.join(dir, 'weights.bin'));
+  await assert.rejects(loadModel(dir), (error: Error) => {
+    assert.ok(error instanceof ModelArtifactError);
+    assert.ok(error.message.includes(path.join(dir, 'weights.bin')), error.message);
+    return true;
+  });
+});
+
+test('a truncated weight file gives a ModelArtifactError naming it, and leaks no tensors', async () => {
+  const dir = await copyOfSaved('truncated-weights');
+  const weights = await readFile(path.join(dir, 'weights.bin'));
+  await writeFile(path.join(dir, 'weights.bin'), weights.subarray(0, weights.length - 64));
+  const tensorsBefore = tf.memory().numTensors;
+  await assert.rejects(loadModel(dir), (error: Error) => {
+    assert.ok(error instanceof ModelArtifactError);
+    assert.ok(error.message.includes(path.join(dir, 'weights.bin')), error.message);
+    assert.match(error.message, new RegExp(`hold ${weights.length - 64} bytes.*describes ${weights.length}`));
+    return true;
+  });
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+});
+
+test('a weight path that leaves the model folder is refused', async () => {
+  const dir = await copyOfSaved('escaping-path');
+  const modelJson = await readModelJson(dir);
+  const [group] = modelJson.weightsManifest;
+  assert.ok(group);
+  group.paths = ['../saved/weights.bin'];
+  await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
+  await assert.rejects(loadModel(dir), (error: Error) => {
+    assert.ok(error instanceof ModelArtifactError);
+    assert.match(error.message, /outside/);
+    return true;
+  });
+});
