@@ -1,9 +1,47 @@
-import type { FastifyInstance } from 'fastify';
+import type { InjectOptions } from 'fastify';
 import type { ImageUploadResult, ModelVersion, PlotTypeInfo } from '../../src/schemas/index.ts';
 import { readModelFolder } from '../../src/models/model-artifacts.ts';
 import { BRIGHTNESS_CLASSES, saveBrightnessModel } from './model.ts';
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+export interface ApiResponse {
+  statusCode: number;
+  headers: Record<string, unknown>;
+  body: string;
+  json<T = unknown>(): T;
+}
+
+/** What the helpers need of a server: the app's `inject`, or `httpClient` for one in another process. */
+export interface ApiClient {
+  inject(options: InjectOptions): Promise<ApiResponse>;
+}
+
+/** `inject` over real HTTP, for a server in a child process. */
+export function httpClient(baseUrl: string): ApiClient {
+  return {
+    async inject(options) {
+      const headers = { ...(options.headers as Record<string, string>) };
+      let body = options.payload as RequestInit['body'] | object;
+      if (body && !(body instanceof Buffer) && typeof body === 'object') {
+        body = JSON.stringify(body);
+        headers['content-type'] = 'application/json';
+      }
+      const response = await fetch(new URL(String(options.url), baseUrl), {
+        method: options.method ?? 'GET',
+        headers,
+        body: body as RequestInit['body'],
+      });
+      const text = await response.text();
+      return {
+        statusCode: response.status,
+        headers: Object.fromEntries(response.headers),
+        body: text,
+        json: <T>() => JSON.parse(text) as T,
+      };
+    },
+  };
+}
 
 /** A multipart/form-data body as an HTTP client would send it (Node's own FormData encoder). */
 export async function multipartBody(fields: Record<string, string>, files: Array<{ field: string; name: string; content: Buffer }>) {
@@ -17,7 +55,7 @@ export async function multipartBody(fields: Record<string, string>, files: Array
   };
 }
 
-export async function createPlotType(app: FastifyInstance, token: string, deployment: string, name: string): Promise<PlotTypeInfo> {
+export async function createPlotType(app: ApiClient, token: string, deployment: string, name: string): Promise<PlotTypeInfo> {
   const created = await app.inject({ method: 'POST', url: '/api/v1/deployments', headers: auth(token), payload: { name: deployment } });
   if (created.statusCode !== 200) throw new Error(`deployment: ${created.body}`);
   const response = await app.inject({
@@ -31,7 +69,7 @@ export async function createPlotType(app: FastifyInstance, token: string, deploy
 }
 
 /** Builds, saves and imports the brightness model for a plot type through the API, and activates it. */
-export async function registerBrightnessModel(app: FastifyInstance, token: string, plotTypeId: number, extraFields: Record<string, string> = {}): Promise<ModelVersion> {
+export async function registerBrightnessModel(app: ApiClient, token: string, plotTypeId: number, extraFields: Record<string, string> = {}): Promise<ModelVersion> {
   const dir = await saveBrightnessModel();
   const files = (await readModelFolder(dir)).map((file) => ({ field: 'files', name: file.name, content: file.content }));
   const body = await multipartBody({ classes: BRIGHTNESS_CLASSES.join(','), activate: 'true', name: 'brightness', ...extraFields }, files);
@@ -46,7 +84,7 @@ export async function registerBrightnessModel(app: FastifyInstance, token: strin
 }
 
 export async function uploadPlot(
-  app: FastifyInstance,
+  app: ApiClient,
   token: string,
   fields: Record<string, string>,
   content: Buffer,
