@@ -52,7 +52,7 @@ export const hydraApp = fp(
   async (fastify, { config }: AppOptions) => {
     fastify.decorate('config', config);
     await fastify.register(errorHandler);
-    await fastify.register(multipart, { maxFileBytes: config.HYDRA_MAX_UPLOAD_BYTES });
+    await fastify.register(multipart);
     await fastify.register(swagger, { version: SERVER_VERSION });
 
     await fastify.register(catalog, { config });

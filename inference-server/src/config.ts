@@ -55,6 +55,11 @@ export const ConfigSchema = Type.Object({
     description: 'How long a claimed pending image stays with its replica before another may take it',
   }),
   HYDRA_MAX_UPLOAD_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, description: 'Per file' }),
+  HYDRA_MAX_MODEL_BYTES: Type.Integer({
+    default: 1024 * 1024 * 1024,
+    minimum: 1024,
+    description: 'Per model file (weights of VGG16 are over 500 MB)',
+  }),
   HYDRA_MAX_IMAGE_PIXELS: Type.Integer({
     default: 40_000_000,
     minimum: 1,

@@ -14,28 +14,33 @@ export interface MultipartForm {
   fields: Record<string, string | string[]>;
 }
 
-/** Reads a whole multipart form; each file is buffered within the multipart plugin's size limit. */
-export async function readMultipartForm(request: FastifyRequest): Promise<MultipartForm> {
+/** Reads a whole multipart form; each file is buffered, within the given size limit. */
+/** The per-file size limit of a form, and the setting that sets it (named in the error). */
+export interface FileLimit {
+  bytes: number;
+  setting: string;
+}
+
+export async function readMultipartForm(request: FastifyRequest, limit: FileLimit): Promise<MultipartForm> {
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('send the upload as multipart/form-data');
   }
   try {
-    return await readParts(request);
+    return await readParts(request, limit.bytes);
   } catch (error) {
     if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-      const limit = request.server.config.HYDRA_MAX_UPLOAD_BYTES;
       throw new PayloadTooLargeError(
-        `a file is larger than the upload limit of ${limit.toLocaleString('en')} bytes (HYDRA_MAX_UPLOAD_BYTES)`,
+        `a file is larger than the upload limit of ${limit.bytes.toLocaleString('en')} bytes (${limit.setting})`,
       );
     }
     throw error;
   }
 }
 
-async function readParts(request: FastifyRequest): Promise<MultipartForm> {
+async function readParts(request: FastifyRequest, maxFileBytes: number): Promise<MultipartForm> {
   const files: UploadedFile[] = [];
   const fields: Record<string, string | string[]> = {};
-  for await (const part of request.parts()) {
+  for await (const part of request.parts({ limits: { fileSize: maxFileBytes } })) {
     if (part.type === 'file') {
       files.push({ field: part.fieldname, filename: part.filename, content: await part.toBuffer() });
     } else {

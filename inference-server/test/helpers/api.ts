@@ -68,11 +68,16 @@ export async function createPlotType(app: ApiClient, token: string, deployment: 
   return response.json();
 }
 
-/** Builds, saves and imports the brightness model for a plot type through the API, and activates it. */
-export async function registerBrightnessModel(app: ApiClient, token: string, plotTypeId: number, extraFields: Record<string, string> = {}): Promise<ModelVersion> {
-  const dir = await saveBrightnessModel();
+/** Imports a saved TF.js layers model folder for a plot type through the API. */
+export async function registerModelFolder(
+  app: ApiClient,
+  token: string,
+  plotTypeId: number,
+  dir: string,
+  fields: Record<string, string>,
+): Promise<ModelVersion> {
   const files = (await readModelFolder(dir)).map((file) => ({ field: 'files', name: file.name, content: file.content }));
-  const body = await multipartBody({ classes: BRIGHTNESS_CLASSES.join(','), activate: 'true', name: 'brightness', ...extraFields }, files);
+  const body = await multipartBody(fields, files);
   const response = await app.inject({
     method: 'POST',
     url: `/api/v1/models/${plotTypeId}/versions`,
@@ -81,6 +86,21 @@ export async function registerBrightnessModel(app: ApiClient, token: string, plo
   });
   if (response.statusCode !== 201) throw new Error(`model import: ${response.statusCode} ${response.body}`);
   return response.json();
+}
+
+/** Builds, saves and imports the brightness model for a plot type, and activates it. */
+export async function registerBrightnessModel(
+  app: ApiClient,
+  token: string,
+  plotTypeId: number,
+  extraFields: Record<string, string> = {},
+): Promise<ModelVersion> {
+  return registerModelFolder(app, token, plotTypeId, await saveBrightnessModel(), {
+    classes: BRIGHTNESS_CLASSES.join(','),
+    activate: 'true',
+    name: 'brightness',
+    ...extraFields,
+  });
 }
 
 export async function uploadPlot(

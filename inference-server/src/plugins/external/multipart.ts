@@ -1,10 +1,11 @@
 import multipart from '@fastify/multipart';
 import fp from 'fastify-plugin';
 
+/** Multipart uploads; each route sets its own file size limit when it reads the parts. */
 export default fp(
-  async (fastify, opts: { maxFileBytes: number }) => {
+  async (fastify) => {
     await fastify.register(multipart, {
-      limits: { fileSize: opts.maxFileBytes, files: 64, fields: 32, fieldSize: 64 * 1024 },
+      limits: { files: 64, fields: 32, fieldSize: 64 * 1024 },
       throwFileSizeLimit: true,
     });
   },

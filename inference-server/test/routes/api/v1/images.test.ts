@@ -69,7 +69,9 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
     const png = await plotPng({ brightness: 0.5, seed: 7 });
     const corrupt = Buffer.concat([png.subarray(0, 60), Buffer.alloc(200, 0x41), png.subarray(260)]);
     const { response } = await uploadPlot(env.app, env.tokens.ingest, fields, corrupt);
-    await expectProblem(response, 422, /corrupt|cannot be read/);
+    await expectProblem(response, 422, /corrupt: the CRC of its \w+ chunk/);
+    const truncated = await uploadPlot(env.app, env.tokens.ingest, fields, png.subarray(0, png.length - 40));
+    await expectProblem(truncated.response, 422, /truncated/);
   });
 
   test('a text file named .png is 415', async () => {

@@ -29,7 +29,10 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const form = await readMultipartForm(request);
+      const form = await readMultipartForm(request, {
+        bytes: fastify.config.HYDRA_MAX_UPLOAD_BYTES,
+        setting: 'HYDRA_MAX_UPLOAD_BYTES',
+      });
       if (form.files.length !== 1) {
         throw new InvalidInputError(`send exactly one image file; this request had ${form.files.length}`);
       }

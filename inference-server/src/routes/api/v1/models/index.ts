@@ -43,7 +43,10 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const plotType = await fastify.catalog.getPlotType(request.params.plotTypeId);
-      const form = await readMultipartForm(request);
+      const form = await readMultipartForm(request, {
+        bytes: fastify.config.HYDRA_MAX_MODEL_BYTES,
+        setting: 'HYDRA_MAX_MODEL_BYTES',
+      });
       const fields = parseFormFields(ModelUploadFields, form.fields);
       const version = await fastify.models.register({
         plotType,
