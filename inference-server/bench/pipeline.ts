@@ -5,6 +5,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import type { LayersModel } from '@tensorflow/tfjs';
 import sharp from 'sharp';
 import { buildApp } from '../src/app.ts';
 import { uploadImage } from '../src/cli/ingest-client.ts';
@@ -93,7 +94,11 @@ async function postAll(url: string, pngs: Buffer[], plotType: string, run: numbe
     Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
       while (next < pngs.length) {
         const i = next++;
-        await uploadImage({ serverUrl: url }, pngs[i]!, `${plotType}.png`, { deployment: 'bench', plotType, run });
+        await uploadImage({ serverUrl: url }, pngs[i]!, `${plotType}.png`, {
+          deployment: 'bench',
+          plotType,
+          run,
+        });
       }
     }),
   );
@@ -110,9 +115,15 @@ async function drained(server: RunningServer, expectedClassified: number) {
   );
 }
 
-const MODELS: Record<BenchModelName, { inputShape: [number, number, number]; create: () => import('@tensorflow/tfjs').LayersModel }> = {
-  'small-cnn': { inputShape: [64, 64, 1], create: () => createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 }) },
-  inceptionv3: { inputShape: [299, 299, 3], create: () => createInceptionV3({ inputShape: [299, 299, 3], numClasses: 3, seed: 1 }) },
+const MODELS: Record<BenchModelName, { inputShape: [number, number, number]; create: () => LayersModel }> = {
+  'small-cnn': {
+    inputShape: [64, 64, 1],
+    create: () => createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 }),
+  },
+  inceptionv3: {
+    inputShape: [299, 299, 3],
+    create: () => createInceptionV3({ inputShape: [299, 299, 3], numClasses: 3, seed: 1 }),
+  },
 };
 
 async function registerModel(server: RunningServer, plotType: string, model: BenchModelName) {
@@ -121,7 +132,11 @@ async function registerModel(server: RunningServer, plotType: string, model: Ben
   const network = MODELS[model].create();
   await saveModel(network, dir);
   network.dispose();
-  await registerModelFolder(server.api, 'none', info.id, dir, { classes: CLASSES.join(','), activate: 'true', architecture: model });
+  await registerModelFolder(server.api, 'none', info.id, dir, {
+    classes: CLASSES.join(','),
+    activate: 'true',
+    architecture: model,
+  });
   await fs.rm(dir, { recursive: true, force: true });
 }
 
@@ -181,17 +196,28 @@ const fixed = (n: number, digits = 1) => n.toFixed(digits);
 
 async function main() {
   const quick = args.quick;
-  console.log(`Hydra pipeline benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`);
+  console.log(
+    `Hydra pipeline benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
+  );
   const pngs = await plotPngs(quick ? 400 : 1100);
-  console.log(`test plots: ${pngs.length} distinct 800×600 PNGs, ${fixed(pngs.reduce((s, p) => s + p.length, 0) / pngs.length / 1024)} KiB on average\n`);
+  console.log(
+    `test plots: ${pngs.length} distinct 800×600 PNGs, ${fixed(pngs.reduce((s, p) => s + p.length, 0) / pngs.length / 1024)} KiB on average\n`,
+  );
 
   const ingestCount = quick ? 300 : 1000;
   const ingestRate = await ingestOnly(ingestCount, pngs);
-  console.log(`ingest only, no model, SQLite, ${UPLOAD_CONCURRENCY} concurrent HTTP uploads: ${fixed(ingestRate)} img/s (${ingestCount} images; goal ≥ 200)\n`);
+  console.log(
+    `ingest only, no model, SQLite, ${UPLOAD_CONCURRENCY} concurrent HTTP uploads: ${fixed(ingestRate)} img/s (${ingestCount} images; goal ≥ 200)\n`,
+  );
 
   for (const backend of await presentBackends()) {
     console.log(`── backend: ${backend}`);
-    const forward = await benchForward({ backend, models: ['small-cnn', 'inceptionv3'], workerCounts: [1, 2], batchSizes: [1, 16] });
+    const forward = await benchForward({
+      backend,
+      models: ['small-cnn', 'inceptionv3'],
+      workerCounts: [1, 2],
+      batchSizes: [1, 16],
+    });
     console.log('bare forward through the worker pool (PNG decode + preprocessing + forward):');
     console.table(
       forward.rows.map((row: ForwardBenchRow) => ({
@@ -215,9 +241,13 @@ async function main() {
       );
     }
     const hallD = await burstLatency(backend, 16, quick ? 3 : 5, pngs);
-    console.log(`image-to-verdict latency at Hall-D rate (bursts of 16), small CNN: p50 ${fixed(hallD.p50)} ms, p99 ${fixed(hallD.p99)} ms (${hallD.samples} images)`);
+    console.log(
+      `image-to-verdict latency at Hall-D rate (bursts of 16), small CNN: p50 ${fixed(hallD.p50)} ms, p99 ${fixed(hallD.p99)} ms (${hallD.samples} images)`,
+    );
     const tenfold = await burstLatency(backend, 160, quick ? 1 : 3, pngs);
-    console.log(`image-to-verdict latency at 10× (bursts of 160), small CNN: p50 ${fixed(tenfold.p50)} ms, p99 ${fixed(tenfold.p99)} ms (${tenfold.samples} images)\n`);
+    console.log(
+      `image-to-verdict latency at 10× (bursts of 160), small CNN: p50 ${fixed(tenfold.p50)} ms, p99 ${fixed(tenfold.p99)} ms (${tenfold.samples} images)\n`,
+    );
   }
 }
 

@@ -29,7 +29,8 @@ export const ConfigSchema = Type.Object({
   HYDRA_INFLUX_URL: Type.String({
     default: '',
     pattern: '^($|https?://)',
-    description: 'InfluxDB 1.x URL with the database as path, e.g. http://127.0.0.1:8086/hydra; empty disables',
+    description:
+      'InfluxDB 1.x URL with the database as path, e.g. http://127.0.0.1:8086/hydra; empty disables',
   }),
   HYDRA_INFLUX_FLUSH_MS: Type.Integer({ default: 1000, minimum: 10, description: 'Write interval' }),
   HYDRA_INFLUX_BATCH_SIZE: Type.Integer({ default: 5000, minimum: 1, description: 'Points per write' }),

@@ -169,9 +169,17 @@ export class Catalog {
       for (const [position, c] of classes.entries()) {
         await trx
           .insertInto('class')
-          .values({ plot_type_id: plotTypeId, name: c.name, colour: c.colour, severity: c.severity, position })
+          .values({
+            plot_type_id: plotTypeId,
+            name: c.name,
+            colour: c.colour,
+            severity: c.severity,
+            position,
+          })
           .onConflict((oc) =>
-            oc.columns(['plot_type_id', 'name']).doUpdateSet({ colour: c.colour, severity: c.severity, position }),
+            oc
+              .columns(['plot_type_id', 'name'])
+              .doUpdateSet({ colour: c.colour, severity: c.severity, position }),
           )
           .execute();
       }
@@ -183,7 +191,13 @@ export class Catalog {
   async ensureRun(deploymentId: number, number: number, startedAt: number): Promise<number> {
     await this.db
       .insertInto('run')
-      .values({ deployment_id: deploymentId, number, started_at: startedAt, ended_at: null, beam_state: null })
+      .values({
+        deployment_id: deploymentId,
+        number,
+        started_at: startedAt,
+        ended_at: null,
+        beam_state: null,
+      })
       .onConflict((oc) => oc.columns(['deployment_id', 'number']).doNothing())
       .execute();
     const row = await this.db
@@ -249,7 +263,12 @@ export class Catalog {
    * Claims up to `limit` pending images for `owner` until `now + leaseMs`. Claims of a crashed replica
    * expire, so another takes its images; on PostgreSQL, concurrent replicas skip each other's rows.
    */
-  async claimPending(owner: string, limit: number, leaseMs: number, now = Date.now()): Promise<ClaimedImage[]> {
+  async claimPending(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<ClaimedImage[]> {
     const claimable = this.db
       .selectFrom('image')
       .select('id')
@@ -379,9 +398,14 @@ export class Catalog {
       .groupBy('image.plot_type_id')
       .execute();
     const imageIds = latestIds.map((r) => Number(r.image_id));
-    const images = imageIds.length ? await this.imagesWithContext().where('image.id', 'in', imageIds).execute() : [];
+    const images = imageIds.length
+      ? await this.imagesWithContext().where('image.id', 'in', imageIds).execute()
+      : [];
     const predictions = imageIds.length
-      ? await this.predictionsWithImage().where('prediction.image_id', 'in', imageIds).orderBy('prediction.id').execute()
+      ? await this.predictionsWithImage()
+          .where('prediction.image_id', 'in', imageIds)
+          .orderBy('prediction.id')
+          .execute()
       : [];
     const imageByPlotType = new Map(images.map((image) => [image.plot_type_id, image]));
     const predictionByImage = new Map(predictions.map((p) => [p.image_id, p]));

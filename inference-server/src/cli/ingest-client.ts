@@ -26,7 +26,12 @@ export class UploadRefusedError extends Error {
 const RETRY_DELAYS_MS = [250, 1000, 3000, 10_000];
 
 /** Posts one image to POST /api/v1/images; retries while the server is unreachable or answers 5xx. */
-export async function uploadImage(target: UploadTarget, content: Buffer, filename: string, fields: UploadFields): Promise<ImageUploadResult> {
+export async function uploadImage(
+  target: UploadTarget,
+  content: Buffer,
+  filename: string,
+  fields: UploadFields,
+): Promise<ImageUploadResult> {
   for (let attempt = 0; ; attempt++) {
     const form = new FormData();
     form.set('deployment', fields.deployment);
@@ -48,7 +53,8 @@ export async function uploadImage(target: UploadTarget, content: Buffer, filenam
     if (response) {
       if (response.ok) return (await response.json()) as ImageUploadResult;
       if (response.status < 500) throw new UploadRefusedError((await response.json()) as Problem);
-      if (attempt >= RETRY_DELAYS_MS.length) throw new Error(`the server answered ${response.status}: ${await response.text()}`);
+      if (attempt >= RETRY_DELAYS_MS.length)
+        throw new Error(`the server answered ${response.status}: ${await response.text()}`);
     }
     await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
   }

@@ -62,7 +62,11 @@ export function parseFormFields<T extends TSchema>(schema: T, fields: MultipartF
   for (const [name, raw] of Object.entries(fields)) {
     const type = properties[name]?.type;
     if (type === 'array') {
-      input[name] = Array.isArray(raw) ? raw : raw.startsWith('[') ? parseJson(name, raw) : raw.split(',').map((s) => s.trim());
+      input[name] = Array.isArray(raw)
+        ? raw
+        : raw.startsWith('[')
+          ? parseJson(name, raw)
+          : raw.split(',').map((s) => s.trim());
     } else if (type === 'object') {
       input[name] = parseJson(name, Array.isArray(raw) ? raw[0]! : raw);
     } else {
@@ -74,7 +78,9 @@ export function parseFormFields<T extends TSchema>(schema: T, fields: MultipartF
     const problems = Value.Errors(schema, value).map((error) => {
       const field = error.instancePath.replace(/^\//, '') || 'form';
       const params = error.params as { requiredProperties?: string[] };
-      return params.requiredProperties ? `missing field ${params.requiredProperties.join(', ')}` : `${field} ${error.message}`;
+      return params.requiredProperties
+        ? `missing field ${params.requiredProperties.join(', ')}`
+        : `${field} ${error.message}`;
     });
     throw new InvalidInputError(`invalid form fields: ${[...new Set(problems)].join('; ')}`);
   }

@@ -32,7 +32,9 @@ function checkPngStructure(buffer: Buffer): void {
     if (first && type !== 'IHDR') throw new InvalidImageError('the PNG does not start with an IHDR chunk');
     const crc = buffer.readUInt32BE(end - 4);
     if (zlib.crc32(buffer.subarray(offset + 4, end - 4)) !== crc) {
-      throw new InvalidImageError(`the PNG is corrupt: the CRC of its ${type} chunk at byte ${offset} does not match`);
+      throw new InvalidImageError(
+        `the PNG is corrupt: the CRC of its ${type} chunk at byte ${offset} does not match`,
+      );
     }
     if (type === 'IEND') return;
     first = false;
@@ -69,7 +71,9 @@ export async function validateImage(buffer: Buffer, maxPixels: number): Promise<
   try {
     ({ width, height } = await sharp(buffer, { limitInputPixels: false }).metadata());
   } catch (error) {
-    throw new InvalidImageError(`the ${format.toUpperCase()} header cannot be read: ${(error as Error).message}`);
+    throw new InvalidImageError(
+      `the ${format.toUpperCase()} header cannot be read: ${(error as Error).message}`,
+    );
   }
   if (!width || !height) throw new InvalidImageError(`the ${format.toUpperCase()} header has no dimensions`);
   if (width * height > maxPixels) {

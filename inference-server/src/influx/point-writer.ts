@@ -39,7 +39,13 @@ export class PointWriter {
   private databaseReady = false;
   private readonly influx: InfluxDB;
   private readonly database: string;
-  private stats = { written: 0, dropped: 0, failedWrites: 0, lastError: null as string | null, lastWriteAt: null as number | null };
+  private stats = {
+    written: 0,
+    dropped: 0,
+    failedWrites: 0,
+    lastError: null as string | null,
+    lastWriteAt: null as number | null,
+  };
 
   constructor(private readonly options: PointWriterOptions) {
     const url = new URL(options.url);
@@ -105,7 +111,10 @@ export class PointWriter {
   private onWriteFailed(error: Error) {
     this.stats.failedWrites += 1;
     this.stats.lastError = error.message;
-    this.backoffMs = Math.min(MAX_BACKOFF_MS, this.backoffMs ? this.backoffMs * 2 : this.options.flushIntervalMs);
+    this.backoffMs = Math.min(
+      MAX_BACKOFF_MS,
+      this.backoffMs ? this.backoffMs * 2 : this.options.flushIntervalMs,
+    );
     this.nextAttemptAt = Date.now() + this.backoffMs;
     this.options.logger.warn(
       { err: error.message, buffered: this.buffer.length, retryInMs: this.backoffMs },
@@ -129,7 +138,10 @@ export class PointWriter {
     this.nextAttemptAt = 0;
     await this.flush();
     if (this.buffer.length > 0) {
-      this.options.logger.error({ lost: this.buffer.length }, 'closing with points InfluxDB never acknowledged');
+      this.options.logger.error(
+        { lost: this.buffer.length },
+        'closing with points InfluxDB never acknowledged',
+      );
     }
   }
 }

@@ -15,10 +15,13 @@ interface ModelJson {
 /** The weight file names that a TF.js layers model.json lists. */
 function weightPaths(modelJson: ModelJson): string[] {
   if (!modelJson.modelTopology || !Array.isArray(modelJson.weightsManifest)) {
-    throw new InvalidInputError('model.json is not a TF.js layers model: it needs modelTopology and weightsManifest');
+    throw new InvalidInputError(
+      'model.json is not a TF.js layers model: it needs modelTopology and weightsManifest',
+    );
   }
   return modelJson.weightsManifest.flatMap((group) => {
-    if (!Array.isArray(group.paths)) throw new InvalidInputError('model.json: a weightsManifest entry has no paths');
+    if (!Array.isArray(group.paths))
+      throw new InvalidInputError('model.json: a weightsManifest entry has no paths');
     return group.paths.map(String);
   });
 }
@@ -56,7 +59,9 @@ export async function writeModelArtifacts(files: ModelFile[], targetDir: string)
   }
   const missing = weightPaths(modelJson).filter((name) => !byName.has(path.basename(name)));
   if (missing.length) {
-    throw new InvalidInputError(`model.json names weight files that were not uploaded: ${missing.join(', ')}`);
+    throw new InvalidInputError(
+      `model.json names weight files that were not uploaded: ${missing.join(', ')}`,
+    );
   }
   await fs.mkdir(targetDir, { recursive: true });
   for (const [name, file] of byName) await fs.writeFile(path.join(targetDir, name), file.content);
@@ -68,7 +73,5 @@ export async function readModelFolder(dir: string): Promise<ModelFile[]> {
   const names = await fs.readdir(dir).catch((error: Error) => {
     throw new InvalidInputError(`cannot read the model folder ${dir}: ${error.message}`);
   });
-  return Promise.all(
-    names.map(async (name) => ({ name, content: await fs.readFile(path.join(dir, name)) })),
-  );
+  return Promise.all(names.map(async (name) => ({ name, content: await fs.readFile(path.join(dir, name)) })));
 }

@@ -41,7 +41,9 @@ export class ModelRegistry {
     const inputShape = input.inputShape ?? inputShapeOf(modelJson);
     if (!inputShape) throw new InvalidInputError('the input shape is not in model.json: give it explicitly');
     if (![1, 3].includes(inputShape[2])) {
-      throw new InvalidInputError(`the model takes ${inputShape[2]} channels; 1 (grayscale) or 3 (RGB) are supported`);
+      throw new InvalidInputError(
+        `the model takes ${inputShape[2]} channels; 1 (grayscale) or 3 (RGB) are supported`,
+      );
     }
     const version = await this.catalog.createModelVersion({
       plotTypeId: input.plotType.id,
@@ -54,14 +56,19 @@ export class ModelRegistry {
     });
     await this.catalog.defineClasses(
       input.plotType.id,
-      input.classes.map((name) => ({ name, ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }) })),
+      input.classes.map((name) => ({
+        name,
+        ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
+      })),
     );
     if (input.activate) await this.catalog.activateModelVersion(input.plotType.id, version.id);
     return this.catalog.getModelVersion(version.id);
   }
 
   /** What a worker needs to run the version, with its current thresholds (experts may edit them). */
-  async spec(modelVersionId: number): Promise<ModelSpec & { name: string; thresholds: Record<string, number> }> {
+  async spec(
+    modelVersionId: number,
+  ): Promise<ModelSpec & { name: string; thresholds: Record<string, number> }> {
     const version = await this.catalog.getModelVersion(modelVersionId);
     return {
       modelVersionId,

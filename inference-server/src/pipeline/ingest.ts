@@ -43,7 +43,8 @@ export class IngestService {
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);
     const now = Date.now();
     const capturedAt = request.capturedAt ?? now;
-    const runId = request.run === undefined ? null : await catalog.ensureRun(deployment.id, request.run, capturedAt);
+    const runId =
+      request.run === undefined ? null : await catalog.ensureRun(deployment.id, request.run, capturedAt);
     const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
     const { image, created } = await catalog.insertImage({
       sha256: stored.sha256,
@@ -65,7 +66,13 @@ export class IngestService {
     });
     if (created && image.status === 'pending') this.options.onPending();
     this.options.logger.debug(
-      { imageId: image.id, plotType: plotType.name, run: request.run, status: image.status, duplicate: !created },
+      {
+        imageId: image.id,
+        plotType: plotType.name,
+        run: request.run,
+        status: image.status,
+        duplicate: !created,
+      },
       'image accepted',
     );
     return { image: await catalog.getImage(image.id), duplicate: !created };
@@ -93,7 +100,10 @@ export class IngestService {
           '(POST /api/v1/plot-types), or start the server with HYDRA_AUTO_REGISTER=true',
       );
     }
-    this.options.logger.info({ deployment: deploymentName, plotType: name }, 'registered a new plot type on ingest');
+    this.options.logger.info(
+      { deployment: deploymentName, plotType: name },
+      'registered a new plot type on ingest',
+    );
     return this.options.catalog.ensurePlotType(deploymentId, name);
   }
 }

@@ -7,9 +7,10 @@ export class PipelineStats {
   private latencies: number[] = [];
 
   recordClassified(latenciesMs: number[], now = Date.now()): void {
-    for (const latency of latenciesMs) this.classifiedAt.push(now);
+    for (let i = 0; i < latenciesMs.length; i++) this.classifiedAt.push(now);
     this.latencies.push(...latenciesMs);
-    if (this.latencies.length > LATENCY_SAMPLES) this.latencies.splice(0, this.latencies.length - LATENCY_SAMPLES);
+    if (this.latencies.length > LATENCY_SAMPLES)
+      this.latencies.splice(0, this.latencies.length - LATENCY_SAMPLES);
     this.forgetBefore(now - WINDOW_MS);
   }
 
@@ -29,7 +30,8 @@ export class PipelineStats {
 
   latency() {
     const sorted = [...this.latencies].sort((a, b) => a - b);
-    const at = (q: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null);
+    const at = (q: number) =>
+      sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! : null;
     return { p50: at(0.5), p99: at(0.99), samples: sorted.length };
   }
 }

@@ -5,26 +5,24 @@ import { Prediction } from './predictions.ts';
 export const ImageStatus = Type.Enum(['pending', 'classified', 'failed', 'no_model']);
 export type ImageStatus = Static<typeof ImageStatus>;
 
-export const Image = Type.Object(
-  {
-    id: Type.Integer(),
-    sha256: Type.String(),
-    deployment: Type.String(),
-    plotType: Type.String(),
-    run: Type.Union([Type.Integer(), Type.Null()]),
-    chunk: Type.Union([Type.String(), Type.Null()]),
-    capturedAt: IsoTime,
-    receivedAt: IsoTime,
-    format: Type.String(),
-    bytes: Type.Integer(),
-    width: Type.Integer(),
-    height: Type.Integer(),
-    status: ImageStatus,
-    error: Type.Union([Type.String(), Type.Null()], { description: 'Why classification failed' }),
-    fileUrl: Type.String(),
-    thumbnailUrl: Type.String(),
-  },
-);
+export const Image = Type.Object({
+  id: Type.Integer(),
+  sha256: Type.String(),
+  deployment: Type.String(),
+  plotType: Type.String(),
+  run: Type.Union([Type.Integer(), Type.Null()]),
+  chunk: Type.Union([Type.String(), Type.Null()]),
+  capturedAt: IsoTime,
+  receivedAt: IsoTime,
+  format: Type.String(),
+  bytes: Type.Integer(),
+  width: Type.Integer(),
+  height: Type.Integer(),
+  status: ImageStatus,
+  error: Type.Union([Type.String(), Type.Null()], { description: 'Why classification failed' }),
+  fileUrl: Type.String(),
+  thumbnailUrl: Type.String(),
+});
 export type Image = Static<typeof Image>;
 
 /** The multipart fields that go with the file in POST /api/v1/images. */

@@ -10,7 +10,11 @@ export const ModelVersion = Type.Object({
   architecture: Type.String(),
   version: Type.Integer(),
   status: ModelVersionStatus,
-  inputShape: Type.Array(Type.Integer(), { minItems: 3, maxItems: 3, description: '[height, width, channels]' }),
+  inputShape: Type.Array(Type.Integer(), {
+    minItems: 3,
+    maxItems: 3,
+    description: '[height, width, channels]',
+  }),
   classes: Type.Array(Type.String()),
   thresholds: Type.Record(Type.String(), Type.Number()),
   createdAt: IsoTime,

@@ -13,21 +13,19 @@ export const PlotState = Type.Enum(['empty', 'pending', 'classified', 'failed', 
   description: 'empty: no image yet; otherwise the status of the latest image',
 });
 
-export const Plot = Type.Object(
-  {
-    plotType: Type.Object({
-      id: Type.Integer(),
-      name: Type.String(),
-      group: Type.String(),
-      title: Type.String(),
-      activeModelVersionId: Type.Union([Type.Integer(), Type.Null()]),
-    }),
-    state: PlotState,
-    classes: Type.Array(PlotClass),
-    image: Type.Union([Image, Type.Null()]),
-    prediction: Type.Union([Prediction, Type.Null()]),
-  },
-);
+export const Plot = Type.Object({
+  plotType: Type.Object({
+    id: Type.Integer(),
+    name: Type.String(),
+    group: Type.String(),
+    title: Type.String(),
+    activeModelVersionId: Type.Union([Type.Integer(), Type.Null()]),
+  }),
+  state: PlotState,
+  classes: Type.Array(PlotClass),
+  image: Type.Union([Image, Type.Null()]),
+  prediction: Type.Union([Prediction, Type.Null()]),
+});
 export type Plot = Static<typeof Plot>;
 
 export const PlotsQuery = Type.Object({ deployment: Type.String({ minLength: 1 }) });

@@ -1,24 +1,22 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, Pagination } from './common.ts';
 
-export const Prediction = Type.Object(
-  {
-    id: Type.Integer(),
-    imageId: Type.Integer(),
-    deployment: Type.String(),
-    plotType: Type.String(),
-    run: Type.Union([Type.Integer(), Type.Null()]),
-    modelVersionId: Type.Integer(),
-    modelVersion: Type.Integer(),
-    probabilities: Type.Record(Type.String(), Type.Number(), { description: 'class name → probability' }),
-    verdict: Type.String({ description: 'The most probable class' }),
-    confidence: Type.Number({ description: 'Probability of the verdict' }),
-    confirmed: Type.Boolean({ description: "Whether the confidence reaches the verdict class's threshold" }),
-    latencyMs: Type.Number({ description: 'From acceptance of the image to the verdict' }),
-    capturedAt: IsoTime,
-    createdAt: IsoTime,
-  },
-);
+export const Prediction = Type.Object({
+  id: Type.Integer(),
+  imageId: Type.Integer(),
+  deployment: Type.String(),
+  plotType: Type.String(),
+  run: Type.Union([Type.Integer(), Type.Null()]),
+  modelVersionId: Type.Integer(),
+  modelVersion: Type.Integer(),
+  probabilities: Type.Record(Type.String(), Type.Number(), { description: 'class name → probability' }),
+  verdict: Type.String({ description: 'The most probable class' }),
+  confidence: Type.Number({ description: 'Probability of the verdict' }),
+  confirmed: Type.Boolean({ description: "Whether the confidence reaches the verdict class's threshold" }),
+  latencyMs: Type.Number({ description: 'From acceptance of the image to the verdict' }),
+  capturedAt: IsoTime,
+  createdAt: IsoTime,
+});
 export type Prediction = Static<typeof Prediction>;
 
 export const PredictionQuery = Type.Object({

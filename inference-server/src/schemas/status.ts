@@ -7,7 +7,9 @@ export const ServerStatus = Type.Object({
   auth: Type.Boolean({ description: 'Whether API tokens are required' }),
   backend: Type.Object({
     name: Type.String({ description: 'tensorflow-gpu, tensorflow, wasm or cpu' }),
-    skipped: Type.Array(Type.String(), { description: 'Backends tried first, and why they were passed over' }),
+    skipped: Type.Array(Type.String(), {
+      description: 'Backends tried first, and why they were passed over',
+    }),
   }),
   workers: Type.Object({ size: Type.Integer(), busy: Type.Integer(), queued: Type.Integer() }),
   catalog: Type.Object({ engine: Type.String(), healthy: Type.Boolean() }),
@@ -32,7 +34,9 @@ export const ServerStatus = Type.Object({
     healthy: Type.Boolean(),
     buffered: Type.Integer(),
     written: Type.Integer(),
-    dropped: Type.Integer({ description: 'Points lost because the buffer overflowed while InfluxDB was down' }),
+    dropped: Type.Integer({
+      description: 'Points lost because the buffer overflowed while InfluxDB was down',
+    }),
     failedWrites: Type.Integer(),
     lastError: Type.Union([Type.String(), Type.Null()]),
   }),

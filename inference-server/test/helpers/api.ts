@@ -44,7 +44,10 @@ export function httpClient(baseUrl: string): ApiClient {
 }
 
 /** A multipart/form-data body as an HTTP client would send it (Node's own FormData encoder). */
-export async function multipartBody(fields: Record<string, string>, files: Array<{ field: string; name: string; content: Buffer }>) {
+export async function multipartBody(
+  fields: Record<string, string>,
+  files: Array<{ field: string; name: string; content: Buffer }>,
+) {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) form.append(name, value);
   for (const file of files) form.append(file.field, new Blob([file.content]), file.name);
@@ -55,8 +58,18 @@ export async function multipartBody(fields: Record<string, string>, files: Array
   };
 }
 
-export async function createPlotType(app: ApiClient, token: string, deployment: string, name: string): Promise<PlotTypeInfo> {
-  const created = await app.inject({ method: 'POST', url: '/api/v1/deployments', headers: auth(token), payload: { name: deployment } });
+export async function createPlotType(
+  app: ApiClient,
+  token: string,
+  deployment: string,
+  name: string,
+): Promise<PlotTypeInfo> {
+  const created = await app.inject({
+    method: 'POST',
+    url: '/api/v1/deployments',
+    headers: auth(token),
+    payload: { name: deployment },
+  });
   if (created.statusCode !== 200) throw new Error(`deployment: ${created.body}`);
   const response = await app.inject({
     method: 'POST',
@@ -76,7 +89,11 @@ export async function registerModelFolder(
   dir: string,
   fields: Record<string, string>,
 ): Promise<ModelVersion> {
-  const files = (await readModelFolder(dir)).map((file) => ({ field: 'files', name: file.name, content: file.content }));
+  const files = (await readModelFolder(dir)).map((file) => ({
+    field: 'files',
+    name: file.name,
+    content: file.content,
+  }));
   const body = await multipartBody(fields, files);
   const response = await app.inject({
     method: 'POST',

@@ -33,7 +33,11 @@ export interface TestEnvironment {
  * Resources for one test: a temp data folder, a catalog (SQLite file or a fresh PostgreSQL database), an
  * InfluxDB database of its own, and one token per role. Everything is removed in `t.after`.
  */
-export async function prepareEnvironment(t: CleanupScope, engine: Engine, extraEnv: Record<string, string> = {}): Promise<TestEnvironment> {
+export async function prepareEnvironment(
+  t: CleanupScope,
+  engine: Engine,
+  extraEnv: Record<string, string> = {},
+): Promise<TestEnvironment> {
   const steps: Array<() => Promise<unknown> | void> = [];
   const defer = (step: () => Promise<unknown> | void) => void steps.push(step);
   t.after(async () => {
@@ -77,7 +81,11 @@ export interface TestApp extends TestEnvironment {
 }
 
 /** The real app, in process, on the environment's resources; closed in `t.after`. */
-export async function buildTestApp(t: CleanupScope, engine: Engine = 'sqlite', extraEnv: Record<string, string> = {}): Promise<TestApp> {
+export async function buildTestApp(
+  t: CleanupScope,
+  engine: Engine = 'sqlite',
+  extraEnv: Record<string, string> = {},
+): Promise<TestApp> {
   const environment = await prepareEnvironment(t, engine, extraEnv);
   const config = loadConfig(environment.env);
   const app = await buildApp(config);

@@ -33,7 +33,9 @@ export async function waitFor<T>(
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`,
+  );
 }
 
 /** A private InfluxDB 1.x (the Debian `influxd` binary) on a free loopback port, with its data in a temp folder. */
@@ -71,7 +73,9 @@ export class InfluxServer {
 
   async start(): Promise<void> {
     this.process = spawn('influxd', ['-config', path.join(this.dir, 'influxdb.conf')], { stdio: 'ignore' });
-    await waitFor(async () => (await fetch(`${this.url}/ping`)).status === 204, { what: 'InfluxDB to answer /ping' });
+    await waitFor(async () => (await fetch(`${this.url}/ping`)).status === 204, {
+      what: 'InfluxDB to answer /ping',
+    });
   }
 
   /** Lets the test process exit while this server runs; it is stopped when the process exits. */
@@ -128,7 +132,8 @@ export function sharedInfluxUrl(): Promise<string> {
   return sharedInflux;
 }
 
-const POSTGRES_ADMIN_URL = process.env.HYDRA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const POSTGRES_ADMIN_URL =
+  process.env.HYDRA_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 /** A fresh PostgreSQL database for one test; `drop` removes it. */
 export async function createPostgresDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -17,7 +17,10 @@ for (const engine of ENGINES) {
       await registerBrightnessModel(app, tokens.expert, timing.id);
 
       const address = await app.listen({ port: 0, host: '127.0.0.1' });
-      const stream = collectServerSentEvents<Prediction>(`${address}/api/v1/events?deployment=halld`, auth(tokens.viewer));
+      const stream = collectServerSentEvents<Prediction>(
+        `${address}/api/v1/events?deployment=halld`,
+        auth(tokens.viewer),
+      );
       defer(stream.close);
       await stream.connected;
 
@@ -69,14 +72,18 @@ for (const engine of ENGINES) {
         [imageIds[4]],
       );
 
-      const image = (await app.inject({ url: `/api/v1/images/${imageIds[1]}`, headers: auth(tokens.viewer) })).json();
+      const image = (
+        await app.inject({ url: `/api/v1/images/${imageIds[1]}`, headers: auth(tokens.viewer) })
+      ).json();
       assert.equal(image.image.status, 'classified');
       assert.equal(image.prediction.verdict, 'Bad');
 
       await waitFor(() => stream.received.length >= plan.length, { what: 'SSE events' });
       assert.deepEqual(new Set(stream.received.map((p) => p.imageId)), new Set(imageIds));
 
-      const plots = (await app.inject({ url: '/api/v1/plots?deployment=halld', headers: auth(tokens.viewer) })).json<PlotList>();
+      const plots = (
+        await app.inject({ url: '/api/v1/plots?deployment=halld', headers: auth(tokens.viewer) })
+      ).json<PlotList>();
       const latest = Object.fromEntries(plots.items.map((plot) => [plot.plotType.name, plot]));
       assert.equal(latest.CDC_occupancy!.image!.id, imageIds[3]);
       assert.equal(latest.CDC_occupancy!.prediction!.verdict, 'Good');
@@ -120,6 +127,8 @@ test('images of a plot type with no active model are marked no_model', async (t)
   );
   assert.equal(response.statusCode, 201);
   assert.equal(result!.image.status, 'no_model');
-  const plots = (await app.inject({ url: '/api/v1/plots?deployment=halld', headers: auth(tokens.viewer) })).json<PlotList>();
+  const plots = (
+    await app.inject({ url: '/api/v1/plots?deployment=halld', headers: auth(tokens.viewer) })
+  ).json<PlotList>();
   assert.equal(plots.items[0]!.state, 'no_model');
 });

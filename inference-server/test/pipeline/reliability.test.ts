@@ -24,7 +24,12 @@ for (const engine of ENGINES) {
       const uploads = await Promise.all(
         Array.from({ length: total }, async (_, i) => {
           const png = await plotPng({ brightness: i % 2 ? 0.8 : 0.2, seed: i + 1, width: 800, height: 600 });
-          return uploadPlot(api, tokens.ingest, { deployment: 'halld', plotType: 'CDC_occupancy', run: '7' }, png);
+          return uploadPlot(
+            api,
+            tokens.ingest,
+            { deployment: 'halld', plotType: 'CDC_occupancy', run: '7' },
+            png,
+          );
         }),
       );
       assert.ok(uploads.every(({ response }) => response.statusCode === 201));
@@ -32,7 +37,10 @@ for (const engine of ENGINES) {
       const status = async () =>
         (await api.inject({ url: '/api/v1/status', headers: auth(tokens.viewer) })).json<ServerStatus>();
       // Kill as soon as some, but not all, images have their verdict.
-      await waitFor(async () => (await status()).queue.classified > 0, { intervalMs: 5, what: 'a first verdict' });
+      await waitFor(async () => (await status()).queue.classified > 0, {
+        intervalMs: 5,
+        what: 'a first verdict',
+      });
       await server.kill();
 
       await server.start();
@@ -58,22 +66,36 @@ for (const engine of ENGINES) {
 
 test('an image that fails in the worker is marked failed with its reason; the rest of its batch is classified', async (t) => {
   // A long batch wait keeps the five images in one batch and gives time to spoil one file on disk.
-  const { app, tokens, dataDir } = await buildTestApp(t, 'sqlite', { HYDRA_BATCH_WAIT_MS: '1500', HYDRA_BATCH_SIZE: '16' });
+  const { app, tokens, dataDir } = await buildTestApp(t, 'sqlite', {
+    HYDRA_BATCH_WAIT_MS: '1500',
+    HYDRA_BATCH_SIZE: '16',
+  });
   const plotType = await createPlotType(app, tokens.admin, 'halld', 'FCAL_occupancy');
   await registerBrightnessModel(app, tokens.expert, plotType.id);
   const ids: number[] = [];
   for (let i = 0; i < 5; i++) {
-    const { result } = await uploadPlot(app, tokens.ingest, { deployment: 'halld', plotType: 'FCAL_occupancy' }, await plotPng({ brightness: 0.7, seed: 100 + i }));
+    const { result } = await uploadPlot(
+      app,
+      tokens.ingest,
+      { deployment: 'halld', plotType: 'FCAL_occupancy' },
+      await plotPng({ brightness: 0.7, seed: 100 + i }),
+    );
     ids.push(result!.image.id);
   }
-  const victim = (await app.inject({ url: `/api/v1/images/${ids[2]}`, headers: auth(tokens.viewer) })).json<ImageWithPrediction>();
+  const victim = (
+    await app.inject({ url: `/api/v1/images/${ids[2]}`, headers: auth(tokens.viewer) })
+  ).json<ImageWithPrediction>();
   const file = path.join(dataDir, 'images', victim.image.sha256.slice(0, 2), `${victim.image.sha256}.png`);
   await fs.truncate(file, 100);
 
   const images = await waitFor(
     async () => {
       const all = await Promise.all(
-        ids.map(async (id) => (await app.inject({ url: `/api/v1/images/${id}`, headers: auth(tokens.viewer) })).json<ImageWithPrediction>()),
+        ids.map(async (id) =>
+          (
+            await app.inject({ url: `/api/v1/images/${id}`, headers: auth(tokens.viewer) })
+          ).json<ImageWithPrediction>(),
+        ),
       );
       return all.every((i) => i.image.status !== 'pending') && all;
     },
@@ -98,11 +120,17 @@ describe('InfluxDB outage', () => {
     const { app, tokens } = await buildTestApp(t, 'sqlite', { HYDRA_INFLUX_URL: `${influx.url}/outage` });
     const plotType = await createPlotType(app, tokens.admin, 'halld', 'BCAL_timing');
     await registerBrightnessModel(app, tokens.expert, plotType.id);
-    const status = async () => (await app.inject({ url: '/api/v1/status', headers: auth(tokens.viewer) })).json<ServerStatus>();
+    const status = async () =>
+      (await app.inject({ url: '/api/v1/status', headers: auth(tokens.viewer) })).json<ServerStatus>();
     let seed = 0;
     const ingest = async (count: number) => {
       for (let i = 0; i < count; i++) {
-        await uploadPlot(app, tokens.ingest, { deployment: 'halld', plotType: 'BCAL_timing', run: '9' }, await plotPng({ brightness: 0.6, seed: ++seed }));
+        await uploadPlot(
+          app,
+          tokens.ingest,
+          { deployment: 'halld', plotType: 'BCAL_timing', run: '9' },
+          await plotPng({ brightness: 0.6, seed: ++seed }),
+        );
       }
       await waitFor(async () => (await status()).queue.pending === 0, { what: 'verdicts' });
     };
@@ -124,7 +152,10 @@ describe('InfluxDB outage', () => {
 
     await influx.start();
     await ingest(5);
-    await waitFor(async () => (await status()).influx.buffered === 0, { timeoutMs: 40_000, what: 'the buffer to drain' });
+    await waitFor(async () => (await status()).influx.buffered === 0, {
+      timeoutMs: 40_000,
+      what: 'the buffer to drain',
+    });
     const rows = await influxQuery(influx.url, 'outage', 'SELECT image_id, verdict FROM hydra_prediction');
     assert.equal(rows.length, 30);
     assert.equal(new Set(rows.map((row) => row.image_id)).size, 30, 'no point twice');
@@ -144,11 +175,18 @@ describe('InfluxDB outage', () => {
     const plotType = await createPlotType(app, tokens.admin, 'halld', 'TAGH_rates');
     await registerBrightnessModel(app, tokens.expert, plotType.id);
     for (let i = 0; i < 10; i++) {
-      await uploadPlot(app, tokens.ingest, { deployment: 'halld', plotType: 'TAGH_rates' }, await plotPng({ brightness: 0.4, seed: 500 + i }));
+      await uploadPlot(
+        app,
+        tokens.ingest,
+        { deployment: 'halld', plotType: 'TAGH_rates' },
+        await plotPng({ brightness: 0.4, seed: 500 + i }),
+      );
     }
     const s = await waitFor(
       async () => {
-        const current = (await app.inject({ url: '/api/v1/status', headers: auth(tokens.viewer) })).json<ServerStatus>();
+        const current = (
+          await app.inject({ url: '/api/v1/status', headers: auth(tokens.viewer) })
+        ).json<ServerStatus>();
         return current.queue.classified === 10 && current;
       },
       { what: 'ten verdicts' },

@@ -3,7 +3,9 @@ import { Catalog } from '../../catalog/catalog.ts';
 import { databaseUrl, loadConfig } from '../../config.ts';
 
 /** Opens the configured catalog, brought up to date, for one command; closes it after. */
-export async function withCatalog<T>(work: (catalog: Catalog, migrationsApplied: string[]) => Promise<T>): Promise<T> {
+export async function withCatalog<T>(
+  work: (catalog: Catalog, migrationsApplied: string[]) => Promise<T>,
+): Promise<T> {
   const catalog = Catalog.open(databaseUrl(loadConfig()));
   try {
     return await work(catalog, await catalog.migrate());

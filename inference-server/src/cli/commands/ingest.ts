@@ -20,11 +20,16 @@ async function ingestOne(target: UploadTarget, file: string, options: IngestOpti
   const plotType = options.plotType ?? described.plotType;
   const run = options.run === undefined ? described.run : Number(options.run);
   try {
-    const { image, duplicate } = await uploadFile(target, file, { deployment: options.deployment, plotType, run });
+    const { image, duplicate } = await uploadFile(target, file, {
+      deployment: options.deployment,
+      plotType,
+      run,
+    });
     console.log(`${file}: image ${image.id} ${duplicate ? 'already known' : image.status}`);
     return true;
   } catch (error) {
-    const reason = error instanceof UploadRefusedError ? error.message : `not sent: ${(error as Error).message}`;
+    const reason =
+      error instanceof UploadRefusedError ? error.message : `not sent: ${(error as Error).message}`;
     console.error(`${file}: ${reason}`);
     return false;
   }
@@ -33,8 +38,13 @@ async function ingestOne(target: UploadTarget, file: string, options: IngestOpti
 export function registerIngestCommand(program: Command): void {
   program
     .command('ingest')
-    .description('Send plot images to the server: files once, or a watched folder (<dir>/<run>/<plotType>.png)')
-    .argument('[files...]', 'PNG/JPEG files; the plot type is the file name, the run the parent folder if numeric')
+    .description(
+      'Send plot images to the server: files once, or a watched folder (<dir>/<run>/<plotType>.png)',
+    )
+    .argument(
+      '[files...]',
+      'PNG/JPEG files; the plot type is the file name, the run the parent folder if numeric',
+    )
     .option('--watch <dir>', 'watch a folder and send every image written into it (existing ones too)')
     .option('--server <url>', 'inference server', process.env.HYDRA_URL ?? 'http://127.0.0.1:8080')
     .option('--token <token>', 'API token with the ingest right (or HYDRA_TOKEN)', process.env.HYDRA_TOKEN)
@@ -64,7 +74,8 @@ async function watchFolder(target: UploadTarget, dir: string, options: IngestOpt
   });
   let queue = Promise.resolve();
   const enqueue = (file: string) => {
-    if (IMAGE_FILE.test(file)) queue = queue.then(() => ingestOne(target, file, options).then(() => undefined));
+    if (IMAGE_FILE.test(file))
+      queue = queue.then(() => ingestOne(target, file, options).then(() => undefined));
   };
   watcher.on('add', enqueue).on('change', enqueue);
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));

@@ -10,7 +10,8 @@ function parseThresholds(text: string): Record<string, number> {
     text.split(',').map((pair) => {
       const [name, value] = pair.split('=');
       const threshold = Number(value);
-      if (!name || !(threshold >= 0 && threshold <= 1)) throw new Error(`bad threshold "${pair}": use Class=0.8`);
+      if (!name || !(threshold >= 0 && threshold <= 1))
+        throw new Error(`bad threshold "${pair}": use Class=0.8`);
       return [name.trim(), threshold];
     }),
   );

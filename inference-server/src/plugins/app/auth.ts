@@ -58,10 +58,13 @@ export default fp(
       const header = request.headers.authorization;
       const match = header?.match(/^Bearer\s+(\S+)$/i);
       if (!match) {
-        throw new UnauthorizedError('send an API token as "Authorization: Bearer <token>" (hydra token create)');
+        throw new UnauthorizedError(
+          'send an API token as "Authorization: Bearer <token>" (hydra token create)',
+        );
       }
       const row = await fastify.catalog.findTokenByHash(hashToken(match[1]!));
-      if (!row) throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
+      if (!row)
+        throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
       void fastify.catalog.touchToken(row.id).catch(() => undefined);
       return { name: row.name, role: row.role };
     }
@@ -72,7 +75,9 @@ export default fp(
       return async (request) => {
         const principal = await authenticate(request);
         if (!RIGHTS[principal.role].includes(right)) {
-          throw new ForbiddenError(`the token "${principal.name}" has role ${principal.role}, which may not ${right}`);
+          throw new ForbiddenError(
+            `the token "${principal.name}" has role ${principal.role}, which may not ${right}`,
+          );
         }
         request.principal = principal;
       };

@@ -8,7 +8,12 @@ const PROBLEM_BASE = '/problems/';
 
 function problemOf(error: FastifyError | DomainError): Problem {
   if (error instanceof DomainError) {
-    return { type: PROBLEM_BASE + error.slug, title: error.title, status: error.status, detail: error.message };
+    return {
+      type: PROBLEM_BASE + error.slug,
+      title: error.title,
+      status: error.status,
+      detail: error.message,
+    };
   }
   if (error.validation) {
     return {
@@ -18,7 +23,8 @@ function problemOf(error: FastifyError | DomainError): Problem {
       detail: error.message,
     };
   }
-  const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+  const status =
+    error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
   if (status === 500) {
     return {
       type: PROBLEM_BASE + 'internal-error',

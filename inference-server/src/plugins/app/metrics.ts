@@ -20,7 +20,11 @@ export default fp(
       registers: [registry],
     });
     fastify.addHook('onResponse', async (request, reply) => {
-      if (request.routeOptions.url === '/api/v1/images' && request.method === 'POST' && reply.statusCode === 201) {
+      if (
+        request.routeOptions.url === '/api/v1/images' &&
+        request.method === 'POST' &&
+        reply.statusCode === 201
+      ) {
         ingested.inc({ status: 'accepted' });
       }
     });

@@ -34,7 +34,10 @@ export default fp(
           logger: fastify.log.child({ component: 'influx' }),
         })
       : null;
-    fastify.log.info({ influx: writer?.status().url ?? 'disabled (HYDRA_INFLUX_URL is empty)' }, 'InfluxDB writer');
+    fastify.log.info(
+      { influx: writer?.status().url ?? 'disabled (HYDRA_INFLUX_URL is empty)' },
+      'InfluxDB writer',
+    );
     fastify.decorate('pointWriter', writer);
     fastify.decorate('influxStatus', () => writer?.status() ?? DISABLED);
     if (writer) fastify.addHook('onClose', () => writer.close());

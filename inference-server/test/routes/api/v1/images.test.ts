@@ -52,11 +52,17 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
   });
   before(async () => {
     // One app for the whole suite: these checks only read and refuse.
-    env = await buildTestApp({ after: (cleanup) => cleanups.push(cleanup) }, 'sqlite', { HYDRA_MAX_UPLOAD_BYTES: String(2 * 1024 * 1024) });
+    env = await buildTestApp({ after: (cleanup) => cleanups.push(cleanup) }, 'sqlite', {
+      HYDRA_MAX_UPLOAD_BYTES: String(2 * 1024 * 1024),
+    });
     await createPlotType(env.app, env.tokens.admin, 'halld', 'CDC_occupancy');
   });
 
-  async function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown }, status: number, detail: RegExp) {
+  async function expectProblem(
+    response: { statusCode: number; headers: Record<string, unknown>; json: () => unknown },
+    status: number,
+    detail: RegExp,
+  ) {
     assert.equal(response.statusCode, status);
     assert.match(String(response.headers['content-type']), /application\/problem\+json/);
     const problem = response.json() as { status: number; detail: string; type: string; title: string };
@@ -75,13 +81,25 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
   });
 
   test('a text file named .png is 415', async () => {
-    const { response } = await uploadPlot(env.app, env.tokens.ingest, fields, Buffer.from('run 131458 looks fine\n'), 'plot.png');
+    const { response } = await uploadPlot(
+      env.app,
+      env.tokens.ingest,
+      fields,
+      Buffer.from('run 131458 looks fine\n'),
+      'plot.png',
+    );
     await expectProblem(response, 415, /not a PNG or JPEG/);
   });
 
   test('a file over the size limit is 413', async () => {
     const big = await sharp({
-      create: { width: 2000, height: 2000, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 60 } },
+      create: {
+        width: 2000,
+        height: 2000,
+        channels: 3,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 60 },
+      },
     })
       .png({ compressionLevel: 0 })
       .toBuffer();
@@ -100,31 +118,65 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
   });
 
   test('a missing field is 400 and names the field', async () => {
-    const { response } = await uploadPlot(env.app, env.tokens.ingest, { plotType: 'CDC_occupancy' }, await plotPng({ brightness: 0.5, seed: 8 }));
+    const { response } = await uploadPlot(
+      env.app,
+      env.tokens.ingest,
+      { plotType: 'CDC_occupancy' },
+      await plotPng({ brightness: 0.5, seed: 8 }),
+    );
     await expectProblem(response, 400, /missing field deployment/);
   });
 
   test('a wrongly typed field is 400 and names the field', async () => {
-    const { response } = await uploadPlot(env.app, env.tokens.ingest, { ...fields, run: 'last-night' }, await plotPng({ brightness: 0.5, seed: 9 }));
+    const { response } = await uploadPlot(
+      env.app,
+      env.tokens.ingest,
+      { ...fields, run: 'last-night' },
+      await plotPng({ brightness: 0.5, seed: 9 }),
+    );
     await expectProblem(response, 400, /run/);
   });
 
   test('a missing file is 400', async () => {
     const body = await multipartBody(fields, []);
-    const response = await env.app.inject({ method: 'POST', url: '/api/v1/images', headers: { ...auth(env.tokens.ingest), ...body.headers }, payload: body.payload });
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/images',
+      headers: { ...auth(env.tokens.ingest), ...body.headers },
+      payload: body.payload,
+    });
     await expectProblem(response, 400, /exactly one image file/);
   });
 
   test('a JSON body instead of multipart is 415', async () => {
-    const response = await env.app.inject({ method: 'POST', url: '/api/v1/images', headers: auth(env.tokens.ingest), payload: fields });
+    const response = await env.app.inject({
+      method: 'POST',
+      url: '/api/v1/images',
+      headers: auth(env.tokens.ingest),
+      payload: fields,
+    });
     await expectProblem(response, 415, /multipart/);
   });
 
   test('an unknown deployment or plot type is 422 and says how to register it', async () => {
     const png = await plotPng({ brightness: 0.5, seed: 10 });
-    const unknownDeployment = await uploadPlot(env.app, env.tokens.ingest, { ...fields, deployment: 'hallz' }, png);
-    await expectProblem(unknownDeployment.response, 422, /deployment "hallz" is not registered.*HYDRA_AUTO_REGISTER/);
-    const unknownPlotType = await uploadPlot(env.app, env.tokens.ingest, { ...fields, plotType: 'BCAL_nope' }, png);
+    const unknownDeployment = await uploadPlot(
+      env.app,
+      env.tokens.ingest,
+      { ...fields, deployment: 'hallz' },
+      png,
+    );
+    await expectProblem(
+      unknownDeployment.response,
+      422,
+      /deployment "hallz" is not registered.*HYDRA_AUTO_REGISTER/,
+    );
+    const unknownPlotType = await uploadPlot(
+      env.app,
+      env.tokens.ingest,
+      { ...fields, plotType: 'BCAL_nope' },
+      png,
+    );
     await expectProblem(unknownPlotType.response, 422, /plot type "BCAL_nope" is not registered/);
   });
 
@@ -132,11 +184,19 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
     const png = await plotPng({ brightness: 0.5, seed: 11 });
     const body = await multipartBody(fields, [{ field: 'file', name: 'p.png', content: png }]);
     const send = (headers: Record<string, string>) =>
-      env.app.inject({ method: 'POST', url: '/api/v1/images', headers: { ...headers, ...body.headers }, payload: body.payload });
+      env.app.inject({
+        method: 'POST',
+        url: '/api/v1/images',
+        headers: { ...headers, ...body.headers },
+        payload: body.payload,
+      });
     await expectProblem(await send({}), 401, /Authorization: Bearer/);
     await expectProblem(await send(auth('hydra_not-a-real-token')), 401, /not known/);
     await expectProblem(await send(auth(env.tokens.viewer)), 403, /role viewer, which may not ingest/);
-    const read = await env.app.inject({ url: '/api/v1/plots?deployment=halld', headers: auth(env.tokens.ingest) });
+    const read = await env.app.inject({
+      url: '/api/v1/plots?deployment=halld',
+      headers: auth(env.tokens.ingest),
+    });
     await expectProblem(read, 403, /role ingest, which may not read/);
   });
 
@@ -156,8 +216,16 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
   });
 
   test('an unknown image is 404 and an unknown route is a 404 problem', async () => {
-    await expectProblem(await env.app.inject({ url: '/api/v1/images/999999', headers: auth(env.tokens.viewer) }), 404, /image 999999/);
-    await expectProblem(await env.app.inject({ url: '/api/v1/nothing-here', headers: auth(env.tokens.viewer) }), 404, /no route/);
+    await expectProblem(
+      await env.app.inject({ url: '/api/v1/images/999999', headers: auth(env.tokens.viewer) }),
+      404,
+      /image 999999/,
+    );
+    await expectProblem(
+      await env.app.inject({ url: '/api/v1/nothing-here', headers: auth(env.tokens.viewer) }),
+      404,
+      /no route/,
+    );
   });
 
   test('files and thumbnails are served with long cache headers', async () => {
@@ -168,7 +236,10 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
     assert.equal(file.headers['content-type'], 'image/png');
     assert.match(String(file.headers['cache-control']), /immutable/);
     assert.deepEqual(file.rawPayload, png);
-    const thumbnail = await env.app.inject({ url: `${result!.image.thumbnailUrl}?width=200`, headers: auth(env.tokens.viewer) });
+    const thumbnail = await env.app.inject({
+      url: `${result!.image.thumbnailUrl}?width=200`,
+      headers: auth(env.tokens.viewer),
+    });
     assert.equal(thumbnail.statusCode, 200);
     const meta = await sharp(thumbnail.rawPayload).metadata();
     assert.equal(meta.format, 'webp');
@@ -179,7 +250,12 @@ describe('POST /api/v1/images refuses bad input with a useful problem', () => {
 
 test('with HYDRA_AUTO_REGISTER unknown deployments and plot types are created on ingest', async (t) => {
   const { app, tokens } = await buildTestApp(t, 'sqlite', { HYDRA_AUTO_REGISTER: 'true' });
-  const { response, result } = await uploadPlot(app, tokens.ingest, { deployment: 'hallb', plotType: 'ECAL_rates' }, await plotPng({ brightness: 0.5, seed: 1 }));
+  const { response, result } = await uploadPlot(
+    app,
+    tokens.ingest,
+    { deployment: 'hallb', plotType: 'ECAL_rates' },
+    await plotPng({ brightness: 0.5, seed: 1 }),
+  );
   assert.equal(response.statusCode, 201, response.body);
   assert.equal(result!.image.plotType, 'ECAL_rates');
   assert.equal(result!.image.status, 'no_model');

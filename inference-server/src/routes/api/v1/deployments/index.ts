@@ -6,7 +6,10 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
     '/',
     {
       preHandler: fastify.requireRight('read'),
-      schema: { summary: 'Deployments (experiments or halls)', response: { 200: DeploymentList, ...problemResponses } },
+      schema: {
+        summary: 'Deployments (experiments or halls)',
+        response: { 200: DeploymentList, ...problemResponses },
+      },
     },
     async () => {
       const rows = await fastify.catalog.listDeployments();
@@ -25,7 +28,10 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const { id, name, title } = await fastify.catalog.ensureDeployment(request.body.name, request.body.title);
+      const { id, name, title } = await fastify.catalog.ensureDeployment(
+        request.body.name,
+        request.body.title,
+      );
       return { id, name, title };
     },
   );

@@ -23,9 +23,17 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireRight('ingest'),
       schema: {
-        summary: 'Upload a plot image (multipart: a PNG/JPEG file plus deployment, plotType, run, time, chunk)',
+        summary:
+          'Upload a plot image (multipart: a PNG/JPEG file plus deployment, plotType, run, time, chunk)',
         consumes: ['multipart/form-data'],
-        response: { 200: ImageUploadResult, 201: ImageUploadResult, ...problemResponses, 413: Problem, 415: Problem, 422: Problem },
+        response: {
+          200: ImageUploadResult,
+          201: ImageUploadResult,
+          ...problemResponses,
+          413: Problem,
+          415: Problem,
+          422: Problem,
+        },
       },
     },
     async (request, reply) => {

@@ -35,7 +35,8 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireRight('expert'),
       schema: {
-        summary: 'Import a TF.js layers model (multipart: model.json and its weight files, classes, thresholds)',
+        summary:
+          'Import a TF.js layers model (multipart: model.json and its weight files, classes, thresholds)',
         consumes: ['multipart/form-data'],
         params: ModelLibraryParams,
         response: { 201: ModelVersion, ...problemResponses, 404: Problem, 413: Problem, 415: Problem },
@@ -57,7 +58,10 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         thresholds: fields.thresholds,
         activate: fields.activate,
       });
-      request.log.info({ plotType: plotType.name, modelVersionId: version.id, active: fields.activate }, 'model imported');
+      request.log.info(
+        { plotType: plotType.name, modelVersionId: version.id, active: fields.activate },
+        'model imported',
+      );
       return reply.code(201).send(modelVersionView(version));
     },
   );

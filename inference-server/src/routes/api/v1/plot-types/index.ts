@@ -52,7 +52,8 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireRight('expert'),
       schema: {
-        summary: 'Register a plot type (idempotent); classes, when given, replace their colours and severities',
+        summary:
+          'Register a plot type (idempotent); classes, when given, replace their colours and severities',
         body: PlotTypeBody,
         response: { 200: PlotTypeInfo, ...problemResponses, 422: Problem },
       },
@@ -60,7 +61,10 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { body } = request;
       const deployment = await deploymentNamed(body.deployment);
-      const row = await fastify.catalog.ensurePlotType(deployment.id, body.name, { group: body.group, title: body.title });
+      const row = await fastify.catalog.ensurePlotType(deployment.id, body.name, {
+        group: body.group,
+        title: body.title,
+      });
       if (body.classes) await fastify.catalog.defineClasses(row.id, body.classes);
       return describe(row, deployment.name);
     },

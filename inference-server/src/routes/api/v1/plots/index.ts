@@ -16,7 +16,8 @@ const plots: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const deployment = await fastify.catalog.findDeployment(request.query.deployment);
-      if (!deployment) throw new UnknownReferenceError(`deployment "${request.query.deployment}" is not registered`);
+      if (!deployment)
+        throw new UnknownReferenceError(`deployment "${request.query.deployment}" is not registered`);
       const latest = await fastify.catalog.latestPlots(deployment.id);
       const items = await Promise.all(
         latest.map(async ({ plotType, image, prediction }): Promise<Plot> => ({

@@ -23,7 +23,8 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
       let plotTypeId: number | undefined;
       if (query.deployment !== undefined) {
         const deployment = await fastify.catalog.findDeployment(query.deployment);
-        if (!deployment) throw new UnknownReferenceError(`deployment "${query.deployment}" is not registered`);
+        if (!deployment)
+          throw new UnknownReferenceError(`deployment "${query.deployment}" is not registered`);
         deploymentId = deployment.id;
         if (query.plotType !== undefined) {
           const plotType = await fastify.catalog.findPlotType(deployment.id, query.plotType);
