@@ -1,9 +1,11 @@
 import { Command } from 'commander';
 import { SERVER_VERSION } from '../version.ts';
 import { registerDbCommand } from './commands/db.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelCommand } from './commands/model.ts';
 import { registerServeCommand } from './commands/serve.ts';
+import { registerSimulateCommand } from './commands/simulate.ts';
 import { registerTokenCommand } from './commands/token.ts';
 
 const program = new Command('hydra')
@@ -15,6 +17,8 @@ registerIngestCommand(program);
 registerDbCommand(program);
 registerModelCommand(program);
 registerTokenCommand(program);
+registerSimulateCommand(program);
+registerDemoCommand(program);
 
 try {
   await program.parseAsync();
