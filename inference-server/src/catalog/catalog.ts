@@ -244,10 +244,6 @@ export class Catalog {
     return row;
   }
 
-  async findImageBySha(sha256: string): Promise<ImageRow | undefined> {
-    return this.db.selectFrom('image').selectAll().where('sha256', '=', sha256).executeTakeFirst();
-  }
-
   async countImagesByStatus(): Promise<Record<ImageStatus, number>> {
     const rows = await this.db
       .selectFrom('image')
