@@ -120,7 +120,9 @@ export class InferencePool {
     const slot = await this.#acquire();
     try {
       const answer = await this.#ask(slot, (requestId) => ({ kind: 'predict', requestId, model, images }));
-      if (answer.kind !== 'predicted') throw new Error(`Inference worker answered '${answer.kind}' to 'predict'`);
+      if (answer.kind !== 'predicted') {
+        throw new Error(`Inference worker answered '${answer.kind}' to 'predict'`);
+      }
       return answer.outcomes;
     } finally {
       this.#release(slot);
@@ -140,7 +142,9 @@ export class InferencePool {
     return Promise.all(
       running.map(async (slot) => {
         const answer = await this.#ask(slot, (requestId) => ({ kind: 'memory', requestId }));
-        if (answer.kind !== 'memory') throw new Error(`Inference worker answered '${answer.kind}' to 'memory'`);
+        if (answer.kind !== 'memory') {
+          throw new Error(`Inference worker answered '${answer.kind}' to 'memory'`);
+        }
         return { numTensors: answer.numTensors, numBytes: answer.numBytes };
       }),
     );

@@ -38,7 +38,9 @@ function messageOf(error: unknown): string {
 /** Preprocesses each image on its own, so one unreadable image fails alone; the readable ones run as one batch. */
 async function predict(spec: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
   const model = await modelFor(spec);
-  const decoded = await Promise.allSettled(images.map((image) => preprocessImage(image.path, spec.inputShape)));
+  const decoded = await Promise.allSettled(
+    images.map((image) => preprocessImage(image.path, spec.inputShape)),
+  );
   const inputs = decoded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const started = performance.now();
   const probabilities = predictBatch(model, inputs, spec.inputShape);
@@ -58,7 +60,11 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
     case 'init':
       return { kind: 'ready', backend: await selectBackend(request.backend) };
     case 'predict':
-      return { kind: 'predicted', requestId: request.requestId, outcomes: await predict(request.model, request.images) };
+      return {
+        kind: 'predicted',
+        requestId: request.requestId,
+        outcomes: await predict(request.model, request.images),
+      };
     case 'unload':
       models.get(request.modelVersionId)?.dispose();
       models.delete(request.modelVersionId);
@@ -72,7 +78,9 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
 
 function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | undefined {
   if (request.kind === 'init') return { kind: 'init-failed', error: messageOf(error) };
-  if ('requestId' in request) return { kind: 'failed', requestId: request.requestId, error: messageOf(error) };
+  if ('requestId' in request) {
+    return { kind: 'failed', requestId: request.requestId, error: messageOf(error) };
+  }
   console.error(`Inference worker: '${request.kind}' failed: ${messageOf(error)}`);
   return undefined;
 }

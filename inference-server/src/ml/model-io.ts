@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs';
 const MODEL_JSON = 'model.json';
 const WEIGHTS_BIN = 'weights.bin';
 
-/** A model folder that cannot be read: missing or malformed model.json, or a missing weight file. */
+/** A model folder that cannot be loaded: model.json missing or malformed, or weight files missing or not as listed. */
 export class ModelArtifactError extends Error {
   override name = 'ModelArtifactError';
 }
@@ -29,7 +29,10 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<voi
       };
       await mkdir(dir, { recursive: true });
       await writeFile(path.join(dir, MODEL_JSON), JSON.stringify(modelJson), 'utf8');
-      await writeFile(path.join(dir, WEIGHTS_BIN), new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)));
+      await writeFile(
+        path.join(dir, WEIGHTS_BIN),
+        new Uint8Array(tf.io.CompositeArrayBuffer.join(artifacts.weightData)),
+      );
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     }),
   );
@@ -40,13 +43,17 @@ async function readModelJson(modelJsonPath: string): Promise<tf.io.ModelJSON> {
   try {
     text = await readFile(modelJsonPath, 'utf8');
   } catch (error) {
-    throw new ModelArtifactError(`Cannot read ${modelJsonPath}: ${(error as Error).message}`, { cause: error });
+    throw new ModelArtifactError(`Cannot read ${modelJsonPath}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    throw new ModelArtifactError(`${modelJsonPath} is not valid JSON: ${(error as Error).message}`, { cause: error });
+    throw new ModelArtifactError(`${modelJsonPath} is not valid JSON: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   if (typeof parsed !== 'object' || parsed === null || !('modelTopology' in parsed)) {
     throw new ModelArtifactError(`${modelJsonPath} has no modelTopology: it is not a TensorFlow.js model`);
@@ -91,7 +98,9 @@ async function readWeights(
       // model.json may come from a user: its shard paths must not reach outside the model folder.
       const relativePath = path.relative(root, shardPath);
       if (relativePath.split(path.sep)[0] === '..' || path.isAbsolute(relativePath)) {
-        throw new ModelArtifactError(`Weight file ${shardName} in ${path.join(dir, MODEL_JSON)} is outside ${dir}`);
+        throw new ModelArtifactError(
+          `Weight file ${shardName} in ${path.join(dir, MODEL_JSON)} is outside ${dir}`,
+        );
       }
       try {
         const bytes = await readFile(shardPath);

@@ -14,7 +14,9 @@ export function predictBatch(
   const batch = new Float32Array(inputs.length * imageSize);
   inputs.forEach((input, index) => {
     if (input.length !== imageSize) {
-      throw new RangeError(`Image ${index} has ${input.length} values; [${inputShape.join(', ')}] needs ${imageSize}`);
+      throw new RangeError(
+        `Image ${index} has ${input.length} values; [${inputShape.join(', ')}] needs ${imageSize}`,
+      );
     }
     batch.set(input, index * imageSize);
   });

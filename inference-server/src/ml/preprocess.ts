@@ -27,7 +27,9 @@ export async function preprocessImage(
       .raw({ depth: 'uchar' })
       .toBuffer();
   } catch (error) {
-    throw new ImageDecodeError(`Cannot decode image ${source}: ${(error as Error).message}`, { cause: error });
+    throw new ImageDecodeError(`Cannot decode image ${source}: ${(error as Error).message}`, {
+      cause: error,
+    });
   }
   return Float32Array.from(pixels, (value) => value / 255);
 }

@@ -11,7 +11,6 @@ import type { PlotKind, Strength } from './plot-kind.ts';
 import { mergeLayers, toPng } from './render/compose.ts';
 import type { Layers } from './render/compose.ts';
 import { svgRect } from './render/format.ts';
-import { Raster } from './render/raster.ts';
 import type { Box } from './render/raster.ts';
 import { text } from './render/text.ts';
 import { simulatePlot } from './simulate.ts';
@@ -42,7 +41,7 @@ interface Cell {
 }
 
 /** The plot's thumbnail with its fault outlined, or a grey "n/a" where the kind cannot show the mode. */
-async function drawCell(cell: Cell, options: ContactSheetOptions, raster: Raster): Promise<Layers> {
+async function drawCell(cell: Cell, options: ContactSheetOptions): Promise<Layers> {
   const { box } = cell;
   if (cell.mode !== undefined && !cell.kind.failureModes.includes(cell.mode)) {
     return {
@@ -56,7 +55,7 @@ async function drawCell(cell: Cell, options: ContactSheetOptions, raster: Raster
     seed: options.seed,
     ...(cell.mode !== undefined && { fault: { mode: cell.mode, strength: cell.strength } }),
   });
-  raster.drawImage(await sharp(plot.png).resize(box.width, box.height).removeAlpha().raw().toBuffer(), box);
+  const thumbnail = await sharp(plot.png).resize(box.width, box.height).removeAlpha().raw().toBuffer();
   let svg = svgRect(box, 'fill="none" stroke="#999"');
   if (plot.bbox) {
     const scale = box.width / plot.width;
@@ -68,7 +67,7 @@ async function drawCell(cell: Cell, options: ContactSheetOptions, raster: Raster
     };
     svg += svgRect(outline, `fill="none" stroke="${BOX_COLOUR}" stroke-width="1.5"`);
   }
-  return { svg, texts: [] };
+  return { svg, texts: [], underlay: (raster) => raster.drawImage(thumbnail, box) };
 }
 
 export async function renderContactSheet(options: ContactSheetOptions): Promise<Buffer> {
@@ -81,12 +80,16 @@ export async function renderContactSheet(options: ContactSheetOptions): Promise<
   const rows = kinds.flatMap((kind) => strengths.map((strength) => ({ kind, strength })));
   const left = (column: number): number => ROW_HEADER_WIDTH + column * (thumbWidth + GAP);
   const top = (row: number): number => SHEET_TITLE_HEIGHT + COLUMN_HEADER_HEIGHT + row * (thumbHeight + GAP);
-  const raster = new Raster({ x: 0, y: 0, width: left(columns.length), height: top(rows.length) });
 
   const headers: Layers = {
     svg: '',
     texts: [
-      text(GAP, 26, `Hydra simulator: plot kinds × failure modes (seed ${options.seed}, run ${options.run})`, 20),
+      text(
+        GAP,
+        26,
+        `Hydra simulator: plot kinds × failure modes (seed ${options.seed}, run ${options.run})`,
+        20,
+      ),
       ...columns.flatMap((mode, column) => {
         const centre = left(column) + thumbWidth / 2;
         return [
@@ -112,6 +115,7 @@ export async function renderContactSheet(options: ContactSheetOptions): Promise<
       box: { x: left(column), y: top(row), width: thumbWidth, height: thumbHeight },
     })),
   );
-  const drawn = await Promise.all(cells.map((cell) => drawCell(cell, options, raster)));
-  return toPng(raster, mergeLayers([headers, ...drawn]), { compressionLevel: 9, palette: true });
+  const drawn = await Promise.all(cells.map((cell) => drawCell(cell, options)));
+  const sheet = mergeLayers([headers, ...drawn]);
+  return toPng(left(columns.length), top(rows.length), sheet, { compressionLevel: 9, palette: true });
 }

@@ -3,7 +3,6 @@
 import { padNeighbours } from './geometry.ts';
 import { binsOverlapping } from './histogram.ts';
 import type { Histogram } from './histogram.ts';
-import { failureModeNames } from './labels.ts';
 import type { FailureModeName } from './labels.ts';
 import { peakWindow } from './peaks.ts';
 import type { PeakDistortion } from './peaks.ts';
@@ -88,14 +87,17 @@ function histogramOf(histograms: Histogram[], pad: number): Histogram {
   return histogram;
 }
 
-/** Adds `perBin(bin)` expected extra hits, Poisson-distributed, to each bin of the region. */
-function addHits(histograms: Histogram[], region: Region, rng: Random, perBin: () => number): void {
+/** Adds Poisson-distributed extra hits to each bin of the region, `expectedPerBin()` of them on average. */
+function addHits(histograms: Histogram[], region: Region, rng: Random, expectedPerBin: () => number): void {
   const contents = histogramOf(histograms, region.pad).contents;
-  for (const bin of region.bins) contents[bin] = (contents[bin] as number) + rng.poisson(perBin());
+  for (const bin of region.bins) contents[bin] = (contents[bin] as number) + rng.poisson(expectedPerBin());
 }
 
 /** A miscalibrated peak: one of the kind's peaks, pushed up or down the axis. */
-function distortPeak(context: FaultContext, distortion: PeakDistortion): FaultEffect & { expected: Float64Array[] } {
+function distortPeak(
+  context: FaultContext,
+  distortion: PeakDistortion,
+): FaultEffect & { expected: Float64Array[] } {
   const peaks = context.kind.peaks?.(context.run) ?? [];
   const peak = context.rng.pick(peaks);
   const sign = context.rng.chance(0.5) ? 1 : -1;
@@ -114,6 +116,7 @@ function distortPeak(context: FaultContext, distortion: PeakDistortion): FaultEf
     region: { pad: peak.pad, bins: binsOverlapping(pad.x, low, high) },
     details: {
       pad: peak.pad,
+      mean: peak.mean,
       sigma: peak.sigma,
       shift: signed.shiftSigma * peak.sigma,
       echoOffset: signed.echoOffsetSigma * peak.sigma,
@@ -174,7 +177,8 @@ const lowStats = defineMode('low-stats', {
 const shiftedPeak = defineMode('shifted-peak', {
   description: 'A timing peak moved by `shiftSigma` of its width: a wrong calibration constant.',
   parameters: { normal: { shiftSigma: 3 }, subtle: { shiftSigma: 0.75 } },
-  expect: (context, { shiftSigma }) => distortPeak(context, { shiftSigma, echoFraction: 0, echoOffsetSigma: 0 }),
+  expect: (context, { shiftSigma }) =>
+    distortPeak(context, { shiftSigma, echoFraction: 0, echoOffsetSigma: 0 }),
 });
 
 const doublePeak = defineMode('double-peak', {
@@ -199,7 +203,8 @@ const noiseBurst = defineMode('noise-burst', {
 });
 
 const cosmic = defineMode('cosmic', {
-  description: 'No beam: only cosmic rays, `cosmicScale` times the rate seen during beam (a long cosmic run).',
+  description:
+    'No beam: only cosmic rays, `cosmicScale` times the rate seen during beam (a long cosmic run).',
   parameters: { normal: { cosmicScale: 1 }, subtle: { cosmicScale: 25 } },
   expect: (context, { cosmicScale }) => ({
     expected: recompute(context, { beam: 0, cosmic: cosmicScale }),
@@ -229,5 +234,3 @@ export const failureModes: Readonly<Record<FailureModeName, FailureMode>> = {
   cosmic,
   'led-pulser': ledPulser,
 };
-
-export const failureModeList: readonly FailureMode[] = failureModeNames.map((name) => failureModes[name]);

@@ -14,7 +14,11 @@ export function padBinCount(pad: PadSpec): number {
 export function createHistogram(pad: PadSpec, contents?: Float64Array): Histogram {
   if (pad.draw === 'colz') return new Histogram2D(pad.name, pad.x, pad.y, contents);
   if (pad.draw === 'cells') {
-    return new Histogram1D(pad.name, { bins: pad.cells.length, min: 0.5, max: pad.cells.length + 0.5 }, contents);
+    return new Histogram1D(
+      pad.name,
+      { bins: pad.cells.length, min: 0.5, max: pad.cells.length + 0.5 },
+      contents,
+    );
   }
   return new Histogram1D(pad.name, pad.x, contents);
 }
@@ -28,7 +32,8 @@ export function gridNeighbours(columns: number, rows: number, index: number): nu
     for (let dx = -1; dx <= 1; dx++) {
       const x = column + dx;
       const y = row + dy;
-      if ((dx !== 0 || dy !== 0) && x >= 0 && x < columns && y >= 0 && y < rows) neighbours.push(y * columns + x);
+      if ((dx !== 0 || dy !== 0) && x >= 0 && x < columns && y >= 0 && y < rows)
+        neighbours.push(y * columns + x);
     }
   }
   return neighbours;

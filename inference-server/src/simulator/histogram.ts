@@ -33,7 +33,11 @@ interface Moments {
   rms: number;
 }
 
-function moments(weights: (index: number) => number, count: number, position: (index: number) => number): Moments {
+function moments(
+  weights: (index: number) => number,
+  count: number,
+  position: (index: number) => number,
+): Moments {
   let sum = 0;
   let sumX = 0;
   let sumXX = 0;

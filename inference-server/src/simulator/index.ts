@@ -2,7 +2,7 @@
 
 export { renderContactSheet } from './contact-sheet.ts';
 export type { ContactSheetOptions } from './contact-sheet.ts';
-export { failureModeList, failureModes } from './failure-modes.ts';
+export { failureModes } from './failure-modes.ts';
 export type { FailureMode } from './failure-modes.ts';
 export { generatePlot } from './generate.ts';
 export type { AppliedFault, FaultRequest, GeneratedPlot } from './generate.ts';
@@ -19,4 +19,9 @@ export { renderPlot } from './render/canvas.ts';
 export type { RenderedPlot, RenderOptions } from './render/canvas.ts';
 export type { Box } from './render/raster.ts';
 export { chooseFault, DEFAULT_TIME, simulatePlot, simulateRun, simulateRuns } from './simulate.ts';
-export type { SimulatedPlot, SimulatePlotOptions, SimulateRunOptions, SimulateRunsOptions } from './simulate.ts';
+export type {
+  SimulatedPlot,
+  SimulatePlotOptions,
+  SimulateRunOptions,
+  SimulateRunsOptions,
+} from './simulate.ts';

@@ -22,7 +22,13 @@ export interface PeakDistortion {
   echoOffsetSigma: number;
 }
 
-function addGaussian(contents: Float64Array, binning: Binning, mean: number, sigma: number, entries: number): void {
+function addGaussian(
+  contents: Float64Array,
+  binning: Binning,
+  mean: number,
+  sigma: number,
+  entries: number,
+): void {
   const low = mean - HALF_WIDTH_SIGMAS * sigma;
   const high = mean + HALF_WIDTH_SIGMAS * sigma;
   for (const bin of binsOverlapping(binning, low, high)) {

@@ -1,7 +1,7 @@
 // Seeded random numbers. Every draw in the simulator comes from here, so a seed reproduces a plot exactly.
 
 const UINT32_RANGE = 2 ** 32;
-/** Below this mean a Poisson draw inverts the exact CDF; above it, the normal approximation is within 1%. */
+/** Below this mean a Poisson draw inverts the exact CDF; above it, a skew-corrected normal quantile is as good. */
 const EXACT_POISSON_MEAN = 40;
 
 /** Hashes the parts (seed, run, plot kind, purpose) into a 32-bit seed: FNV-1a, then murmur3's finalizer. */
@@ -103,7 +103,9 @@ export class Random {
 export function poissonQuantile(mean: number, u: number): number {
   if (mean <= 0) return 0;
   if (mean >= EXACT_POISSON_MEAN) {
-    return Math.max(0, Math.round(mean + Math.sqrt(mean) * normalQuantile(u)));
+    // Cornish-Fisher: the normal quantile plus the first correction for the Poisson's skew.
+    const z = normalQuantile(u);
+    return Math.max(0, Math.round(mean + Math.sqrt(mean) * z + (z * z - 1) / 6));
   }
   let count = 0;
   let probability = Math.exp(-mean);
@@ -117,9 +119,17 @@ export function poissonQuantile(mean: number, u: number): number {
 }
 
 // Acklam's rational approximation of the inverse normal CDF (relative error below 1.2e-9).
-const ACKLAM_A = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-const ACKLAM_B = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-const ACKLAM_C = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const ACKLAM_A = [
+  -39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716,
+  2.506628277459239,
+];
+const ACKLAM_B = [
+  -54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572,
+];
+const ACKLAM_C = [
+  -0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968,
+  2.938163982698783,
+];
 const ACKLAM_D = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
 const ACKLAM_TAIL = 0.02425;
 
@@ -147,6 +157,8 @@ export function normalCdf(z: number): number {
   const x = Math.abs(z) / Math.SQRT2;
   const t = 1 / (1 + 0.3275911 * x);
   const erfc =
-    t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-x * x);
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x);
   return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }

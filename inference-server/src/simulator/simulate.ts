@@ -51,16 +51,8 @@ export function resolvePlotKind(kind: string | PlotKind): PlotKind {
 
 export async function simulatePlot(options: SimulatePlotOptions): Promise<SimulatedPlot> {
   const kind = resolvePlotKind(options.kind);
-  const { histograms, label, fault, region } = generatePlot({
-    kind,
-    seed: options.seed,
-    run: options.run,
-    ...(options.fault && { fault: options.fault }),
-  });
-  const rendered = await renderPlot(kind, histograms, {
-    ...(options.width !== undefined && { width: options.width }),
-    ...(options.height !== undefined && { height: options.height }),
-  });
+  const { histograms, label, fault, region } = generatePlot({ ...options, kind });
+  const rendered = await renderPlot(kind, histograms, options);
   const bbox = region && rendered.regionBox(region);
   return {
     png: rendered.png,
@@ -87,7 +79,12 @@ export interface FaultChoice {
 }
 
 /** Whether, and how, this plot of this run goes wrong: drawn from its own stream, so it never shifts others. */
-export function chooseFault(seed: number, run: number, kind: PlotKind, choice: FaultChoice): FaultRequest | undefined {
+export function chooseFault(
+  seed: number,
+  run: number,
+  kind: PlotKind,
+  choice: FaultChoice,
+): FaultRequest | undefined {
   const rng = Random.derive(seed, run, kind.name, 'fault-choice');
   const bad = rng.chance(choice.badRate);
   const subtle = rng.chance(choice.subtleRate ?? 0);
@@ -135,7 +132,11 @@ export async function* simulateRuns(options: SimulateRunsOptions): AsyncGenerato
   let next = 0;
   while (next < options.runs || inFlight.length > 0) {
     while (next < options.runs && inFlight.length < concurrency) {
-      const run = simulateRun({ ...options, run: options.firstRun + next, time: new Date(start + (next + 1) * runLength) });
+      const run = simulateRun({
+        ...options,
+        run: options.firstRun + next,
+        time: new Date(start + (next + 1) * runLength),
+      });
       // Its error surfaces when its turn comes; until then it must not count as unhandled.
       run.catch(() => undefined);
       inFlight.push(run);

@@ -6,7 +6,6 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import * as tf from '@tensorflow/tfjs';
 import type { ModelSpec, PredictImage, PredictOutcome } from '../../src/inference/messages.ts';
 import { InferencePool } from '../../src/inference/pool.ts';
 import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
@@ -14,6 +13,7 @@ import { selectBackend } from '../../src/ml/backend.ts';
 import { saveModel } from '../../src/ml/model-io.ts';
 import { predictBatch } from '../../src/ml/predict.ts';
 import { preprocessImage } from '../../src/ml/preprocess.ts';
+import { skipWhereNativeBackendInstalled } from '../ml/native-backends.ts';
 import { writeGradientPngs } from '../ml/synthetic-images.ts';
 import { CRASH_SUFFIX } from './fixtures/crash-trigger.ts';
 
@@ -29,7 +29,12 @@ before(async () => {
   await selectBackend('wasm');
   const network = createSmallCnn({ inputShape, numClasses: 3, seed: 21 });
   await saveModel(network, path.join(workDir, 'model'));
-  model = { modelVersionId: 1, artifactDir: path.join(workDir, 'model'), inputShape, classes: ['Good', 'Bad', 'NoData'] };
+  model = {
+    modelVersionId: 1,
+    artifactDir: path.join(workDir, 'model'),
+    inputShape,
+    classes: ['Good', 'Bad', 'NoData'],
+  };
   imagePaths = await writeGradientPngs(workDir, 16);
   const inputs = await Promise.all(imagePaths.map((file) => preprocessImage(file, inputShape)));
   expected = predictBatch(network, inputs, inputShape);
@@ -50,7 +55,7 @@ function assertPredicted(outcome: PredictOutcome | undefined, probabilities: num
   assert.ok(outcome.inferenceMs > 0);
 }
 
-describe('a pool of two wasm workers', () => {
+describe('a pool of two wasm workers', { timeout: 60_000 }, () => {
   let pool: InferencePool;
 
   before(async () => {
@@ -116,16 +121,23 @@ describe('a pool of two wasm workers', () => {
   });
 
   test('a model that cannot be loaded rejects the request with the reason, and the worker carries on', async () => {
-    const broken: ModelSpec = { ...model, modelVersionId: 99, artifactDir: path.join(workDir, 'no-such-model') };
+    const broken: ModelSpec = {
+      ...model,
+      modelVersionId: 99,
+      artifactDir: path.join(workDir, 'no-such-model'),
+    };
     await assert.rejects(pool.predict(broken, imagesOf(imagePaths.slice(0, 1))), /no-such-model.model\.json/);
     const wrongShape: ModelSpec = { ...model, modelVersionId: 98, inputShape: [32, 32, 1] };
-    await assert.rejects(pool.predict(wrongShape, imagesOf(imagePaths.slice(0, 1))), /takes input \[64, 64, 1\]/);
+    await assert.rejects(
+      pool.predict(wrongShape, imagesOf(imagePaths.slice(0, 1))),
+      /takes input \[64, 64, 1\]/,
+    );
     assert.equal((await pool.predict(model, imagesOf(imagePaths.slice(0, 2)))).length, 2);
     assert.equal(pool.stats().size, 2);
   });
 });
 
-test('a worker that dies rejects its request, and is replaced', async () => {
+test('a worker that dies rejects its request, and is replaced', { timeout: 30_000 }, async () => {
   const pool = await InferencePool.start({
     size: 1,
     backend: 'wasm',
@@ -142,20 +154,31 @@ test('a worker that dies rejects its request, and is replaced', async () => {
   }
 });
 
-test('close() terminates the workers and rejects unanswered and later requests', async () => {
-  const pool = await InferencePool.start({ size: 1, backend: 'wasm' });
-  const inFlight = pool.predict(model, imagesOf(imagePaths));
-  const queued = pool.predict(model, imagesOf(imagePaths));
-  await pool.close();
-  await assert.rejects(inFlight, /closed/);
-  await assert.rejects(queued, /closed/);
-  assert.equal(pool.stats().size, 0);
-  await assert.rejects(pool.predict(model, imagesOf(imagePaths)), /closed/);
-});
+test(
+  'close() terminates the workers and rejects unanswered and later requests',
+  { timeout: 30_000 },
+  async () => {
+    const pool = await InferencePool.start({ size: 1, backend: 'wasm' });
+    const inFlight = assert.rejects(pool.predict(model, imagesOf(imagePaths)), /closed/);
+    const queued = assert.rejects(pool.predict(model, imagesOf(imagePaths)), /closed/);
+    assert.deepEqual(pool.stats(), { size: 1, busy: 1, queued: 1, backend: 'wasm' });
+    await pool.close();
+    await Promise.all([inFlight, queued]);
+    assert.equal(pool.stats().size, 0);
+    await assert.rejects(pool.predict(model, imagesOf(imagePaths)), /closed/);
+  },
+);
 
-test('an unknown backend preference fails start() with the reason', async () => {
-  await assert.rejects(InferencePool.start({ size: 1, backend: 'tensorflow-gpu' }), /could not start: Backend/);
-});
+test(
+  'a backend that cannot load fails start() with the reason',
+  skipWhereNativeBackendInstalled,
+  async () => {
+    await assert.rejects(
+      InferencePool.start({ size: 1, backend: 'tensorflow-gpu' }),
+      /could not start: Backend/,
+    );
+  },
+);
 
 test('workers start when tsx is registered in-process (as bin/hydra.js does) from another cwd', async () => {
   const host = path.join(workDir, 'host.mjs');
@@ -173,9 +196,8 @@ test('workers start when tsx is registered in-process (as bin/hydra.js does) fro
       'await pool.close();',
     ].join('\n'),
   );
-  const { stdout } = await promisify(execFile)(process.execPath, [pathToFileURL(host).pathname], { cwd: os.tmpdir() });
+  const { stdout } = await promisify(execFile)(process.execPath, [pathToFileURL(host).pathname], {
+    cwd: os.tmpdir(),
+  });
   assert.deepEqual(JSON.parse(stdout), { execArgv: [], ok: true });
 });
-
-// Keeps tfjs imported for the backend this file selects: the pool itself never loads TensorFlow.js.
-void tf;

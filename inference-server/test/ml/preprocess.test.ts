@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import { ImageDecodeError, preprocessImage } from '../../src/ml/preprocess.ts';
+import { assertRejectsNaming } from './assert-rejects-naming.ts';
 import { gradientPng } from './synthetic-images.ts';
 
 let workDir: string;
@@ -26,7 +27,11 @@ test('an RGB input is height × width × 3, scaled to [0, 1], with the channels 
   const values = await preprocessImage(gradient, [20, 40, 3]);
   assert.equal(values.length, 20 * 40 * 3);
   assert.ok(values.every((value) => value >= 0 && value <= 1));
-  const [left, right, bottom] = [pixel(values, 40, 3, 0, 0), pixel(values, 40, 3, 39, 0), pixel(values, 40, 3, 0, 19)];
+  const [left, right, bottom] = [
+    pixel(values, 40, 3, 0, 0),
+    pixel(values, 40, 3, 39, 0),
+    pixel(values, 40, 3, 0, 19),
+  ];
   assert.ok(left[0]! < 0.05 && right[0]! > 0.95, 'red rises left to right');
   assert.ok(left[1]! < 0.05 && bottom[1]! > 0.95, 'green rises top to bottom');
   assert.ok(Math.abs(left[2]! - 64 / 255) < 0.01, 'blue keeps its value');
@@ -54,21 +59,17 @@ test('alpha is dropped, and a path reads the same pixels as the bytes', async ()
 test('bytes that are not an image give an ImageDecodeError naming the file', async () => {
   const file = path.join(workDir, 'corrupt.png');
   await writeFile(file, 'this is not a PNG');
-  await assert.rejects(preprocessImage(file, [8, 8, 1]), (error: Error) => {
-    assert.ok(error instanceof ImageDecodeError);
-    assert.ok(error.message.includes(file), error.message);
-    assert.match(error.message, /unsupported image format/);
-    return true;
-  });
+  await assertRejectsNaming(
+    preprocessImage(file, [8, 8, 1]),
+    ImageDecodeError,
+    file,
+    /unsupported image format/,
+  );
 });
 
 test('a missing file gives an ImageDecodeError naming the file', async () => {
   const file = path.join(workDir, 'missing.png');
-  await assert.rejects(preprocessImage(file, [8, 8, 1]), (error: Error) => {
-    assert.ok(error instanceof ImageDecodeError);
-    assert.match(error.message, new RegExp(`${file}.*missing`));
-    return true;
-  });
+  await assertRejectsNaming(preprocessImage(file, [8, 8, 1]), ImageDecodeError, file, /missing/);
 });
 
 test('channel counts other than 1 and 3 are refused', async () => {

@@ -16,11 +16,18 @@ export function gradientPng(width: number, height: number, blue = 64): Promise<B
       pixels[offset + 2] = blue;
     }
   }
-  return sharp(pixels, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(pixels, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Writes `count` distinct gradient PNGs into `dir` and returns their paths. */
-export async function writeGradientPngs(dir: string, count: number, width = 160, height = 120): Promise<string[]> {
+export async function writeGradientPngs(
+  dir: string,
+  count: number,
+  width = 160,
+  height = 120,
+): Promise<string[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, index) => {
       const file = path.join(dir, `gradient-${index}.png`);

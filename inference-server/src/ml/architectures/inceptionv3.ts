@@ -27,7 +27,9 @@ export function createInceptionV3({
 }: InceptionV3Options): tf.LayersModel {
   const [height, width] = inputShape;
   if (height < MIN_INPUT_SIZE || width < MIN_INPUT_SIZE) {
-    throw new Error(`InceptionV3 needs an input of at least ${MIN_INPUT_SIZE}×${MIN_INPUT_SIZE}, got ${height}×${width}`);
+    throw new Error(
+      `InceptionV3 needs an input of at least ${MIN_INPUT_SIZE}×${MIN_INPUT_SIZE}, got ${height}×${width}`,
+    );
   }
   const nextKernelInitializer = kernelInitializers(seed);
   const layerCounts = new Map<string, number>();
@@ -57,7 +59,11 @@ export function createInceptionV3({
       useBias: false,
       kernelInitializer: nextKernelInitializer(),
     });
-    const norm = tf.layers.batchNormalization({ name: autoName('batch_normalization'), axis: 3, scale: false });
+    const norm = tf.layers.batchNormalization({
+      name: autoName('batch_normalization'),
+      axis: 3,
+      scale: false,
+    });
     const relu = tf.layers.activation({ name: autoName('activation'), activation: 'relu' });
     return apply(relu, apply(norm, apply(conv, x)));
   };
@@ -65,7 +71,12 @@ export function createInceptionV3({
     apply(tf.layers.maxPooling2d({ name: autoName('max_pooling2d'), poolSize: 3, strides: 2 }), x);
   const avgPoolSame = (x: tf.SymbolicTensor): tf.SymbolicTensor =>
     apply(
-      tf.layers.averagePooling2d({ name: autoName('average_pooling2d'), poolSize: 3, strides: 1, padding: 'same' }),
+      tf.layers.averagePooling2d({
+        name: autoName('average_pooling2d'),
+        poolSize: 3,
+        strides: 1,
+        padding: 'same',
+      }),
       x,
     );
   const concat = (branches: tf.SymbolicTensor[], name = autoName('concatenate')): tf.SymbolicTensor =>
@@ -82,7 +93,10 @@ export function createInceptionV3({
   // mixed3: grid reduction 35×35 → 17×17.
   const reductionA = (x: tf.SymbolicTensor): tf.SymbolicTensor => {
     const branch3x3 = convBn(x, 384, 3, 3, { strides: 2, padding: 'valid' });
-    const branch3x3dbl = convBn(convBn(convBn(x, 64, 1, 1), 96, 3, 3), 96, 3, 3, { strides: 2, padding: 'valid' });
+    const branch3x3dbl = convBn(convBn(convBn(x, 64, 1, 1), 96, 3, 3), 96, 3, 3, {
+      strides: 2,
+      padding: 'valid',
+    });
     return concat([branch3x3, branch3x3dbl, maxPool(x)], 'mixed3');
   };
   // mixed4-7, 17×17: factorised 7×7 branches with `width` inner filters.

@@ -6,8 +6,8 @@ import type { Random } from '../random.ts';
 import { azimuth, channelGains, mixture } from './physics.ts';
 
 const STRAWS_PER_RING = [
-  42, 42, 54, 54, 66, 66, 80, 80, 93, 93, 106, 106, 123, 123, 135, 135, 146, 146, 158, 158, 170, 170, 182, 182,
-  197, 197, 209, 209,
+  42, 42, 54, 54, 66, 66, 80, 80, 93, 93, 106, 106, 123, 123, 135, 135, 146, 146, 158, 158, 170, 170, 182,
+  182, 197, 197, 209, 209,
 ];
 const INNER_RADIUS_CM = 10.9;
 const RING_PITCH_CM = 1.7;
@@ -106,7 +106,13 @@ export const cdcOccupancy: PlotKind = {
           const straw = straws[bin] as Straw;
           // Track density falls with radius; the beam is slightly off centre.
           const density = INNER_RADIUS_CM / ringRadius(straw.ring);
-          return 1200 * run.luminosity * (gains[bin] as number) * density * (1 + 0.05 * Math.cos(straw.phi - beamAzimuth));
+          return (
+            1200 *
+            run.luminosity *
+            (gains[bin] as number) *
+            density *
+            (1 + 0.05 * Math.cos(straw.phi - beamAzimuth))
+          );
         },
         // Cosmic rays cross the chamber as straight lines: flat, a little denser at the top and bottom.
         (bin) => 6 * (1 + 0.3 * Math.abs(Math.sin((straws[bin] as Straw).phi))),

@@ -85,7 +85,9 @@ export const fcalOccupancy: PlotKind = {
           if (position === undefined) return 0;
           // Showers crowd around the beam hole; the solenoid field pushes charged tracks to one side.
           const radial = 4000 * Math.exp(-position.radius / 6) + 60;
-          return run.luminosity * (gains[bin] as number) * radial * (1 + (0.1 * position.dx) / OUTER_RADIUS_BLOCKS);
+          return (
+            run.luminosity * (gains[bin] as number) * radial * (1 + (0.1 * position.dx) / OUTER_RADIUS_BLOCKS)
+          );
         },
         // Cosmic muons cross the blocks from above: the same rate everywhere.
         (bin) => (block(bin) === undefined ? 0 : 25),

@@ -41,7 +41,10 @@ function window(rng: Random, width: number): Region {
 
 const regions: RegionTable = {
   // A dead detector leaves its pad empty; a subtle one loses a slice of its time range.
-  dead: { normal: (rng) => binRange(rng.int(detectors.length), 0, DELTA_T.bins), subtle: (rng) => window(rng, 10) },
+  dead: {
+    normal: (rng) => binRange(rng.int(detectors.length), 0, DELTA_T.bins),
+    subtle: (rng) => window(rng, 10),
+  },
   noise: { normal: (rng) => window(rng, 40), subtle: (rng) => window(rng, 15) },
   pulser: { normal: (rng) => window(rng, 2), subtle: (rng) => window(rng, 1) },
 };

@@ -22,7 +22,15 @@ export const scOccupancy: PlotKind = {
   title: 'Start counter paddles',
   description: 'Hits per start counter paddle, drawn as a bar chart.',
   layout: { columns: 1, rows: 1 },
-  pads: [{ name: 'sc_paddle_hits', title: 'Start counter hits per paddle', draw: 'bar', x: PADDLE, yTitle: 'Hits' }],
+  pads: [
+    {
+      name: 'sc_paddle_hits',
+      title: 'Start counter hits per paddle',
+      draw: 'bar',
+      x: PADDLE,
+      yTitle: 'Hits',
+    },
+  ],
   failureModes: ['dead-region', 'hot-channel', 'no-data', 'low-stats', 'noise-burst', 'cosmic', 'led-pulser'],
   expected(run, modifiers) {
     const gains = channelGains(run, PADDLE.bins, 0.06);

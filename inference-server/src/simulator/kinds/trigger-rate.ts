@@ -35,7 +35,10 @@ const regions: RegionTable = {
     normal: (rng) => interval(rng, rng.intBetween(24, 48)),
     subtle: (rng) => interval(rng, rng.intBetween(6, 10)),
   },
-  noise: { normal: (rng) => interval(rng, rng.intBetween(8, 16)), subtle: (rng) => interval(rng, rng.intBetween(3, 5)) },
+  noise: {
+    normal: (rng) => interval(rng, rng.intBetween(8, 16)),
+    subtle: (rng) => interval(rng, rng.intBetween(3, 5)),
+  },
   // A pulser left on adds a constant rate.
   pulser: {
     normal: (rng) => interval(rng, rng.intBetween(40, 80)),

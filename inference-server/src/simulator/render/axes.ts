@@ -1,7 +1,7 @@
 // ROOT-style axes: ticks pointing into the frame, labels outside, titles at the far end of each axis.
 
 import type { Layers } from './compose.ts';
-import { formatTick, px } from './format.ts';
+import { CRISP_LINE, formatTick, px } from './format.ts';
 import type { Box } from './raster.ts';
 import { text } from './text.ts';
 import type { TextItem } from './text.ts';
@@ -53,13 +53,20 @@ function tickLabels(range: Range, pixels: number): TickLabels {
   const largest = Math.max(...ticks.primary.map(Math.abs), 0);
   const exponent = largest >= 1e5 ? Math.floor(Math.log10(largest)) : 0;
   const scale = 10 ** exponent;
-  return { ticks, exponent, labels: ticks.primary.map((value) => formatTick(value / scale, ticks.step / scale)) };
+  return {
+    ticks,
+    exponent,
+    labels: ticks.primary.map((value) => formatTick(value / scale, ticks.step / scale)),
+  };
 }
 
 /** "×10" with the exponent raised after it, starting at x. */
 function exponentLabel(x: number, y: number, exponent: number, size: number): TextItem[] {
   const join = x + 1.9 * size;
-  return [text(join, y, '×10', size, 'end'), text(join + 0.1 * size, y - 0.4 * size, String(exponent), 0.75 * size)];
+  return [
+    text(join, y, '×10', size, 'end'),
+    text(join + 0.1 * size, y - 0.4 * size, String(exponent), 0.75 * size),
+  ];
 }
 
 /** A tick from (x1, y1) to (x2, y2). */
@@ -67,7 +74,7 @@ type Segment = [number, number, number, number];
 
 function tickPath(segments: Segment[]): string {
   const d = segments.map(([x1, y1, x2, y2]) => `M${px(x1)} ${px(y1)}L${px(x2)} ${px(y2)}`).join('');
-  return `<path d="${d}" stroke="#000" stroke-width="1" fill="none"/>`;
+  return `<path d="${d}" fill="none" ${CRISP_LINE}/>`;
 }
 
 export function xAxis(frame: Box, range: Range, title: string, sizes: TextSizes): Layers {
@@ -80,7 +87,8 @@ export function xAxis(frame: Box, range: Range, title: string, sizes: TextSizes)
     ...ticks.primary.map((value, i) => text(x(value), labelY, labels[i] ?? '', sizes.label, 'middle')),
     text(frame.x + frame.width, labelY + 1.4 * sizes.axisTitle, title, sizes.axisTitle, 'end'),
   ];
-  if (exponent > 0) texts.push(...exponentLabel(frame.x + frame.width, labelY + 0.2 * sizes.label, exponent, sizes.label));
+  if (exponent > 0)
+    texts.push(...exponentLabel(frame.x + frame.width, labelY + 0.2 * sizes.label, exponent, sizes.label));
   return {
     svg: tickPath([
       ...ticks.primary.map((v): Segment => [x(v), bottom, x(v), bottom - length]),
@@ -97,7 +105,9 @@ export function yAxis(frame: Box, range: Range, title: string, sizes: TextSizes)
   const labelX = frame.x - 0.4 * sizes.label;
   const widest = Math.max(0, ...labels.map((label) => labelWidth(label, sizes.label)));
   const texts = [
-    ...ticks.primary.map((value, i) => text(labelX, y(value) + 0.35 * sizes.label, labels[i] ?? '', sizes.label, 'end')),
+    ...ticks.primary.map((value, i) =>
+      text(labelX, y(value) + 0.35 * sizes.label, labels[i] ?? '', sizes.label, 'end'),
+    ),
     text(labelX - widest - 0.5 * sizes.axisTitle, frame.y, title, sizes.axisTitle, 'end', true),
   ];
   if (exponent > 0) texts.push(...exponentLabel(frame.x, frame.y - 0.4 * sizes.label, exponent, sizes.label));
@@ -119,5 +129,8 @@ export function paletteAxis(bar: Box, range: Range, sizes: TextSizes): Layers {
     text(right + 0.3 * sizes.label, y(value) + 0.35 * sizes.label, labels[i] ?? '', sizes.label),
   );
   if (exponent > 0) texts.push(...exponentLabel(bar.x, bar.y - 0.4 * sizes.label, exponent, sizes.label));
-  return { svg: tickPath(ticks.primary.map((v): Segment => [right, y(v), right - 0.3 * bar.width, y(v)])), texts };
+  return {
+    svg: tickPath(ticks.primary.map((v): Segment => [right, y(v), right - 0.3 * bar.width, y(v)])),
+    texts,
+  };
 }

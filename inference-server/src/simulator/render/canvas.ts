@@ -1,14 +1,13 @@
-// A plot kind's histograms onto one ROOT-style canvas: pads on a grid, cells painted as pixels, shapes and text
-// on top of them.
+// A plot kind's histograms onto one ROOT-style canvas: pads on a grid, each drawn as SVG shapes, cells painted as
+// pixels under them, and text.
 
 import type { Histogram } from '../histogram.ts';
 import type { PlotKind, Region } from '../plot-kind.ts';
 import { mergeLayers, toPng } from './compose.ts';
 import { drawHistogram1DPad } from './pad-1d.ts';
-import { drawCellMapPad, drawHistogram2DPad, PALETTE_GRADIENT_ID } from './pad-2d.ts';
+import { drawCellMapPad, drawHistogram2DPad } from './pad-2d.ts';
 import type { PadDrawing } from './pad.ts';
-import { paletteGradient } from './palette.ts';
-import { intersectBoxes, Raster, unionOfBoxes } from './raster.ts';
+import { intersectBoxes, unionOfBoxes } from './raster.ts';
 import type { Box } from './raster.ts';
 
 export const DEFAULT_WIDTH = 800;
@@ -37,7 +36,12 @@ function padBox(kind: PlotKind, index: number, width: number, height: number): B
   const { columns, rows } = kind.layout;
   const column = index % columns;
   const row = Math.floor(index / columns);
-  return { x: (column * width) / columns, y: (row * height) / rows, width: width / columns, height: height / rows };
+  return {
+    x: (column * width) / columns,
+    y: (row * height) / rows,
+    width: width / columns,
+    height: height / rows,
+  };
 }
 
 export async function renderPlot(
@@ -47,24 +51,22 @@ export async function renderPlot(
 ): Promise<RenderedPlot> {
   const width = options.width ?? DEFAULT_WIDTH;
   const height = options.height ?? DEFAULT_HEIGHT;
-  const raster = new Raster({ x: 0, y: 0, width, height });
   const drawings: PadDrawing[] = kind.pads.map((spec, index) => {
     const histogram = histograms[index];
     const pad = padBox(kind, index, width, height);
     const fixedScale = options.scale?.[index];
     if (spec.draw === 'colz' && histogram?.dimension === 2) {
-      return drawHistogram2DPad(spec, histogram, pad, raster, fixedScale);
+      return drawHistogram2DPad(spec, histogram, pad, fixedScale);
     }
     if (spec.draw === 'cells' && histogram?.dimension === 1) {
-      return drawCellMapPad(spec, histogram, pad, raster, fixedScale);
+      return drawCellMapPad(spec, histogram, pad, fixedScale);
     }
     if (spec.draw !== 'colz' && spec.draw !== 'cells' && histogram?.dimension === 1) {
       return drawHistogram1DPad(spec, histogram, pad, `frame${index}`, fixedScale);
     }
     throw new TypeError(`${kind.name}: pad ${index} (${spec.draw}) does not match its histogram`);
   });
-  const { svg, texts } = mergeLayers(drawings);
-  const png = await toPng(raster, { svg: `<defs>${paletteGradient(PALETTE_GRADIENT_ID)}</defs>${svg}`, texts });
+  const png = await toPng(width, height, mergeLayers(drawings));
   return {
     png,
     width,

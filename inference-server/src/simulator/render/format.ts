@@ -2,6 +2,12 @@
 
 import type { Box } from './raster.ts';
 
+/**
+ * ROOT draws frames, ticks and boxes as sharp one-pixel lines. Crisp lines also leave no grey fringe, which would
+ * keep the cells painted under the SVG from reaching them.
+ */
+export const CRISP_LINE = 'stroke="#000" stroke-width="1" shape-rendering="crispEdges"';
+
 /** A pixel coordinate, to a tenth of a pixel. */
 export function px(value: number): string {
   return String(Math.round(value * 10) / 10);
@@ -11,14 +17,19 @@ export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
-/** Like C's `%.4g`, which ROOT's stats box uses: 4 significant digits, no trailing zeros. */
+function trimZeros(text: string): string {
+  return text.includes('.') ? text.replace(/\.?0+$/, '') : text;
+}
+
+/** C's `%.4g`, which ROOT's stats box uses: 4 significant digits, exponent form below 1e-4 and from 1e4. */
 export function formatSignificant(value: number, digits = 4): string {
   if (value === 0) return '0';
-  const [mantissa = '', exponent] = value.toPrecision(digits).split('e');
-  const trimmed = mantissa.includes('.') ? mantissa.replace(/\.?0+$/, '') : mantissa;
-  if (exponent === undefined) return trimmed;
-  const power = Number(exponent);
-  return `${trimmed}e${power < 0 ? '-' : '+'}${String(Math.abs(power)).padStart(2, '0')}`;
+  const [mantissa = '', exponentText = '0'] = value.toExponential(digits - 1).split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= digits) {
+    return `${trimZeros(mantissa)}e${exponent < 0 ? '-' : '+'}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  return trimZeros(value.toFixed(digits - 1 - exponent));
 }
 
 /** A tick label: as many decimals as the tick step needs. */

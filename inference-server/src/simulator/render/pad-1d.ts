@@ -44,7 +44,8 @@ export function drawHistogram1DPad(
   const x = (value: number): number => toPixel(spec.x, frame.x, frame.x + frame.width, value);
   const edge = (bin: number): number => x(binLowEdge(spec.x, bin));
   const centre = (bin: number): number => x(binCenter(spec.x, bin));
-  const y = (bin: number): string => px(toPixel(yRange, frame.y + frame.height, frame.y, histogram.contents[bin] as number));
+  const y = (bin: number): string =>
+    px(toPixel(yRange, frame.y + frame.height, frame.y, histogram.contents[bin] as number));
   const base = px(frame.y + frame.height);
 
   let data = '';
@@ -72,7 +73,10 @@ export function drawHistogram1DPad(
   }
 
   const parts: Layers[] = [
-    { svg: `${frameClip(clipId, frame)}<g clip-path="url(#${clipId})">${data}</g>${frameRect(frame)}`, texts: [] },
+    {
+      svg: `${frameClip(clipId, frame)}<g clip-path="url(#${clipId})">${data}</g>${frameRect(frame)}`,
+      texts: [],
+    },
     { svg: '', texts: [padTitle(pad, spec.title, sizes)] },
     xAxis(frame, spec.x, spec.x.title, sizes),
     yAxis(frame, yRange, spec.yTitle, sizes),
@@ -100,9 +104,17 @@ export function drawHistogram1DPad(
       // A graph's line into a point starts at the previous point and its line out ends at the next one.
       const [left, right] =
         spec.draw === 'graph'
-          ? [centre(Math.max(0, bin - 1)) - MARKER_RADIUS, centre(Math.min(bins - 1, bin + 1)) + MARKER_RADIUS]
+          ? [
+              centre(Math.max(0, bin - 1)) - MARKER_RADIUS,
+              centre(Math.min(bins - 1, bin + 1)) + MARKER_RADIUS,
+            ]
           : [edge(bin), edge(bin + 1)];
-      const column = { x: left - INK_MARGIN, y: frame.y, width: right - left + 2 * INK_MARGIN, height: frame.height };
+      const column = {
+        x: left - INK_MARGIN,
+        y: frame.y,
+        width: right - left + 2 * INK_MARGIN,
+        height: frame.height,
+      };
       return intersectBoxes(pixelBounds(column), pixelBounds(frame));
     },
   };

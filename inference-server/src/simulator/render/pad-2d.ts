@@ -8,16 +8,16 @@ import { paletteAxis, textSizes, toPixel, xAxis, yAxis } from './axes.ts';
 import type { TextSizes } from './axes.ts';
 import { mergeLayers } from './compose.ts';
 import type { Layers } from './compose.ts';
-import { formatSignificant, svgRect } from './format.ts';
+import { CRISP_LINE, formatSignificant, svgRect } from './format.ts';
 import { frameRect, padTitle } from './pad.ts';
 import type { PadDrawing } from './pad.ts';
-import { paletteColour } from './palette.ts';
+import { paletteColour, paletteGradient } from './palette.ts';
 import { diskBox } from './raster.ts';
 import type { Box, Raster } from './raster.ts';
 import { statsBox, statsBoxHeight } from './stats-box.ts';
 import type { StatisticLine } from './stats-box.ts';
 
-export const PALETTE_GRADIENT_ID = 'palette';
+const PALETTE_GRADIENT_ID = 'palette';
 
 interface SquareLayout {
   frame: Box;
@@ -29,13 +29,20 @@ interface SquareLayout {
 function squareLayout(pad: Box): SquareLayout {
   const side = Math.min(0.78 * pad.height, 0.585 * pad.width);
   const frame = { x: pad.x + 0.09 * pad.width, y: pad.y + 0.1 * pad.height, width: side, height: side };
-  const palette = { x: frame.x + side + 0.015 * pad.width, y: frame.y, width: 0.035 * pad.width, height: side };
-  const statsLeft = palette.x + palette.width + 0.07 * pad.width;
-  return { frame, palette, statsLeft, statsRight: pad.x + 0.99 * pad.width };
+  const palette = {
+    x: frame.x + side + 0.015 * pad.width,
+    y: frame.y,
+    width: 0.035 * pad.width,
+    height: side,
+  };
+  const statsLeft = palette.x + palette.width + 0.085 * pad.width;
+  return { frame, palette, statsLeft, statsRight: pad.x + 0.995 * pad.width };
 }
 
 interface MapDrawing {
   spec: Histogram2DPad | CellMapPad;
+  /** Paints the cells. */
+  underlay: (raster: Raster) => void;
   histogram: Histogram;
   layout: SquareLayout;
   sizes: TextSizes;
@@ -45,16 +52,20 @@ interface MapDrawing {
 }
 
 /** Title, frame, axes, palette and stats box around the cells already painted. */
-function decorate({ spec, histogram, layout, sizes, statistics, scale, footprint }: MapDrawing, pad: Box): PadDrawing {
+function decorate(
+  { spec, underlay, histogram, layout, sizes, statistics, scale, footprint }: MapDrawing,
+  pad: Box,
+): PadDrawing {
   const { frame, palette } = layout;
   const parts: Layers[] = [
-    { svg: frameRect(frame), texts: [padTitle(pad, spec.title, sizes)] },
+    { svg: frameRect(frame), texts: [padTitle(pad, spec.title, sizes)], underlay },
     xAxis(frame, spec.x, spec.x.title, sizes),
     yAxis(frame, spec.y, spec.y.title, sizes),
   ];
   // ROOT draws no palette for an empty histogram.
   if (histogram.entries > 0) {
-    parts.push({ svg: svgRect(palette, `fill="url(#${PALETTE_GRADIENT_ID})" stroke="#000" stroke-width="1"`), texts: [] });
+    const bar = svgRect(palette, `fill="url(#${PALETTE_GRADIENT_ID})" ${CRISP_LINE}`);
+    parts.push({ svg: `<defs>${paletteGradient(PALETTE_GRADIENT_ID)}</defs>${bar}`, texts: [] });
     parts.push(paletteAxis(palette, { min: 0, max: scale }, sizes));
   }
   const box = {
@@ -80,7 +91,6 @@ export function drawHistogram2DPad(
   spec: Histogram2DPad,
   histogram: Histogram2D,
   pad: Box,
-  raster: Raster,
   fixedScale: number | undefined,
 ): PadDrawing {
   const layout = squareLayout(pad);
@@ -97,10 +107,11 @@ export function drawHistogram2DPad(
     const top = yEdge(row + 1);
     return { x: xEdge(column), y: top, width: xEdge(column + 1) - xEdge(column), height: yEdge(row) - top };
   };
-  histogram.contents.forEach((content, bin) => {
-    const colour = colourOf(content, scale);
-    if (colour) raster.fillBox(footprint(bin), colour);
-  });
+  const underlay = (raster: Raster): void =>
+    histogram.contents.forEach((content, bin) => {
+      const colour = colourOf(content, scale);
+      if (colour) raster.fillBox(footprint(bin), colour);
+    });
   const x = histogram.momentsX();
   const y = histogram.momentsY();
   const statistics: StatisticLine[] = [
@@ -110,14 +121,13 @@ export function drawHistogram2DPad(
     ['RMS x', formatSignificant(x.rms)],
     ['RMS y', formatSignificant(y.rms)],
   ];
-  return decorate({ spec, histogram, layout, sizes: textSizes(pad), statistics, scale, footprint }, pad);
+  return decorate({ spec, underlay, histogram, layout, sizes: textSizes(pad), statistics, scale, footprint }, pad);
 }
 
 export function drawCellMapPad(
   spec: CellMapPad,
   histogram: Histogram1D,
   pad: Box,
-  raster: Raster,
   fixedScale: number | undefined,
 ): PadDrawing {
   const layout = squareLayout(pad);
@@ -131,14 +141,16 @@ export function drawCellMapPad(
     if (cell === undefined) throw new RangeError(`${spec.name}: no cell ${bin}`);
     return [toX(cell.x), toY(cell.y), cell.radius * pixelsPerUnit];
   };
-  histogram.contents.forEach((content, bin) => {
-    const colour = colourOf(content, scale);
-    if (colour) raster.fillDisk(...disk(bin), colour);
-  });
+  const underlay = (raster: Raster): void =>
+    histogram.contents.forEach((content, bin) => {
+      const colour = colourOf(content, scale);
+      if (colour) raster.fillDisk(...disk(bin), colour);
+    });
   const statistics: StatisticLine[] = [['Entries', String(Math.round(histogram.entries))]];
   return decorate(
     {
       spec,
+      underlay,
       histogram,
       layout,
       sizes: textSizes(pad),

@@ -2,7 +2,7 @@
 
 import type { TextSizes } from './axes.ts';
 import type { Layers } from './compose.ts';
-import { svgRect } from './format.ts';
+import { CRISP_LINE, svgRect } from './format.ts';
 import type { Box } from './raster.ts';
 import { text } from './text.ts';
 import type { TextItem } from './text.ts';
@@ -20,7 +20,7 @@ export function padTitle(pad: Box, title: string, sizes: TextSizes): TextItem {
 }
 
 export function frameRect(frame: Box): string {
-  return svgRect(frame, 'fill="none" stroke="#000" stroke-width="1"');
+  return svgRect(frame, `fill="none" ${CRISP_LINE}`);
 }
 
 /** Keeps the data inside the frame, as ROOT clips to it. */

@@ -26,7 +26,9 @@ function interpolate(fraction: number): Rgb {
   return [channel(0), channel(1), channel(2)];
 }
 
-const levelColours: readonly Rgb[] = Array.from({ length: LEVELS }, (_, level) => interpolate(level / (LEVELS - 1)));
+const levelColours: readonly Rgb[] = Array.from({ length: LEVELS }, (_, level) =>
+  interpolate(level / (LEVELS - 1)),
+);
 
 /** Colour of a value at `fraction` of the z range: the contour level it falls in, as ROOT's COLZ picks it. */
 export function paletteColour(fraction: number): Rgb {

@@ -1,5 +1,6 @@
-// The canvas pixels: heat-map cells are painted straight into an RGB buffer (far faster for thousands of cells
-// than as many SVG shapes), then the rendered SVG is blended over them, so frames and ticks lie on top.
+// The canvas pixels: the rendered SVG, then heat-map cells painted straight into it (far faster for thousands of
+// cells than as many SVG shapes). Cells go under the SVG's ink: a pixel is painted only where the SVG left it
+// white, so frames and ticks stay on top.
 
 import type { Rgb } from './palette.ts';
 
@@ -40,27 +41,20 @@ export function intersectBoxes(a: Box, b: Box): Box {
   return { x, y, width, height };
 }
 
-/** An RGB image covering `area` (whole pixels, canvas coordinates), white until painted. */
+/** An RGB image covering `area` (whole pixels, canvas coordinates). */
 export class Raster {
-  readonly data: Buffer;
+  constructor(
+    readonly area: Box,
+    readonly data: Buffer,
+  ) {}
 
-  constructor(readonly area: Box) {
-    this.data = Buffer.alloc(area.width * area.height * 3, 255);
-  }
-
-  /** Fills whole pixels; `box` must have integer edges. */
+  /** Paints whole pixels under the ink; `box` must have integer edges. */
   fillBox(box: Box, colour: Rgb): void {
     const inside = intersectBoxes(box, this.area);
-    if (inside.width === 0 || inside.height === 0) return;
-    this.fillRow(inside.y, inside.x, inside.x + inside.width, colour);
-    // The other rows are copies of the first.
-    const first = this.offset(inside.x, inside.y);
-    for (let y = inside.y + 1; y < inside.y + inside.height; y++) {
-      this.data.copyWithin(this.offset(inside.x, y), first, first + inside.width * 3);
-    }
+    for (let y = inside.y; y < inside.y + inside.height; y++) this.fillRow(y, inside.x, inside.x + inside.width, colour);
   }
 
-  /** Fills the pixels whose centres lie in the disk; they all lie in `diskBox(cx, cy, r)`. */
+  /** Paints, under the ink, the pixels whose centres lie in the disk; they all lie in `diskBox(cx, cy, r)`. */
   fillDisk(cx: number, cy: number, radius: number, colour: Rgb): void {
     const bounds = diskBox(cx, cy, radius);
     for (let y = bounds.y; y < bounds.y + bounds.height; y++) {
@@ -71,22 +65,14 @@ export class Raster {
     }
   }
 
-  /** Blends straight-alpha RGBA pixels of the same size over this image. */
-  blendOver(rgba: Buffer): void {
-    const data = this.data;
-    for (let pixel = 0, offset = 0; pixel < rgba.length; pixel += 4, offset += 3) {
-      const alpha = rgba[pixel + 3] as number;
-      if (alpha === 0) continue;
-      if (alpha === 255) {
-        data[offset] = rgba[pixel] as number;
-        data[offset + 1] = rgba[pixel + 1] as number;
-        data[offset + 2] = rgba[pixel + 2] as number;
-        continue;
+  /** Paints an RGB image of `box`'s size into `box`, under the ink. */
+  drawImage(rgb: Buffer, box: Box): void {
+    const inside = intersectBoxes(box, this.area);
+    for (let y = inside.y; y < inside.y + inside.height; y++) {
+      for (let x = inside.x; x < inside.x + inside.width; x++) {
+        const from = ((y - box.y) * box.width + (x - box.x)) * 3;
+        this.paint(this.offset(x, y), rgb[from] as number, rgb[from + 1] as number, rgb[from + 2] as number);
       }
-      const keep = 255 - alpha;
-      data[offset] = ((rgba[pixel] as number) * alpha + (data[offset] as number) * keep + 127) / 255;
-      data[offset + 1] = ((rgba[pixel + 1] as number) * alpha + (data[offset + 1] as number) * keep + 127) / 255;
-      data[offset + 2] = ((rgba[pixel + 2] as number) * alpha + (data[offset + 2] as number) * keep + 127) / 255;
     }
   }
 
@@ -105,29 +91,24 @@ export class Raster {
     }
   }
 
-  /** Copies an RGB image into `box` (whole pixels, the image's own size), clipped to this one. */
-  drawImage(rgb: Buffer, box: Box): void {
-    const inside = intersectBoxes(box, this.area);
-    for (let y = inside.y; y < inside.y + inside.height; y++) {
-      const from = ((y - box.y) * box.width + (inside.x - box.x)) * 3;
-      const to = this.offset(inside.x, y);
-      rgb.copy(this.data, to, from, from + inside.width * 3);
-    }
-  }
-
   private offset(x: number, y: number): number {
     return ((y - this.area.y) * this.area.width + (x - this.area.x)) * 3;
   }
 
-  /** Fills pixels [from, to) of row y, clipped to the image. */
+  /** Sets a pixel the SVG left white. */
+  private paint(offset: number, r: number, g: number, b: number): void {
+    const data = this.data;
+    if (((data[offset] as number) & (data[offset + 1] as number) & (data[offset + 2] as number)) !== 255) return;
+    data[offset] = r;
+    data[offset + 1] = g;
+    data[offset + 2] = b;
+  }
+
+  /** Paints pixels [from, to) of row y, clipped to the image. */
   private fillRow(y: number, from: number, to: number, [r, g, b]: Rgb): void {
     if (y < this.area.y || y >= this.area.y + this.area.height) return;
     const end = this.offset(Math.min(to, this.area.x + this.area.width), y);
-    for (let offset = this.offset(Math.max(from, this.area.x), y); offset < end; offset += 3) {
-      this.data[offset] = r;
-      this.data[offset + 1] = g;
-      this.data[offset + 2] = b;
-    }
+    for (let offset = this.offset(Math.max(from, this.area.x), y); offset < end; offset += 3) this.paint(offset, r, g, b);
   }
 }
 

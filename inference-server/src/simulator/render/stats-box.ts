@@ -1,7 +1,7 @@
 // ROOT's statistics box: the histogram name over a rule, then one "label  value" line per statistic.
 
 import type { Layers } from './compose.ts';
-import { px, svgRect } from './format.ts';
+import { CRISP_LINE, px, svgRect } from './format.ts';
 import type { Box } from './raster.ts';
 import { text } from './text.ts';
 
@@ -20,13 +20,16 @@ export function statsBox(box: Box, name: string, lines: readonly StatisticLine[]
   const rule = box.y + lineHeight + 0.15 * size;
   return {
     svg:
-      svgRect(box, 'fill="#fff" stroke="#000" stroke-width="1"') +
-      `<path d="M${px(box.x)} ${px(rule)}H${px(box.x + box.width)}" stroke="#000" stroke-width="1"/>`,
+      svgRect(box, `fill="#fff" ${CRISP_LINE}`) +
+      `<path d="M${px(box.x)} ${px(rule)}H${px(box.x + box.width)}" ${CRISP_LINE}/>`,
     texts: [
       text(box.x + box.width / 2, box.y + lineHeight - 0.2 * size, name, size, 'middle'),
       ...lines.flatMap(([label, value], i) => {
         const baseline = rule + (i + 1) * lineHeight - 0.25 * size;
-        return [text(box.x + inset, baseline, label, size), text(box.x + box.width - inset, baseline, value, size, 'end')];
+        return [
+          text(box.x + inset, baseline, label, size),
+          text(box.x + box.width - inset, baseline, value, size, 'end'),
+        ];
       }),
     ],
   };

@@ -1,8 +1,7 @@
-// Text, rendered by librsvg through sharp but only once per distinct string: a plot's labels mostly repeat
-// (titles, ticks, "Entries"), and rendering text is most of the cost of an SVG. Each string is rendered with its
-// anchor on a whole pixel, so a cached string and a fresh one have the same pixels.
-
-import sharp from 'sharp';
+// Text, rendered by librsvg but only once per distinct string: a plot's labels mostly repeat (titles, ticks,
+// "Entries"), and text is most of the cost of rendering an SVG. New strings are rendered black on white in a
+// sheet below the plot's shapes, in the same SVG; each with its anchor on a whole pixel and nothing else near it,
+// so a cached string and a freshly rendered one have the same pixels.
 
 import { escapeXml, px } from './format.ts';
 import type { Raster } from './raster.ts';
@@ -62,40 +61,8 @@ function spriteBox(item: TextItem): Omit<Sprite, 'alpha'> {
     : { width: along, height: across, anchorX: offset, anchorY: baseline };
 }
 
-/** Renders the strings in one SVG, one above the other, and cuts it into sprites. */
-async function renderSprites(items: readonly TextItem[]): Promise<Map<string, Sprite>> {
-  const boxes = items.map(spriteBox);
-  const width = Math.max(...boxes.map((box) => box.width));
-  const tops = boxes.map((_, i) => boxes.slice(0, i).reduce((sum, box) => sum + box.height, 0));
-  const height = boxes.reduce((sum, box) => sum + box.height, 0);
-  const elements = items.map((item, i) => {
-    const box = boxes[i] as Omit<Sprite, 'alpha'>;
-    const x = box.anchorX;
-    const y = (tops[i] as number) + box.anchorY;
-    const rotation = item.vertical ? ` transform="rotate(-90 ${x} ${y})"` : '';
-    return `<text x="${x}" y="${y}" font-size="${px(item.size)}" text-anchor="${item.anchor}"${rotation}>${escapeXml(item.content)}</text>`;
-  });
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="${FONT_FAMILY}">${elements.join('')}</svg>`;
-  const rgba = await sharp(Buffer.from(svg)).ensureAlpha().raw().toBuffer();
-  const rendered = new Map<string, Sprite>();
-  items.forEach((item, i) => {
-    const box = boxes[i] as Omit<Sprite, 'alpha'>;
-    const alpha = new Uint8Array(box.width * box.height);
-    for (let y = 0; y < box.height; y++) {
-      for (let x = 0; x < box.width; x++) {
-        alpha[y * box.width + x] = rgba[(((tops[i] as number) + y) * width + x) * 4 + 3] as number;
-      }
-    }
-    rendered.set(keyOf(item), { ...box, alpha });
-  });
-  if (sprites.size + rendered.size > MAX_SPRITES) sprites.clear();
-  for (const [key, sprite] of rendered) sprites.set(key, sprite);
-  return rendered;
-}
-
-/** Sprites for the strings: cached ones at once, missing ones rendered together. */
-export async function loadSprites(items: readonly TextItem[]): Promise<Map<string, Sprite>> {
-  // Cached sprites are taken before any await, so another plot clearing the cache cannot take them away.
+/** The sprites already cached, and the strings still to render. */
+export function findSprites(items: readonly TextItem[]): { found: Map<string, Sprite>; missing: TextItem[] } {
   const found = new Map<string, Sprite>();
   const missing = new Map<string, TextItem>();
   for (const item of items) {
@@ -104,17 +71,57 @@ export async function loadSprites(items: readonly TextItem[]): Promise<Map<strin
     if (sprite) found.set(key, sprite);
     else missing.set(key, item);
   }
-  if (missing.size > 0) {
-    for (const [key, sprite] of await renderSprites([...missing.values()])) found.set(key, sprite);
-  }
-  return found;
+  return { found, missing: [...missing.values()] };
+}
+
+/** Strings laid out one above the other, to render in the same SVG as a plot's shapes, below the canvas. */
+export interface SpriteSheet {
+  svg: string;
+  width: number;
+  height: number;
+  /** Cuts the rendered document (RGB, `stride` pixels wide, black text on white) into sprites, and caches them. */
+  cut(rgb: Buffer, stride: number): Map<string, Sprite>;
+}
+
+/** A sheet of the strings, starting `top` pixels down the SVG document. */
+export function spriteSheet(items: readonly TextItem[], top: number): SpriteSheet {
+  const boxes = items.map(spriteBox);
+  const offsets = boxes.map((_, i) => boxes.slice(0, i).reduce((sum, box) => sum + box.height, 0));
+  const elements = items.map((item, i) => {
+    const box = boxes[i] as Omit<Sprite, 'alpha'>;
+    const x = box.anchorX;
+    const y = top + (offsets[i] as number) + box.anchorY;
+    const rotation = item.vertical ? ` transform="rotate(-90 ${x} ${y})"` : '';
+    const attributes = `x="${x}" y="${y}" font-size="${px(item.size)}" text-anchor="${item.anchor}"${rotation}`;
+    return `<text ${attributes}>${escapeXml(item.content)}</text>`;
+  });
+  return {
+    svg: items.length === 0 ? '' : `<g font-family="${FONT_FAMILY}">${elements.join('')}</g>`,
+    width: Math.max(0, ...boxes.map((box) => box.width)),
+    height: boxes.reduce((sum, box) => sum + box.height, 0),
+    cut(rgb, stride) {
+      const cutSprites = new Map<string, Sprite>();
+      items.forEach((item, i) => {
+        const box = boxes[i] as Omit<Sprite, 'alpha'>;
+        const alpha = new Uint8Array(box.width * box.height);
+        for (let y = 0; y < box.height; y++) {
+          const row = (top + (offsets[i] as number) + y) * stride;
+          for (let x = 0; x < box.width; x++) alpha[y * box.width + x] = 255 - (rgb[(row + x) * 3] as number);
+        }
+        cutSprites.set(keyOf(item), { ...box, alpha });
+      });
+      if (sprites.size + cutSprites.size > MAX_SPRITES) sprites.clear();
+      for (const [key, sprite] of cutSprites) sprites.set(key, sprite);
+      return cutSprites;
+    },
+  };
 }
 
 /** Draws the strings in black, each with its anchor on the nearest whole pixel. */
 export function drawTexts(raster: Raster, items: readonly TextItem[], loaded: Map<string, Sprite>): void {
   for (const item of items) {
     const sprite = loaded.get(keyOf(item));
-    if (sprite === undefined) throw new Error(`text "${item.content}" was not loaded`);
+    if (sprite === undefined) throw new Error(`text "${item.content}" was not rendered`);
     raster.darken(sprite.alpha, {
       x: Math.round(item.x) - sprite.anchorX,
       y: Math.round(item.y) - sprite.anchorY,
