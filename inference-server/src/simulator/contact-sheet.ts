@@ -53,7 +53,7 @@ async function drawCell(cell: Cell, options: ContactSheetOptions): Promise<Layer
     kind: cell.kind,
     run: options.run,
     seed: options.seed,
-    ...(cell.mode !== undefined && { fault: { mode: cell.mode, strength: cell.strength } }),
+    fault: cell.mode && { mode: cell.mode, strength: cell.strength },
   });
   const thumbnail = await sharp(plot.png).resize(box.width, box.height).removeAlpha().raw().toBuffer();
   let svg = svgRect(box, 'fill="none" stroke="#999"');

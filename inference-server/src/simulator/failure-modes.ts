@@ -7,7 +7,14 @@ import type { FailureModeName } from './labels.ts';
 import { peakWindow } from './peaks.ts';
 import type { PeakDistortion } from './peaks.ts';
 import { nominalConditions } from './plot-kind.ts';
-import type { ExpectationModifiers, PlotKind, Region, RunContext, Strength } from './plot-kind.ts';
+import type {
+  ExpectationModifiers,
+  PlotKind,
+  Region,
+  RegionRole,
+  RunContext,
+  Strength,
+} from './plot-kind.ts';
 import type { Random } from './random.ts';
 
 type Parameters = Readonly<Record<string, number>>;
@@ -87,10 +94,24 @@ function histogramOf(histograms: Histogram[], pad: number): Histogram {
   return histogram;
 }
 
-/** Adds Poisson-distributed extra hits to each bin of the region, `expectedPerBin()` of them on average. */
-function addHits(histograms: Histogram[], region: Region, rng: Random, expectedPerBin: () => number): void {
+/**
+ * Extra hits in a region of the given role: on average `level` × the pad's largest expected count per channel,
+ * each channel's mean scaled by `spread()`; the hits themselves are Poisson-distributed.
+ */
+function addHits(
+  context: FaultContext,
+  histograms: Histogram[],
+  role: RegionRole,
+  level: number,
+  spread: () => number,
+): FaultEffect {
+  const region = context.kind.regions[role][context.strength](context.rng);
+  const hitsPerChannel = level * largest(context.expected[region.pad] ?? new Float64Array());
   const contents = histogramOf(histograms, region.pad).contents;
-  for (const bin of region.bins) contents[bin] = (contents[bin] as number) + rng.poisson(expectedPerBin());
+  for (const bin of region.bins) {
+    contents[bin] = (contents[bin] as number) + context.rng.poisson(hitsPerChannel * spread());
+  }
+  return { region, details: { pad: region.pad, channels: region.bins.length, hitsPerChannel } };
 }
 
 /** A miscalibrated peak: one of the kind's peaks, pushed up or down the axis. */
@@ -194,12 +215,9 @@ const doublePeak = defineMode('double-peak', {
 const noiseBurst = defineMode('noise-burst', {
   description: 'Random extra hits in a group of channels; `level` is relative to the plot maximum.',
   parameters: { normal: { level: 0.3 }, subtle: { level: 0.05 } },
-  record(context, histograms, { level }) {
-    const region = context.kind.regions.noise[context.strength](context.rng);
-    const mean = level * largest(context.expected[region.pad] ?? new Float64Array());
-    addHits(histograms, region, context.rng, () => mean * context.rng.exponential());
-    return { region, details: { pad: region.pad, channels: region.bins.length, meanExtraHits: mean } };
-  },
+  // Noise is uneven: each channel's rate is drawn from an exponential.
+  record: (context, histograms, { level }) =>
+    addHits(context, histograms, 'noise', level, () => context.rng.exponential()),
 });
 
 const cosmic = defineMode('cosmic', {
@@ -215,12 +233,7 @@ const cosmic = defineMode('cosmic', {
 const ledPulser = defineMode('led-pulser', {
   description: 'An LED or pulser fires a group of channels evenly; `level` is relative to the plot maximum.',
   parameters: { normal: { level: 0.3 }, subtle: { level: 0.05 } },
-  record(context, histograms, { level }) {
-    const region = context.kind.regions.pulser[context.strength](context.rng);
-    const perChannel = level * largest(context.expected[region.pad] ?? new Float64Array());
-    addHits(histograms, region, context.rng, () => perChannel);
-    return { region, details: { pad: region.pad, channels: region.bins.length, hitsPerChannel: perChannel } };
-  },
+  record: (context, histograms, { level }) => addHits(context, histograms, 'pulser', level, () => 1),
 });
 
 export const failureModes: Readonly<Record<FailureModeName, FailureMode>> = {

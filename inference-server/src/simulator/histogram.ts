@@ -85,21 +85,17 @@ export class Histogram1D {
     return maximum(this.contents);
   }
 
-  /** Mean and RMS of x, as ROOT computes them from bin centres; `bins` restricts them to some bins. */
-  moments(bins?: readonly number[]): Moments {
-    const indices = bins ?? Array.from(this.contents.keys());
+  /** Mean and RMS of x, as ROOT computes them from bin centres. */
+  moments(): Moments {
     return moments(
-      (i) => this.contents[indices[i] as number] as number,
-      indices.length,
-      (i) => binCenter(this.x, indices[i] as number),
+      (i) => this.contents[i] as number,
+      this.contents.length,
+      (i) => binCenter(this.x, i),
     );
-  }
-
-  clone(): Histogram1D {
-    return new Histogram1D(this.name, this.x, this.contents.slice());
   }
 }
 
+/** Contents are flat: rows of x bins, from the lowest y up. */
 export class Histogram2D {
   readonly dimension = 2;
   readonly contents: Float64Array;
@@ -111,11 +107,6 @@ export class Histogram2D {
     contents?: Float64Array,
   ) {
     this.contents = contents ?? new Float64Array(x.bins * y.bins);
-  }
-
-  /** Flat index of bin (ix, iy): rows of x bins, from the lowest y up. */
-  index(ix: number, iy: number): number {
-    return iy * this.x.bins + ix;
   }
 
   get entries(): number {
@@ -140,10 +131,6 @@ export class Histogram2D {
       this.contents.length,
       (i) => binCenter(this.y, Math.floor(i / this.x.bins)),
     );
-  }
-
-  clone(): Histogram2D {
-    return new Histogram2D(this.name, this.x, this.y, this.contents.slice());
   }
 }
 

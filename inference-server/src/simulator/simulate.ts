@@ -119,7 +119,7 @@ export interface SimulateRunsOptions extends Omit<SimulateRunOptions, 'run' | 't
   /** Start of the first run; each plot is stamped with the end of its run. */
   startTime: Date | string;
   runMinutes: number;
-  /** Runs rendered at once; two keep both cores of a small machine busy. */
+  /** Runs rendered at once (default 2): each run renders its plots in parallel too, so a few keep every core busy. */
   concurrency?: number;
 }
 

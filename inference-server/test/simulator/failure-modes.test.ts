@@ -146,7 +146,7 @@ const checks: Record<FailureModeName, (c: Case) => void> = {
     const after = padContents(c.faulty, region.pad);
     const added = region.bins.reduce((sum, bin) => sum + (after[bin] as number) - (before[bin] as number), 0);
     assert.ok(region.bins.every((bin) => (after[bin] as number) >= (before[bin] as number)));
-    assert.ok(added > 0.2 * c.details.meanExtraHits! * region.bins.length, `${added} hits added`);
+    assert.ok(added > 0.2 * c.details.hitsPerChannel! * region.bins.length, `${added} hits added`);
     assertUnchangedOutside(c, region);
   },
 

@@ -37,7 +37,9 @@ describe('rendering', () => {
       const { histograms } = generatePlot({ kind, seed: 2, run: 180000 });
       const standard = await sharp((await renderPlot(kind, histograms)).png).metadata();
       assert.deepEqual([standard.format, standard.width, standard.height], ['png', 800, 600]);
-      const small = await sharp((await renderPlot(kind, histograms, { width: 400, height: 300 })).png).metadata();
+      const small = await sharp(
+        (await renderPlot(kind, histograms, { width: 400, height: 300 })).png,
+      ).metadata();
       assert.deepEqual([small.width, small.height], [400, 300]);
     });
   }

@@ -1,4 +1,5 @@
 import { mkdir, open, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Command } from 'commander';
@@ -28,7 +29,7 @@ interface SimulateOptions {
   height: number;
   startTime: string;
   runMinutes: number;
-  concurrency: number;
+  concurrency?: number;
   contactSheet?: string;
   contactSheetStrength: Strength | 'both';
 }
@@ -118,7 +119,7 @@ async function writePlots(
       height: options.height,
       startTime: options.startTime,
       runMinutes: options.runMinutes,
-      concurrency: options.concurrency,
+      concurrency: options.concurrency ?? availableParallelism(),
     })) {
       const run = plots[0]?.run;
       await mkdir(path.join(out, String(run)), { recursive: true });
@@ -179,7 +180,7 @@ export function registerSimulateCommand(program: Command): void {
       parseCount,
       120,
     )
-    .option('--concurrency <n>', 'runs rendered at once', parseCount, 2)
+    .option('--concurrency <n>', 'runs rendered at once (default: the number of cores)', parseCount)
     .option(
       '--contact-sheet <file>',
       'write one PNG of every kind × every failure mode, labelled (first run, seed)',

@@ -1,6 +1,7 @@
 // RF timing: four detectors' hit times relative to the accelerator RF, one small histogram per pad.
 
 import { binRange, randomWindow } from '../geometry.ts';
+import { failureModeNames } from '../labels.ts';
 import type { Axis, Histogram1DPad, PlotKind, Region, RegionTable, RunContext } from '../plot-kind.ts';
 import { addBeamPeak } from '../peaks.ts';
 import type { Peak } from '../peaks.ts';
@@ -55,17 +56,8 @@ export const rfTiming: PlotKind = {
   description: 'Hit times of four detectors relative to the accelerator RF, on a 2 × 2 canvas.',
   layout: { columns: 2, rows: 2 },
   pads,
-  failureModes: [
-    'dead-region',
-    'hot-channel',
-    'no-data',
-    'low-stats',
-    'shifted-peak',
-    'double-peak',
-    'noise-burst',
-    'cosmic',
-    'led-pulser',
-  ],
+  // A timing plot can show every failure mode, the calibration ones included.
+  failureModes: failureModeNames,
   peaks,
   expected(run, modifiers) {
     return peaks(run).map((peak) => {

@@ -2,6 +2,7 @@
 
 import { randomWindow } from '../geometry.ts';
 import { binCenter } from '../histogram.ts';
+import { failureModeNames } from '../labels.ts';
 import type { Axis, PlotKind, Region, RegionTable, RunContext } from '../plot-kind.ts';
 import { addBeamPeak } from '../peaks.ts';
 import type { Peak } from '../peaks.ts';
@@ -43,17 +44,8 @@ export const tofTiming: PlotKind = {
   description: 'Time-of-flight hit times relative to the trigger: the prompt peak over flat accidentals.',
   layout: { columns: 1, rows: 1 },
   pads: [{ name: 'tof_hit_time', title: 'TOF hit time', draw: 'hist', x: TIME, yTitle: 'Hits / 2 ns' }],
-  failureModes: [
-    'dead-region',
-    'hot-channel',
-    'no-data',
-    'low-stats',
-    'shifted-peak',
-    'double-peak',
-    'noise-burst',
-    'cosmic',
-    'led-pulser',
-  ],
+  // A timing plot can show every failure mode, the calibration ones included.
+  failureModes: failureModeNames,
   peaks: (run) => [promptPeak(run)],
   expected(run, modifiers) {
     const contents = mixture(

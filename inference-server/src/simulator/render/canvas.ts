@@ -10,8 +10,8 @@ import type { PadDrawing } from './pad.ts';
 import { intersectBoxes, unionOfBoxes } from './raster.ts';
 import type { Box } from './raster.ts';
 
-export const DEFAULT_WIDTH = 800;
-export const DEFAULT_HEIGHT = 600;
+const DEFAULT_WIDTH = 800;
+const DEFAULT_HEIGHT = 600;
 
 export interface RenderOptions {
   width?: number;

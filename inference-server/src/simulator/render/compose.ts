@@ -43,12 +43,16 @@ export async function toPng(
   const rendered = await sharp(Buffer.from(document)).removeAlpha().raw().toBuffer();
   for (const [key, sprite] of sheet.cut(rendered, stride)) found.set(key, sprite);
   // The canvas is the top rows of the render; a sheet wider than the canvas makes them longer than its rows.
-  const canvas = stride === width ? rendered.subarray(0, width * height * 3) : Buffer.alloc(width * height * 3);
+  const canvas =
+    stride === width ? rendered.subarray(0, width * height * 3) : Buffer.alloc(width * height * 3);
   if (stride !== width) {
-    for (let y = 0; y < height; y++) rendered.copy(canvas, y * width * 3, y * stride * 3, (y * stride + width) * 3);
+    for (let y = 0; y < height; y++)
+      rendered.copy(canvas, y * width * 3, y * stride * 3, (y * stride + width) * 3);
   }
   const raster = new Raster({ x: 0, y: 0, width, height }, canvas);
   underlay?.(raster);
   drawTexts(raster, texts, found);
-  return sharp(canvas, { raw: { width, height, channels: 3 } }).png(png).toBuffer();
+  return sharp(canvas, { raw: { width, height, channels: 3 } })
+    .png(png)
+    .toBuffer();
 }

@@ -75,9 +75,8 @@ export function drawHistogram1DPad(
   const parts: Layers[] = [
     {
       svg: `${frameClip(clipId, frame)}<g clip-path="url(#${clipId})">${data}</g>${frameRect(frame)}`,
-      texts: [],
+      texts: [padTitle(pad, spec.title, sizes)],
     },
-    { svg: '', texts: [padTitle(pad, spec.title, sizes)] },
     xAxis(frame, spec.x, spec.x.title, sizes),
     yAxis(frame, yRange, spec.yTitle, sizes),
   ];

@@ -1,5 +1,5 @@
 // Occupancy maps: a 2D histogram (COLZ) or a map of round channels, in a square frame with a palette to its
-// right and the stats box beyond it. The cells are painted into the canvas pixels; everything else is SVG.
+// right and the stats box beyond it. The cells are painted as pixels under the SVG; everything else is SVG.
 
 import { binLowEdge } from '../histogram.ts';
 import type { Histogram, Histogram1D, Histogram2D } from '../histogram.ts';
@@ -12,6 +12,7 @@ import { CRISP_LINE, formatSignificant, svgRect } from './format.ts';
 import { frameRect, padTitle } from './pad.ts';
 import type { PadDrawing } from './pad.ts';
 import { paletteColour, paletteGradient } from './palette.ts';
+import type { Rgb } from './palette.ts';
 import { diskBox } from './raster.ts';
 import type { Box, Raster } from './raster.ts';
 import { statsBox, statsBoxHeight } from './stats-box.ts';
@@ -51,7 +52,7 @@ interface MapDrawing {
   footprint(bin: number): Box;
 }
 
-/** Title, frame, axes, palette and stats box around the cells already painted. */
+/** The pad: its cells (the underlay) inside a frame with axes, title, palette and stats box. */
 function decorate(
   { spec, underlay, histogram, layout, sizes, statistics, scale, footprint }: MapDrawing,
   pad: Box,
@@ -82,9 +83,16 @@ function scaleOf(histogram: Histogram, fixedScale: number | undefined): number {
   return fixedScale ?? histogram.maximum;
 }
 
-/** ROOT's COLZ: bins at or below the palette minimum (0) are not drawn. */
-function colourOf(content: number, scale: number): ReturnType<typeof paletteColour> | undefined {
-  return content > 0 && scale > 0 ? paletteColour(content / scale) : undefined;
+/** Paints each bin in its palette colour; as ROOT's COLZ, bins at or below the palette minimum (0) stay empty. */
+function paintCells(
+  histogram: Histogram,
+  scale: number,
+  paint: (raster: Raster, bin: number, colour: Rgb) => void,
+): (raster: Raster) => void {
+  return (raster) =>
+    histogram.contents.forEach((content, bin) => {
+      if (content > 0 && scale > 0) paint(raster, bin, paletteColour(content / scale));
+    });
 }
 
 export function drawHistogram2DPad(
@@ -107,11 +115,9 @@ export function drawHistogram2DPad(
     const top = yEdge(row + 1);
     return { x: xEdge(column), y: top, width: xEdge(column + 1) - xEdge(column), height: yEdge(row) - top };
   };
-  const underlay = (raster: Raster): void =>
-    histogram.contents.forEach((content, bin) => {
-      const colour = colourOf(content, scale);
-      if (colour) raster.fillBox(footprint(bin), colour);
-    });
+  const underlay = paintCells(histogram, scale, (raster, bin, colour) =>
+    raster.fillBox(footprint(bin), colour),
+  );
   const x = histogram.momentsX();
   const y = histogram.momentsY();
   const statistics: StatisticLine[] = [
@@ -121,7 +127,10 @@ export function drawHistogram2DPad(
     ['RMS x', formatSignificant(x.rms)],
     ['RMS y', formatSignificant(y.rms)],
   ];
-  return decorate({ spec, underlay, histogram, layout, sizes: textSizes(pad), statistics, scale, footprint }, pad);
+  return decorate(
+    { spec, underlay, histogram, layout, sizes: textSizes(pad), statistics, scale, footprint },
+    pad,
+  );
 }
 
 export function drawCellMapPad(
@@ -141,11 +150,9 @@ export function drawCellMapPad(
     if (cell === undefined) throw new RangeError(`${spec.name}: no cell ${bin}`);
     return [toX(cell.x), toY(cell.y), cell.radius * pixelsPerUnit];
   };
-  const underlay = (raster: Raster): void =>
-    histogram.contents.forEach((content, bin) => {
-      const colour = colourOf(content, scale);
-      if (colour) raster.fillDisk(...disk(bin), colour);
-    });
+  const underlay = paintCells(histogram, scale, (raster, bin, colour) =>
+    raster.fillDisk(...disk(bin), colour),
+  );
   const statistics: StatisticLine[] = [['Entries', String(Math.round(histogram.entries))]];
   return decorate(
     {

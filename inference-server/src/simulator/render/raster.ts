@@ -51,7 +51,8 @@ export class Raster {
   /** Paints whole pixels under the ink; `box` must have integer edges. */
   fillBox(box: Box, colour: Rgb): void {
     const inside = intersectBoxes(box, this.area);
-    for (let y = inside.y; y < inside.y + inside.height; y++) this.fillRow(y, inside.x, inside.x + inside.width, colour);
+    for (let y = inside.y; y < inside.y + inside.height; y++)
+      this.fillRow(y, inside.x, inside.x + inside.width, colour);
   }
 
   /** Paints, under the ink, the pixels whose centres lie in the disk; they all lie in `diskBox(cx, cy, r)`. */
@@ -98,7 +99,8 @@ export class Raster {
   /** Sets a pixel the SVG left white. */
   private paint(offset: number, r: number, g: number, b: number): void {
     const data = this.data;
-    if (((data[offset] as number) & (data[offset + 1] as number) & (data[offset + 2] as number)) !== 255) return;
+    if (((data[offset] as number) & (data[offset + 1] as number) & (data[offset + 2] as number)) !== 255)
+      return;
     data[offset] = r;
     data[offset + 1] = g;
     data[offset + 2] = b;
@@ -108,7 +110,8 @@ export class Raster {
   private fillRow(y: number, from: number, to: number, [r, g, b]: Rgb): void {
     if (y < this.area.y || y >= this.area.y + this.area.height) return;
     const end = this.offset(Math.min(to, this.area.x + this.area.width), y);
-    for (let offset = this.offset(Math.max(from, this.area.x), y); offset < end; offset += 3) this.paint(offset, r, g, b);
+    for (let offset = this.offset(Math.max(from, this.area.x), y); offset < end; offset += 3)
+      this.paint(offset, r, g, b);
   }
 }
 

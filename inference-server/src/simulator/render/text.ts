@@ -6,7 +6,7 @@
 import { escapeXml, px } from './format.ts';
 import type { Raster } from './raster.ts';
 
-export const FONT_FAMILY = 'Helvetica, Arial, sans-serif';
+const FONT_FAMILY = 'Helvetica, Arial, sans-serif';
 
 export type TextAnchor = 'start' | 'middle' | 'end';
 
