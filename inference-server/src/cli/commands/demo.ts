@@ -58,12 +58,17 @@ export function registerDemoCommand(program: Command): void {
         await app.close();
       };
       if (options.duration) {
+        // One sample a minute: the first minute is warm-up (workers' wasm heaps, libvips caches).
+        const samples: string[] = [];
+        const sampler = setInterval(() => samples.push(megabytes(process.memoryUsage().rss)), 60_000);
         await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
+        clearInterval(sampler);
         const endRss = process.memoryUsage().rss;
         await stop();
         console.log(
           `RSS at start ${megabytes(startRss)}, at end ${megabytes(endRss)} after ${options.duration} s`,
         );
+        console.log(`RSS each minute: ${samples.join(', ')}`);
         return;
       }
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
