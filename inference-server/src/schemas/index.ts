@@ -3,6 +3,7 @@
 export * from './common.ts';
 export * from './deployments.ts';
 export * from './images.ts';
+export * from './labels.ts';
 export * from './models.ts';
 export * from './plots.ts';
 export * from './predictions.ts';

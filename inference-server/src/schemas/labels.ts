@@ -1,0 +1,72 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime, Pagination } from './common.ts';
+
+export const LabelSource = Type.Enum(['labeler', 'override', 'import']);
+export type LabelSource = Static<typeof LabelSource>;
+
+export const Label = Type.Object({
+  id: Type.Integer(),
+  imageId: Type.Integer(),
+  class: Type.String(),
+  source: LabelSource,
+  user: Type.String({ description: 'Who labeled: the API token name' }),
+  createdAt: IsoTime,
+  supersededAt: Type.Union([IsoTime, Type.Null()], {
+    description: 'Set when a newer label replaced this one',
+  }),
+});
+export type Label = Static<typeof Label>;
+
+export const LabelBody = Type.Object({
+  imageIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 10_000 }),
+  class: Type.String({ minLength: 1 }),
+  source: Type.Optional(LabelSource),
+});
+export type LabelBody = Static<typeof LabelBody>;
+
+export const LabelList = Type.Object({ items: Type.Array(Label) });
+export type LabelList = Static<typeof LabelList>;
+
+export const LabelQuery = Type.Object({
+  plotTypeId: Type.Optional(Type.Integer({ minimum: 1 })),
+  runFrom: Type.Optional(Type.Integer()),
+  runTo: Type.Optional(Type.Integer()),
+  from: Type.Optional(IsoTime),
+  to: Type.Optional(IsoTime),
+  filter: Type.Optional(
+    Type.Enum(['all', 'labeled', 'unlabeled', 'disagreement'], {
+      description: 'disagreement: the current label differs from the latest verdict',
+    }),
+  ),
+  ...Pagination,
+});
+export type LabelQuery = Static<typeof LabelQuery>;
+
+export const ReferenceBody = Type.Object({ imageId: Type.Integer({ minimum: 1 }) });
+export type ReferenceBody = Static<typeof ReferenceBody>;
+
+export const Reference = Type.Object({
+  plotTypeId: Type.Integer(),
+  imageId: Type.Integer(),
+  setBy: Type.String(),
+  createdAt: IsoTime,
+  fileUrl: Type.String(),
+  thumbnailUrl: Type.String(),
+});
+export type Reference = Static<typeof Reference>;
+
+export const GradCamQuery = Type.Object({
+  class: Type.Optional(Type.String({ description: 'Default: the verdict of the latest prediction' })),
+  format: Type.Enum(['png', 'json'], { default: 'png' }),
+});
+export type GradCamQuery = Static<typeof GradCamQuery>;
+
+export const GradCamMap = Type.Object({
+  imageId: Type.Integer(),
+  modelVersionId: Type.Integer(),
+  class: Type.String(),
+  width: Type.Integer({ description: 'Of the map, in cells' }),
+  height: Type.Integer(),
+  values: Type.Array(Type.Number(), { description: 'Row-major, normalised to [0, 1]' }),
+});
+export type GradCamMap = Static<typeof GradCamMap>;
