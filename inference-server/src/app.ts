@@ -17,10 +17,12 @@ import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
 import healthRoutes from './routes/api/v1/health/index.ts';
 import imagesRoutes from './routes/api/v1/images/index.ts';
+import labelsRoutes from './routes/api/v1/labels/index.ts';
 import modelsRoutes from './routes/api/v1/models/index.ts';
 import plotTypesRoutes from './routes/api/v1/plot-types/index.ts';
 import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
+import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -40,10 +42,12 @@ const ROUTES = {
   '/api/v1/events': eventsRoutes,
   '/api/v1/health': healthRoutes,
   '/api/v1/images': imagesRoutes,
+  '/api/v1/labels': labelsRoutes,
   '/api/v1/models': modelsRoutes,
   '/api/v1/plot-types': plotTypesRoutes,
   '/api/v1/plots': plotsRoutes,
   '/api/v1/predictions': predictionsRoutes,
+  '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
 };
 

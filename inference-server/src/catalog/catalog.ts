@@ -15,6 +15,7 @@ import type {
   PredictionRow,
   Role,
 } from './database.ts';
+import { LabelCatalog } from './labels.ts';
 import { migrateToLatest } from './migrations/index.ts';
 
 export interface ClassDefinition {
@@ -68,10 +69,14 @@ export interface VersionWithModel extends ModelVersionRow {
 
 /** The SQL catalog: every query the server runs, one code path for SQLite and PostgreSQL. */
 export class Catalog {
+  readonly labels: LabelCatalog;
+
   private constructor(
     readonly db: Kysely<Database>,
     readonly engine: SqlEngine,
-  ) {}
+  ) {
+    this.labels = new LabelCatalog(db);
+  }
 
   static open(url: string): Catalog {
     const { db, engine } = connectCatalog(url);
@@ -207,6 +212,27 @@ export class Catalog {
       .where('number', '=', number)
       .executeTakeFirstOrThrow();
     return row.id;
+  }
+
+  /** Runs of a deployment, newest first, with how many images each has. */
+  async listRuns(deploymentId: number, limit: number, offset: number) {
+    return this.db
+      .selectFrom('run')
+      .leftJoin('image', 'image.run_id', 'run.id')
+      .select([
+        'run.number',
+        'run.started_at',
+        'run.ended_at',
+        'run.beam_state',
+        (eb) => eb.fn.count<number>('image.id').as('images'),
+        (eb) => eb.fn.max('image.captured_at').as('last_image_at'),
+      ])
+      .where('run.deployment_id', '=', deploymentId)
+      .groupBy(['run.id', 'run.number', 'run.started_at', 'run.ended_at', 'run.beam_state'])
+      .orderBy('run.number', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .execute();
   }
 
   // Images

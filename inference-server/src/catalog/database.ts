@@ -114,7 +114,52 @@ export interface ApiTokenTable {
   last_used_at: number | null;
 }
 
+export type LabelSource = 'labeler' | 'override' | 'import';
+export type TrainingJobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface LabelTable {
+  id: Generated<number>;
+  image_id: number;
+  class_name: string;
+  source: LabelSource;
+  user_name: string;
+  created_at: number;
+  superseded_at: number | null;
+}
+
+export interface ReferenceTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  image_id: number;
+  set_by: string;
+  created_at: number;
+  superseded_at: number | null;
+}
+
+export interface TrainingJobTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  status: TrainingJobStatus;
+  architecture: string;
+  /** JSON: the hyper-parameters asked for. */
+  parameters: string;
+  /** JSON: image ids of the train, validation and test splits, for reproducing the experiment. */
+  split: string | null;
+  /** JSON: the latest progress report. */
+  progress: string | null;
+  log: string;
+  error: string | null;
+  model_version_id: number | null;
+  created_by: string;
+  created_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
 export interface Database {
+  label: LabelTable;
+  reference: ReferenceTable;
+  training_job: TrainingJobTable;
   deployment: DeploymentTable;
   plot_type: PlotTypeTable;
   class: ClassTable;
@@ -137,3 +182,6 @@ export type NewPrediction = Insertable<PredictionTable>;
 export type ModelRow = Selectable<ModelTable>;
 export type ModelVersionRow = Selectable<ModelVersionTable>;
 export type ApiTokenRow = Selectable<ApiTokenTable>;
+export type LabelRow = Selectable<LabelTable>;
+export type ReferenceRow = Selectable<ReferenceTable>;
+export type TrainingJobRow = Selectable<TrainingJobTable>;

@@ -7,4 +7,5 @@ export * from './labels.ts';
 export * from './models.ts';
 export * from './plots.ts';
 export * from './predictions.ts';
+export * from './runs.ts';
 export * from './status.ts';

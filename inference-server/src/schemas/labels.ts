@@ -27,17 +27,43 @@ export type LabelBody = Static<typeof LabelBody>;
 export const LabelList = Type.Object({ items: Type.Array(Label) });
 export type LabelList = Static<typeof LabelList>;
 
+/** An image as the labeler sees it: its current label (if any) and its latest verdict (if any). */
+export const LabeledImage = Type.Object({
+  imageId: Type.Integer(),
+  plotTypeId: Type.Integer(),
+  plotType: Type.String(),
+  run: Type.Union([Type.Integer(), Type.Null()]),
+  capturedAt: IsoTime,
+  status: Type.String(),
+  thumbnailUrl: Type.String(),
+  label: Type.Union([
+    Type.Object({
+      id: Type.Integer(),
+      class: Type.String(),
+      source: LabelSource,
+      user: Type.String(),
+      createdAt: IsoTime,
+    }),
+    Type.Null(),
+  ]),
+  verdict: Type.Union([Type.String(), Type.Null()]),
+  confidence: Type.Union([Type.Number(), Type.Null()]),
+});
+export type LabeledImage = Static<typeof LabeledImage>;
+
+export const LabeledImageList = Type.Object({ items: Type.Array(LabeledImage) });
+export type LabeledImageList = Static<typeof LabeledImageList>;
+
 export const LabelQuery = Type.Object({
   plotTypeId: Type.Optional(Type.Integer({ minimum: 1 })),
   runFrom: Type.Optional(Type.Integer()),
   runTo: Type.Optional(Type.Integer()),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),
-  filter: Type.Optional(
-    Type.Enum(['all', 'labeled', 'unlabeled', 'disagreement'], {
-      description: 'disagreement: the current label differs from the latest verdict',
-    }),
-  ),
+  filter: Type.Enum(['all', 'labeled', 'unlabeled', 'disagreement'], {
+    default: 'all',
+    description: 'disagreement: the current label differs from the latest verdict',
+  }),
   ...Pagination,
 });
 export type LabelQuery = Static<typeof LabelQuery>;
@@ -54,6 +80,9 @@ export const Reference = Type.Object({
   thumbnailUrl: Type.String(),
 });
 export type Reference = Static<typeof Reference>;
+
+export const ReferenceList = Type.Object({ items: Type.Array(Reference) });
+export type ReferenceList = Static<typeof ReferenceList>;
 
 export const GradCamQuery = Type.Object({
   class: Type.Optional(Type.String({ description: 'Default: the verdict of the latest prediction' })),

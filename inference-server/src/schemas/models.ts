@@ -42,3 +42,15 @@ export const ModelUploadFields = Type.Object({
   activate: Type.Optional(Type.Boolean()),
 });
 export type ModelUploadFields = Static<typeof ModelUploadFields>;
+
+export const VersionAgreement = Type.Object({
+  modelVersionId: Type.Integer(),
+  version: Type.Integer(),
+  agreed: Type.Integer({ description: 'Human labels, given after the prediction, that matched the verdict' }),
+  labeled: Type.Integer(),
+  rate: Type.Union([Type.Number(), Type.Null()]),
+  daily: Type.Array(Type.Object({ day: Type.String(), agreed: Type.Integer(), labeled: Type.Integer() })),
+});
+
+export const AgreementList = Type.Object({ items: Type.Array(VersionAgreement) });
+export type AgreementList = Static<typeof AgreementList>;

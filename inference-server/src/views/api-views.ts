@@ -1,9 +1,15 @@
 import type { ImageWithContext, PredictionWithImage, VersionWithModel } from '../catalog/catalog.ts';
-import type { Image, ModelVersion, Prediction } from '../schemas/index.ts';
+import type { LabeledImageRow } from '../catalog/labels.ts';
+import type { LabelRow, ReferenceRow } from '../catalog/database.ts';
+import type { Image, Label, LabeledImage, ModelVersion, Prediction, Reference } from '../schemas/index.ts';
 
 // Catalog rows → the API's shapes. The only place that knows both.
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const imageUrls = (imageId: number) => ({
+  fileUrl: `/api/v1/images/${imageId}/file`,
+  thumbnailUrl: `/api/v1/images/${imageId}/thumbnail`,
+});
 
 export function predictionView(row: PredictionWithImage): Prediction {
   return {
@@ -40,8 +46,7 @@ export function imageView(row: ImageWithContext): Image {
     height: row.height,
     status: row.status,
     error: row.error,
-    fileUrl: `/api/v1/images/${row.id}/file`,
-    thumbnailUrl: `/api/v1/images/${row.id}/thumbnail`,
+    ...imageUrls(row.id),
   };
 }
 
@@ -57,5 +62,51 @@ export function modelVersionView(row: VersionWithModel): ModelVersion {
     classes: JSON.parse(row.classes) as string[],
     thresholds: JSON.parse(row.thresholds) as Record<string, number>,
     createdAt: iso(row.created_at),
+  };
+}
+
+export function labelView(row: LabelRow): Label {
+  return {
+    id: row.id,
+    imageId: row.image_id,
+    class: row.class_name,
+    source: row.source,
+    user: row.user_name,
+    createdAt: iso(row.created_at),
+    supersededAt: row.superseded_at === null ? null : iso(row.superseded_at),
+  };
+}
+
+export function labeledImageView(row: LabeledImageRow): LabeledImage {
+  return {
+    imageId: row.image_id,
+    plotTypeId: row.plot_type_id,
+    plotType: row.plot_type,
+    run: row.run_number,
+    capturedAt: iso(row.captured_at),
+    status: row.status,
+    thumbnailUrl: imageUrls(row.image_id).thumbnailUrl,
+    label:
+      row.label_id === null
+        ? null
+        : {
+            id: row.label_id,
+            class: row.label_class!,
+            source: row.label_source!,
+            user: row.label_user!,
+            createdAt: iso(row.label_created_at!),
+          },
+    verdict: row.verdict,
+    confidence: row.confidence,
+  };
+}
+
+export function referenceView(row: ReferenceRow): Reference {
+  return {
+    plotTypeId: row.plot_type_id,
+    imageId: row.image_id,
+    setBy: row.set_by,
+    createdAt: iso(row.created_at),
+    ...imageUrls(row.image_id),
   };
 }

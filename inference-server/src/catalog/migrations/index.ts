@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { SqlEngine } from '../connection.ts';
 import * as initial from './0001-initial.ts';
+import * as labelsReferencesTraining from './0002-labels-references-training.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
 // Listed in order; names sort as they run.
 const migrations: Record<string, EngineMigration> = {
   '0001-initial': initial,
+  '0002-labels-references-training': labelsReferencesTraining,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

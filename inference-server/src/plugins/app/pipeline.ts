@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { PredictionWithImage } from '../../catalog/catalog.ts';
 import type { Config } from '../../config.ts';
 import { predictionPoint } from '../../influx/prediction-points.ts';
+import { AgreementTracker } from '../../models/agreement.ts';
 import { ModelRegistry } from '../../models/model-registry.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
@@ -15,6 +16,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     ingest: IngestService;
     models: ModelRegistry;
+    agreement: AgreementTracker;
     predictionEvents: PredictionEvents;
     pipelineStats: PipelineStats;
     instanceId: string;
@@ -81,6 +83,10 @@ export default fp(
 
     fastify.decorate('ingest', ingest);
     fastify.decorate('models', models);
+    fastify.decorate(
+      'agreement',
+      new AgreementTracker(fastify.catalog, (points) => fastify.pointWriter?.write(points)),
+    );
     fastify.decorate('predictionEvents', events);
     fastify.decorate('pipelineStats', stats);
     fastify.decorate('instanceId', instanceId);

@@ -5,6 +5,7 @@ import { parseFormFields, readMultipartForm } from '../../../../http/multipart-f
 import {
   IdParams,
   ImageFile,
+  LabelList,
   ImageUploadFields,
   ImageUploadResult,
   ImageWithPrediction,
@@ -12,7 +13,7 @@ import {
   ThumbnailQuery,
   problemResponses,
 } from '../../../../schemas/index.ts';
-import { imageView, predictionView } from '../../../../views/api-views.ts';
+import { imageView, labelView, predictionView } from '../../../../views/api-views.ts';
 
 // Images never change once stored: clients may cache them for good.
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -113,6 +114,22 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
         .header('etag', `"${image.sha256}-${request.query.width}"`)
         .type('image/webp')
         .send(fs.createReadStream(file));
+    },
+  );
+
+  fastify.get(
+    '/:id/labels',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: "The image's labels, newest first; superseded ones carry supersededAt",
+        params: IdParams,
+        response: { 200: LabelList, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      await fastify.catalog.getImage(request.params.id);
+      return { items: (await fastify.catalog.labels.history(request.params.id)).map(labelView) };
     },
   );
 };

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
+  AgreementList,
   ModelLibraryParams,
   ModelUploadFields,
   ModelVersion,
@@ -81,6 +82,23 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       await fastify.catalog.activateModelVersion(plotTypeId, versionId);
       request.log.info({ plotTypeId, versionId }, 'model version activated');
       return modelVersionView(await fastify.catalog.getModelVersion(versionId));
+    },
+  );
+
+  fastify.get(
+    '/:plotTypeId/agreement',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'Per model version: how often human labels given after its predictions agree with them, per day',
+        params: ModelLibraryParams,
+        response: { 200: AgreementList, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      await fastify.catalog.getPlotType(request.params.plotTypeId);
+      return { items: await fastify.agreement.summary(request.params.plotTypeId) };
     },
   );
 };

@@ -1,7 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PlotTypeRow } from '../../../../catalog/database.ts';
-import { UnknownReferenceError } from '../../../../errors.ts';
+import { referenceView } from '../../../../views/api-views.ts';
+import { NotFoundError, UnknownReferenceError } from '../../../../errors.ts';
 import {
+  IdParams,
+  Reference,
+  ReferenceBody,
+  ReferenceList,
   PlotTypeBody,
   PlotTypeInfo,
   PlotTypeList,
@@ -68,6 +73,61 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       if (body.classes) await fastify.catalog.defineClasses(row.id, body.classes);
       return describe(row, deployment.name);
     },
+  );
+
+  fastify.put(
+    '/:id/reference',
+    {
+      preHandler: fastify.requireRight('expert'),
+      schema: {
+        summary: 'Mark an image of this plot type as its reference (the good plot others are compared with)',
+        params: IdParams,
+        body: ReferenceBody,
+        response: { 200: Reference, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      await fastify.catalog.getPlotType(request.params.id);
+      const row = await fastify.catalog.labels.setReference(
+        request.params.id,
+        request.body.imageId,
+        request.principal!.name,
+      );
+      request.log.info({ plotTypeId: row.plot_type_id, imageId: row.image_id }, 'reference set');
+      return referenceView(row);
+    },
+  );
+
+  fastify.get(
+    '/:id/reference',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'The current reference image of this plot type',
+        params: IdParams,
+        response: { 200: Reference, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      const [current] = await fastify.catalog.labels.references(request.params.id);
+      if (!current) throw new NotFoundError(`plot type ${request.params.id} has no reference image yet`);
+      return referenceView(current);
+    },
+  );
+
+  fastify.get(
+    '/:id/references',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary: 'Reference history of this plot type, the current one first',
+        params: IdParams,
+        response: { 200: ReferenceList, ...problemResponses },
+      },
+    },
+    async (request) => ({
+      items: (await fastify.catalog.labels.references(request.params.id)).map(referenceView),
+    }),
   );
 };
 
