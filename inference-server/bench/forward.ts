@@ -1,6 +1,6 @@
 // Forward-pass throughput through the inference pool: real PNG files in, probabilities out.
 // Run: node --import tsx bench/forward.ts [--backend auto|wasm|cpu|tensorflow|tensorflow-gpu] [--models small-cnn,inceptionv3]
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -45,6 +45,8 @@ export interface ForwardBenchOptions {
   models?: BenchModelName[];
   workerCounts?: number[];
   batchSizes?: number[];
+  /** PNGs to classify, to compare with end-to-end runs on the same images; default 16 gradient PNGs of 400×300. */
+  images?: Buffer[];
 }
 
 export interface ForwardBenchRow {
@@ -100,13 +102,22 @@ export async function benchForward({
   models = ['small-cnn', 'inceptionv3'],
   workerCounts = [1, 2],
   batchSizes = [1, 16],
+  images,
 }: ForwardBenchOptions = {}): Promise<ForwardBenchResult> {
   const loadAverage = os.loadavg()[0] ?? 0;
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'hydra-bench-forward-'));
   try {
     // The models are built and saved on this thread; the pool's workers load them like registered versions.
     await selectBackend(backend);
-    const files = await writeGradientPngs(workDir, 16, 400, 300);
+    const files = images
+      ? await Promise.all(
+          images.map(async (png, index) => {
+            const file = path.join(workDir, `image-${index}.png`);
+            await writeFile(file, png);
+            return file;
+          }),
+        )
+      : await writeGradientPngs(workDir, 16, 400, 300);
     const prepared: Array<{ name: BenchModelName; spec: ModelSpec; imagesPerWorker: number }> = [];
     for (const [index, name] of models.entries()) {
       const benchModel: BenchModel | undefined = BENCH_MODELS[name];

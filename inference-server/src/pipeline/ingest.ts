@@ -34,6 +34,9 @@ export interface IngestOptions {
  * accepted image survives a crash. The row is `pending` when its plot type has an active model, else `no_model`.
  */
 export class IngestService {
+  /** Run ids by deployment and run number: runs are never removed, and every plot of a run needs one. */
+  private runIds = new Map<string, number>();
+
   constructor(private readonly options: IngestOptions) {}
 
   async accept(request: IngestRequest): Promise<IngestResult> {
@@ -43,8 +46,7 @@ export class IngestService {
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);
     const now = Date.now();
     const capturedAt = request.capturedAt ?? now;
-    const runId =
-      request.run === undefined ? null : await catalog.ensureRun(deployment.id, request.run, capturedAt);
+    const runId = request.run === undefined ? null : await this.runId(deployment.id, request.run, capturedAt);
     const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
     const { image, created } = await catalog.insertImage({
       sha256: stored.sha256,
@@ -75,7 +77,27 @@ export class IngestService {
       },
       'image accepted',
     );
-    return { image: await catalog.getImage(image.id), duplicate: !created };
+    return {
+      // The dedup key holds plot type and run, so a duplicate's names are these too.
+      image: {
+        ...image,
+        deployment: deployment.name,
+        plot_type: plotType.name,
+        run_number: request.run ?? null,
+      },
+      duplicate: !created,
+    };
+  }
+
+  private async runId(deploymentId: number, run: number, startedAt: number): Promise<number> {
+    const key = `${deploymentId}:${run}`;
+    let id = this.runIds.get(key);
+    if (id === undefined) {
+      id = await this.options.catalog.ensureRun(deploymentId, run, startedAt);
+      if (this.runIds.size >= 10_000) this.runIds.clear();
+      this.runIds.set(key, id);
+    }
+    return id;
   }
 
   private async resolveDeployment(name: string) {
