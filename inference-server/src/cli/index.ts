@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { SERVER_VERSION } from '../version.ts';
 import { registerDbCommand } from './commands/db.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerImportCommand } from './commands/import.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
 import { registerModelCommand } from './commands/model.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -14,6 +15,7 @@ const program = new Command('hydra')
 
 registerServeCommand(program);
 registerIngestCommand(program);
+registerImportCommand(program);
 registerDbCommand(program);
 registerModelCommand(program);
 registerTokenCommand(program);

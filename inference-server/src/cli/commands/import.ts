@@ -1,0 +1,111 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Command } from 'commander';
+import type { LabelList, PlotTypeInfo, Problem } from '../../schemas/index.ts';
+import type { ManifestEntry } from '../../simulator/index.ts';
+import { MANIFEST_FILE } from '../../simulator/index.ts';
+import { uploadFile, type UploadTarget } from '../ingest-client.ts';
+
+interface ImportOptions {
+  server: string;
+  token?: string;
+  deployment: string;
+  register?: boolean;
+}
+
+const LABEL_CHUNK = 1000;
+
+async function api<T>(target: UploadTarget, method: string, url: string, body: unknown): Promise<T> {
+  const response = await fetch(new URL(url, target.serverUrl), {
+    method,
+    headers: {
+      'content-type': 'application/json',
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
+    body: JSON.stringify(body),
+  });
+  const payload = (await response.json()) as T | Problem;
+  if (!response.ok) throw new Error(`${method} ${url}: ${(payload as Problem).detail}`);
+  return payload as T;
+}
+
+async function readManifest(dir: string): Promise<ManifestEntry[]> {
+  const file = path.join(dir, MANIFEST_FILE);
+  const text = await fs.readFile(file, 'utf8').catch((error: Error) => {
+    throw new Error(`cannot read ${file}: ${error.message}`);
+  });
+  return text
+    .split('\n')
+    .filter((line) => line.trim())
+    .map((line, index) => {
+      try {
+        return JSON.parse(line) as ManifestEntry;
+      } catch {
+        throw new Error(`${file} line ${index + 1} is not JSON`);
+      }
+    });
+}
+
+export function registerImportCommand(program: Command): void {
+  program
+    .command('import')
+    .description(
+      `Send a labelled folder (a ${MANIFEST_FILE} in the simulator's format) to the server: the images, then their labels`,
+    )
+    .argument('<dir>', `folder with ${MANIFEST_FILE} and the images it names`)
+    .option('--server <url>', 'inference server', process.env.HYDRA_URL ?? 'http://127.0.0.1:8080')
+    .option(
+      '--token <token>',
+      'API token of an admin (ingest and import labels), or HYDRA_TOKEN',
+      process.env.HYDRA_TOKEN,
+    )
+    .requiredOption('--deployment <name>', 'deployment the plots belong to')
+    .option('--register', 'register the deployment and the plot types first')
+    .action(async (dir: string, options: ImportOptions) => {
+      const target = { serverUrl: options.server, token: options.token };
+      const entries = await readManifest(dir);
+      if (options.register) {
+        await api(target, 'POST', '/api/v1/deployments', { name: options.deployment });
+        for (const kind of new Set(entries.map((entry) => entry.kind))) {
+          await api<PlotTypeInfo>(target, 'POST', '/api/v1/plot-types', {
+            deployment: options.deployment,
+            name: kind,
+            group: kind.split('_')[0],
+          });
+        }
+      }
+      const imageIdsByLabel = new Map<string, number[]>();
+      let failed = 0;
+      for (const [index, entry] of entries.entries()) {
+        try {
+          const { image } = await uploadFile(target, path.join(dir, entry.file), {
+            deployment: options.deployment,
+            plotType: entry.kind,
+            run: entry.run,
+            time: new Date(entry.time),
+          });
+          imageIdsByLabel.set(entry.label, [...(imageIdsByLabel.get(entry.label) ?? []), image.id]);
+        } catch (error) {
+          failed++;
+          console.error(`${entry.file}: ${(error as Error).message}`);
+        }
+        if ((index + 1) % 100 === 0) console.error(`${index + 1} of ${entries.length} images sent`);
+      }
+      let labeled = 0;
+      for (const [label, ids] of imageIdsByLabel) {
+        for (let start = 0; start < ids.length; start += LABEL_CHUNK) {
+          const { items } = await api<LabelList>(target, 'POST', '/api/v1/labels', {
+            imageIds: ids.slice(start, start + LABEL_CHUNK),
+            class: label,
+            source: 'import',
+          });
+          labeled += items.length;
+        }
+      }
+      const summary = [...imageIdsByLabel].map(([label, ids]) => `${label} ${ids.length}`).join(', ');
+      console.error(
+        `${labeled} of ${entries.length} images imported and labelled (${summary})${failed ? `; ${failed} failed` : ''}`,
+      );
+      if (failed) process.exitCode = 1;
+    });
+}
