@@ -511,13 +511,40 @@ export class Catalog {
       .execute();
   }
 
-  /** Makes the version the plot type's active one; the previously active version goes back to ready. */
-  async activateModelVersion(plotTypeId: number, versionId: number): Promise<void> {
+  /** The version that was active before the current one, for a rollback. */
+  async previouslyActiveVersion(plotTypeId: number): Promise<VersionWithModel | undefined> {
+    return this.versionsWithModel()
+      .where('model.plot_type_id', '=', plotTypeId)
+      .where('model_version.status', '=', 'ready')
+      .where('model_version.activated_at', 'is not', null)
+      .orderBy('model_version.activated_at', 'desc')
+      .executeTakeFirst();
+  }
+
+  async updateModelVersion(
+    versionId: number,
+    changes: { thresholds?: Record<string, number>; status?: 'ready' | 'retired' },
+  ): Promise<void> {
+    await this.db
+      .updateTable('model_version')
+      .set({
+        ...(changes.thresholds ? { thresholds: JSON.stringify(changes.thresholds) } : {}),
+        ...(changes.status ? { status: changes.status } : {}),
+      })
+      .where('id', '=', versionId)
+      .execute();
+  }
+
+  /**
+   * Makes the version the plot type's active one and returns the id of the version it replaced; that one
+   * goes back to ready.
+   */
+  async activateModelVersion(plotTypeId: number, versionId: number): Promise<number | null> {
     const version = await this.getModelVersion(versionId);
     if (version.plot_type_id !== plotTypeId) {
       throw new ConflictError(`model version ${versionId} does not belong to plot type ${plotTypeId}`);
     }
-    await this.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const plotType = await trx
         .selectFrom('plot_type')
         .select('active_model_version_id')
@@ -530,12 +557,17 @@ export class Catalog {
           .where('id', '=', plotType.active_model_version_id)
           .execute();
       }
-      await trx.updateTable('model_version').set({ status: 'active' }).where('id', '=', versionId).execute();
+      await trx
+        .updateTable('model_version')
+        .set({ status: 'active', activated_at: Date.now() })
+        .where('id', '=', versionId)
+        .execute();
       await trx
         .updateTable('plot_type')
         .set({ active_model_version_id: versionId })
         .where('id', '=', plotTypeId)
         .execute();
+      return plotType.active_model_version_id === versionId ? null : plotType.active_model_version_id;
     });
   }
 

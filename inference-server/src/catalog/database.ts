@@ -103,6 +103,7 @@ export interface ModelVersionTable {
   artifact_path: string;
   backend: string | null;
   created_at: number;
+  activated_at: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiTokenTable {

@@ -54,3 +54,11 @@ export const VersionAgreement = Type.Object({
 
 export const AgreementList = Type.Object({ items: Type.Array(VersionAgreement) });
 export type AgreementList = Static<typeof AgreementList>;
+
+export const ModelVersionPatch = Type.Object({
+  thresholds: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
+  status: Type.Optional(
+    Type.Enum(['ready', 'retired'], { description: 'Retire a version, or bring it back' }),
+  ),
+});
+export type ModelVersionPatch = Static<typeof ModelVersionPatch>;

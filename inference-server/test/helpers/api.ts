@@ -111,8 +111,9 @@ export async function registerBrightnessModel(
   token: string,
   plotTypeId: number,
   extraFields: Record<string, string> = {},
+  { inverted = false } = {},
 ): Promise<ModelVersion> {
-  return registerModelFolder(app, token, plotTypeId, await saveBrightnessModel(), {
+  return registerModelFolder(app, token, plotTypeId, await saveBrightnessModel({ inverted }), {
     classes: BRIGHTNESS_CLASSES.join(','),
     activate: 'true',
     name: 'brightness',

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { SqlEngine } from '../connection.ts';
 import * as initial from './0001-initial.ts';
 import * as labelsReferencesTraining from './0002-labels-references-training.ts';
+import * as activationTime from './0003-activation-time.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -9,6 +10,7 @@ type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<voi
 const migrations: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-labels-references-training': labelsReferencesTraining,
+  '0003-activation-time': activationTime,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

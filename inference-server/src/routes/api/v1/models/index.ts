@@ -6,10 +6,12 @@ import {
   ModelUploadFields,
   ModelVersion,
   ModelVersionList,
+  ModelVersionPatch,
   Problem,
   VersionParams,
   problemResponses,
 } from '../../../../schemas/index.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../../errors.ts';
 import { modelVersionView } from '../../../../views/api-views.ts';
 
 /** A plot type's model library: its versions, imports of TF.js layers models, and which version is active. */
@@ -67,20 +69,85 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
   );
 
+  /** Activates a version and frees the replaced one in the workers; the next batch uses the new one. */
+  async function activate(plotTypeId: number, versionId: number) {
+    const replaced = await fastify.catalog.activateModelVersion(plotTypeId, versionId);
+    if (replaced !== null) fastify.inferencePool.unload(replaced);
+    fastify.log.info({ plotTypeId, versionId, replaced }, 'model version activated');
+    return modelVersionView(await fastify.catalog.getModelVersion(versionId));
+  }
+
   fastify.post(
     '/:plotTypeId/versions/:versionId/activate',
     {
       preHandler: fastify.requireRight('expert'),
       schema: {
-        summary: 'Make a version the active one; the next batch of this plot type uses it',
+        summary:
+          'Make a version the active one (promote); the next batch of this plot type uses it, no restart',
         params: VersionParams,
         response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
       },
     },
     async (request) => {
+      const version = await fastify.catalog.getModelVersion(request.params.versionId);
+      if (version.status === 'retired') {
+        throw new ConflictError(`version ${version.version} is retired: set its status to ready first`);
+      }
+      return activate(request.params.plotTypeId, request.params.versionId);
+    },
+  );
+
+  fastify.post(
+    '/:plotTypeId/rollback',
+    {
+      preHandler: fastify.requireRight('expert'),
+      schema: {
+        summary: 'Make the version that was active before the current one active again',
+        params: ModelLibraryParams,
+        response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
+      },
+    },
+    async (request) => {
+      const previous = await fastify.catalog.previouslyActiveVersion(request.params.plotTypeId);
+      if (!previous) throw new ConflictError('there is no earlier active version to roll back to');
+      return activate(request.params.plotTypeId, previous.id);
+    },
+  );
+
+  fastify.patch(
+    '/:plotTypeId/versions/:versionId',
+    {
+      preHandler: fastify.requireRight('expert'),
+      schema: {
+        summary: "Edit a version's class thresholds, or retire it",
+        params: VersionParams,
+        body: ModelVersionPatch,
+        response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
+      },
+    },
+    async (request) => {
       const { plotTypeId, versionId } = request.params;
-      await fastify.catalog.activateModelVersion(plotTypeId, versionId);
-      request.log.info({ plotTypeId, versionId }, 'model version activated');
+      const version = await fastify.catalog.getModelVersion(versionId);
+      if (version.plot_type_id !== plotTypeId) {
+        throw new NotFoundError(`model version ${versionId} is not one of plot type ${plotTypeId}`);
+      }
+      const classes = JSON.parse(version.classes) as string[];
+      const unknown = Object.keys(request.body.thresholds ?? {}).filter((name) => !classes.includes(name));
+      if (unknown.length)
+        throw new InvalidInputError(`thresholds name unknown classes: ${unknown.join(', ')}`);
+      if (request.body.status === 'retired' && version.status === 'active') {
+        throw new ConflictError(
+          'the active version cannot be retired: activate another one or roll back first',
+        );
+      }
+      await fastify.catalog.updateModelVersion(versionId, {
+        thresholds: request.body.thresholds && {
+          ...(JSON.parse(version.thresholds) as Record<string, number>),
+          ...request.body.thresholds,
+        },
+        status: request.body.status,
+      });
+      request.log.info({ plotTypeId, versionId, changes: request.body }, 'model version edited');
       return modelVersionView(await fastify.catalog.getModelVersion(versionId));
     },
   );

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { ImageWithPrediction, ModelVersion, ModelVersionList } from '../../../../src/schemas/index.ts';
+import { auth, createPlotType, registerBrightnessModel, uploadPlot } from '../../../helpers/api.ts';
+import { buildTestApp } from '../../../helpers/build-app.ts';
+import { plotPng } from '../../../helpers/images.ts';
+import { waitFor } from '../../../helpers/services.ts';
+
+test('promote, rollback and threshold edits change the next verdicts without a restart', async (t) => {
+  const { app, tokens } = await buildTestApp(t);
+  const plotType = await createPlotType(app, tokens.admin, 'halld', 'CDC_occupancy');
+  const normal = await registerBrightnessModel(app, tokens.expert, plotType.id);
+  const inverted = await registerBrightnessModel(
+    app,
+    tokens.expert,
+    plotType.id,
+    { activate: 'false' },
+    { inverted: true },
+  );
+  assert.equal(inverted.status, 'ready');
+  assert.equal(inverted.version, 2);
+
+  let seed = 0;
+  const classifyBrightPlot = async () => {
+    const { result } = await uploadPlot(
+      app,
+      tokens.ingest,
+      { deployment: 'halld', plotType: 'CDC_occupancy' },
+      await plotPng({ brightness: 0.9, seed: ++seed }),
+    );
+    const image = await waitFor(
+      async () => {
+        const current = (
+          await app.inject({ url: `/api/v1/images/${result!.image.id}`, headers: auth(tokens.viewer) })
+        ).json<ImageWithPrediction>();
+        return current.prediction !== null && current;
+      },
+      { what: 'a verdict' },
+    );
+    return image.prediction!;
+  };
+  const post = (url: string, token = tokens.expert) =>
+    app.inject({ method: 'POST', url, headers: auth(token) });
+
+  const first = await classifyBrightPlot();
+  assert.deepEqual([first.verdict, first.modelVersionId], ['Good', normal.id]);
+
+  assert.equal(
+    (await post(`/api/v1/models/${plotType.id}/versions/${inverted.id}/activate`, tokens.labeler)).statusCode,
+    403,
+  );
+  const promoted = await post(`/api/v1/models/${plotType.id}/versions/${inverted.id}/activate`);
+  assert.equal(promoted.json<ModelVersion>().status, 'active');
+  const afterPromote = await classifyBrightPlot();
+  assert.deepEqual([afterPromote.verdict, afterPromote.modelVersionId], ['Bad', inverted.id]);
+
+  const rolledBack = await post(`/api/v1/models/${plotType.id}/rollback`);
+  assert.equal(rolledBack.json<ModelVersion>().id, normal.id);
+  const afterRollback = await classifyBrightPlot();
+  assert.deepEqual([afterRollback.verdict, afterRollback.modelVersionId], ['Good', normal.id]);
+  const versions = (
+    await app.inject({ url: `/api/v1/models/${plotType.id}`, headers: auth(tokens.viewer) })
+  ).json<ModelVersionList>();
+  assert.deepEqual(
+    versions.items.map((v) => [v.version, v.status]),
+    [
+      [2, 'ready'],
+      [1, 'active'],
+    ],
+  );
+
+  // A Good threshold above what the model gives leaves the verdict unconfirmed.
+  const patch = (versionId: number, payload: object) =>
+    app.inject({
+      method: 'PATCH',
+      url: `/api/v1/models/${plotType.id}/versions/${versionId}`,
+      headers: auth(tokens.expert),
+      payload,
+    });
+  const edited = await patch(normal.id, { thresholds: { Good: 0.9999 } });
+  assert.deepEqual(edited.json<ModelVersion>().thresholds, { Good: 0.9999 });
+  const unconfirmed = await classifyBrightPlot();
+  assert.equal(unconfirmed.verdict, 'Good');
+  assert.equal(unconfirmed.confirmed, false);
+  assert.equal((await patch(normal.id, { thresholds: { Maybe: 0.5 } })).statusCode, 400);
+  assert.equal((await patch(normal.id, { status: 'retired' })).statusCode, 409);
+  assert.equal((await patch(inverted.id, { status: 'retired' })).json<ModelVersion>().status, 'retired');
+  assert.equal(
+    (await post(`/api/v1/models/${plotType.id}/versions/${inverted.id}/activate`)).statusCode,
+    409,
+  );
+});
+
+test('a broken model.json or a missing weights file is a clear 400', async (t) => {
+  const { app, tokens } = await buildTestApp(t);
+  const plotType = await createPlotType(app, tokens.admin, 'halld', 'FCAL_occupancy');
+  const { multipartBody } = await import('../../../helpers/api.ts');
+  const upload = async (files: Array<{ name: string; content: Buffer }>) => {
+    const body = await multipartBody(
+      { classes: 'Good,Bad' },
+      files.map((f) => ({ field: 'files', ...f })),
+    );
+    return app.inject({
+      method: 'POST',
+      url: `/api/v1/models/${plotType.id}/versions`,
+      headers: { ...auth(tokens.expert), ...body.headers },
+      payload: body.payload,
+    });
+  };
+  const broken = await upload([{ name: 'model.json', content: Buffer.from('{"modelTopology": ') }]);
+  assert.equal(broken.statusCode, 400);
+  assert.match(broken.json<{ detail: string }>().detail, /model.json is not valid JSON/);
+  const missingWeights = await upload([
+    {
+      name: 'model.json',
+      content: Buffer.from(
+        JSON.stringify({ modelTopology: {}, weightsManifest: [{ paths: ['weights.bin'], weights: [] }] }),
+      ),
+    },
+  ]);
+  assert.equal(missingWeights.statusCode, 400);
+  assert.match(missingWeights.json<{ detail: string }>().detail, /weights.bin/);
+});
