@@ -17,6 +17,7 @@ import type {
 } from './database.ts';
 import { LabelCatalog } from './labels.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { TrainingJobCatalog } from './training-jobs.ts';
 
 export interface ClassDefinition {
   name: string;
@@ -70,12 +71,14 @@ export interface VersionWithModel extends ModelVersionRow {
 /** The SQL catalog: every query the server runs, one code path for SQLite and PostgreSQL. */
 export class Catalog {
   readonly labels: LabelCatalog;
+  readonly trainingJobs: TrainingJobCatalog;
 
   private constructor(
     readonly db: Kysely<Database>,
     readonly engine: SqlEngine,
   ) {
     this.labels = new LabelCatalog(db);
+    this.trainingJobs = new TrainingJobCatalog(db);
   }
 
   static open(url: string): Catalog {

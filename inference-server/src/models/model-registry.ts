@@ -33,13 +33,40 @@ export class ModelRegistry {
     private readonly modelsDir: string,
   ) {}
 
+  /** Imports an uploaded TF.js layers model. */
   async register(input: RegisterModelInput): Promise<VersionWithModel> {
-    const unknown = Object.keys(input.thresholds ?? {}).filter((name) => !input.classes.includes(name));
-    if (unknown.length) throw new InvalidInputError(`thresholds name unknown classes: ${unknown.join(', ')}`);
     const artifactDir = path.join(this.modelsDir, `${input.plotType.id}-${randomUUID()}`);
+    this.checkThresholds(input.classes, input.thresholds);
     const modelJson = await writeModelArtifacts(input.files, artifactDir);
     const inputShape = input.inputShape ?? inputShapeOf(modelJson);
     if (!inputShape) throw new InvalidInputError('the input shape is not in model.json: give it explicitly');
+    return this.createVersion({ ...input, artifactDir, inputShape });
+  }
+
+  /** Registers a model a training job saved in `artifactDir`, with its metrics. */
+  async registerTrained(
+    input: Omit<RegisterModelInput, 'files'> & {
+      artifactDir: string;
+      inputShape: [number, number, number];
+      metrics: unknown;
+    },
+  ) {
+    return this.createVersion({ ...input, name: input.name ?? 'trained' });
+  }
+
+  private checkThresholds(classes: string[], thresholds: Record<string, number> = {}) {
+    const unknown = Object.keys(thresholds).filter((name) => !classes.includes(name));
+    if (unknown.length) throw new InvalidInputError(`thresholds name unknown classes: ${unknown.join(', ')}`);
+  }
+
+  private async createVersion(
+    input: Omit<RegisterModelInput, 'files'> & {
+      artifactDir: string;
+      inputShape: [number, number, number];
+      metrics?: unknown;
+    },
+  ): Promise<VersionWithModel> {
+    const { inputShape } = input;
     if (![1, 3].includes(inputShape[2])) {
       throw new InvalidInputError(
         `the model takes ${inputShape[2]} channels; 1 (grayscale) or 3 (RGB) are supported`,
@@ -52,7 +79,8 @@ export class ModelRegistry {
       inputShape,
       classes: input.classes,
       thresholds: input.thresholds ?? {},
-      artifactPath: artifactDir,
+      artifactPath: input.artifactDir,
+      metrics: input.metrics,
     });
     await this.catalog.defineClasses(
       input.plotType.id,

@@ -9,3 +9,4 @@ export * from './plots.ts';
 export * from './predictions.ts';
 export * from './runs.ts';
 export * from './status.ts';
+export * from './training.ts';

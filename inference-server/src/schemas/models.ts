@@ -17,6 +17,11 @@ export const ModelVersion = Type.Object({
   }),
   classes: Type.Array(Type.String()),
   thresholds: Type.Record(Type.String(), Type.Number()),
+  metrics: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+    description:
+      'For trained versions: history (loss and accuracy curves), evaluation on the test split (confusion matrix, ' +
+      'confidenceHistograms per cell, perClass precision/recall/F1), splitSizes, trainingMs, backend, seed',
+  }),
   createdAt: IsoTime,
 });
 export type ModelVersion = Static<typeof ModelVersion>;

@@ -1,7 +1,16 @@
 import type { ImageWithContext, PredictionWithImage, VersionWithModel } from '../catalog/catalog.ts';
 import type { LabeledImageRow } from '../catalog/labels.ts';
+import type { TrainingJobWithNames } from '../catalog/training-jobs.ts';
 import type { LabelRow, ReferenceRow } from '../catalog/database.ts';
-import type { Image, Label, LabeledImage, ModelVersion, Prediction, Reference } from '../schemas/index.ts';
+import type {
+  Image,
+  Label,
+  LabeledImage,
+  ModelVersion,
+  Prediction,
+  Reference,
+  TrainingJob,
+} from '../schemas/index.ts';
 
 // Catalog rows → the API's shapes. The only place that knows both.
 
@@ -61,6 +70,7 @@ export function modelVersionView(row: VersionWithModel): ModelVersion {
     inputShape: JSON.parse(row.input_shape) as number[],
     classes: JSON.parse(row.classes) as string[],
     thresholds: JSON.parse(row.thresholds) as Record<string, number>,
+    metrics: row.metrics === null ? null : (JSON.parse(row.metrics) as Record<string, unknown>),
     createdAt: iso(row.created_at),
   };
 }
@@ -108,5 +118,35 @@ export function referenceView(row: ReferenceRow): Reference {
     setBy: row.set_by,
     createdAt: iso(row.created_at),
     ...imageUrls(row.image_id),
+  };
+}
+
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+
+export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
+  const split = row.split
+    ? (JSON.parse(row.split) as Record<'train' | 'validation' | 'test', number[]>)
+    : null;
+  return {
+    id: row.id,
+    deployment: row.deployment,
+    plotTypeId: row.plot_type_id,
+    plotType: row.plot_type,
+    status: row.status,
+    architecture: row.architecture,
+    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    splitSizes: split && {
+      train: split.train.length,
+      validation: split.validation.length,
+      test: split.test.length,
+    },
+    progress: row.progress ? (JSON.parse(row.progress) as TrainingJob['progress']) : null,
+    log: row.log.split('\n').filter(Boolean),
+    error: row.error,
+    modelVersionId: row.model_version_id,
+    createdBy: row.created_by,
+    createdAt: iso(row.created_at),
+    startedAt: isoOrNull(row.started_at),
+    finishedAt: isoOrNull(row.finished_at),
   };
 }

@@ -9,7 +9,7 @@ import { ModelRegistry } from '../../models/model-registry.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
 import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
-import { PredictionEvents } from '../../pipeline/prediction-events.ts';
+import { LiveEvents } from '../../pipeline/live-events.ts';
 import { predictionView } from '../../views/api-views.ts';
 
 declare module 'fastify' {
@@ -17,7 +17,7 @@ declare module 'fastify' {
     ingest: IngestService;
     models: ModelRegistry;
     agreement: AgreementTracker;
-    predictionEvents: PredictionEvents;
+    liveEvents: LiveEvents;
     pipelineStats: PipelineStats;
     instanceId: string;
   }
@@ -30,7 +30,7 @@ export default fp(
   async (fastify, opts: { config: Config }) => {
     const { config } = opts;
     const instanceId = config.HYDRA_INSTANCE_ID || os.hostname();
-    const events = new PredictionEvents();
+    const events = new LiveEvents();
     const stats = new PipelineStats();
     const models = new ModelRegistry(fastify.catalog, path.resolve(config.HYDRA_DATA_DIR, 'models'));
 
@@ -56,7 +56,7 @@ export default fp(
           }),
         ),
       );
-      for (const view of views) events.publish(view);
+      for (const view of views) events.publish('prediction', view);
     };
 
     const batcher = new Batcher({
@@ -87,7 +87,7 @@ export default fp(
       'agreement',
       new AgreementTracker(fastify.catalog, (points) => fastify.pointWriter?.write(points)),
     );
-    fastify.decorate('predictionEvents', events);
+    fastify.decorate('liveEvents', events);
     fastify.decorate('pipelineStats', stats);
     fastify.decorate('instanceId', instanceId);
     fastify.addHook('onReady', () => batcher.start());

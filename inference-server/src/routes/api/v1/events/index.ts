@@ -20,7 +20,8 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireRight('read'),
       schema: {
-        summary: 'Server-Sent Events: `prediction` events (a Prediction as JSON) as verdicts happen',
+        summary:
+          'Server-Sent Events: `prediction` (a Prediction) as verdicts happen, `training` (a TrainingJob) as jobs progress',
         querystring: EventsQuery,
         response: problemResponses,
       },
@@ -37,9 +38,11 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
         'x-accel-buffering': 'no',
       });
       raw.write(': connected\n\n');
-      const unsubscribe = fastify.predictionEvents.subscribe((prediction) => {
-        if (deployment === undefined || prediction.deployment === deployment) {
-          raw.write(`id: ${prediction.id}\nevent: prediction\ndata: ${JSON.stringify(prediction)}\n\n`);
+      const unsubscribe = fastify.liveEvents.subscribe((event) => {
+        if (deployment === undefined || event.data.deployment === deployment) {
+          raw.write(
+            `id: ${event.type}-${event.data.id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`,
+          );
         }
       });
       const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), HEARTBEAT_MS);

@@ -1,0 +1,67 @@
+import { Type, type Static } from 'typebox';
+import { IsoTime } from './common.ts';
+
+export const Architecture = Type.Enum(['small-cnn', 'inceptionv3', 'vgg16'], {
+  description: 'small-cnn trains in minutes on a CPU; inceptionv3 and vgg16 want a GPU',
+});
+
+export const TrainRequest = Type.Object({
+  architecture: Type.Optional(Architecture),
+  inputShape: Type.Optional(
+    Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), {
+      minItems: 3,
+      maxItems: 3,
+      description: '[h, w, channels]',
+    }),
+  ),
+  epochs: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+  batchSize: Type.Integer({ minimum: 1, maximum: 512, default: 16 }),
+  learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  seed: Type.Integer({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
+  activate: Type.Boolean({
+    default: false,
+    description: 'Make the new version active when training succeeds',
+  }),
+});
+export type TrainRequest = Static<typeof TrainRequest>;
+
+export const TrainingProgress = Type.Object({
+  phase: Type.Enum(['step', 'epoch']),
+  epoch: Type.Integer(),
+  epochs: Type.Integer(),
+  step: Type.Integer(),
+  steps: Type.Integer(),
+  loss: Type.Number(),
+  accuracy: Type.Number(),
+  valLoss: Type.Optional(Type.Number()),
+  valAccuracy: Type.Optional(Type.Number()),
+  etaSeconds: Type.Number(),
+});
+export type TrainingProgress = Static<typeof TrainingProgress>;
+
+export const TrainingJob = Type.Object({
+  id: Type.Integer(),
+  deployment: Type.String(),
+  plotTypeId: Type.Integer(),
+  plotType: Type.String(),
+  status: Type.Enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  architecture: Type.String(),
+  parameters: Type.Record(Type.String(), Type.Unknown()),
+  splitSizes: Type.Union([
+    Type.Object({ train: Type.Integer(), validation: Type.Integer(), test: Type.Integer() }),
+    Type.Null(),
+  ]),
+  progress: Type.Union([TrainingProgress, Type.Null()]),
+  log: Type.Array(Type.String()),
+  error: Type.Union([Type.String(), Type.Null()]),
+  modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
+  createdBy: Type.String(),
+  createdAt: IsoTime,
+  startedAt: Type.Union([IsoTime, Type.Null()]),
+  finishedAt: Type.Union([IsoTime, Type.Null()]),
+});
+export type TrainingJob = Static<typeof TrainingJob>;
+
+export const TrainingJobList = Type.Object({ items: Type.Array(TrainingJob) });
+export type TrainingJobList = Static<typeof TrainingJobList>;

@@ -1,0 +1,287 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { TrainingJobWithNames } from '../catalog/training-jobs.ts';
+import { ConflictError, InvalidInputError } from '../errors.ts';
+import type { ImageStore } from '../images/image-store.ts';
+import type { ModelRegistry } from '../models/model-registry.ts';
+import type { LiveEvents } from '../pipeline/live-events.ts';
+import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
+import { trainingJobView } from '../views/api-views.ts';
+import { stratifiedSplit } from './stratified-split.ts';
+import type { TrainingRunner, TrainingRunResult } from './training-runner.ts';
+
+export interface TrainingJobsOptions {
+  catalog: Catalog;
+  store: ImageStore;
+  models: ModelRegistry;
+  runner: TrainingRunner;
+  events: LiveEvents;
+  logger: FastifyBaseLogger;
+  modelsDir: string;
+}
+
+/** Default input of a new model: small grayscale images train fast and keep detector patterns. */
+const DEFAULT_INPUT: Record<string, [number, number, number]> = {
+  'small-cnn': [64, 64, 1],
+  inceptionv3: [299, 299, 3],
+  vgg16: [224, 224, 3],
+};
+const SPLIT = { validation: 0.15, test: 0.15 };
+const PROGRESS_WRITE_MS = 2000;
+
+/**
+ * Training jobs, one at a time: a request becomes a job with a recorded split, runs in a training worker,
+ * reports progress to the catalog and the live stream, and ends as a new model version (or a clear failure).
+ */
+export class TrainingJobs {
+  private queue: number[] = [];
+  private running: { jobId: number; cancel: () => void } | undefined;
+  private cancelRequested = new Set<number>();
+  private idle: Promise<void> = Promise.resolve();
+  /** Progress reports of the running job, handled in order (its log is appended to, line by line). */
+  private progressChain: Promise<unknown> = Promise.resolve();
+  private lastProgressWrite = 0;
+
+  constructor(private readonly options: TrainingJobsOptions) {}
+
+  async start(): Promise<void> {
+    const failed = await this.options.catalog.trainingJobs.failUnfinished(
+      'the server stopped while this job was queued or running',
+    );
+    if (failed)
+      this.options.logger.warn({ jobs: failed }, 'marked training jobs of a previous run as failed');
+  }
+
+  async create(plotTypeId: number, request: TrainRequest, user: string): Promise<TrainingJob> {
+    const { catalog } = this.options;
+    await catalog.getPlotType(plotTypeId);
+    const labelled = await catalog.trainingJobs.labelledImages(plotTypeId);
+    const definedOrder = (await catalog.listClasses(plotTypeId)).map((c) => c.name);
+    const present = [...new Set(labelled.map((l) => l.class_name))];
+    const classes = [
+      ...definedOrder.filter((name) => present.includes(name)),
+      ...present.filter((name) => !definedOrder.includes(name)).sort(),
+    ];
+    if (labelled.length < 10) {
+      throw new InvalidInputError(
+        `plot type ${plotTypeId} has ${labelled.length} labelled images; training needs at least 10 (label more with POST /api/v1/labels)`,
+      );
+    }
+    if (classes.length < 2) {
+      throw new InvalidInputError(
+        `every labelled image of plot type ${plotTypeId} is ${classes[0]}: a classifier needs at least two classes`,
+      );
+    }
+    const architecture = request.architecture ?? 'small-cnn';
+    const inputShape =
+      (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
+    const split = stratifiedSplit(labelled, (l) => l.class_name, request.seed, SPLIT);
+    const ids = (part: typeof labelled) => part.map((l) => l.image_id);
+    const job = await catalog.trainingJobs.create({
+      plotTypeId,
+      architecture,
+      parameters: { ...request, architecture, inputShape, classes },
+      split: { train: ids(split.train), validation: ids(split.validation), test: ids(split.test) },
+      createdBy: user,
+    });
+    this.publish(job);
+    this.queue.push(job.id);
+    this.options.logger.info(
+      { jobId: job.id, plotTypeId, architecture, images: labelled.length, classes },
+      'training job queued',
+    );
+    this.idle = this.idle.then(() => this.runNext());
+    return trainingJobView(job);
+  }
+
+  async cancel(jobId: number): Promise<TrainingJob> {
+    const job = await this.options.catalog.trainingJobs.get(jobId);
+    if (job.status !== 'queued' && job.status !== 'running') {
+      throw new ConflictError(
+        `training job ${jobId} is ${job.status}; only queued or running jobs can be cancelled`,
+      );
+    }
+    this.cancelRequested.add(jobId);
+    if (this.running?.jobId === jobId) this.running.cancel();
+    if (job.status === 'queued') {
+      this.queue = this.queue.filter((id) => id !== jobId);
+      return this.finish(jobId, { status: 'cancelled' }, 'cancelled before it started');
+    }
+    return trainingJobView(job);
+  }
+
+  private async runNext(): Promise<void> {
+    const jobId = this.queue.shift();
+    if (jobId === undefined) return;
+    try {
+      await this.run(await this.options.catalog.trainingJobs.get(jobId));
+    } catch (error) {
+      this.options.logger.error({ err: error, jobId }, 'training job failed');
+      await this.finish(
+        jobId,
+        { status: 'failed', error: (error as Error).message },
+        `failed: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private async run(job: TrainingJobWithNames): Promise<void> {
+    const { catalog, store, runner, logger, modelsDir, models } = this.options;
+    const parameters = JSON.parse(job.parameters) as TrainRequest & {
+      architecture: NonNullable<TrainRequest['architecture']>;
+      inputShape: [number, number, number];
+      classes: string[];
+    };
+    const split = JSON.parse(job.split!) as { train: number[]; validation: number[]; test: number[] };
+    const labelled = new Map(
+      (await catalog.trainingJobs.labelledImages(job.plot_type_id)).map((l) => [l.image_id, l]),
+    );
+    const part = (ids: number[]) =>
+      ids.flatMap((id) => {
+        const image = labelled.get(id);
+        return image
+          ? [{ path: store.resolve(image.path), label: parameters.classes.indexOf(image.class_name) }]
+          : [];
+      });
+    await this.log(
+      job.id,
+      `started: ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test images`,
+      {
+        status: 'running',
+        started_at: Date.now(),
+      },
+    );
+    const handle = runner.start(
+      {
+        architecture: parameters.architecture,
+        inputShape: parameters.inputShape,
+        classes: parameters.classes,
+        split: { train: part(split.train), validation: part(split.validation), test: part(split.test) },
+        hyperParameters: {
+          epochs: parameters.epochs,
+          batchSize: parameters.batchSize,
+          learningRate: parameters.learningRate,
+          patience: parameters.patience,
+        },
+        seed: parameters.seed,
+        outputDir: path.join(modelsDir, `${job.plot_type_id}-${randomUUID()}`),
+      },
+      (progress) => {
+        this.progressChain = this.progressChain
+          .then(() => this.onProgress(job.id, progress))
+          .catch((error: Error) =>
+            logger.warn({ err: error, jobId: job.id }, 'could not record training progress'),
+          );
+      },
+    );
+    this.running = { jobId: job.id, cancel: handle.cancel };
+    if (this.cancelRequested.has(job.id)) handle.cancel();
+    let result: TrainingRunResult;
+    try {
+      result = await handle.result;
+    } finally {
+      this.running = undefined;
+      await this.progressChain;
+    }
+    if (result.status === 'cancelled') {
+      await this.finish(job.id, { status: 'cancelled' }, 'cancelled');
+      return;
+    }
+    const plotType = await catalog.getPlotType(job.plot_type_id);
+    const version = await models.registerTrained({
+      plotType,
+      artifactDir: result.modelDir,
+      classes: parameters.classes,
+      inputShape: parameters.inputShape,
+      architecture: job.architecture,
+      thresholds: result.thresholds,
+      metrics: {
+        history: result.history,
+        evaluation: result.evaluation,
+        splitSizes: {
+          train: split.train.length,
+          validation: split.validation.length,
+          test: split.test.length,
+        },
+        trainingMs: result.durationMs,
+        steps: result.steps,
+        epochsRun: result.epochsRun,
+        bestEpoch: result.bestEpoch,
+        stoppedEarly: result.stoppedEarly,
+        backend: result.backend,
+        seed: parameters.seed,
+        trainingJobId: job.id,
+      },
+      activate: parameters.activate,
+    });
+    logger.info(
+      { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.accuracy },
+      'training job succeeded',
+    );
+    await this.finish(
+      job.id,
+      { status: 'succeeded', model_version_id: version.id },
+      `succeeded: version ${version.version}, test accuracy ${(result.evaluation.accuracy * 100).toFixed(1)}%`,
+    );
+  }
+
+  /** Streams every report; stores one at every epoch (with a log line) and otherwise at most every two seconds. */
+  private async onProgress(jobId: number, progress: TrainingProgress): Promise<void> {
+    const { catalog } = this.options;
+    const stored = JSON.stringify(progress);
+    if (progress.phase === 'epoch') {
+      const accuracy =
+        progress.valAccuracy === undefined ? '' : `, validation accuracy ${progress.valAccuracy.toFixed(3)}`;
+      await this.log(
+        jobId,
+        `epoch ${progress.epoch}/${progress.epochs}: loss ${progress.loss.toFixed(4)}, accuracy ${progress.accuracy.toFixed(3)}${accuracy}`,
+        {
+          progress: stored,
+        },
+      );
+      this.lastProgressWrite = Date.now();
+    } else if (Date.now() - this.lastProgressWrite >= PROGRESS_WRITE_MS) {
+      this.publish(await catalog.trainingJobs.update(jobId, { progress: stored }));
+      this.lastProgressWrite = Date.now();
+    } else {
+      this.publish({ ...(await catalog.trainingJobs.get(jobId)), progress: stored });
+    }
+  }
+
+  private async log(
+    jobId: number,
+    line: string,
+    changes: Parameters<Catalog['trainingJobs']['update']>[1] = {},
+  ) {
+    const { catalog } = this.options;
+    const job = await catalog.trainingJobs.get(jobId);
+    const updated = await catalog.trainingJobs.update(jobId, {
+      ...changes,
+      log: `${job.log}${new Date().toISOString()} ${line}\n`,
+    });
+    this.publish(updated);
+    return updated;
+  }
+
+  private async finish(
+    jobId: number,
+    changes: Parameters<Catalog['trainingJobs']['update']>[1],
+    line: string,
+  ): Promise<TrainingJob> {
+    this.cancelRequested.delete(jobId);
+    return trainingJobView(await this.log(jobId, line, { ...changes, finished_at: Date.now() }));
+  }
+
+  private publish(job: TrainingJobWithNames) {
+    this.options.events.publish('training', trainingJobView(job));
+  }
+
+  /** Cancels what runs and waits for it: a job cut short by a shutdown is marked failed at the next start. */
+  async close(): Promise<void> {
+    this.queue = [];
+    this.running?.cancel();
+    await this.idle;
+  }
+}
