@@ -1,4 +1,4 @@
-import { InfluxDB, type IPoint } from 'influx';
+import { FieldType, InfluxDB, type IPoint } from 'influx';
 import type { FastifyBaseLogger } from 'fastify';
 
 export interface PointWriterOptions {
@@ -8,6 +8,8 @@ export interface PointWriterOptions {
   batchSize: number;
   /** Points kept while InfluxDB cannot be reached; beyond this the oldest are dropped and counted. */
   maxBuffered: number;
+  /** Fields written as integers (`131458i`), by measurement; other numeric fields are floats. */
+  integerFields?: Record<string, string[]>;
   logger: FastifyBaseLogger;
 }
 
@@ -39,6 +41,8 @@ export class PointWriter {
   private databaseReady = false;
   private readonly influx: InfluxDB;
   private readonly database: string;
+  /** Every field and tag seen per measurement: node-influx types fields only through a schema that names them all. */
+  private schemas = new Map<string, { fields: Record<string, FieldType>; tags: Set<string> }>();
   private stats = {
     written: 0,
     dropped: 0,
@@ -64,6 +68,7 @@ export class PointWriter {
   }
 
   write(points: IPoint[]): void {
+    for (const point of points) this.declare(point);
     this.buffer.push(...points);
     const overflow = this.buffer.length - this.options.maxBuffered;
     if (overflow > 0) {
@@ -75,6 +80,25 @@ export class PointWriter {
       );
     }
     if (this.buffer.length >= this.options.batchSize) void this.flush();
+  }
+
+  private declare(point: IPoint) {
+    const measurement = point.measurement!;
+    const schema = this.schemas.get(measurement) ?? { fields: {}, tags: new Set<string>() };
+    const integers = this.options.integerFields?.[measurement] ?? [];
+    const newFields = Object.keys(point.fields ?? {}).filter((name) => !(name in schema.fields));
+    const newTags = Object.keys(point.tags ?? {}).filter((name) => !schema.tags.has(name));
+    if (newFields.length === 0 && newTags.length === 0) return;
+    for (const name of newFields)
+      schema.fields[name] = integers.includes(name) ? FieldType.INTEGER : FieldType.FLOAT;
+    for (const name of newTags) schema.tags.add(name);
+    this.schemas.set(measurement, schema);
+    this.influx.addSchema({
+      measurement,
+      database: this.database,
+      fields: { ...schema.fields },
+      tags: [...schema.tags],
+    });
   }
 
   /** Sends what is buffered; resolves when this attempt is over (it may leave points for a retry). */

@@ -102,6 +102,20 @@ for (const engine of ENGINES) {
         },
         { what: 'points in InfluxDB' },
       );
+      const fieldTypes = Object.fromEntries(
+        (await influxQuery(baseUrl, influxDatabase, 'SHOW FIELD KEYS FROM hydra_prediction')).map((row) => [
+          row.fieldKey,
+          row.fieldType,
+        ]),
+      );
+      assert.deepEqual(fieldTypes, {
+        confidence: 'float',
+        image_id: 'integer',
+        latency_ms: 'float',
+        p_Bad: 'float',
+        p_Good: 'float',
+        run: 'integer',
+      });
       for (const point of points) {
         const prediction = predictions.find((p) => p.imageId === point.image_id)!;
         assert.ok(prediction, `point for image ${String(point.image_id)}`);

@@ -31,6 +31,10 @@ export default fp(
           flushIntervalMs: config.HYDRA_INFLUX_FLUSH_MS,
           batchSize: config.HYDRA_INFLUX_BATCH_SIZE,
           maxBuffered: config.HYDRA_INFLUX_BUFFER_MAX,
+          integerFields: {
+            hydra_prediction: ['run', 'image_id'],
+            hydra_model_agreement: ['agree', 'image_id'],
+          },
           logger: fastify.log.child({ component: 'influx' }),
         })
       : null;
