@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendInfo, BackendName, BackendPreference } from '../inference/messages.ts';
+import { registerWasmTrainingKernels } from './kernels/index.ts';
 
 /** Backends in the order `auto` tries them (DESIGN.md: native GPU, native CPU, wasm). */
 const AUTO_ORDER: BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm'];
@@ -24,6 +25,7 @@ async function activate(name: BackendName): Promise<void> {
     const distFolder = path.dirname(fileURLToPath(import.meta.resolve('@tensorflow/tfjs-backend-wasm')));
     setWasmPaths(distFolder + path.sep);
     await switchTo('wasm');
+    registerWasmTrainingKernels();
   } else {
     await switchTo('cpu');
   }

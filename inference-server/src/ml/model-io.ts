@@ -142,3 +142,41 @@ export async function loadModel(dir: string): Promise<tf.LayersModel> {
     });
   }
 }
+
+export interface BaseWeightsReport {
+  /** Layers whose weights were copied from the base model. */
+  copied: string[];
+  /** Layers with weights that the base model lacks, or has in other shapes (e.g. a classifier of other classes). */
+  kept: string[];
+}
+
+/**
+ * Copies weights into `model` from the model saved in `dir` (e.g. ImageNet weights converted from Keras), layer by
+ * layer, by name; a layer whose weights differ in number or shape keeps its own. Fails if no layer matches.
+ */
+export async function loadBaseWeights(model: tf.LayersModel, dir: string): Promise<BaseWeightsReport> {
+  const base = await loadModel(dir);
+  const report: BaseWeightsReport = { copied: [], kept: [] };
+  try {
+    for (const layer of model.layers) {
+      const own = layer.weights;
+      if (own.length === 0) continue;
+      const source = base.layers.find((candidate) => candidate.name === layer.name)?.weights ?? [];
+      const sameShapes =
+        source.length === own.length &&
+        source.every((weight, index) => weight.shape.join() === own[index]?.shape.join());
+      if (sameShapes) {
+        layer.setWeights(source.map((weight) => weight.read()));
+        report.copied.push(layer.name);
+      } else {
+        report.kept.push(layer.name);
+      }
+    }
+  } finally {
+    base.dispose();
+  }
+  if (report.copied.length === 0) {
+    throw new ModelArtifactError(`No layer of ${path.join(dir, MODEL_JSON)} matches a layer of ${model.name} by name and shape`);
+  }
+  return report;
+}
