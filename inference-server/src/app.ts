@@ -85,6 +85,8 @@ export async function buildApp(
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance, logger: undefined } : {}),
     // Plots arrive in bursts from DAQ machines; keep-alive connections are cheap to keep.
     keepAliveTimeout: 65_000,
+    // Workers compile the wasm backend at start-up; on a busy two-core machine that takes far more than 10 s.
+    pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   await fastify.register(hydraApp, { config });
