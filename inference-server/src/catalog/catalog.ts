@@ -322,11 +322,18 @@ export class Catalog {
       .execute();
   }
 
-  /** Gives back this owner's claims, e.g. on a clean shutdown, so that no lease has to expire. */
-  async releaseClaims(owner: string): Promise<void> {
+  /**
+   * Gives back this owner's claims, e.g. on a clean shutdown, so that no lease has to expire. A claim given
+   * back unused was no attempt; one left by a crash (released at the next start) stays counted.
+   */
+  async releaseClaims(owner: string, { unused }: { unused: boolean }): Promise<void> {
     await this.db
       .updateTable('image')
-      .set({ claimed_by: null, claimed_until: null })
+      .set((eb) => ({
+        claimed_by: null,
+        claimed_until: null,
+        attempts: unused ? eb('attempts', '-', 1) : eb.ref('attempts'),
+      }))
       .where('claimed_by', '=', owner)
       .where('status', '=', 'pending')
       .execute();

@@ -48,7 +48,7 @@ export class Batcher {
 
   async start(): Promise<void> {
     // Claims left by this replica's previous life are stale: nothing of it runs any more.
-    await this.options.catalog.releaseClaims(this.options.instanceId);
+    await this.options.catalog.releaseClaims(this.options.instanceId, { unused: false });
     this.sweepTimer = setInterval(() => this.pump(), this.options.sweepIntervalMs);
     this.sweepTimer.unref();
     this.pump();
@@ -178,6 +178,6 @@ export class Batcher {
     clearInterval(this.sweepTimer);
     await this.pumping;
     await Promise.allSettled([...this.inFlight]);
-    await this.options.catalog.releaseClaims(this.options.instanceId);
+    await this.options.catalog.releaseClaims(this.options.instanceId, { unused: true });
   }
 }

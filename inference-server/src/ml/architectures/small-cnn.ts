@@ -12,11 +12,17 @@ export interface SmallCnnOptions {
 /** Filters per conv+pool block: three blocks train in minutes on a CPU at 64×64. */
 const BLOCK_FILTERS = [16, 32, 64];
 
-/** A small conv net (conv+pool blocks, global average pooling, softmax) for plots that need no ImageNet features. */
+/**
+ * A small conv net for plots that need no ImageNet features: inputs rescaled from [0, 1] to [-1, 1] (plots are
+ * mostly white, and uncentred inputs barely trained), conv+pool blocks, global max pooling (a fault is local: the
+ * strongest response anywhere on the plot decides, where an average over the plot would dilute a dead sector),
+ * softmax.
+ */
 export function createSmallCnn({ inputShape, numClasses, seed }: SmallCnnOptions): tf.Sequential {
   const nextKernelInitializer = kernelInitializers(seed);
   const model = tf.sequential({ name: 'small_cnn' });
   model.add(tf.layers.inputLayer({ name: 'image', inputShape }));
+  model.add(tf.layers.rescaling({ name: 'centre', scale: 2, offset: -1 }));
   BLOCK_FILTERS.forEach((filters, index) => {
     const block = index + 1;
     model.add(
@@ -31,7 +37,7 @@ export function createSmallCnn({ inputShape, numClasses, seed }: SmallCnnOptions
     );
     model.add(tf.layers.maxPooling2d({ name: `pool${block}`, poolSize: 2 }));
   });
-  model.add(tf.layers.globalAveragePooling2d({ name: 'global_pool' }));
+  model.add(tf.layers.globalMaxPooling2d({ name: 'global_pool' }));
   model.add(
     tf.layers.dense({
       name: 'predictions',

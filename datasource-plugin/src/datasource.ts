@@ -1,0 +1,281 @@
+import {
+  DataSourceApi,
+  LoadingState,
+  type DataFrame,
+  type DataQueryRequest,
+  type DataQueryResponse,
+  type DataSourceInstanceSettings,
+  type MetricFindValue,
+  type ScopedVars,
+  type TestDataSourceResponse,
+  type TimeRange,
+} from '@grafana/data';
+import { getTemplateSrv } from '@grafana/runtime';
+import type { PlotTypeInfo, Prediction } from '@hydra/inference-server/api';
+import { catchError, from, map, merge, Observable, of } from 'rxjs';
+import { HydraClient } from './client/client';
+import { describeError, HydraApiError } from './client/errors';
+import { predictionStream } from './client/events';
+import { API_PREFIX, MIN_SERVER_VERSION, PROXY_ROUTE, QUERY_SCHEMA_VERSION } from './constants';
+import type { HydraFrameMeta } from './frames';
+import { migrateQuery } from './migrations';
+import {
+  logFrame,
+  modelsFrame,
+  plotsFrame,
+  predictionsFrame,
+  runsFrame,
+  variableValues,
+  verdictChangesFrame,
+} from './responseHandler';
+import type { HydraOptions, HydraQuery, HydraVariableQuery } from './types';
+
+/** Images stored without a model make no prediction events: the live grid also refreshes this often. */
+const LIVE_REFRESH_MS = 10_000;
+
+/** Orchestrates: migrates and interpolates queries, calls the client, hands responses to responseHandler. */
+export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
+  readonly client: HydraClient;
+  private readonly serverUrl: string;
+  private readonly defaultDeployment: string;
+
+  constructor(instanceSettings: DataSourceInstanceSettings<HydraOptions>, client?: HydraClient) {
+    super(instanceSettings);
+    this.client = client ?? new HydraClient(`${instanceSettings.url}/${PROXY_ROUTE}${API_PREFIX}`);
+    this.serverUrl = instanceSettings.jsonData.url ?? '';
+    this.defaultDeployment = instanceSettings.jsonData.defaultDeployment ?? '';
+    // Annotation queries use the query editor; verdictChanges is the query type meant for them.
+    this.annotations = {};
+  }
+
+  getDefaultQuery(): Partial<HydraQuery> {
+    return { schemaVersion: QUERY_SCHEMA_VERSION, queryType: 'plots', deployment: this.defaultDeployment, live: true };
+  }
+
+  filterQuery(query: HydraQuery): boolean {
+    return !query.hide;
+  }
+
+  applyTemplateVariables(query: HydraQuery, scopedVars: ScopedVars): HydraQuery {
+    const replace = (value?: string) => (value ? getTemplateSrv().replace(value, scopedVars) : value);
+    return {
+      ...query,
+      deployment: replace(query.deployment) ?? '',
+      plotType: replace(query.plotType),
+      group: replace(query.group),
+    };
+  }
+
+  query(request: DataQueryRequest<HydraQuery>): Observable<DataQueryResponse> {
+    const queries = request.targets
+      .filter((target) => this.filterQuery(target))
+      .map((target) => this.applyTemplateVariables(migrateQuery(target, this.defaultDeployment), request.scopedVars));
+    if (queries.length === 0) {
+      return of({ data: [] });
+    }
+    return merge(
+      ...queries.map((query) => {
+        const key = query.refId;
+        if (query.queryType === 'plots' && query.live) {
+          return this.livePlots(query);
+        }
+        return from(this.runQuery(query, request.range)).pipe(
+          map((data): DataQueryResponse => ({ key, data: [data], state: LoadingState.Done })),
+          catchError((error) => of(this.errorResponse(error, query)))
+        );
+      })
+    );
+  }
+
+  private errorResponse(error: unknown, query: HydraQuery): DataQueryResponse {
+    const message = query.deployment
+      ? describeError(error, this.serverUrl || undefined)
+      : 'Choose a deployment in the query editor (or set a default in the data source settings).';
+    return { key: query.refId, data: [], state: LoadingState.Error, error: { message } };
+  }
+
+  /** One query, once. */
+  async runQuery(query: HydraQuery, range: TimeRange): Promise<DataFrame> {
+    const { deployment, refId, limit } = query;
+    if (!deployment) {
+      throw new HydraApiError('invalid', 400, 'No deployment', 'choose a deployment', '');
+    }
+    const meta: HydraFrameMeta = { apiUrl: this.client.apiUrl, deployment };
+    const inRange = () =>
+      this.predictionsIn(
+        deployment,
+        range,
+        limit,
+        query.queryType === 'predictions' || query.queryType === 'log' ? query.plotType : undefined
+      );
+    switch (query.queryType) {
+      case 'plots':
+        return plotsFrame(await this.client.plots(deployment), this.client.apiUrl, refId, query.group);
+      case 'history': {
+        if (!query.plotType) {
+          throw new HydraApiError('invalid', 400, 'No plot type', 'choose the plot type whose history to show', '');
+        }
+        const { items } = await this.client.predictions({ deployment, plotType: query.plotType, limit });
+        return predictionsFrame(items, meta, refId, 'history');
+      }
+      case 'predictions':
+        return predictionsFrame(await inRange(), meta, refId);
+      case 'log': {
+        const [predictions, plotTypes] = await Promise.all([inRange(), this.plotTypes(deployment)]);
+        return logFrame(predictions, plotTypes, meta, refId);
+      }
+      case 'runs': {
+        const [runs, predictions, plotTypes] = await Promise.all([
+          this.client.runs(deployment, limit),
+          inRange(),
+          this.plotTypes(deployment),
+        ]);
+        return runsFrame(runs.items, predictions, plotTypes, meta, refId);
+      }
+      case 'models': {
+        const plotTypes = await this.plotTypes(deployment);
+        const versions = await Promise.all(plotTypes.map(async (t) => (await this.client.models(t.id)).items));
+        return modelsFrame(plotTypes, versions, meta, refId);
+      }
+      case 'verdictChanges': {
+        const [predictions, plotTypes] = await Promise.all([
+          this.predictionsIn(deployment, range, limit, query.plotType),
+          this.plotTypes(deployment),
+        ]);
+        return verdictChangesFrame(predictions, plotTypes, meta, refId);
+      }
+    }
+  }
+
+  private async predictionsIn(
+    deployment: string,
+    range: TimeRange,
+    limit?: number,
+    plotType?: string
+  ): Promise<Prediction[]> {
+    const { items } = await this.client.predictions({
+      deployment,
+      plotType,
+      from: range.from.toISOString(),
+      to: range.to.toISOString(),
+      limit,
+    });
+    return items;
+  }
+
+  private async plotTypes(deployment: string): Promise<PlotTypeInfo[]> {
+    return (await this.client.plotTypes(deployment)).items;
+  }
+
+  /** The latest plots, then again after every new verdict (coalesced), and every LIVE_REFRESH_MS. */
+  private livePlots(query: HydraQuery): Observable<DataQueryResponse> {
+    return new Observable<DataQueryResponse>((subscriber) => {
+      let running = false;
+      let again = false;
+      const refresh = async () => {
+        if (running) {
+          again = true;
+          return;
+        }
+        running = true;
+        try {
+          const list = await this.client.plots(query.deployment);
+          const frame = plotsFrame(list, this.client.apiUrl, query.refId, query.group);
+          subscriber.next({ key: query.refId, data: [frame], state: LoadingState.Streaming });
+        } catch (error) {
+          // Shown until the next refresh succeeds: the stream stays open.
+          subscriber.next(this.errorResponse(error, query));
+        }
+        running = false;
+        if (again) {
+          again = false;
+          void refresh();
+        }
+      };
+      void refresh();
+      const events = predictionStream(this.client, query.deployment).subscribe(() => void refresh());
+      const timer = setInterval(() => void refresh(), LIVE_REFRESH_MS);
+      return () => {
+        events.unsubscribe();
+        clearInterval(timer);
+      };
+    });
+  }
+
+  async metricFindQuery(
+    query: HydraVariableQuery | string,
+    options?: { scopedVars?: ScopedVars }
+  ): Promise<MetricFindValue[]> {
+    const parsed = typeof query === 'string' ? parseVariableQuery(query) : query;
+    const replace = (value?: string) => (value ? getTemplateSrv().replace(value, options?.scopedVars) : value);
+    const deployment = replace(parsed.deployment) || this.defaultDeployment;
+    if (parsed.kind === 'deployments') {
+      const { items } = await this.client.deployments();
+      return variableValues(
+        'deployments',
+        items.map((d) => d.name),
+        []
+      );
+    }
+    return variableValues(parsed.kind, [], await this.plotTypes(deployment), replace(parsed.group));
+  }
+
+  /** Reachability, the token and the server version, each failure with a message that says what to fix. Never throws. */
+  async testDatasource(): Promise<TestDataSourceResponse> {
+    if (!this.serverUrl) {
+      return { status: 'error', message: 'Set the inference server URL (e.g. http://hydra:8080) and save.' };
+    }
+    try {
+      const health = await this.client.health();
+      if (!health.authenticated) {
+        return {
+          status: 'error',
+          message: `Reached Hydra ${health.version} at ${this.serverUrl}, but the API token is missing or unknown: create one with \`hydra token create --role labeler\`, paste it under API token and save.`,
+        };
+      }
+      if (!versionAtLeast(health.version, MIN_SERVER_VERSION)) {
+        return {
+          status: 'error',
+          message: `The inference server is version ${health.version}; this data source needs ${MIN_SERVER_VERSION} or newer. Upgrade the server.`,
+        };
+      }
+      const { items } = await this.client.deployments();
+      const readOnly = health.role === 'viewer' ? ' The token is read-only (viewer): overrides need role labeler.' : '';
+      const none = items.length === 0 ? ' No deployments are registered yet.' : '';
+      return {
+        status: 'success',
+        message: `Connected to Hydra ${health.version} as ${health.role}; ${items.length} deployment(s).${none}${readOnly}`,
+      };
+    } catch (error) {
+      return { status: 'error', message: describeError(error, this.serverUrl) };
+    }
+  }
+}
+
+/** `deployments`, `groups(demo)`, `plotTypes(demo)` or `plotTypes(demo, CDC)`. */
+export function parseVariableQuery(text: string): HydraVariableQuery {
+  const match = text.trim().match(/^(deployments|groups|plotTypes)\s*(?:\(\s*([^,)]*?)\s*(?:,\s*([^)]*?)\s*)?\))?$/);
+  if (!match) {
+    return { kind: 'deployments' };
+  }
+  return {
+    kind: match[1] as HydraVariableQuery['kind'],
+    deployment: match[2] || undefined,
+    group: match[3] || undefined,
+  };
+}
+
+export function versionAtLeast(version: string, minimum: string): boolean {
+  const parts = (v: string) =>
+    v
+      .split(/[.-]/)
+      .slice(0, 3)
+      .map((n) => Number.parseInt(n, 10) || 0);
+  const [a, b] = [parts(version), parts(minimum)];
+  for (let i = 0; i < 3; i++) {
+    if (a[i]! !== b[i]!) {
+      return a[i]! > b[i]!;
+    }
+  }
+  return true;
+}

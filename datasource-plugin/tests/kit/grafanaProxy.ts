@@ -1,0 +1,34 @@
+// What Grafana's server does with a data source proxy route: `/api/datasources/proxy/uid/<uid>/<route path>/…`
+// goes to the route's URL, with the route's headers, both expanded from jsonData and secureJsonData.
+// The test stand-ins and the browser harness use this, so the route in plugin.json is what the tests exercise.
+import pluginJson from '../../src/plugin.json';
+
+export interface DataSourceSettings {
+  uid: string;
+  jsonData: Record<string, string | undefined>;
+  secureJsonData: Record<string, string | undefined>;
+}
+
+const expand = (template: string, settings: DataSourceSettings) =>
+  template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, scope: string, key: string) =>
+    String((scope === 'JsonData' ? settings.jsonData : settings.secureJsonData)[key] ?? '')
+  );
+
+export const proxyBase = (uid: string) => `/api/datasources/proxy/uid/${uid}`;
+
+/** The upstream URL and headers for a browser-side URL, or undefined when it is not a proxy URL of this data source. */
+export function resolveProxyRequest(
+  url: string,
+  settings: DataSourceSettings
+): { url: string; headers: Record<string, string> } | undefined {
+  const base = proxyBase(settings.uid);
+  const path = url.replace(/^https?:\/\/[^/]+/, '');
+  for (const route of pluginJson.routes) {
+    const prefix = `${base}/${route.path}`;
+    if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) {
+      const headers = Object.fromEntries(route.headers.map((h) => [h.name, expand(h.content, settings)]));
+      return { url: expand(route.url, settings).replace(/\/$/, '') + path.slice(prefix.length), headers };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,151 @@
+// Metrics of a classifier from its class probabilities on a labelled split. Plain numbers in and out: no tensors.
+
+/** Bins of the predicted-class confidence in the enhanced confusion matrix: [0, 0.1), ..., [0.9, 1]. */
+export const CONFIDENCE_BINS = 10;
+
+/** The highest threshold chosen for a class: a threshold of 1 would never confirm anything. */
+export const MAX_THRESHOLD = 0.99;
+
+/** The threshold of a class with no validation images, where F1 cannot say. */
+export const DEFAULT_THRESHOLD = 0.5;
+
+export interface ClassMetrics {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Images of this class in the split. */
+  support: number;
+}
+
+export interface Evaluation {
+  classes: string[];
+  images: number;
+  accuracy: number;
+  /** Mean F1 over the classes that have images in the split. */
+  macroF1: number;
+  /** confusionMatrix[true][predicted]: image counts; the prediction is the most probable class. */
+  confusionMatrix: number[][];
+  /**
+   * The enhanced confusion matrix: confidenceHistograms[true][predicted][bin] counts the images of that cell by
+   * the probability of the predicted class, in CONFIDENCE_BINS equal bins. Confident mistakes show as mass in the
+   * top bins off the diagonal.
+   */
+  confidenceHistograms: number[][][];
+  perClass: Record<string, ClassMetrics>;
+}
+
+/** The index of the largest value (the first, on a tie), as tf.argMax picks it. */
+export function argMax(values: readonly number[]): number {
+  let best = 0;
+  for (let index = 1; index < values.length; index++) {
+    if ((values[index] as number) > (values[best] as number)) best = index;
+  }
+  return best;
+}
+
+function f1Of(truePositives: number, falsePositives: number, falseNegatives: number): number {
+  const denominator = 2 * truePositives + falsePositives + falseNegatives;
+  return denominator === 0 ? 0 : (2 * truePositives) / denominator;
+}
+
+function checkShapes(probabilities: readonly number[][], labels: readonly number[], classes: string[]): void {
+  if (probabilities.length !== labels.length) {
+    throw new RangeError(`${probabilities.length} probability rows for ${labels.length} labels`);
+  }
+  const badRow = probabilities.findIndex((row) => row.length !== classes.length);
+  if (badRow !== -1) {
+    throw new RangeError(`Row ${badRow} has ${probabilities[badRow]?.length} probabilities, not ${classes.length}`);
+  }
+}
+
+/** Confusion matrix, its confidence histograms, accuracy and per-class precision, recall and F1. */
+export function evaluatePredictions(
+  probabilities: readonly number[][],
+  labels: readonly number[],
+  classes: string[],
+): Evaluation {
+  checkShapes(probabilities, labels, classes);
+  const classCount = classes.length;
+  const confusionMatrix = classes.map(() => new Array<number>(classCount).fill(0));
+  const confidenceHistograms = classes.map(() =>
+    classes.map(() => new Array<number>(CONFIDENCE_BINS).fill(0)),
+  );
+  probabilities.forEach((row, index) => {
+    const actual = labels[index] as number;
+    const predicted = argMax(row);
+    const bin = Math.min(CONFIDENCE_BINS - 1, Math.floor((row[predicted] as number) * CONFIDENCE_BINS));
+    const counts = confusionMatrix[actual] as number[];
+    counts[predicted] = (counts[predicted] as number) + 1;
+    const histogram = confidenceHistograms[actual]?.[predicted] as number[];
+    histogram[bin] = (histogram[bin] as number) + 1;
+  });
+  const perClass: Record<string, ClassMetrics> = {};
+  let correct = 0;
+  classes.forEach((name, c) => {
+    const row = confusionMatrix[c] as number[];
+    const truePositives = row[c] as number;
+    const support = row.reduce((sum, count) => sum + count, 0);
+    const predictedAs = confusionMatrix.reduce((sum, counts) => sum + (counts[c] as number), 0);
+    correct += truePositives;
+    perClass[name] = {
+      precision: predictedAs === 0 ? 0 : truePositives / predictedAs,
+      recall: support === 0 ? 0 : truePositives / support,
+      f1: f1Of(truePositives, predictedAs - truePositives, support - truePositives),
+      support,
+    };
+  });
+  const present = Object.values(perClass).filter((metrics) => metrics.support > 0);
+  return {
+    classes,
+    images: labels.length,
+    accuracy: labels.length === 0 ? 0 : correct / labels.length,
+    macroF1: present.length === 0 ? 0 : present.reduce((sum, metrics) => sum + metrics.f1, 0) / present.length,
+    confusionMatrix,
+    confidenceHistograms,
+    perClass,
+  };
+}
+
+/**
+ * Per class c, the threshold t that maximises the F1 of "the most probable class is c and p(c) ≥ t" on the
+ * (validation) images, over the confidences that occur (the lowest t on a tie, to keep recall), capped at
+ * MAX_THRESHOLD. A class the model never gets right gets MAX_THRESHOLD: its verdicts are not to be trusted. A
+ * verdict below its class's threshold is reported as unconfirmed.
+ */
+export function chooseThresholds(
+  probabilities: readonly number[][],
+  labels: readonly number[],
+  classes: string[],
+): Record<string, number> {
+  checkShapes(probabilities, labels, classes);
+  const predictions = probabilities.map((row, index) => ({
+    predicted: argMax(row),
+    actual: labels[index] as number,
+    row,
+  }));
+  const thresholds: Record<string, number> = {};
+  classes.forEach((name, c) => {
+    const positives = predictions.filter(({ actual }) => actual === c).length;
+    if (positives === 0) {
+      thresholds[name] = DEFAULT_THRESHOLD;
+      return;
+    }
+    // Predicted c, by falling confidence: lowering t past each one adds it as a true or a false positive.
+    const predictedC = predictions
+      .filter(({ predicted }) => predicted === c)
+      .map(({ actual, row }) => ({ confidence: row[c] as number, correct: actual === c }))
+      .sort((a, b) => b.confidence - a.confidence);
+    let best = { f1: 0, threshold: MAX_THRESHOLD };
+    let truePositives = 0;
+    predictedC.forEach(({ confidence, correct }, index) => {
+      if (correct) truePositives++;
+      const nextConfidence = predictedC[index + 1]?.confidence;
+      // A threshold sits on a confidence; equal confidences are kept or dropped together.
+      if (nextConfidence === confidence) return;
+      const f1 = f1Of(truePositives, index + 1 - truePositives, positives - truePositives);
+      if (f1 > 0 && f1 >= best.f1) best = { f1, threshold: Math.min(confidence, MAX_THRESHOLD) };
+    });
+    thresholds[name] = best.threshold;
+  });
+  return thresholds;
+}

@@ -1,0 +1,243 @@
+import fs from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import * as esbuild from 'esbuild';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { resolveProxyRequest } from '@hydra/datasource-plugin/testing/proxy';
+import { postPlot, type HydraServer } from '@hydra/datasource-plugin/testing/server';
+import { testIds } from '../src/testIds';
+
+const hydra = inject('hydra');
+const ARTIFACTS = path.resolve(__dirname, '../test-results/browser');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const tid = (id: string) => `[data-testid="${id}"]`;
+
+let harness: http.Server;
+let harnessUrl = '';
+let browser: Browser;
+
+/** The harness page, its bundle, and Grafana's data source proxy: the token is added here, never in the page. */
+async function startHarness(): Promise<void> {
+  const bundle = await esbuild.build({
+    entryPoints: [path.resolve(__dirname, 'harness/harness.tsx')],
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'browser',
+    jsx: 'transform',
+    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
+    loader: {
+      '.svg': 'text',
+      '.woff': 'empty',
+      '.woff2': 'empty',
+      '.ttf': 'empty',
+      '.png': 'dataurl',
+      '.css': 'empty',
+    },
+    logLevel: 'error',
+  });
+  const script = bundle.outputFiles[0]!.contents;
+  const proxy = { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.expert } };
+  harness = http.createServer(async (request, response) => {
+    const target = resolveProxyRequest(request.url!, proxy);
+    if (target) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of request) {
+        chunks.push(chunk as Buffer);
+      }
+      const upstream = await fetch(target.url, {
+        method: request.method,
+        headers: {
+          ...(request.headers['content-type'] ? { 'content-type': request.headers['content-type'] } : {}),
+          ...target.headers,
+        },
+        body: chunks.length ? Buffer.concat(chunks) : undefined,
+      }).catch(() => undefined);
+      if (!upstream) {
+        response.writeHead(502).end();
+        return;
+      }
+      response.writeHead(upstream.status, Object.fromEntries(upstream.headers));
+      response.flushHeaders();
+      // Streams pass straight through, as Grafana's proxy does for text/event-stream.
+      const reader = upstream.body?.getReader();
+      for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
+        response.write(read.value);
+      }
+      response.end();
+    } else if (request.url === '/harness.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else {
+      response
+        .writeHead(200, { 'content-type': 'text/html' })
+        .end(
+          '<!doctype html><html><head><meta charset="utf-8"><title>Hydra harness</title></head><body><div id="root"></div><script type="module" src="/harness.js"></script></body></html>'
+        );
+    }
+  });
+  await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
+  harnessUrl = `http://127.0.0.1:${(harness.address() as AddressInfo).port}`;
+}
+
+/** Records every oscillator start, so the test can hear the alarm. */
+const instrumentAudio = () => {
+  const w = window as unknown as { oscillatorStarts: number };
+  w.oscillatorStarts = 0;
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args: Parameters<typeof start>) {
+    w.oscillatorStarts += 1;
+    return start.apply(this, args);
+  };
+};
+
+async function openHarness(theme: 'dark' | 'light'): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+  page.on('pageerror', (error) => console.error('page error:', error));
+  await page.addInitScript(instrumentAudio);
+  await page.goto(`${harnessUrl}/?theme=${theme}&deployment=${hydra.deployment}`);
+  await page.waitForSelector(tid(testIds.card('CDC_occupancy')));
+  // Every card with an image shows its real thumbnail, decoded.
+  await page.waitForFunction(() => {
+    const images = [...document.querySelectorAll<HTMLImageElement>('[data-verdict] img')];
+    return images.length >= 7 && images.every((img) => img.complete && img.naturalWidth > 0);
+  });
+  return page;
+}
+
+beforeAll(async () => {
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  await startHarness();
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((resolve) => harness?.close(resolve));
+});
+
+describe('the plot grid in Chromium, on a real inference server full of simulator plots', () => {
+  it('renders cards with real thumbnails, opens the viewer, overrides, and sounds the alarm for a new Bad plot', async () => {
+    const page = await openHarness('dark');
+    expect(await page.locator('[data-verdict="No model"]').count()).toBe(2);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'grid-dark.png'), fullPage: true });
+
+    // Until the user interacts, the browser may not play sound: the panel says so; its first click enables it.
+    await page.waitForSelector(tid(testIds.alarm.enableSound));
+    await page.click(tid(testIds.card('CDC_occupancy')));
+    await page.waitForSelector(tid(testIds.viewer.root));
+    await page.waitForSelector(tid(testIds.alarm.enableSound), { state: 'detached' });
+    await page.waitForFunction(
+      (ids) => {
+        const image = document.querySelector<HTMLImageElement>(`[data-testid="${ids.image}"]`);
+        return image?.complete && image.naturalWidth > 0;
+      },
+      { image: testIds.viewer.image }
+    );
+    // The Grad-CAM overlay: drawn when the server has the route; otherwise the viewer says why it is missing.
+    const overlay = page.locator(tid(testIds.viewer.gradcam));
+    await expect
+      .poll(
+        async () =>
+          (await page.locator(tid(testIds.viewer.gradcamMessage)).count()) === 0 ||
+          !/Loading/.test(await page.locator(tid(testIds.viewer.gradcamMessage)).innerText())
+      )
+      .toBe(true);
+    const gradcamMessage = await page.locator(tid(testIds.viewer.gradcamMessage)).allInnerTexts();
+    console.log(`Grad-CAM: ${gradcamMessage.length ? gradcamMessage[0] : 'overlay drawn'}`);
+    expect(await overlay.count()).toBe(1);
+
+    // The opacity slider moves with the keyboard.
+    const slider = page.locator(`${tid(testIds.viewer.opacity)} [role="slider"]`);
+    const before = await slider.getAttribute('aria-valuenow');
+    await slider.focus();
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(Number(await slider.getAttribute('aria-valuenow'))).toBeGreaterThan(Number(before));
+    if (gradcamMessage.length === 0) {
+      expect(Number(await overlay.evaluate((el) => getComputedStyle(el).opacity))).toBeCloseTo(0.6, 2);
+    }
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-dark.png') });
+
+    // Override: the label goes through the proxy and is stored on the server.
+    await page.click(tid(testIds.viewer.override('Bad')));
+    await page.waitForSelector(`${tid(testIds.viewer.status)}:has-text("Labelled Bad")`);
+    const labels = await fetch(`${hydra.url}/api/v1/labels?filter=labeled`, {
+      headers: { authorization: `Bearer ${hydra.tokens.viewer}` },
+    }).then(
+      (r) =>
+        r.json() as Promise<{
+          items: Array<{ plotType: string; label: { class: string; source: string; user: string } }>;
+        }>
+    );
+    expect(labels.items.find((item) => item.plotType === 'CDC_occupancy')?.label).toMatchObject({
+      class: 'Bad',
+      source: 'override',
+      user: 'test-expert',
+    });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector(tid(testIds.viewer.root), { state: 'detached' });
+
+    // A Bad plot posted to the server turns up within 5 s, and the alarm sounds.
+    const posted = Date.now();
+    await postPlot(hydra as unknown as HydraServer, { plotType: 'BCAL_occupancy', run: 1002, seed: 7, bad: true });
+    await page.waitForSelector(
+      `${tid(testIds.badSection)} ${tid(testIds.card('BCAL_occupancy'))}[data-verdict="Bad"]`,
+      { timeout: 5000 }
+    );
+    const latency = Date.now() - posted;
+    await page.waitForSelector(tid(testIds.alarm.banner));
+    const starts = await page.evaluate(() => (window as unknown as { oscillatorStarts: number }).oscillatorStarts);
+    console.log(`new Bad plot on screen ${latency} ms after upload; alarm oscillators started: ${starts}`);
+    expect(latency).toBeLessThan(5000);
+    expect(starts).toBe(3);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'alarm-dark.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('light theme: grid and viewer', async () => {
+    const page = await openHarness('light');
+    await page.screenshot({ path: path.join(ARTIFACTS, 'grid-light.png'), fullPage: true });
+    await page.click(tid(testIds.card('FCAL_occupancy')));
+    await page.waitForSelector(tid(testIds.viewer.root));
+    await page.waitForTimeout(500);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-light.png') });
+    await page.close();
+  });
+
+  it('renders 200 cards in under 100 ms of scripting, and a new verdict re-renders little', async () => {
+    const page = await openHarness('dark');
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const scriptSeconds = async () =>
+      (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')!.value;
+    await page.evaluate(() => window.harness.prepare(200));
+    const before = await scriptSeconds();
+    const renderMs = await page.evaluate(() => window.harness.renderMany());
+    const scriptMs = ((await scriptSeconds()) - before) * 1000;
+    expect(await page.locator('[data-verdict]').count()).toBe(200);
+    const update = await page.evaluate(() => window.harness.changeOne());
+    console.log(
+      `200 cards: ${scriptMs.toFixed(1)} ms of scripting (CDP ScriptDuration), ${renderMs.toFixed(1)} ms synchronous render; ` +
+        `one card's new image: ${update.ms.toFixed(1)} ms, cards changed in the DOM: ${update.cardsChanged.join(', ')}`
+    );
+    await page.screenshot({ path: path.join(ARTIFACTS, 'grid-200-dark.png') });
+    expect(renderMs).toBeLessThan(100);
+    expect(update.cardsChanged).toEqual([testIds.card('CDC_occupancy_000')]);
+    expect(update.ms).toBeLessThan(renderMs);
+    await page.close();
+  });
+});
