@@ -12,6 +12,7 @@ import inferencePool from './plugins/app/inference-pool.ts';
 import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
+import training from './plugins/app/training.ts';
 import metricsRoute from './routes/metrics.ts';
 import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
@@ -24,6 +25,7 @@ import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
+import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
 export interface AppOptions {
@@ -49,6 +51,7 @@ const ROUTES = {
   '/api/v1/predictions': predictionsRoutes,
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
+  '/api/v1/training-jobs': trainingJobsRoutes,
 };
 
 /** The application as a Fastify plugin: services first, then routes. */
@@ -64,6 +67,7 @@ export const hydraApp = fp(
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });
     await fastify.register(pipeline, { config });
+    await fastify.register(training, { config });
     await fastify.register(auth, { config });
     await fastify.register(metrics);
 

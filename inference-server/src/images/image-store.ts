@@ -1,7 +1,8 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import { createFileOnce } from './create-file-once.ts';
 
 export interface StoredFile {
   sha256: string;
@@ -20,7 +21,7 @@ export class ImageStore {
   async put(buffer: Buffer, extension: string): Promise<StoredFile> {
     const sha256 = ImageStore.sha256(buffer);
     const relative = path.join('images', sha256.slice(0, 2), `${sha256}.${extension}`);
-    await this.createOnce(this.resolve(relative), (temporary) => fs.writeFile(temporary, buffer));
+    await createFileOnce(this.resolve(relative), (temporary) => fs.writeFile(temporary, buffer));
     return { sha256, path: relative };
   }
 
@@ -31,26 +32,12 @@ export class ImageStore {
   /** A WebP thumbnail of the given width, made on first request and kept on disk. */
   async thumbnail(relative: string, sha256: string, width: number): Promise<string> {
     const target = this.resolve(path.join('thumbnails', sha256.slice(0, 2), `${sha256}-${width}.webp`));
-    await this.createOnce(target, async (temporary) => {
+    await createFileOnce(target, async (temporary) => {
       await sharp(this.resolve(relative))
         .resize({ width, withoutEnlargement: true })
         .webp({ quality: 80 })
         .toFile(temporary);
     });
     return target;
-  }
-
-  /** Content addressing makes an existing file final; a new one is written aside, then renamed into place. */
-  private async createOnce(target: string, write: (temporary: string) => Promise<void>): Promise<void> {
-    try {
-      await fs.access(target);
-      return;
-    } catch {
-      // Not there yet.
-    }
-    await fs.mkdir(path.dirname(target), { recursive: true });
-    const temporary = `${target}.${randomUUID()}.tmp`;
-    await write(temporary);
-    await fs.rename(temporary, target);
   }
 }

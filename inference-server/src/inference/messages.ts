@@ -1,4 +1,18 @@
-// Plain, typed messages between the server and the inference workers. Nothing here holds a tensor.
+// Plain, typed messages between the server and its workers (inference and training). Nothing here holds a tensor.
+
+import type { ArchitectureName } from '../ml/architectures/index.ts';
+import type { Evaluation } from '../ml/evaluate.ts';
+import type { HyperParameters, TrainingHistory, TrainingProgress } from '../ml/train.ts';
+import type { TrainingSplit } from '../ml/training-set.ts';
+
+export type {
+  ArchitectureName,
+  Evaluation,
+  HyperParameters,
+  TrainingHistory,
+  TrainingProgress,
+  TrainingSplit,
+};
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -30,9 +44,17 @@ export type PredictOutcome =
   | { imageId: number; ok: true; probabilities: number[]; inferenceMs: number }
   | { imageId: number; ok: false; error: string };
 
+/** A Grad-CAM map: height × width cells of the model's last 4-D activation, row-major, normalised to [0, 1]. */
+export interface GradCamResult {
+  width: number;
+  height: number;
+  values: number[];
+}
+
 export type WorkerRequest =
   | { kind: 'init'; backend: BackendPreference }
   | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[] }
+  | { kind: 'gradcam'; requestId: number; model: ModelSpec; imagePath: string; classIndex: number }
   | { kind: 'unload'; modelVersionId: number }
   | { kind: 'memory'; requestId: number };
 
@@ -40,5 +62,76 @@ export type WorkerResponse =
   | { kind: 'ready'; backend: BackendInfo }
   | { kind: 'init-failed'; error: string }
   | { kind: 'predicted'; requestId: number; outcomes: PredictOutcome[] }
+  | { kind: 'gradcam'; requestId: number; map: GradCamResult }
   | { kind: 'memory'; requestId: number; numTensors: number; numBytes: number }
   | { kind: 'failed'; requestId: number; error: string };
+
+/** A training job: what to train, on which images, and where to save the model. */
+export interface TrainingRequest {
+  architecture: ArchitectureName;
+  /** [height, width, channels]; channels 1 = grayscale, 3 = RGB. */
+  inputShape: [number, number, number];
+  classes: string[];
+  /**
+   * Image files with the index of their class in `classes`: train to learn from, validation for early stopping
+   * and thresholds, test for the reported metrics.
+   */
+  split: TrainingSplit;
+  hyperParameters: HyperParameters;
+  /** Seeds the initial weights, the batch order and the augmentation. */
+  seed: number;
+  /** Where model.json and weights.bin are written (created if missing). */
+  outputDir: string;
+  /** 'auto' by default. */
+  backend?: BackendPreference;
+  /** A saved model (e.g. converted ImageNet weights) whose layers, matched by name and shape, start the training. */
+  baseWeightsDir?: string;
+}
+
+export interface TrainingTimings {
+  totalMs: number;
+  /** Training and per-epoch validation. */
+  trainMs: number;
+  /** trainMs per training step, validation included. */
+  msPerStep: number;
+  /** Test predictions, metrics and thresholds. */
+  evaluateMs: number;
+  saveMs: number;
+}
+
+/** What every job reports, finished or cancelled. */
+interface TrainingRun {
+  backend: BackendInfo;
+  history: TrainingHistory;
+  epochsRun: number;
+  /** Training steps (batches) run. */
+  steps: number;
+}
+
+export interface CompletedTraining extends TrainingRun {
+  status: 'completed';
+  /** Holds model.json and weights.bin. */
+  modelDir: string;
+  /** 1-based epoch of lowest validation loss, whose weights were saved. */
+  bestEpoch: number;
+  stoppedEarly: boolean;
+  evaluation: { test: Evaluation; validation: Evaluation };
+  /** Per class, chosen on the validation split by maximising F1; none for a class without validation images. */
+  thresholds: Record<string, number>;
+  timings: TrainingTimings;
+}
+
+/** A cancelled job saves nothing. */
+export interface CancelledTraining extends TrainingRun {
+  status: 'cancelled';
+  timings: Pick<TrainingTimings, 'totalMs'>;
+}
+
+export type TrainingResult = CompletedTraining | CancelledTraining;
+
+export type TrainingWorkerRequest = { kind: 'train'; request: TrainingRequest } | { kind: 'cancel' };
+
+export type TrainingWorkerResponse =
+  | { kind: 'progress'; progress: TrainingProgress }
+  | { kind: 'finished'; result: TrainingResult }
+  | { kind: 'failed'; error: string };

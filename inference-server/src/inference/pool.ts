@@ -1,16 +1,16 @@
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type {
   BackendInfo,
   BackendPreference,
+  GradCamResult,
   ModelSpec,
   PredictImage,
   PredictOutcome,
   WorkerRequest,
   WorkerResponse,
 } from './messages.ts';
+import { execArgvFor, siblingScript } from './worker-threads.ts';
 
 export interface InferencePoolOptions {
   /** Number of workers; one per core by default (the wasm backend is single-threaded in Node). */
@@ -52,24 +52,6 @@ interface SlotWaiter {
   reject: (error: Error) => void;
 }
 
-/** worker.ts beside this module when it runs from TypeScript sources, worker.js when it runs from a build. */
-function defaultWorkerScript(): URL {
-  return new URL(`./worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-}
-
-/**
- * A TypeScript worker needs tsx. `--import tsx` does not work in a worker on Node 20 (tsx registers itself there
- * only from Node 22.22), and bin/hydra.js registers tsx in-process, which leaves nothing in process.execArgv to
- * inherit. So the worker preloads a module that calls tsx's register(), imported by absolute URL to work from any
- * cwd.
- */
-function execArgvFor(script: string | URL): string[] | undefined {
-  const scriptPath = script instanceof URL ? fileURLToPath(script) : script;
-  if (path.extname(scriptPath) !== '.ts') return undefined;
-  const registerTsx = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register();`;
-  return ['--import', `data:text/javascript,${encodeURIComponent(registerTsx)}`];
-}
-
 /**
  * Runs models in worker_threads, each worker with its own backend and loaded models, so inference never blocks
  * the event loop. A batch goes to an idle worker, or waits in line for one. A worker that dies is replaced.
@@ -93,7 +75,7 @@ export class InferencePool {
   static async start({
     size = os.availableParallelism(),
     backend,
-    workerScript = defaultWorkerScript(),
+    workerScript = siblingScript(import.meta.url, 'worker'),
   }: InferencePoolOptions): Promise<InferencePool> {
     if (!Number.isInteger(size) || size < 1) {
       throw new RangeError(`An inference pool needs at least one worker, got size ${size}`);
@@ -117,16 +99,28 @@ export class InferencePool {
   /** Classifies `images` with `model` as one batch on one worker. Unreadable images get `ok: false` outcomes. */
   async predict(model: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
     if (images.length === 0) return [];
-    const slot = await this.#acquire();
-    try {
-      const answer = await this.#ask(slot, (requestId) => ({ kind: 'predict', requestId, model, images }));
-      if (answer.kind !== 'predicted') {
-        throw new Error(`Inference worker answered '${answer.kind}' to 'predict'`);
-      }
-      return answer.outcomes;
-    } finally {
-      this.#release(slot);
-    }
+    const answer = await this.#askIdleWorker('predicted', (requestId) => ({
+      kind: 'predict',
+      requestId,
+      model,
+      images,
+    }));
+    return answer.outcomes;
+  }
+
+  /**
+   * The Grad-CAM map of `model` for class `classIndex` on one image, computed on one worker (which keeps the model
+   * loaded, as for predict). An unreadable image or a class out of range rejects with the reason.
+   */
+  async gradcam(model: ModelSpec, imagePath: string, classIndex: number): Promise<GradCamResult> {
+    const answer = await this.#askIdleWorker('gradcam', (requestId) => ({
+      kind: 'gradcam',
+      requestId,
+      model,
+      imagePath,
+      classIndex,
+    }));
+    return answer.map;
   }
 
   /** Frees a model version's tensors in every worker; it is loaded again by the next predict that names it. */
@@ -254,6 +248,23 @@ export class InferencePool {
     const waiter = this.#waiters.shift();
     slot.state = waiter ? 'busy' : 'idle';
     waiter?.resolve(slot);
+  }
+
+  /** Sends a request to the next idle worker (waiting in line for one) and checks the kind of its answer. */
+  async #askIdleWorker<Kind extends Answer['kind']>(
+    kind: Kind,
+    request: (requestId: number) => WorkerRequest,
+  ): Promise<Extract<Answer, { kind: Kind }>> {
+    const slot = await this.#acquire();
+    try {
+      const answer = await this.#ask(slot, request);
+      if (answer.kind !== kind) {
+        throw new Error(`Inference worker answered '${answer.kind}' where '${kind}' was expected`);
+      }
+      return answer as Extract<Answer, { kind: Kind }>;
+    } finally {
+      this.#release(slot);
+    }
   }
 
   #ask(slot: WorkerSlot, request: (requestId: number) => WorkerRequest): Promise<Answer> {

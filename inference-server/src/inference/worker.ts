@@ -3,10 +3,18 @@ import { performance } from 'node:perf_hooks';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../ml/backend.ts';
+import { gradCam } from '../ml/gradcam.ts';
 import { loadModel } from '../ml/model-io.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
 import { predictBatch } from '../ml/predict.ts';
-import type { ModelSpec, PredictImage, PredictOutcome, WorkerRequest, WorkerResponse } from './messages.ts';
+import type {
+  GradCamResult,
+  ModelSpec,
+  PredictImage,
+  PredictOutcome,
+  WorkerRequest,
+  WorkerResponse,
+} from './messages.ts';
 
 if (parentPort === null) {
   throw new Error('worker.ts is a worker_threads entry: start it through InferencePool');
@@ -55,6 +63,16 @@ async function predict(spec: ModelSpec, images: PredictImage[]): Promise<Predict
   });
 }
 
+async function explain(spec: ModelSpec, imagePath: string, classIndex: number): Promise<GradCamResult> {
+  const model = await modelFor(spec);
+  const { width, height, values } = gradCam(
+    model,
+    await preprocessImage(imagePath, spec.inputShape),
+    classIndex,
+  );
+  return { width, height, values: Array.from(values) };
+}
+
 async function answer(request: WorkerRequest): Promise<WorkerResponse | undefined> {
   switch (request.kind) {
     case 'init':
@@ -64,6 +82,12 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
         kind: 'predicted',
         requestId: request.requestId,
         outcomes: await predict(request.model, request.images),
+      };
+    case 'gradcam':
+      return {
+        kind: 'gradcam',
+        requestId: request.requestId,
+        map: await explain(request.model, request.imagePath, request.classIndex),
       };
     case 'unload':
       models.get(request.modelVersionId)?.dispose();

@@ -6,9 +6,6 @@ export const CONFIDENCE_BINS = 10;
 /** The highest threshold chosen for a class: a threshold of 1 would never confirm anything. */
 export const MAX_THRESHOLD = 0.99;
 
-/** The threshold of a class with no validation images, where F1 cannot say. */
-export const DEFAULT_THRESHOLD = 0.5;
-
 export interface ClassMetrics {
   precision: number;
   recall: number;
@@ -54,7 +51,9 @@ function checkShapes(probabilities: readonly number[][], labels: readonly number
   }
   const badRow = probabilities.findIndex((row) => row.length !== classes.length);
   if (badRow !== -1) {
-    throw new RangeError(`Row ${badRow} has ${probabilities[badRow]?.length} probabilities, not ${classes.length}`);
+    throw new RangeError(
+      `Row ${badRow} has ${probabilities[badRow]?.length} probabilities, not ${classes.length}`,
+    );
   }
 }
 
@@ -99,7 +98,8 @@ export function evaluatePredictions(
     classes,
     images: labels.length,
     accuracy: labels.length === 0 ? 0 : correct / labels.length,
-    macroF1: present.length === 0 ? 0 : present.reduce((sum, metrics) => sum + metrics.f1, 0) / present.length,
+    macroF1:
+      present.length === 0 ? 0 : present.reduce((sum, metrics) => sum + metrics.f1, 0) / present.length,
     confusionMatrix,
     confidenceHistograms,
     perClass,
@@ -109,8 +109,9 @@ export function evaluatePredictions(
 /**
  * Per class c, the threshold t that maximises the F1 of "the most probable class is c and p(c) ≥ t" on the
  * (validation) images, over the confidences that occur (the lowest t on a tie, to keep recall), capped at
- * MAX_THRESHOLD. A class the model never gets right gets MAX_THRESHOLD: its verdicts are not to be trusted. A
- * verdict below its class's threshold is reported as unconfirmed.
+ * MAX_THRESHOLD. A class the model never gets right gets MAX_THRESHOLD: its verdicts are not to be trusted. A class
+ * with no validation images gets none, so the server's default applies. A verdict below its class's threshold is
+ * reported as unconfirmed.
  */
 export function chooseThresholds(
   probabilities: readonly number[][],
@@ -126,10 +127,7 @@ export function chooseThresholds(
   const thresholds: Record<string, number> = {};
   classes.forEach((name, c) => {
     const positives = predictions.filter(({ actual }) => actual === c).length;
-    if (positives === 0) {
-      thresholds[name] = DEFAULT_THRESHOLD;
-      return;
-    }
+    if (positives === 0) return;
     // Predicted c, by falling confidence: lowering t past each one adds it as a true or a false positive.
     const predictedC = predictions
       .filter(({ predicted }) => predicted === c)

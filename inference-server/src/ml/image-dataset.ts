@@ -41,7 +41,8 @@ export class ImageDataset {
     const cached = this.#cache.get(index);
     if (cached) return cached;
     const image = this.images[index];
-    if (image === undefined) return Promise.reject(new RangeError(`No image ${index} in a set of ${this.size}`));
+    if (image === undefined)
+      return Promise.reject(new RangeError(`No image ${index} in a set of ${this.size}`));
     const decoded = decodeImage(image.path, this.inputShape);
     if (this.#cache.size < this.#cacheLimit) {
       this.#cache.set(index, decoded);

@@ -176,7 +176,9 @@ export async function loadBaseWeights(model: tf.LayersModel, dir: string): Promi
     base.dispose();
   }
   if (report.copied.length === 0) {
-    throw new ModelArtifactError(`No layer of ${path.join(dir, MODEL_JSON)} matches a layer of ${model.name} by name and shape`);
+    throw new ModelArtifactError(
+      `No layer of ${path.join(dir, MODEL_JSON)} matches a layer of ${model.name} by name and shape`,
+    );
   }
   return report;
 }

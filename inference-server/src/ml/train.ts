@@ -104,10 +104,16 @@ function shuffled(count: number, random: Random): number[] {
   return order;
 }
 
-function checkHyperParameters({ epochs, batchSize, learningRate = 1e-3, patience = 3 }: HyperParameters): void {
+function checkHyperParameters({
+  epochs,
+  batchSize,
+  learningRate = 1e-3,
+  patience = 3,
+}: HyperParameters): void {
   const problems = [
     !(Number.isInteger(epochs) && epochs >= 1) && `epochs must be a whole number ≥ 1, got ${epochs}`,
-    !(Number.isInteger(batchSize) && batchSize >= 1) && `batchSize must be a whole number ≥ 1, got ${batchSize}`,
+    !(Number.isInteger(batchSize) && batchSize >= 1) &&
+      `batchSize must be a whole number ≥ 1, got ${batchSize}`,
     !(learningRate > 0) && `learningRate must be > 0, got ${learningRate}`,
     !(Number.isInteger(patience) && patience >= 1) && `patience must be a whole number ≥ 1, got ${patience}`,
   ].filter((problem) => problem !== false);
@@ -229,7 +235,10 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       }
 
       const validationProbabilities = await predictDataset(model, validation, batchSize);
-      const { loss: valLoss, accuracy: valAccuracy } = lossAndAccuracy(validationProbabilities, validationLabels);
+      const { loss: valLoss, accuracy: valAccuracy } = lossAndAccuracy(
+        validationProbabilities,
+        validationLabels,
+      );
       history.loss.push(lossSum / seen);
       history.accuracy.push(correct / seen);
       history.valLoss.push(valLoss);

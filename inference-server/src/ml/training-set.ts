@@ -19,9 +19,9 @@ export class TrainingSetError extends Error {
 }
 
 /** Fewer training images than this cannot fill a few batches, let alone a validation signal. */
-export const MIN_TRAINING_IMAGES = 10;
+const MIN_TRAINING_IMAGES = 10;
 /** Each class needs this many training images for the model to see it more than once per epoch. */
-export const MIN_IMAGES_PER_CLASS = 2;
+const MIN_IMAGES_PER_CLASS = 2;
 
 function countByClass(images: LabelledImage[], classCount: number): number[] {
   const counts = new Array<number>(classCount).fill(0);
@@ -52,7 +52,9 @@ export function checkTrainingSet(
   }
   const { train, validation, test } = split;
   if (train.length < MIN_TRAINING_IMAGES) {
-    throw new TrainingSetError(`Training needs at least ${MIN_TRAINING_IMAGES} training images, got ${train.length}`);
+    throw new TrainingSetError(
+      `Training needs at least ${MIN_TRAINING_IMAGES} training images, got ${train.length}`,
+    );
   }
   const counts = countByClass(train, classes.length);
   const present = classes.filter((_, index) => (counts[index] ?? 0) > 0);
@@ -69,7 +71,9 @@ export function checkTrainingSet(
     );
   }
   if (validation.length === 0) {
-    throw new TrainingSetError('Training needs validation images (for early stopping and thresholds), got none');
+    throw new TrainingSetError(
+      'Training needs validation images (for early stopping and thresholds), got none',
+    );
   }
   if (test?.length === 0) {
     throw new TrainingSetError('Training needs test images (for the confusion matrix and metrics), got none');

@@ -10,13 +10,14 @@ import type { LiveEvents } from '../pipeline/live-events.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
 import { stratifiedSplit } from './stratified-split.ts';
-import type { TrainingRunner, TrainingRunResult } from './training-runner.ts';
+import type { TrainingResult } from '../inference/messages.ts';
+import { startTraining } from '../inference/training.ts';
+import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
 
 export interface TrainingJobsOptions {
   catalog: Catalog;
   store: ImageStore;
   models: ModelRegistry;
-  runner: TrainingRunner;
   events: LiveEvents;
   logger: FastifyBaseLogger;
   modelsDir: string;
@@ -24,7 +25,7 @@ export interface TrainingJobsOptions {
 
 /** Default input of a new model: small grayscale images train fast and keep detector patterns. */
 const DEFAULT_INPUT: Record<string, [number, number, number]> = {
-  'small-cnn': [64, 64, 1],
+  'small-cnn': [64, 64, 3],
   inceptionv3: [299, 299, 3],
   vgg16: [224, 224, 3],
 };
@@ -78,6 +79,19 @@ export class TrainingJobs {
     const inputShape =
       (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
     const split = stratifiedSplit(labelled, (l) => l.class_name, request.seed, SPLIT);
+    const labels = (part: typeof labelled) =>
+      part.map((l) => ({ path: l.path, label: classes.indexOf(l.class_name) }));
+    try {
+      checkTrainingSet(classes, {
+        train: labels(split.train),
+        validation: labels(split.validation),
+        test: labels(split.test),
+      });
+    } catch (error) {
+      if (error instanceof TrainingSetError)
+        throw new InvalidInputError(`these labels cannot train a model: ${error.message}`);
+      throw error;
+    }
     const ids = (part: typeof labelled) => part.map((l) => l.image_id);
     const job = await catalog.trainingJobs.create({
       plotTypeId,
@@ -128,7 +142,7 @@ export class TrainingJobs {
   }
 
   private async run(job: TrainingJobWithNames): Promise<void> {
-    const { catalog, store, runner, logger, modelsDir, models } = this.options;
+    const { catalog, store, logger, modelsDir, models } = this.options;
     const parameters = JSON.parse(job.parameters) as TrainRequest & {
       architecture: NonNullable<TrainRequest['architecture']>;
       inputShape: [number, number, number];
@@ -153,7 +167,7 @@ export class TrainingJobs {
         started_at: Date.now(),
       },
     );
-    const handle = runner.start(
+    const handle = startTraining(
       {
         architecture: parameters.architecture,
         inputShape: parameters.inputShape,
@@ -168,17 +182,19 @@ export class TrainingJobs {
         seed: parameters.seed,
         outputDir: path.join(modelsDir, `${job.plot_type_id}-${randomUUID()}`),
       },
-      (progress) => {
-        this.progressChain = this.progressChain
-          .then(() => this.onProgress(job.id, progress))
-          .catch((error: Error) =>
-            logger.warn({ err: error, jobId: job.id }, 'could not record training progress'),
-          );
+      {
+        onProgress: (progress) => {
+          this.progressChain = this.progressChain
+            .then(() => this.onProgress(job.id, progress))
+            .catch((error: Error) =>
+              logger.warn({ err: error, jobId: job.id }, 'could not record training progress'),
+            );
+        },
       },
     );
     this.running = { jobId: job.id, cancel: handle.cancel };
     if (this.cancelRequested.has(job.id)) handle.cancel();
-    let result: TrainingRunResult;
+    let result: TrainingResult;
     try {
       result = await handle.result;
     } finally {
@@ -199,31 +215,32 @@ export class TrainingJobs {
       thresholds: result.thresholds,
       metrics: {
         history: result.history,
-        evaluation: result.evaluation,
+        evaluation: result.evaluation.test,
+        validation: result.evaluation.validation,
         splitSizes: {
           train: split.train.length,
           validation: split.validation.length,
           test: split.test.length,
         },
-        trainingMs: result.durationMs,
+        timings: result.timings,
         steps: result.steps,
         epochsRun: result.epochsRun,
         bestEpoch: result.bestEpoch,
         stoppedEarly: result.stoppedEarly,
-        backend: result.backend,
+        backend: result.backend.name,
         seed: parameters.seed,
         trainingJobId: job.id,
       },
       activate: parameters.activate,
     });
     logger.info(
-      { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.accuracy },
+      { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy },
       'training job succeeded',
     );
     await this.finish(
       job.id,
       { status: 'succeeded', model_version_id: version.id },
-      `succeeded: version ${version.version}, test accuracy ${(result.evaluation.accuracy * 100).toFixed(1)}%`,
+      `succeeded: version ${version.version}, test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%`,
     );
   }
 

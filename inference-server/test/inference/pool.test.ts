@@ -10,6 +10,8 @@ import type { ModelSpec, PredictImage, PredictOutcome } from '../../src/inferenc
 import { InferencePool } from '../../src/inference/pool.ts';
 import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
+import { gradCam } from '../../src/ml/gradcam.ts';
+import type { GradCamMap } from '../../src/ml/gradcam.ts';
 import { saveModel } from '../../src/ml/model-io.ts';
 import { predictBatch } from '../../src/ml/predict.ts';
 import { preprocessImage } from '../../src/ml/preprocess.ts';
@@ -23,6 +25,8 @@ let model: ModelSpec;
 let imagePaths: string[];
 /** What the saved model gives for each of imagePaths, computed on this thread. */
 let expected: number[][];
+/** The saved model's Grad-CAM of class 1 on imagePaths[0], computed on this thread. */
+let expectedMap: GradCamMap;
 
 before(async () => {
   workDir = await mkdtemp(path.join(os.tmpdir(), 'hydra-pool-'));
@@ -38,6 +42,7 @@ before(async () => {
   imagePaths = await writeGradientPngs(workDir, 16);
   const inputs = await Promise.all(imagePaths.map((file) => preprocessImage(file, inputShape)));
   expected = predictBatch(network, inputs, inputShape);
+  expectedMap = gradCam(network, inputs[0] as Float32Array, 1);
   network.dispose();
 });
 
@@ -118,6 +123,33 @@ describe('a pool of two wasm workers', { timeout: 60_000 }, () => {
     const unloaded = await pool.memory();
     unloaded.forEach((memory, index) => assert.ok(memory.numTensors < before[index]!.numTensors));
     assertPredicted((await pool.predict(model, imagesOf(imagePaths.slice(0, 1))))[0], expected[0]);
+  });
+
+  test('gradcam runs on a worker and gives the map computed here', async () => {
+    assert.ok(
+      expectedMap.values.some((value) => value > 0),
+      'the map compared is not all zero',
+    );
+    const map = await pool.gradcam(model, imagePaths[0] as string, 1);
+    assert.deepEqual([map.width, map.height], [expectedMap.width, expectedMap.height]);
+    assert.ok(Array.isArray(map.values));
+    map.values.forEach((value, index) =>
+      assert.ok(Math.abs(value - (expectedMap.values[index] as number)) < 1e-5),
+    );
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+  });
+
+  test('gradcam rejects a class out of range or an unreadable image with the reason', async () => {
+    await assert.rejects(
+      pool.gradcam(model, imagePaths[0] as string, 3),
+      /Class index 3 is not one of the 3/,
+    );
+    const missing = path.join(workDir, 'missing.png');
+    await assert.rejects(pool.gradcam(model, missing, 0), new RegExp(`Cannot decode image ${missing}`));
+    assert.equal(
+      (await pool.gradcam(model, imagePaths[1] as string, 0)).values.length,
+      expectedMap.values.length,
+    );
   });
 
   test('a model that cannot be loaded rejects the request with the reason, and the worker carries on', async () => {

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createInceptionV3 } from '../../src/ml/architectures/inceptionv3.ts';
+import { createArchitecture } from '../../src/ml/architectures/index.ts';
 import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
+import { createVgg16 } from '../../src/ml/architectures/vgg16.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
 
 before(() => selectBackend('wasm'));
@@ -58,4 +60,38 @@ test('InceptionV3 runs on a smaller input and refuses one below 75×75', () => {
   probabilities.dispose();
   model.dispose();
   assert.throws(() => createInceptionV3({ inputShape: [74, 100, 3], numClasses: 4 }), /at least 75×75/);
+});
+
+test('VGG16 has the Keras topology: its layers, names and parameter count', () => {
+  const model = createVgg16({ numClasses: 1000, seed: 3 });
+  // keras.applications.VGG16(weights=None) reports 138,357,544 parameters and 13 convolutions.
+  assert.equal(model.countParams(), 138_357_544);
+  assert.equal(model.layers.filter((layer) => layer.getClassName() === 'Conv2D').length, 13);
+  assert.deepEqual(model.inputs[0]?.shape, [null, 224, 224, 3]);
+  assert.deepEqual(model.getLayer('block5_pool').outputShape, [null, 7, 7, 512]);
+  assert.deepEqual(model.getLayer('fc2').outputShape, [null, 4096]);
+  assert.deepEqual(model.outputs[0]?.shape, [null, 1000]);
+  model.dispose();
+});
+
+test('VGG16 runs on a smaller input and refuses one below 32×32', () => {
+  const model = createVgg16({ inputShape: [32, 32, 3], numClasses: 2, seed: 1 });
+  const probabilities = tf.tidy(() => model.predict(tf.randomUniform([1, 32, 32, 3])) as tf.Tensor);
+  assert.deepEqual(probabilities.shape, [1, 2]);
+  probabilities.dispose();
+  model.dispose();
+  assert.throws(() => createVgg16({ inputShape: [31, 64, 3], numClasses: 2 }), /at least 32×32/);
+});
+
+test('createArchitecture builds each named architecture', () => {
+  const names = { 'small-cnn': 'small_cnn', inceptionv3: 'inception_v3', vgg16: 'vgg16' } as const;
+  for (const [architecture, modelName] of Object.entries(names)) {
+    const model = createArchitecture(architecture as keyof typeof names, {
+      inputShape: [75, 75, 3],
+      numClasses: 2,
+      seed: 1,
+    });
+    assert.equal(model.name, modelName);
+    model.dispose();
+  }
 });

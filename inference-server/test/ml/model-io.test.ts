@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
-import { loadModel, ModelArtifactError, saveModel } from '../../src/ml/model-io.ts';
+import { loadBaseWeights, loadModel, ModelArtifactError, saveModel } from '../../src/ml/model-io.ts';
 import { assertRejectsNaming } from './assert-rejects-naming.ts';
 
 const inputShape: [number, number, number] = [32, 32, 1];
@@ -120,4 +120,39 @@ test('a weight path that leaves the model folder is refused', async () => {
   group.paths = ['../saved/weights.bin'];
   await writeFile(path.join(dir, 'model.json'), JSON.stringify(modelJson));
   await assertRejectsNaming(loadModel(dir), ModelArtifactError, '../saved/weights.bin', /outside/);
+});
+
+test('loadBaseWeights copies the layers that match by name and shape, and keeps the others', async () => {
+  // Another seed and other classes: the convolutions match the saved model, the classifier does not.
+  const model = createSmallCnn({ inputShape, numClasses: 2, seed: 7 });
+  const ownClassifier = model.getLayer('predictions').getWeights()[0]?.dataSync();
+  const tensorsBefore = tf.memory().numTensors;
+  const report = await loadBaseWeights(model, savedDir);
+  assert.deepEqual(report, { copied: ['conv1', 'conv2', 'conv3'], kept: ['predictions'] });
+  for (const name of report.copied) {
+    assert.deepEqual(
+      model
+        .getLayer(name)
+        .getWeights()
+        .map((weight) => weight.dataSync()),
+      original
+        .getLayer(name)
+        .getWeights()
+        .map((weight) => weight.dataSync()),
+    );
+  }
+  assert.deepEqual(model.getLayer('predictions').getWeights()[0]?.dataSync(), ownClassifier);
+  assert.equal(tf.memory().numTensors, tensorsBefore);
+  model.dispose();
+});
+
+test('loadBaseWeights refuses a model with no matching layer', async () => {
+  const model = tf.sequential({ layers: [tf.layers.dense({ name: 'other', inputShape: [3], units: 2 })] });
+  await assertRejectsNaming(
+    loadBaseWeights(model, savedDir),
+    ModelArtifactError,
+    savedDir,
+    /No layer .* matches/,
+  );
+  model.dispose();
 });

@@ -18,10 +18,6 @@ const factories: Record<ArchitectureName, (options: ArchitectureOptions) => tf.L
   vgg16: createVgg16,
 };
 
-export function isArchitectureName(name: string): name is ArchitectureName {
-  return (architectureNames as readonly string[]).includes(name);
-}
-
 /** A new model of the named architecture, with random (seeded) weights. */
 export function createArchitecture(name: ArchitectureName, options: ArchitectureOptions): tf.LayersModel {
   return factories[name](options);

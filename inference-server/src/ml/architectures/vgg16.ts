@@ -58,7 +58,12 @@ export function createVgg16({ inputShape = [224, 224, 3], numClasses, seed }: Vg
   model.add(tf.layers.flatten({ name: 'flatten' }));
   for (const name of ['fc1', 'fc2']) {
     model.add(
-      tf.layers.dense({ name, units: FC_UNITS, activation: 'relu', kernelInitializer: nextKernelInitializer() }),
+      tf.layers.dense({
+        name,
+        units: FC_UNITS,
+        activation: 'relu',
+        kernelInitializer: nextKernelInitializer(),
+      }),
     );
   }
   model.add(

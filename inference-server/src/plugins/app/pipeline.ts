@@ -5,6 +5,7 @@ import type { PredictionWithImage } from '../../catalog/catalog.ts';
 import type { Config } from '../../config.ts';
 import { predictionPoint } from '../../influx/prediction-points.ts';
 import { AgreementTracker } from '../../models/agreement.ts';
+import { GradCamService } from '../../models/gradcam-service.ts';
 import { ModelRegistry } from '../../models/model-registry.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
@@ -17,6 +18,7 @@ declare module 'fastify' {
     ingest: IngestService;
     models: ModelRegistry;
     agreement: AgreementTracker;
+    gradcam: GradCamService;
     liveEvents: LiveEvents;
     pipelineStats: PipelineStats;
     instanceId: string;
@@ -33,6 +35,15 @@ export default fp(
     const events = new LiveEvents();
     const stats = new PipelineStats();
     const models = new ModelRegistry(fastify.catalog, path.resolve(config.HYDRA_DATA_DIR, 'models'));
+
+    const gradcam = new GradCamService({
+      catalog: fastify.catalog,
+      store: fastify.imageStore,
+      pool: fastify.inferencePool,
+      models,
+      logger: fastify.log.child({ component: 'gradcam' }),
+      cacheDir: path.resolve(config.HYDRA_DATA_DIR, 'gradcam'),
+    });
 
     const publish = (rows: PredictionWithImage[]) => {
       stats.recordClassified(rows.map((row) => row.latency_ms));
@@ -57,6 +68,7 @@ export default fp(
         ),
       );
       for (const view of views) events.publish('prediction', view);
+      gradcam.precompute(rows);
     };
 
     const batcher = new Batcher({
@@ -83,6 +95,7 @@ export default fp(
 
     fastify.decorate('ingest', ingest);
     fastify.decorate('models', models);
+    fastify.decorate('gradcam', gradcam);
     fastify.decorate(
       'agreement',
       new AgreementTracker(fastify.catalog, (points) => fastify.pointWriter?.write(points)),
@@ -92,7 +105,10 @@ export default fp(
     fastify.decorate('instanceId', instanceId);
     fastify.addHook('onReady', () => batcher.start());
     // Before the pool and the catalog close: running batches finish and their verdicts are stored.
-    fastify.addHook('preClose', () => batcher.close());
+    fastify.addHook('preClose', async () => {
+      await batcher.close();
+      await gradcam.close();
+    });
   },
   { name: 'pipeline', dependencies: ['catalog', 'image-store', 'point-writer', 'inference-pool'] },
 );

@@ -2,7 +2,6 @@ import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { Config } from '../../config.ts';
 import { TrainingJobs } from '../../training/training-jobs.ts';
-import type { TrainingRunner } from '../../training/training-runner.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -12,12 +11,11 @@ declare module 'fastify' {
 
 /** Training jobs; each runs in a worker thread of its own, beside the inference workers. */
 export default fp(
-  async (fastify, opts: { config: Config; runner: TrainingRunner }) => {
+  async (fastify, opts: { config: Config }) => {
     const jobs = new TrainingJobs({
       catalog: fastify.catalog,
       store: fastify.imageStore,
       models: fastify.models,
-      runner: opts.runner,
       events: fastify.liveEvents,
       logger: fastify.log.child({ component: 'training' }),
       modelsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'models'),

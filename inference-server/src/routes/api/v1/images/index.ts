@@ -1,8 +1,11 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
 import { InvalidInputError } from '../../../../errors.ts';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
+  GradCamMap,
+  GradCamQuery,
   IdParams,
   ImageFile,
   LabelList,
@@ -130,6 +133,42 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       await fastify.catalog.getImage(request.params.id);
       return { items: (await fastify.catalog.labels.history(request.params.id)).map(labelView) };
+    },
+  );
+
+  fastify.get(
+    '/:id/gradcam',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'Grad-CAM of the latest verdict (or of `class`): a jet overlay PNG, or the raw map as JSON for a client ' +
+          'that draws it with its own opacity',
+        params: IdParams,
+        querystring: GradCamQuery,
+        response: {
+          200: Type.Union([GradCamMap, ImageFile]),
+          ...problemResponses,
+          404: Problem,
+          409: Problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const explained = await fastify.gradcam.explain(request.params.id, request.query.class);
+      if (request.query.format === 'json') {
+        return {
+          imageId: explained.imageId,
+          modelVersionId: explained.modelVersionId,
+          class: explained.className,
+          ...explained.map,
+        };
+      }
+      const file = await fastify.gradcam.overlay(explained);
+      return reply
+        .header('cache-control', 'private, max-age=60')
+        .type('image/png')
+        .send(fs.createReadStream(file));
     },
   );
 };

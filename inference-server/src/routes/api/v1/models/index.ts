@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
   AgreementList,
+  TrainRequest,
+  TrainingJob,
   ModelLibraryParams,
   ModelUploadFields,
   ModelVersion,
@@ -166,6 +168,29 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       await fastify.catalog.getPlotType(request.params.plotTypeId);
       return { items: await fastify.agreement.summary(request.params.plotTypeId) };
+    },
+  );
+
+  fastify.post(
+    '/:plotTypeId/train',
+    {
+      preHandler: fastify.requireRight('expert'),
+      schema: {
+        summary:
+          'Train a new version on the labelled images of this plot type (stratified split, class weights, early ' +
+          'stopping); follow it at /api/v1/training-jobs/:id or as `training` events on /api/v1/events',
+        params: ModelLibraryParams,
+        body: TrainRequest,
+        response: { 202: TrainingJob, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request, reply) => {
+      const job = await fastify.trainingJobs.create(
+        request.params.plotTypeId,
+        request.body,
+        request.principal!.name,
+      );
+      return reply.code(202).send(job);
     },
   );
 };

@@ -1,0 +1,23 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+
+/**
+ * Writes `target` unless it exists, for files whose content never changes once made (content-addressed images,
+ * thumbnails, explanations): the file is written aside, then renamed into place, so no reader sees half of it.
+ */
+export async function createFileOnce(
+  target: string,
+  write: (temporary: string) => Promise<void>,
+): Promise<void> {
+  try {
+    await fs.access(target);
+    return;
+  } catch {
+    // Not there yet.
+  }
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const temporary = `${target}.${randomUUID()}.tmp`;
+  await write(temporary);
+  await fs.rename(temporary, target);
+}
