@@ -225,13 +225,22 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
     const scriptSeconds = async () =>
       (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'ScriptDuration')!.value;
     await page.evaluate(() => window.harness.prepare(200));
+    // The first mount also injects the styles and warms the JIT; a live panel pays that once. The figure is the
+    // median of three fresh mounts after it, so one slow moment of a busy CI machine does not decide.
+    const firstMs = await page.evaluate(() => window.harness.renderMany());
+    const mounts: number[] = [];
     const before = await scriptSeconds();
-    const renderMs = await page.evaluate(() => window.harness.renderMany());
-    const scriptMs = ((await scriptSeconds()) - before) * 1000;
+    for (let i = 0; i < 3; i++) {
+      await page.evaluate(() => window.harness.clear());
+      mounts.push(await page.evaluate(() => window.harness.renderMany()));
+    }
+    const scriptMs = (((await scriptSeconds()) - before) * 1000) / 3;
+    const renderMs = [...mounts].sort((a, b) => a - b)[1]!;
     expect(await page.locator('[data-verdict]').count()).toBe(200);
     const update = await page.evaluate(() => window.harness.changeOne());
     console.log(
-      `200 cards: ${scriptMs.toFixed(1)} ms of scripting (CDP ScriptDuration), ${renderMs.toFixed(1)} ms synchronous render; ` +
+      `200 cards: first mount ${firstMs.toFixed(1)} ms; then ${scriptMs.toFixed(1)} ms of scripting per mount (CDP ` +
+        `ScriptDuration), median ${renderMs.toFixed(1)} ms synchronous render of ${mounts.map((m) => m.toFixed(1)).join(', ')}; ` +
         `one card's new image: ${update.ms.toFixed(1)} ms, cards changed in the DOM: ${update.cardsChanged.join(', ')}`
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-200-dark.png') });

@@ -90,6 +90,7 @@ declare global {
     harness: {
       prepare(count: number): Promise<void>;
       renderMany(): number;
+      clear(): void;
       changeOne(): { ms: number; cardsChanged: string[] };
     };
   }
@@ -113,6 +114,8 @@ window.harness = {
     mount(<div />);
   },
   renderMany: () => timed(grid()),
+  /** Unmounts the grid, so the next renderMany mounts every card afresh. */
+  clear: () => flushSync(() => mount(<div />)),
   /** A new image for the first card: the time of that update, and how many cards' DOM changed. */
   changeOne() {
     bump += 1;
