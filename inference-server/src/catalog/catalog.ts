@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ConflictError, NotFoundError } from '../errors.ts';
+import { ConflictError, NotFoundError, UnknownReferenceError } from '../errors.ts';
 import { connectCatalog, type SqlEngine } from './connection.ts';
 import type {
   ApiTokenRow,
@@ -102,6 +102,13 @@ export class Catalog {
 
   async findDeployment(name: string): Promise<DeploymentRow | undefined> {
     return this.db.selectFrom('deployment').selectAll().where('name', '=', name).executeTakeFirst();
+  }
+
+  /** The deployment a request names; an unknown name is the caller's mistake (422), not a missing route. */
+  async requireDeployment(name: string): Promise<DeploymentRow> {
+    const found = await this.findDeployment(name);
+    if (!found) throw new UnknownReferenceError(`deployment "${name}" is not registered`);
+    return found;
   }
 
   async listDeployments(): Promise<DeploymentRow[]> {

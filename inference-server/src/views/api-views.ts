@@ -1,4 +1,4 @@
-import type { ImageWithContext, PredictionWithImage, VersionWithModel } from '../catalog/catalog.ts';
+import type { Catalog, ImageWithContext, PredictionWithImage, VersionWithModel } from '../catalog/catalog.ts';
 import type { LabeledImageRow } from '../catalog/labels.ts';
 import type { TrainingJobWithNames } from '../catalog/training-jobs.ts';
 import type { LabelRow, ReferenceRow } from '../catalog/database.ts';
@@ -9,12 +9,14 @@ import type {
   ModelVersion,
   Prediction,
   Reference,
+  Run,
   TrainingJob,
 } from '../schemas/index.ts';
 
 // Catalog rows → the API's shapes. The only place that knows both.
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const imageUrls = (imageId: number) => ({
   fileUrl: `/api/v1/images/${imageId}/file`,
   thumbnailUrl: `/api/v1/images/${imageId}/thumbnail`,
@@ -83,7 +85,7 @@ export function labelView(row: LabelRow): Label {
     source: row.source,
     user: row.user_name,
     createdAt: iso(row.created_at),
-    supersededAt: row.superseded_at === null ? null : iso(row.superseded_at),
+    supersededAt: isoOrNull(row.superseded_at),
   };
 }
 
@@ -121,8 +123,6 @@ export function referenceView(row: ReferenceRow): Reference {
   };
 }
 
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
-
 export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
   const split = row.split
     ? (JSON.parse(row.split) as Record<'train' | 'validation' | 'test', number[]>)
@@ -148,5 +148,16 @@ export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
     createdAt: iso(row.created_at),
     startedAt: isoOrNull(row.started_at),
     finishedAt: isoOrNull(row.finished_at),
+  };
+}
+
+export function runView(row: Awaited<ReturnType<Catalog['listRuns']>>[number]): Run {
+  return {
+    number: row.number,
+    startedAt: iso(row.started_at),
+    endedAt: isoOrNull(row.ended_at),
+    beamState: row.beam_state,
+    images: Number(row.images),
+    lastImageAt: row.last_image_at === null ? null : iso(Number(row.last_image_at)),
   };
 }

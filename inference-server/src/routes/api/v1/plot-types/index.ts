@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PlotTypeRow } from '../../../../catalog/database.ts';
 import { referenceView } from '../../../../views/api-views.ts';
-import { NotFoundError, UnknownReferenceError } from '../../../../errors.ts';
+import { NotFoundError } from '../../../../errors.ts';
 import {
   IdParams,
   Reference,
@@ -29,12 +29,6 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     };
   }
 
-  async function deploymentNamed(name: string) {
-    const deployment = await fastify.catalog.findDeployment(name);
-    if (!deployment) throw new UnknownReferenceError(`deployment "${name}" is not registered`);
-    return deployment;
-  }
-
   fastify.get(
     '/',
     {
@@ -46,7 +40,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await deploymentNamed(request.query.deployment);
+      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
       const rows = await fastify.catalog.listPlotTypes(deployment.id);
       return { items: await Promise.all(rows.map((row) => describe(row, deployment.name))) };
     },
@@ -65,7 +59,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { body } = request;
-      const deployment = await deploymentNamed(body.deployment);
+      const deployment = await fastify.catalog.requireDeployment(body.deployment);
       const row = await fastify.catalog.ensurePlotType(deployment.id, body.name, {
         group: body.group,
         title: body.title,

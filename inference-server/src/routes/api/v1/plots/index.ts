@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UnknownReferenceError } from '../../../../errors.ts';
 import { PlotList, PlotsQuery, Problem, problemResponses, type Plot } from '../../../../schemas/index.ts';
 import { imageView, predictionView } from '../../../../views/api-views.ts';
 
@@ -15,9 +14,7 @@ const plots: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await fastify.catalog.findDeployment(request.query.deployment);
-      if (!deployment)
-        throw new UnknownReferenceError(`deployment "${request.query.deployment}" is not registered`);
+      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
       const latest = await fastify.catalog.latestPlots(deployment.id);
       const items = await Promise.all(
         latest.map(async ({ plotType, image, prediction }): Promise<Plot> => ({

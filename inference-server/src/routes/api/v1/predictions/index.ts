@@ -22,9 +22,7 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
       let deploymentId: number | undefined;
       let plotTypeId: number | undefined;
       if (query.deployment !== undefined) {
-        const deployment = await fastify.catalog.findDeployment(query.deployment);
-        if (!deployment)
-          throw new UnknownReferenceError(`deployment "${query.deployment}" is not registered`);
+        const deployment = await fastify.catalog.requireDeployment(query.deployment);
         deploymentId = deployment.id;
         if (query.plotType !== undefined) {
           const plotType = await fastify.catalog.findPlotType(deployment.id, query.plotType);

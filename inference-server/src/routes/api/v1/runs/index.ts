@@ -1,8 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { UnknownReferenceError } from '../../../../errors.ts';
 import { Problem, problemResponses, RunList, RunQuery } from '../../../../schemas/index.ts';
-
-const iso = (ms: number) => new Date(ms).toISOString();
+import { runView } from '../../../../views/api-views.ts';
 
 const runs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -16,20 +14,9 @@ const runs: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await fastify.catalog.findDeployment(request.query.deployment);
-      if (!deployment)
-        throw new UnknownReferenceError(`deployment "${request.query.deployment}" is not registered`);
+      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
       const rows = await fastify.catalog.listRuns(deployment.id, request.query.limit, request.query.offset);
-      return {
-        items: rows.map((row) => ({
-          number: row.number,
-          startedAt: iso(row.started_at),
-          endedAt: row.ended_at === null ? null : iso(row.ended_at),
-          beamState: row.beam_state,
-          images: Number(row.images),
-          lastImageAt: row.last_image_at === null ? null : iso(Number(row.last_image_at)),
-        })),
-      };
+      return { items: rows.map(runView) };
     },
   );
 };
