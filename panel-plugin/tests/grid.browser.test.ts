@@ -18,12 +18,16 @@ let harness: http.Server;
 let harnessUrl = '';
 let browser: Browser;
 
-/** The harness page, its bundle, and Grafana's data source proxy: the token is added here, never in the page. */
+/**
+ * The harness page, its bundle (script and the stylesheets its packages import, e.g. the slider's, which Grafana
+ * ships in its own bundle), and Grafana's data source proxy: the token is added here, never in the page.
+ */
 async function startHarness(): Promise<void> {
   const bundle = await esbuild.build({
     entryPoints: [path.resolve(__dirname, 'harness/harness.tsx')],
     bundle: true,
     write: false,
+    outdir: 'harness',
     format: 'esm',
     platform: 'browser',
     jsx: 'transform',
@@ -34,11 +38,13 @@ async function startHarness(): Promise<void> {
       '.woff2': 'empty',
       '.ttf': 'empty',
       '.png': 'dataurl',
-      '.css': 'empty',
+      '.css': 'css',
     },
     logLevel: 'error',
   });
-  const script = bundle.outputFiles[0]!.contents;
+  const output = (extension: string) => bundle.outputFiles.find((file) => file.path.endsWith(extension))?.contents;
+  const script = output('.js')!;
+  const styles = output('.css') ?? new Uint8Array();
   const proxy = { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.expert } };
   harness = http.createServer(async (request, response) => {
     const target = resolveProxyRequest(request.url!, proxy);
@@ -69,11 +75,13 @@ async function startHarness(): Promise<void> {
       response.end();
     } else if (request.url === '/harness.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
+    } else if (request.url === '/harness.css') {
+      response.writeHead(200, { 'content-type': 'text/css' }).end(styles);
     } else {
       response
         .writeHead(200, { 'content-type': 'text/html' })
         .end(
-          '<!doctype html><html><head><meta charset="utf-8"><title>Hydra harness</title></head><body><div id="root"></div><script type="module" src="/harness.js"></script></body></html>'
+          '<!doctype html><html><head><meta charset="utf-8"><title>Hydra harness</title><link rel="stylesheet" href="/harness.css"></head><body><div id="root"></div><script type="module" src="/harness.js"></script></body></html>'
         );
     }
   });
@@ -105,6 +113,32 @@ async function openHarness(theme: 'dark' | 'light'): Promise<Page> {
   });
   return page;
 }
+
+/**
+ * Waits for the viewer's Grad-CAM overlay of `className` to be loaded and decoded; returns its URL and size.
+ * The URL is the server's overlay PNG through the data source proxy.
+ */
+async function overlayLoaded(page: Page, className: string) {
+  const handle = await page.waitForFunction(
+    ({ id, className }) => {
+      const img = document.querySelector<HTMLImageElement>(`[data-testid="${id}"]`);
+      const src = img && new URL(img.src);
+      return src?.searchParams.get('class') === className && img!.complete && img!.naturalWidth > 0
+        ? { src: img!.src, width: img!.naturalWidth, height: img!.naturalHeight }
+        : undefined;
+    },
+    { id: testIds.viewer.gradcam, className }
+  );
+  const overlay = (await handle.jsonValue())!;
+  const src = new URL(overlay.src);
+  expect(src.pathname).toMatch(/\/hydra\/api\/v1\/images\/\d+\/gradcam$/);
+  expect(src.searchParams.get('format')).toBe('png');
+  return overlay;
+}
+
+/** The width of the opacity slider's rail, in CSS pixels. */
+const sliderRailWidth = async (page: Page) =>
+  (await page.locator(`${tid(testIds.viewer.opacity)} .rc-slider`).boundingBox())?.width ?? 0;
 
 beforeAll(async () => {
   await fs.mkdir(ARTIFACTS, { recursive: true });
@@ -139,6 +173,7 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
     await page.waitForSelector(tid(testIds.alarm.enableSound));
     await page.click(tid(testIds.card('CDC_occupancy')));
     await page.waitForSelector(tid(testIds.viewer.root));
+    const opened = Date.now();
     await page.waitForSelector(tid(testIds.alarm.enableSound), { state: 'detached' });
     await page.waitForFunction(
       (ids) => {
@@ -147,30 +182,38 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
       },
       { image: testIds.viewer.image }
     );
-    // The Grad-CAM overlay: drawn when the server has the route; otherwise the viewer says why it is missing.
+    // The Grad-CAM overlay: the server's PNG for the verdict's class, loaded over the image, never a message.
+    const cam = await overlayLoaded(page, 'Good');
+    console.log(
+      `Grad-CAM overlay ${cam.width}×${cam.height} on screen ${Date.now() - opened} ms after the viewer opened`
+    );
+    expect(cam.width).toBe(
+      await page.locator(tid(testIds.viewer.image)).evaluate((img: HTMLImageElement) => img.naturalWidth)
+    );
+    expect(await page.locator(tid(testIds.viewer.gradcamMessage)).count()).toBe(0);
     const overlay = page.locator(tid(testIds.viewer.gradcam));
-    await expect
-      .poll(
-        async () =>
-          (await page.locator(tid(testIds.viewer.gradcamMessage)).count()) === 0 ||
-          !/Loading/.test(await page.locator(tid(testIds.viewer.gradcamMessage)).innerText())
-      )
-      .toBe(true);
-    const gradcamMessage = await page.locator(tid(testIds.viewer.gradcamMessage)).allInnerTexts();
-    console.log(`Grad-CAM: ${gradcamMessage.length ? gradcamMessage[0] : 'overlay drawn'}`);
-    expect(await overlay.count()).toBe(1);
+    const overlayOpacity = async () => Number(await overlay.evaluate((el) => getComputedStyle(el).opacity));
+    expect(await overlayOpacity()).toBeCloseTo(0.5, 2);
 
-    // The opacity slider moves with the keyboard.
+    // The opacity slider has room for its rail, moves with the keyboard, and fades the overlay with it.
+    expect(await sliderRailWidth(page)).toBeGreaterThanOrEqual(150);
     const slider = page.locator(`${tid(testIds.viewer.opacity)} [role="slider"]`);
-    const before = await slider.getAttribute('aria-valuenow');
     await slider.focus();
     await page.keyboard.press('ArrowRight');
     await page.keyboard.press('ArrowRight');
-    expect(Number(await slider.getAttribute('aria-valuenow'))).toBeGreaterThan(Number(before));
-    if (gradcamMessage.length === 0) {
-      expect(Number(await overlay.evaluate((el) => getComputedStyle(el).opacity))).toBeCloseTo(0.6, 2);
-    }
+    expect(Number(await slider.getAttribute('aria-valuenow'))).toBeCloseTo(0.6, 2);
+    expect(await overlayOpacity()).toBeCloseTo(0.6, 2);
+    await page.keyboard.press('Home');
+    expect(await overlayOpacity()).toBe(0);
+    await page.keyboard.press('End');
+    expect(await overlayOpacity()).toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-dark.png') });
+
+    // Another class in the selector asks the server for that class's map.
+    await page.click(`${tid(testIds.viewer.gradcamClass)} input`);
+    await page.getByRole('option', { name: 'Bad', exact: true }).click();
+    await overlayLoaded(page, 'Bad');
+    expect(await overlayOpacity()).toBe(1);
 
     // Override: the label goes through the proxy and is stored on the server.
     await page.click(tid(testIds.viewer.override('Bad')));
@@ -213,7 +256,8 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
     await page.screenshot({ path: path.join(ARTIFACTS, 'grid-light.png'), fullPage: true });
     await page.click(tid(testIds.card('FCAL_occupancy')));
     await page.waitForSelector(tid(testIds.viewer.root));
-    await page.waitForTimeout(500);
+    await overlayLoaded(page, 'Good');
+    expect(await sliderRailWidth(page)).toBeGreaterThanOrEqual(150);
     await page.screenshot({ path: path.join(ARTIFACTS, 'viewer-light.png') });
     await page.close();
   });

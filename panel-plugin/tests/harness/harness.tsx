@@ -4,7 +4,7 @@ import React, { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { createTheme, dateTime, LoadingState, type DataFrame, type PanelData, type PanelProps } from '@grafana/data';
-import { ThemeContext } from '@grafana/ui';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import { installGrafanaRuntime } from '@hydra/datasource-plugin/testing';
 import type { Plot } from '@hydra/inference-server/api';
 import { DataSource } from '../../../datasource-plugin/src/datasource';
@@ -67,6 +67,8 @@ const root = createRoot(document.getElementById('root')!);
 const mount = (element: React.ReactElement) =>
   root.render(
     <ThemeContext.Provider value={theme}>
+      {/* Grafana's own page styles (box sizing, fonts, body colours), as its app renders them. */}
+      <GlobalStyles />
       <div style={{ padding: 8 }}>{element}</div>
     </ThemeContext.Provider>
   );

@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useRef, useState } from 'react';
+import React, { useCallback, useEffect, useState } from 'react';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { Alert, Button, LinkButton, Modal, Select, Slider, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
@@ -7,7 +7,6 @@ import type { HydraClient } from '@hydra/datasource-plugin/client';
 import { describeError, HydraApiError } from '@hydra/datasource-plugin/errors';
 import { testIds } from '../../testIds';
 import type { PlotRow } from '../../types';
-import { paintGradCam } from './gradcamCanvas';
 
 interface Props {
   row: PlotRow;
@@ -34,40 +33,41 @@ function unavailable(error: unknown, what: string): string {
 /** The full image with its Grad-CAM overlay, class probabilities, reference, recent verdicts and actions. */
 export function Viewer({ row, client, deployment, historyLength, labelerUrl, onClose }: Props) {
   const styles = useStyles2(getStyles);
-  const canvas = useRef<HTMLCanvasElement>(null);
   const [opacity, setOpacity] = useState(0.5);
   const [camClass, setCamClass] = useState(row.verdict ?? '');
-  const [camMessage, setCamMessage] = useState<string | undefined>(row.imageId ? 'Loading Grad-CAM…' : undefined);
+  // The server's overlay PNG (the image with the map drawn over it) is stacked on the image and faded in by the
+  // slider. Only when it fails is the JSON asked for, to say why.
+  const camUrl =
+    row.imageId && row.predictionId
+      ? client.url(`/images/${row.imageId}/gradcam`, { class: camClass || undefined, format: 'png' })
+      : undefined;
+  const [camLoaded, setCamLoaded] = useState<string>();
+  const [camFailure, setCamFailure] = useState<{ url: string; message: string }>();
   const [reference, setReference] = useState<{ url?: string; message?: string }>({ message: 'Loading…' });
   const [history, setHistory] = useState<Prediction[]>([]);
   const [status, setStatus] = useState<Status>();
   const classes = row.classes;
 
-  useEffect(() => {
-    if (!row.imageId || !row.predictionId) {
-      setCamMessage(
-        row.state === 'no_model' ? 'No model for this plot type: no Grad-CAM.' : 'No verdict yet: no Grad-CAM.'
-      );
+  let camMessage: string | undefined;
+  if (!camUrl) {
+    camMessage =
+      row.state === 'no_model' ? 'No model for this plot type: no Grad-CAM.' : 'No verdict yet: no Grad-CAM.';
+  } else if (camFailure?.url === camUrl) {
+    camMessage = camFailure.message;
+  } else if (camLoaded !== camUrl) {
+    camMessage = 'Loading Grad-CAM…';
+  }
+
+  const onCamError = useCallback(() => {
+    if (!camUrl) {
       return;
     }
-    let cancelled = false;
-    setCamMessage('Loading Grad-CAM…');
-    client
-      .get<GradCamMap>(`/images/${row.imageId}/gradcam`, { class: camClass || undefined, format: 'json' })
-      .then((map) => {
-        if (!cancelled) {
-          setCamMessage(
-            canvas.current && paintGradCam(canvas.current, map)
-              ? undefined
-              : 'This browser cannot draw the Grad-CAM map.'
-          );
-        }
-      })
-      .catch((error) => !cancelled && setCamMessage(unavailable(error, 'Grad-CAM')));
-    return () => {
-      cancelled = true;
-    };
-  }, [client, row.imageId, row.predictionId, row.state, camClass]);
+    const fail = (message: string) => setCamFailure({ url: camUrl, message });
+    client.get<GradCamMap>(`/images/${row.imageId}/gradcam`, { class: camClass || undefined, format: 'json' }).then(
+      () => fail('The Grad-CAM overlay could not be loaded.'),
+      (error) => fail(unavailable(error, 'Grad-CAM'))
+    );
+  }, [client, camUrl, row.imageId, camClass]);
 
   useEffect(() => {
     let cancelled = false;
@@ -144,12 +144,17 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
               ) : (
                 <div className={styles.message}>No image yet.</div>
               )}
-              <canvas
-                ref={canvas}
-                data-testid={testIds.viewer.gradcam}
-                className={styles.overlay}
-                style={{ opacity: camMessage ? 0 : opacity }}
-              />
+              {camUrl && camFailure?.url !== camUrl && (
+                <img
+                  data-testid={testIds.viewer.gradcam}
+                  src={camUrl}
+                  alt={`Grad-CAM of ${camClass || 'the verdict'}`}
+                  className={styles.overlay}
+                  style={{ opacity: camMessage ? 0 : opacity }}
+                  onLoad={() => setCamLoaded(camUrl)}
+                  onError={onCamError}
+                />
+              )}
             </div>
             <figcaption>
               {row.time !== null ? dateTimeFormat(row.time) : ''}{' '}
@@ -280,7 +285,6 @@ const getStyles = (theme: GrafanaTheme2) => ({
     width: '100%',
     height: '100%',
     pointerEvents: 'none',
-    mixBlendMode: 'multiply',
   }),
   message: css({
     padding: theme.spacing(4),
@@ -288,8 +292,9 @@ const getStyles = (theme: GrafanaTheme2) => ({
     background: theme.colors.background.canvas,
   }),
   side: css({ flex: '1 1 300px', display: 'flex', flexDirection: 'column', gap: theme.spacing(1.5) }),
-  controls: css({ display: 'flex', alignItems: 'center', gap: theme.spacing(1) }),
-  slider: css({ flex: 1, minWidth: 120 }),
+  controls: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),
+  // Grafana's slider keeps a 60 px number box beside its rail: the rail gets the rest, never less than ~160 px.
+  slider: css({ flex: '1 1 220px', minWidth: 220 }),
   bars: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(0.5) }),
   barRow: css({ display: 'grid', gridTemplateColumns: '80px 1fr 56px', alignItems: 'center', gap: theme.spacing(1) }),
   barLabel: css({ overflow: 'hidden', textOverflow: 'ellipsis' }),
