@@ -24,6 +24,13 @@ export interface HyperParameters {
   augment?: boolean;
   /** Weights each class's loss by N / (classes × its images), so a rare "Bad" counts as much; on by default. */
   balanceClasses?: boolean;
+  /** With base weights: only the layers the base did not give (the new head) learn; on by default. */
+  freezeBase?: boolean;
+  /**
+   * With a frozen base: epochs of fine-tuning after the head has learnt, every layer trainable, at a tenth of the
+   * step size (from the best weights so far, with its own patience); 0 by default.
+   */
+  fineTuneEpochs?: number;
 }
 
 /** Reported after every batch (`step`) and after each epoch's validation (`epoch`). */
@@ -109,6 +116,7 @@ function checkHyperParameters({
   batchSize,
   learningRate = 1e-3,
   patience = 3,
+  fineTuneEpochs = 0,
 }: HyperParameters): void {
   const problems = [
     !(Number.isInteger(epochs) && epochs >= 1) && `epochs must be a whole number ≥ 1, got ${epochs}`,
@@ -116,6 +124,8 @@ function checkHyperParameters({
       `batchSize must be a whole number ≥ 1, got ${batchSize}`,
     !(learningRate > 0) && `learningRate must be > 0, got ${learningRate}`,
     !(Number.isInteger(patience) && patience >= 1) && `patience must be a whole number ≥ 1, got ${patience}`,
+    !(Number.isInteger(fineTuneEpochs) && fineTuneEpochs >= 0) &&
+      `fineTuneEpochs must be a whole number ≥ 0, got ${fineTuneEpochs}`,
   ].filter((problem) => problem !== false);
   if (problems.length > 0) throw new RangeError(problems.join('; '));
 }
@@ -134,7 +144,8 @@ function lossAndAccuracy(probabilities: number[][], labels: number[]): { loss: n
 
 /**
  * Trains a new classifier of `architecture` on labelled image files with Adam: class-weighted cross-entropy,
- * light augmentation, early stopping on validation loss (restoring the best epoch's weights). It yields to the
+ * light augmentation, early stopping on validation loss (restoring the best epoch's weights). With base weights
+ * (transfer learning), the layers they fill are frozen while the new head learns, then optionally fine-tuned. It yields to the
  * event loop between batches, so a worker can still take messages (e.g. a cancel). Every tensor it creates, other
  * than the returned model's, is disposed.
  */
@@ -153,7 +164,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   const started = performance.now();
 
   const model = createArchitecture(options.architecture, { inputShape, numClasses: classes.length, seed });
-  const optimizer = tf.train.adam(learningRate);
+  let optimizer = tf.train.adam(learningRate);
   const classWeights = tf.tensor1d(
     counts.map((count) =>
       hyperParameters.balanceClasses === false ? 1 : train.size / (classes.length * count),
@@ -170,17 +181,32 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     steps,
     durationMs: performance.now() - started,
   });
+  /** Epochs planned: the first phase's, and fine-tuning's once it is known to come. */
+  let plannedEpochs = epochs;
   const etaSeconds = (): number =>
-    ((performance.now() - started) / steps) * (epochs * stepsPerEpoch - steps) * 1e-3;
+    ((performance.now() - started) / steps) * (plannedEpochs * stepsPerEpoch - steps) * 1e-3;
 
   try {
-    if (options.baseWeightsDir !== undefined) await loadBaseWeights(model, options.baseWeightsDir);
+    const base =
+      options.baseWeightsDir === undefined ? undefined : await loadBaseWeights(model, options.baseWeightsDir);
+    const frozen = hyperParameters.freezeBase === false ? [] : (base?.copied ?? []);
+    const setTrainable = (trainable: boolean) => {
+      for (const name of frozen) model.getLayer(name).trainable = trainable;
+    };
+    const fineTuneEpochs = frozen.length > 0 ? (hyperParameters.fineTuneEpochs ?? 0) : 0;
+    plannedEpochs = epochs + fineTuneEpochs;
+    setTrainable(false);
     disableBatchNormTraining = enableScalelessBatchNormTraining(model);
-    const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+    const trainableVariables = () => model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+    let variables = trainableVariables();
     let best = { valLoss: Infinity, epoch: 0, validationProbabilities: [] as number[][] };
     let stoppedEarly = false;
+    let fineTuning = false;
+    /** The last epoch of the current phase, and the epoch its patience counts from. */
+    let phaseEnd = epochs;
+    let phaseBest = 0;
 
-    for (let epoch = 1; epoch <= epochs && !stoppedEarly; epoch++) {
+    for (let epoch = 1; epoch <= phaseEnd && !stoppedEarly; epoch++) {
       const order = shuffled(train.size, random);
       const batches = Array.from({ length: stepsPerEpoch }, (_, step) =>
         order.slice(step * batchSize, (step + 1) * batchSize),
@@ -225,7 +251,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         onProgress?.({
           phase: 'step',
           epoch,
-          epochs,
+          epochs: plannedEpochs,
           step: index + 1,
           steps: stepsPerEpoch,
           loss: lossSum / seen,
@@ -243,17 +269,32 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       history.accuracy.push(correct / seen);
       history.valLoss.push(valLoss);
       history.valAccuracy.push(valAccuracy);
+      let patienceRunOut = false;
       if (valLoss < best.valLoss) {
         best = { valLoss, epoch, validationProbabilities };
+        phaseBest = epoch;
         bestWeights?.forEach((weight) => weight.dispose());
         bestWeights = tf.tidy(() => model.getWeights().map((weight) => weight.clone()));
-      } else if (epoch - best.epoch >= patience) {
-        stoppedEarly = true;
+      } else if (epoch - phaseBest >= patience) {
+        patienceRunOut = true;
+      }
+      const startFineTuning = fineTuneEpochs > 0 && !fineTuning && (patienceRunOut || epoch === phaseEnd);
+      stoppedEarly = patienceRunOut && !startFineTuning;
+      if (startFineTuning) {
+        if (bestWeights) model.setWeights(bestWeights);
+        setTrainable(true);
+        variables = trainableVariables();
+        optimizer.dispose();
+        optimizer = tf.train.adam(learningRate / 10);
+        fineTuning = true;
+        phaseEnd = epoch + fineTuneEpochs;
+        phaseBest = epoch;
+        plannedEpochs = phaseEnd;
       }
       onProgress?.({
         phase: 'epoch',
         epoch,
-        epochs,
+        epochs: plannedEpochs,
         step: stepsPerEpoch,
         steps: stepsPerEpoch,
         loss: lossSum / seen,

@@ -18,6 +18,34 @@ export const TrainRequest = Type.Object({
   batchSize: Type.Integer({ minimum: 1, maximum: 512, default: 16 }),
   learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
   patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+  augment: Type.Boolean({
+    default: true,
+    description: 'Light shifts and brightness changes of training images; off for plots drawn by one program',
+  }),
+  balanceClasses: Type.Boolean({
+    default: true,
+    description: "Weight each class's loss by its rarity, so that a rare Bad counts as much as Good",
+  }),
+  baseWeights: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$',
+      maxLength: 200,
+      description:
+        "Transfer learning: a folder under the data folder's weights/ holding a TF.js layers model (e.g. ImageNet " +
+        'weights converted from Keras); its layers that match by name and shape start the new model',
+    }),
+  ),
+  freezeBase: Type.Boolean({
+    default: true,
+    description: 'With baseWeights: only the layers the base does not fill (the new head) learn',
+  }),
+  fineTuneEpochs: Type.Integer({
+    minimum: 0,
+    maximum: 500,
+    default: 0,
+    description:
+      'With a frozen base: epochs of fine-tuning of every layer afterwards, at a tenth of the step size',
+  }),
   seed: Type.Integer({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
   activate: Type.Boolean({
     default: false,

@@ -61,6 +61,38 @@ export function randomWindow(rng: Random, pad: number, width: number, from: numb
   return binRange(pad, rng.intBetween(from, to - count), count);
 }
 
+/**
+ * A random window of `width` bins inside [from, to) that stays clear of the bins [clearFrom, clearTo): a fault
+ * hidden under a peak ten times its height is not visible, so a normal-strength one is drawn beside it.
+ */
+export function randomWindowBeside(
+  rng: Random,
+  pad: number,
+  width: number,
+  [from, to]: [number, number],
+  [clearFrom, clearTo]: [number, number],
+): Region {
+  const count = Math.max(1, Math.round(width));
+  const before = Math.max(0, clearFrom - from - count + 1);
+  const after = Math.max(0, to - clearTo - count + 1);
+  if (before + after === 0) return randomWindow(rng, pad, width, from, to);
+  const start = rng.int(before + after);
+  return binRange(pad, start < before ? from + start : clearTo + start - before, count);
+}
+
+/** A random window of `width` bins that covers at least `overlap` bins of [peakFrom, peakTo). */
+export function randomWindowOver(
+  rng: Random,
+  pad: number,
+  width: number,
+  [peakFrom, peakTo]: [number, number],
+  overlap: number,
+): Region {
+  const count = Math.max(1, Math.round(width));
+  const least = Math.min(overlap, count, peakTo - peakFrom);
+  return binRange(pad, rng.intBetween(peakFrom + least - count, peakTo - least), count);
+}
+
 /** A `width` × `height` block of grid cells around a random active cell, keeping only the active cells. */
 export function gridBlock(
   rng: Random,

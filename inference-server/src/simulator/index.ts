@@ -18,7 +18,14 @@ export type { PlotKind, Region, Strength } from './plot-kind.ts';
 export { renderPlot } from './render/canvas.ts';
 export type { RenderedPlot, RenderOptions } from './render/canvas.ts';
 export type { Box } from './render/raster.ts';
-export { chooseFault, DEFAULT_TIME, simulatePlot, simulateRun, simulateRuns } from './simulate.ts';
+export {
+  chooseFault,
+  DEFAULT_TIME,
+  resolvePlotKind,
+  simulatePlot,
+  simulateRun,
+  simulateRuns,
+} from './simulate.ts';
 export type {
   SimulatedPlot,
   SimulatePlotOptions,

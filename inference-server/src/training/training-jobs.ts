@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -21,6 +22,8 @@ export interface TrainingJobsOptions {
   events: LiveEvents;
   logger: FastifyBaseLogger;
   modelsDir: string;
+  /** Where base weights for transfer learning are looked up by name (`baseWeights` of a request). */
+  weightsDir: string;
 }
 
 /** Default input of a new model: small grayscale images train fast and keep detector patterns. */
@@ -75,6 +78,7 @@ export class TrainingJobs {
         `every labelled image of plot type ${plotTypeId} is ${classes[0]}: a classifier needs at least two classes`,
       );
     }
+    if (request.baseWeights !== undefined) await this.requireBaseWeights(request.baseWeights);
     const architecture = request.architecture ?? 'small-cnn';
     const inputShape =
       (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
@@ -108,6 +112,22 @@ export class TrainingJobs {
     );
     this.idle = this.idle.then(() => this.runNext());
     return trainingJobView(job);
+  }
+
+  /** The folder of the named base weights; a clear 400 that lists what there is when it has no model.json. */
+  private async requireBaseWeights(name: string): Promise<string> {
+    const { weightsDir } = this.options;
+    const dir = path.join(weightsDir, name);
+    try {
+      await access(path.join(dir, 'model.json'));
+      return dir;
+    } catch {
+      const available = await readdir(weightsDir).catch(() => [] as string[]);
+      throw new InvalidInputError(
+        `no base weights '${name}': ${path.join(dir, 'model.json')} does not exist (available in ${weightsDir}: ` +
+          `${available.length > 0 ? available.join(', ') : 'none'})`,
+      );
+    }
   }
 
   async cancel(jobId: number): Promise<TrainingJob> {
@@ -178,7 +198,15 @@ export class TrainingJobs {
           batchSize: parameters.batchSize,
           learningRate: parameters.learningRate,
           patience: parameters.patience,
+          // Jobs recorded before these options existed used both.
+          augment: parameters.augment ?? true,
+          balanceClasses: parameters.balanceClasses ?? true,
+          freezeBase: parameters.freezeBase ?? true,
+          fineTuneEpochs: parameters.fineTuneEpochs ?? 0,
         },
+        ...(parameters.baseWeights !== undefined && {
+          baseWeightsDir: await this.requireBaseWeights(parameters.baseWeights),
+        }),
         seed: parameters.seed,
         outputDir: path.join(modelsDir, `${job.plot_type_id}-${randomUUID()}`),
       },

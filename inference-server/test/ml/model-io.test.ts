@@ -128,7 +128,7 @@ test('loadBaseWeights copies the layers that match by name and shape, and keeps 
   const ownClassifier = model.getLayer('predictions').getWeights()[0]?.dataSync();
   const tensorsBefore = tf.memory().numTensors;
   const report = await loadBaseWeights(model, savedDir);
-  assert.deepEqual(report, { copied: ['conv1', 'conv2', 'conv3'], kept: ['predictions'] });
+  assert.deepEqual(report, { copied: ['conv1', 'conv2', 'conv3', 'where'], kept: ['predictions'] });
   for (const name of report.copied) {
     assert.deepEqual(
       model

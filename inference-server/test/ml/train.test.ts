@@ -4,10 +4,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
+import { createArchitecture } from '../../src/ml/architectures/index.ts';
 import { createInceptionV3 } from '../../src/ml/architectures/inceptionv3.ts';
 import { augmentInto } from '../../src/ml/augment.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
 import { enableScalelessBatchNormTraining } from '../../src/ml/batch-norm-training.ts';
+import { loadModel, saveModel } from '../../src/ml/model-io.ts';
 import { pixelsToInput } from '../../src/ml/preprocess.ts';
 import { trainClassifier } from '../../src/ml/train.ts';
 import type { TrainClassifierOptions, TrainingProgress } from '../../src/ml/train.ts';
@@ -107,6 +109,71 @@ test('the same seed trains the same model; another seed another', async () => {
   const first = await weightsOf(3);
   assert.deepEqual(await weightsOf(3), first);
   assert.notDeepEqual((await weightsOf(4)).weights, first.weights);
+});
+
+describe('transfer learning from base weights', () => {
+  let baseDir: string;
+  const conv = ['conv1', 'conv2', 'conv3'];
+  const weightsOf = (model: tf.LayersModel, names: string[]) =>
+    names.map((name) =>
+      model
+        .getLayer(name)
+        .getWeights()
+        .map((weight) => Array.from(weight.dataSync())),
+    );
+
+  before(async () => {
+    // A "base" of the same architecture with other weights and three classes: its classifier cannot be reused.
+    const base = createArchitecture('small-cnn', { inputShape: [32, 32, 3], numClasses: 3, seed: 99 });
+    baseDir = path.join(workDir, 'base');
+    await saveModel(base, baseDir);
+    base.dispose();
+  });
+
+  test('a frozen base keeps its weights while the new head learns', async () => {
+    const base = await loadModel(baseDir);
+    const progress: TrainingProgress[] = [];
+    const result = await trainClassifier(
+      options({ baseWeightsDir: baseDir, onProgress: (report) => progress.push(report) }),
+    );
+    assert.equal(result.status, 'completed');
+    assert.deepEqual(weightsOf(result.model, [...conv, 'where']), weightsOf(base, [...conv, 'where']));
+    assert.equal(result.epochsRun, 2);
+    assert.ok(progress.every((report) => report.epochs === 2));
+    assert.ok(conv.every((name) => !result.model.getLayer(name).trainable));
+    const untrained = createArchitecture('small-cnn', { inputShape: [32, 32, 3], numClasses: 2, seed: 7 });
+    assert.notDeepEqual(weightsOf(result.model, ['predictions']), weightsOf(untrained, ['predictions']));
+    for (const model of [base, untrained, result.model]) model.dispose();
+  });
+
+  test('fine-tuning then trains the base too, for its own epochs', async () => {
+    const progress: TrainingProgress[] = [];
+    const result = await trainClassifier(
+      options({
+        baseWeightsDir: baseDir,
+        hyperParameters: { epochs: 2, batchSize: 8, fineTuneEpochs: 2, patience: 5 },
+        onProgress: (report) => progress.push(report),
+      }),
+    );
+    assert.equal(result.status, 'completed');
+    assert.equal(result.epochsRun, 4);
+    assert.equal(progress.at(-1)?.epochs, 4);
+    // The returned model has the best epoch's weights, which may be from before fine-tuning: what must hold is
+    // that fine-tuning unfroze the base.
+    assert.ok(conv.every((name) => result.model.getLayer(name).trainable));
+    result.model.dispose();
+  });
+
+  test('freezeBase: false trains every layer from the base weights at once', async () => {
+    const base = await loadModel(baseDir);
+    const result = await trainClassifier(
+      options({ baseWeightsDir: baseDir, hyperParameters: { epochs: 2, batchSize: 8, freezeBase: false } }),
+    );
+    assert.equal(result.status, 'completed');
+    assert.notDeepEqual(weightsOf(result.model, conv), weightsOf(base, conv));
+    base.dispose();
+    result.model.dispose();
+  });
 });
 
 test('an aborted signal stops training between batches and resolves as cancelled', async () => {

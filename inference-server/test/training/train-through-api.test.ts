@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { cp } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'node:test';
 import type {
   GradCamMap,
@@ -27,7 +29,7 @@ interface BadPlot {
 }
 
 test('training through the API: labels to a job with streamed progress, an evaluated active version, and Grad-CAM of its verdicts', async (t) => {
-  const { app, tokens, defer } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
+  const { app, tokens, defer, config } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
   const plotType = await createPlotType(app, tokens.admin, 'halld', KIND);
 
   const label = async (imageIds: number[], className: string) => {
@@ -121,8 +123,8 @@ test('training through the API: labels to a job with streamed progress, an evalu
   console.log(
     `held-out accuracy ${evaluation.accuracy.toFixed(3)}, Bad F1 ${evaluation.perClass.Bad!.f1.toFixed(3)}, confusion ${JSON.stringify(evaluation.confusionMatrix)}`,
   );
-  // The issue's goal is ≥ 0.95 accuracy and ≥ 0.9 F1 on Bad; this set and schedule do not reach it yet (see the
-  // issue note), so the test checks that a real evaluation was recorded and prints the figures.
+  // This set is small, to keep the flow quick; accuracy-per-kind.test.ts checks the goal (≥ 0.95, Bad F1 ≥ 0.9) on
+  // every plot kind. Here: a real evaluation was recorded.
   assert.equal(
     evaluation.confusionMatrix.flat().reduce((sum, n) => sum + n, 0),
     14,
@@ -198,4 +200,33 @@ test('training through the API: labels to a job with streamed progress, an evalu
     `Grad-CAM energy in the fault box ÷ the box's share of the image: ${ratios.map((r) => r.toFixed(2)).join(', ')}`,
   );
   assert.ok(ratios.every((ratio) => Number.isFinite(ratio)));
+
+  // Transfer learning: the trained version, placed under the data folder's weights/, starts a new model with its
+  // layers frozen. Unknown names and paths are refused before a job starts.
+  const unknown = await train({ epochs: 1, baseWeights: 'imagenet-inceptionv3' });
+  assert.equal(unknown.statusCode, 400);
+  assert.match(
+    unknown.json<{ detail: string }>().detail,
+    /no base weights 'imagenet-inceptionv3'.*available.*none/,
+  );
+  const escape = await train({ epochs: 1, baseWeights: '../models' });
+  assert.equal(escape.statusCode, 400);
+  const { artifact_path } = await app.catalog.getModelVersion(trained.id);
+  await cp(artifact_path, path.join(config.HYDRA_DATA_DIR, 'weights', 'cdc-v1'), { recursive: true });
+  const transfer = await train({ epochs: 1, baseWeights: 'cdc-v1', seed: 1 });
+  assert.equal(transfer.statusCode, 202, transfer.body);
+  const transferred = await waitFor(
+    async () => {
+      const current = (
+        await app.inject({
+          url: `/api/v1/training-jobs/${transfer.json<TrainingJob>().id}`,
+          headers: auth(tokens.viewer),
+        })
+      ).json<TrainingJob>();
+      if (current.status === 'failed') throw new Error(`transfer training failed: ${current.error}`);
+      return current.status === 'succeeded' && current;
+    },
+    { timeoutMs: 120_000, intervalMs: 500, what: 'the transfer-learning job' },
+  );
+  assert.ok(transferred.modelVersionId !== null && transferred.modelVersionId !== trained.id);
 });

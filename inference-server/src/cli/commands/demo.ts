@@ -3,15 +3,24 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
 import { DemoFeed } from '../../demo/demo-feed.ts';
+import { trainDemoModels } from '../../demo/demo-models.ts';
 
 interface DemoOptions {
   interval: string;
   badRate: string;
   seed: string;
   duration?: string;
+  train: boolean;
+  trainingPlots: string;
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
+/** RSS and where it goes: the V8 heap, and memory outside it (Buffers, libvips, SQLite). */
+function memorySample(): string {
+  const { rss, heapUsed, external } = process.memoryUsage();
+  return `rss ${megabytes(rss)} (heap ${megabytes(heapUsed)}, external ${megabytes(external)})`;
+}
 
 export function registerDemoCommand(program: Command): void {
   program
@@ -24,6 +33,8 @@ export function registerDemoCommand(program: Command): void {
       'simulator seed (default: a new one each start)',
       String(Date.now() % 1_000_000),
     )
+    .option('--no-train', 'do not train models: plots stay no_model until one is imported')
+    .option('--training-plots <count>', 'simulated, labelled plots per class for each demo model', '40')
     .option('--duration <seconds>', 'stop after this long and print memory use (a soak test)')
     .action(async (options: DemoOptions) => {
       // The demo is for one machine: no tokens unless the environment asks for them.
@@ -49,26 +60,37 @@ export function registerDemoCommand(program: Command): void {
       feed.start();
       const address = `http://${config.HYDRA_HOST}:${config.HYDRA_PORT}`;
       app.log.info(
-        `demo running: ${address}/api/v1/plots?deployment=demo shows the plot grid, ${address}/docs the API. ` +
-          'Plot types have no model yet, so images are stored as no_model.',
+        `demo running: ${address}/api/v1/plots?deployment=demo shows the plot grid, ${address}/docs the API, ` +
+          `${address}/api/v1/training-jobs the models being trained.`,
       );
-      const startRss = process.memoryUsage().rss;
+      // In the background: the feed runs meanwhile, and each plot type's verdicts start when its model is active.
+      const training = options.train
+        ? trainDemoModels({
+            catalog: app.catalog,
+            ingest: app.ingest,
+            trainingJobs: app.trainingJobs,
+            logger: app.log.child({ component: 'demo' }),
+            deployment: 'demo',
+            perClass: Number(options.trainingPlots),
+            seed: Number(options.seed) + 1_000_000,
+          }).catch((error: unknown) => app.log.error({ err: error }, 'demo: could not train the demo models'))
+        : Promise.resolve();
+      const atStart = memorySample();
       const stop = async () => {
+        await training;
         await feed.stop();
         await app.close();
       };
       if (options.duration) {
         // One sample a minute: the first minute is warm-up (workers' wasm heaps, libvips caches).
         const samples: string[] = [];
-        const sampler = setInterval(() => samples.push(megabytes(process.memoryUsage().rss)), 60_000);
+        const sampler = setInterval(() => samples.push(memorySample()), 60_000);
         await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
         clearInterval(sampler);
-        const endRss = process.memoryUsage().rss;
+        const atEnd = memorySample();
         await stop();
-        console.log(
-          `RSS at start ${megabytes(startRss)}, at end ${megabytes(endRss)} after ${options.duration} s`,
-        );
-        console.log(`RSS each minute: ${samples.join(', ')}`);
+        console.log(`memory at start: ${atStart}; at end, after ${options.duration} s: ${atEnd}`);
+        console.log(`each minute:\n  ${samples.join('\n  ')}`);
         return;
       }
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));

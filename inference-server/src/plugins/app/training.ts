@@ -19,6 +19,7 @@ export default fp(
       events: fastify.liveEvents,
       logger: fastify.log.child({ component: 'training' }),
       modelsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'models'),
+      weightsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'weights'),
     });
     await jobs.start();
     fastify.decorate('trainingJobs', jobs);

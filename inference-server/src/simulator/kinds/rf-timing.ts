@@ -1,6 +1,6 @@
 // RF timing: four detectors' hit times relative to the accelerator RF, one small histogram per pad.
 
-import { binRange, randomWindow } from '../geometry.ts';
+import { binRange, randomWindow, randomWindowBeside } from '../geometry.ts';
 import { failureModeNames } from '../labels.ts';
 import type { Axis, Histogram1DPad, PlotKind, Region, RegionTable, RunContext } from '../plot-kind.ts';
 import { addBeamPeak } from '../peaks.ts';
@@ -40,6 +40,16 @@ function window(rng: Random, width: number): Region {
   return randomWindow(rng, rng.int(detectors.length), width, 0, DELTA_T.bins);
 }
 
+/** Bins of the widest peak (±3σ and a drift) around Δt = 0, where a pulser's spike would hide. */
+const PEAK_HALF_WIDTH_BINS = Math.ceil(
+  (4 * Math.max(...detectors.map((detector) => detector.sigma))) /
+    ((DELTA_T.max - DELTA_T.min) / DELTA_T.bins),
+);
+const PEAK_BINS: [number, number] = [
+  DELTA_T.bins / 2 - PEAK_HALF_WIDTH_BINS,
+  DELTA_T.bins / 2 + PEAK_HALF_WIDTH_BINS,
+];
+
 const regions: RegionTable = {
   // A dead detector leaves its pad empty; a subtle one loses a slice of its time range.
   dead: {
@@ -47,7 +57,11 @@ const regions: RegionTable = {
     subtle: (rng) => window(rng, 10),
   },
   noise: { normal: (rng) => window(rng, 40), subtle: (rng) => window(rng, 15) },
-  pulser: { normal: (rng) => window(rng, 2), subtle: (rng) => window(rng, 1) },
+  // A pulser's spike: in the tails at normal strength, anywhere (under the peak too) when subtle.
+  pulser: {
+    normal: (rng) => randomWindowBeside(rng, rng.int(detectors.length), 2, [2, DELTA_T.bins - 2], PEAK_BINS),
+    subtle: (rng) => window(rng, 1),
+  },
 };
 
 export const rfTiming: PlotKind = {

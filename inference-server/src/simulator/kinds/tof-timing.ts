@@ -1,6 +1,6 @@
 // Time-of-flight hit times relative to the trigger: a prompt peak over a flat background of accidentals.
 
-import { randomWindow } from '../geometry.ts';
+import { randomWindow, randomWindowBeside, randomWindowOver } from '../geometry.ts';
 import { binCenter } from '../histogram.ts';
 import { failureModeNames } from '../labels.ts';
 import type { Axis, PlotKind, Region, RegionTable, RunContext } from '../plot-kind.ts';
@@ -14,6 +14,12 @@ const PROMPT_TIME_NS = 62;
 const PROMPT_SIGMA_NS = 4.5;
 /** Faults stay clear of the outermost bins, where a real timing window ends anyway. */
 const MARGIN_BINS = 10;
+/** The prompt peak's bins, ±3σ and a drift: the accidentals beside it are a hundred times lower. */
+const PROMPT_BINS: [number, number] = [
+  Math.floor((PROMPT_TIME_NS - 4 * PROMPT_SIGMA_NS - TIME.min) / ((TIME.max - TIME.min) / TIME.bins)),
+  Math.ceil((PROMPT_TIME_NS + 4 * PROMPT_SIGMA_NS - TIME.min) / ((TIME.max - TIME.min) / TIME.bins)),
+];
+const FAULT_BINS: [number, number] = [MARGIN_BINS, TIME.bins - MARGIN_BINS];
 
 function promptPeak(run: RunContext): Peak {
   const sigma = PROMPT_SIGMA_NS * (1 + 0.03 * run.random('resolution').normal());
@@ -25,17 +31,21 @@ function window(rng: Random, width: number): Region {
 }
 
 const regions: RegionTable = {
-  // A gap in the TDC window.
+  // A gap in the TDC window. A gap among the accidentals alone cannot be seen on a linear scale, so a normal one
+  // takes a bite out of the prompt peak; a subtle one can fall anywhere.
   dead: {
-    normal: (rng) => window(rng, rng.intBetween(24, 34)),
+    normal: (rng) => randomWindowOver(rng, 0, rng.intBetween(24, 34), PROMPT_BINS, 6),
     subtle: (rng) => window(rng, rng.intBetween(5, 8)),
   },
   noise: {
     normal: (rng) => window(rng, rng.intBetween(50, 70)),
     subtle: (rng) => window(rng, rng.intBetween(20, 30)),
   },
-  // A pulser fires at one fixed time.
-  pulser: { normal: (rng) => window(rng, 2), subtle: (rng) => window(rng, 1) },
+  // A pulser fires at one fixed time: beside the prompt peak at normal strength, anywhere when subtle.
+  pulser: {
+    normal: (rng) => randomWindowBeside(rng, 0, 2, FAULT_BINS, PROMPT_BINS),
+    subtle: (rng) => window(rng, 1),
+  },
 };
 
 export const tofTiming: PlotKind = {

@@ -1,0 +1,85 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { IngestService } from '../pipeline/ingest.ts';
+import type { TrainRequest } from '../schemas/index.ts';
+import { labelFor, resolvePlotKind, simulatePlot } from '../simulator/index.ts';
+import type { FailureModeName, Label } from '../simulator/index.ts';
+import type { TrainingJobs } from '../training/training-jobs.ts';
+
+export interface DemoModelsOptions {
+  catalog: Catalog;
+  ingest: IngestService;
+  trainingJobs: TrainingJobs;
+  logger: FastifyBaseLogger;
+  deployment: string;
+  /** Labelled plots of each class a plot kind can show. */
+  perClass: number;
+  seed: number;
+  /** Training schedule; the defaults train a usable small CNN in well under a minute per plot type on 2 cores. */
+  training?: Partial<TrainRequest>;
+}
+
+/** A labelled training set lives in its own run, well below the live feed's, so the grid never shows it. */
+const TRAINING_RUN = 1;
+const DEFAULT_TRAINING: TrainRequest = {
+  epochs: 15,
+  batchSize: 16,
+  learningRate: 0.002,
+  patience: 4,
+  augment: false,
+  balanceClasses: true,
+  freezeBase: true,
+  fineTuneEpochs: 0,
+  seed: 1,
+  activate: true,
+};
+
+/**
+ * Gives every plot type of the demo deployment that has no model one trained on simulated, labelled plots, so that
+ * verdicts flow: the plots go through ingest and labels as a labeller's would, and each plot type gets a training
+ * job with `activate`. Plot types that already have a version (an earlier demo start) are left alone. Returns the
+ * queued jobs' ids; the jobs run one after another, in the background.
+ */
+export async function trainDemoModels(options: DemoModelsOptions): Promise<number[]> {
+  const { catalog, ingest, trainingJobs, logger, deployment, perClass, seed } = options;
+  const deploymentRow = await catalog.requireDeployment(deployment);
+  const jobIds: number[] = [];
+  for (const plotType of await catalog.listPlotTypes(deploymentRow.id)) {
+    if ((await catalog.listModelVersions(plotType.id)).length > 0) continue;
+    const kind = resolvePlotKind(plotType.name);
+    // Every class this kind can show, each from all the failure modes that produce it.
+    const modesByLabel = new Map<Label, (FailureModeName | undefined)[]>([['Good', [undefined]]]);
+    for (const mode of kind.failureModes) {
+      modesByLabel.set(labelFor(mode), [...(modesByLabel.get(labelFor(mode)) ?? []), mode]);
+    }
+    let index = 0;
+    for (const [label, modes] of modesByLabel) {
+      const imageIds: number[] = [];
+      for (let i = 0; i < perClass; i++, index++) {
+        const mode = modes[i % modes.length];
+        const plot = await simulatePlot({
+          kind,
+          run: TRAINING_RUN,
+          seed: seed + index,
+          ...(mode && { fault: { mode, strength: 'normal' as const } }),
+        });
+        const { image } = await ingest.accept({
+          content: plot.png,
+          deployment,
+          plotType: plotType.name,
+          run: TRAINING_RUN,
+          chunk: `training-${index}`,
+        });
+        imageIds.push(image.id);
+      }
+      await catalog.labels.addLabels(imageIds, label, 'labeler', 'demo');
+    }
+    const job = await trainingJobs.create(plotType.id, { ...DEFAULT_TRAINING, ...options.training }, 'demo');
+    jobIds.push(job.id);
+    logger.info(
+      { plotType: plotType.name, jobId: job.id, classes: [...modesByLabel.keys()], images: index },
+      `demo: training a model for ${plotType.name} (job ${job.id}); its plots show no_model until it is active`,
+    );
+  }
+  return jobIds;
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { trainDemoModels } from '../../src/demo/demo-models.ts';
+import { labelFor, resolvePlotKind, simulatePlot } from '../../src/simulator/index.ts';
+import { buildTestApp } from '../helpers/build-app.ts';
+import { waitFor } from '../helpers/services.ts';
+
+const KINDS = ['SC_occupancy', 'L1_trigger_rate'];
+
+test('the demo trains a model for each plot type without one, and verdicts flow from it', async (t) => {
+  const { app } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
+  const deployment = await app.catalog.ensureDeployment('demo');
+  const plotTypes = await Promise.all(KINDS.map((kind) => app.catalog.ensurePlotType(deployment.id, kind)));
+  const train = () =>
+    trainDemoModels({
+      catalog: app.catalog,
+      ingest: app.ingest,
+      trainingJobs: app.trainingJobs,
+      logger: app.log,
+      deployment: 'demo',
+      perClass: 6,
+      seed: 3,
+      // Enough to show the path; the demo's own schedule is longer.
+      training: { epochs: 2 },
+    });
+
+  const jobIds = await train();
+  assert.equal(jobIds.length, KINDS.length);
+  for (const [index, plotType] of plotTypes.entries()) {
+    const versionId = await waitFor(
+      async () => {
+        const job = await app.catalog.trainingJobs.get(jobIds[index]!);
+        if (job.status === 'failed') throw new Error(`demo training failed: ${job.error}`);
+        return (
+          (job.status === 'succeeded' &&
+            (await app.catalog.getPlotType(plotType.id)).active_model_version_id) ??
+          false
+        );
+      },
+      { timeoutMs: 120_000, intervalMs: 500, what: `the ${plotType.name} demo model` },
+    );
+    const version = await app.catalog.getModelVersion(versionId);
+    // One class per label that the kind's failure modes give, and Good.
+    const kind = resolvePlotKind(plotType.name);
+    const expected = new Set(['Good', ...kind.failureModes.map((mode) => labelFor(mode))]);
+    assert.deepEqual(new Set(JSON.parse(version.classes) as string[]), expected);
+    // Labelled as a labeller would: 6 plots of every class.
+    const labelled = await app.catalog.trainingJobs.labelledImages(plotType.id);
+    assert.equal(labelled.length, 6 * expected.size);
+  }
+
+  // A later start leaves trained plot types alone.
+  assert.deepEqual(await train(), []);
+
+  // A live plot is now classified by the demo model, not stored as no_model.
+  const plot = await simulatePlot({ kind: KINDS[0]!, run: 2000, seed: 9 });
+  const { image } = await app.ingest.accept({
+    content: plot.png,
+    deployment: 'demo',
+    plotType: KINDS[0]!,
+    run: 2000,
+  });
+  assert.equal(image.status, 'pending');
+  const prediction = await waitFor(() => app.catalog.latestPredictionForImage(image.id), {
+    what: 'a verdict from the demo model',
+  });
+  const { active_model_version_id } = await app.catalog.getPlotType(plotTypes[0]!.id);
+  assert.equal(prediction.model_version_id, active_model_version_id);
+});
