@@ -44,6 +44,12 @@ export const ConfigSchema = Type.Object({
     description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',
   }),
   HYDRA_WORKERS: Type.Integer({ default: 0, minimum: 0, description: 'Inference workers; 0 = one per core' }),
+  HYDRA_TRAINING_WORKERS: Type.Integer({
+    default: 1,
+    minimum: 1,
+    maximum: 64,
+    description: 'Training jobs that run at once, each in a worker thread (on wasm, one core each)',
+  }),
   HYDRA_BATCH_SIZE: Type.Integer({ default: 16, minimum: 1, maximum: 512, description: 'Images per batch' }),
   HYDRA_BATCH_WAIT_MS: Type.Integer({
     default: 100,

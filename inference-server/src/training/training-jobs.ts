@@ -24,6 +24,8 @@ export interface TrainingJobsOptions {
   modelsDir: string;
   /** Where base weights for transfer learning are looked up by name (`baseWeights` of a request). */
   weightsDir: string;
+  /** Jobs that train at once, each in its own worker thread (the wasm backend uses one core per worker). */
+  concurrency: number;
 }
 
 /** Default input of a new model: small grayscale images train fast and keep detector patterns. */
@@ -36,17 +38,17 @@ const SPLIT = { validation: 0.15, test: 0.15 };
 const PROGRESS_WRITE_MS = 2000;
 
 /**
- * Training jobs, one at a time: a request becomes a job with a recorded split, runs in a training worker,
+ * Training jobs, `concurrency` at a time: a request becomes a job with a recorded split, runs in a training worker,
  * reports progress to the catalog and the live stream, and ends as a new model version (or a clear failure).
  */
 export class TrainingJobs {
   private queue: number[] = [];
-  private running: { jobId: number; cancel: () => void } | undefined;
+  /** Jobs that have left the queue and not yet finished, with what cancels their worker once it runs. */
+  private running = new Map<number, { cancel?: () => void; done: Promise<void> }>();
   private cancelRequested = new Set<number>();
-  private idle: Promise<void> = Promise.resolve();
-  /** Progress reports of the running job, handled in order (its log is appended to, line by line). */
-  private progressChain: Promise<unknown> = Promise.resolve();
-  private lastProgressWrite = 0;
+  /** Each running job's progress reports, handled in order (its log is appended to, line by line). */
+  private progressChains = new Map<number, Promise<unknown>>();
+  private lastProgressWrites = new Map<number, number>();
 
   constructor(private readonly options: TrainingJobsOptions) {}
 
@@ -110,7 +112,7 @@ export class TrainingJobs {
       { jobId: job.id, plotTypeId, architecture, images: labelled.length, classes },
       'training job queued',
     );
-    this.idle = this.idle.then(() => this.runNext());
+    this.startQueued();
     return trainingJobView(job);
   }
 
@@ -138,7 +140,7 @@ export class TrainingJobs {
       );
     }
     this.cancelRequested.add(jobId);
-    if (this.running?.jobId === jobId) this.running.cancel();
+    this.running.get(jobId)?.cancel?.();
     if (job.status === 'queued') {
       this.queue = this.queue.filter((id) => id !== jobId);
       return this.finish(jobId, { status: 'cancelled' }, 'cancelled before it started');
@@ -146,9 +148,20 @@ export class TrainingJobs {
     return trainingJobView(job);
   }
 
-  private async runNext(): Promise<void> {
-    const jobId = this.queue.shift();
-    if (jobId === undefined) return;
+  /** Starts queued jobs, oldest first, while fewer than `concurrency` run. */
+  private startQueued(): void {
+    while (this.running.size < this.options.concurrency) {
+      const jobId = this.queue.shift();
+      if (jobId === undefined) return;
+      const done = this.runJob(jobId).finally(() => {
+        this.running.delete(jobId);
+        this.startQueued();
+      });
+      this.running.set(jobId, { done });
+    }
+  }
+
+  private async runJob(jobId: number): Promise<void> {
     try {
       await this.run(await this.options.catalog.trainingJobs.get(jobId));
     } catch (error) {
@@ -212,22 +225,25 @@ export class TrainingJobs {
       },
       {
         onProgress: (progress) => {
-          this.progressChain = this.progressChain
+          const chain = (this.progressChains.get(job.id) ?? Promise.resolve())
             .then(() => this.onProgress(job.id, progress))
             .catch((error: Error) =>
               logger.warn({ err: error, jobId: job.id }, 'could not record training progress'),
             );
+          this.progressChains.set(job.id, chain);
         },
       },
     );
-    this.running = { jobId: job.id, cancel: handle.cancel };
+    const entry = this.running.get(job.id);
+    if (entry) entry.cancel = handle.cancel;
     if (this.cancelRequested.has(job.id)) handle.cancel();
     let result: TrainingResult;
     try {
       result = await handle.result;
     } finally {
-      this.running = undefined;
-      await this.progressChain;
+      await this.progressChains.get(job.id);
+      this.progressChains.delete(job.id);
+      this.lastProgressWrites.delete(job.id);
     }
     if (result.status === 'cancelled') {
       await this.finish(job.id, { status: 'cancelled' }, 'cancelled');
@@ -286,10 +302,10 @@ export class TrainingJobs {
           progress: stored,
         },
       );
-      this.lastProgressWrite = Date.now();
-    } else if (Date.now() - this.lastProgressWrite >= PROGRESS_WRITE_MS) {
+      this.lastProgressWrites.set(jobId, Date.now());
+    } else if (Date.now() - (this.lastProgressWrites.get(jobId) ?? 0) >= PROGRESS_WRITE_MS) {
       this.publish(await catalog.trainingJobs.update(jobId, { progress: stored }));
-      this.lastProgressWrite = Date.now();
+      this.lastProgressWrites.set(jobId, Date.now());
     } else {
       this.publish({ ...(await catalog.trainingJobs.get(jobId)), progress: stored });
     }
@@ -326,7 +342,8 @@ export class TrainingJobs {
   /** Cancels what runs and waits for it: a job cut short by a shutdown is marked failed at the next start. */
   async close(): Promise<void> {
     this.queue = [];
-    this.running?.cancel();
-    await this.idle;
+    const running = [...this.running.values()];
+    for (const job of running) job.cancel?.();
+    await Promise.all(running.map((job) => job.done));
   }
 }

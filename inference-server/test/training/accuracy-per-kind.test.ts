@@ -8,19 +8,20 @@ import { buildTestApp } from '../helpers/build-app.ts';
 import { waitFor } from '../helpers/services.ts';
 
 // The issue's goal, checked on every plot kind through the HTTP API alone (a real socket, no inject), on wasm.
-// Seed and size, stated so the figures can be reproduced: per kind, 150 Good and 150 Bad plots from simulator seed
-// 11 (runs 1000…1299), the Bad ones cycling through the kind's Bad failure modes at normal strength; the split is
-// 70/15/15 with seed 1 (45 held-out test images); the small CNN at 64×64 RGB, up to 40 epochs, batch 16,
-// learning rate 2e-3, patience 8, no augmentation (the plots are drawn by one program, so shifts only blur them).
+// Seed and size, stated so the figures can be reproduced: per kind, 300 Good and 300 Bad plots from simulator seed
+// 11 (runs 1000…1599), the Bad ones cycling through the kind's Bad failure modes at normal strength; the split is
+// 70/15/15 with seed 1 (90 held-out test images); the small CNN at 64×64 RGB, up to 15 epochs, batch 16,
+// learning rate 2e-3, patience 4, no augmentation (the plots are drawn by one program, so shifts only blur them).
 // A hot channel is left out: one straw or block is under one pixel at 64×64 (it needs a larger input).
-const PER_CLASS = 150;
+// Two training workers: each kind's job trains while the next kind's plots are simulated and sent.
+const PER_CLASS = 300;
 const SEED = 11;
 const GOAL = { accuracy: 0.95, badF1: 0.9 };
 const TRAINING = {
-  epochs: 40,
+  epochs: 15,
   batchSize: 16,
   learningRate: 0.002,
-  patience: 8,
+  patience: 4,
   augment: false,
   seed: 1,
   activate: true,
@@ -34,11 +35,12 @@ interface Evaluation {
 }
 
 test('the small CNN trained through the HTTP API reaches the goal on every plot kind', async (t) => {
-  const { app, tokens } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
+  const { app, tokens } = await buildTestApp(t, 'sqlite', {
+    HYDRA_WORKERS: '1',
+    HYDRA_TRAINING_WORKERS: '2',
+  });
   const api = httpClient(await app.listen({ host: '127.0.0.1', port: 0 }));
-  const results: string[] = [];
-  const misses: string[] = [];
-
+  const jobs: { kind: string; badModes: FailureModeName[]; plotTypeId: number; job: TrainingJob }[] = [];
   for (const kind of plotKinds) {
     const badModes = kind.failureModes.filter(
       (mode): mode is FailureModeName => labelOfFailureMode[mode] === 'Bad' && mode !== 'hot-channel',
@@ -79,19 +81,24 @@ test('the small CNN trained through the HTTP API reaches the goal on every plot 
       payload: TRAINING,
     });
     assert.equal(started.statusCode, 202, started.body);
-    const job = started.json<TrainingJob>();
+    jobs.push({ kind: kind.name, badModes, plotTypeId: plotType.id, job: started.json<TrainingJob>() });
+  }
+
+  const results: string[] = [];
+  const misses: string[] = [];
+  for (const { kind, badModes, plotTypeId, job } of jobs) {
     const finished = await waitFor(
       async () => {
         const current = (
           await api.inject({ url: `/api/v1/training-jobs/${job.id}`, headers: auth(tokens.viewer) })
         ).json<TrainingJob>();
-        if (current.status === 'failed') throw new Error(`training ${kind.name} failed: ${current.error}`);
+        if (current.status === 'failed') throw new Error(`training ${kind} failed: ${current.error}`);
         return current.status === 'succeeded' && current;
       },
-      { timeoutMs: 300_000, intervalMs: 1000, what: `the ${kind.name} training job` },
+      { timeoutMs: 600_000, intervalMs: 1000, what: `the ${kind} training job` },
     );
     const versions = (
-      await api.inject({ url: `/api/v1/models/${plotType.id}`, headers: auth(tokens.viewer) })
+      await api.inject({ url: `/api/v1/models/${plotTypeId}`, headers: auth(tokens.viewer) })
     ).json<ModelVersionList>();
     const version = versions.items.find((v) => v.id === finished.modelVersionId);
     assert.equal(version?.status, 'active');
@@ -102,9 +109,9 @@ test('the small CNN trained through the HTTP API reaches the goal on every plot 
     );
     const badF1 = evaluation.perClass.Bad!.f1;
     const line =
-      `${kind.name}: accuracy ${evaluation.accuracy.toFixed(3)}, Bad F1 ${badF1.toFixed(3)}, ` +
+      `${kind}: accuracy ${evaluation.accuracy.toFixed(3)}, Bad F1 ${badF1.toFixed(3)}, ` +
       `confusion [${evaluation.classes.join(', ')}] ${JSON.stringify(evaluation.confusionMatrix)}, ` +
-      `Bad modes ${badModes.join(' ')}`;
+      `Bad modes ${badModes.join(' ')}, ${finished.log.at(-1)}`;
     results.push(line);
     if (evaluation.accuracy < GOAL.accuracy || badF1 < GOAL.badF1) misses.push(line);
   }

@@ -20,6 +20,7 @@ export default fp(
       logger: fastify.log.child({ component: 'training' }),
       modelsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'models'),
       weightsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'weights'),
+      concurrency: opts.config.HYDRA_TRAINING_WORKERS,
     });
     await jobs.start();
     fastify.decorate('trainingJobs', jobs);

@@ -46,15 +46,27 @@ function sector(firstRing: number, rings: number, start: number, span: number): 
   return { pad: 0, bins };
 }
 
-function randomSector(rng: Random, rings: number, spanDegrees: number): Region {
-  const firstRing = rng.int(STRAWS_PER_RING.length - rings + 1);
-  return sector(firstRing, rings, rng.between(0, 2 * Math.PI), (spanDegrees * Math.PI) / 180);
+/**
+ * A sector of `rings` rings from a random ring at or beyond `fromRing`, at least `minArcCm` wide on its inner ring.
+ * Normal-strength faults use both: near the beam hole, a dead sector of the usual angle is a notch of a few straws
+ * that merges with the hole, and a pulsed ring is no brighter than the busy inner rings around it.
+ */
+function randomSector(
+  rng: Random,
+  rings: number,
+  spanDegrees: number,
+  { fromRing = 0, minArcCm = 0 } = {},
+): Region {
+  const firstRing = fromRing + rng.int(STRAWS_PER_RING.length - rings + 1 - fromRing);
+  const span = Math.max((spanDegrees * Math.PI) / 180, minArcCm / ringRadius(firstRing));
+  return sector(firstRing, rings, rng.between(0, 2 * Math.PI), span);
 }
 
 const regions: RegionTable = {
   // A dead HV sector, or one dead preamp (a few straws of a ring).
   dead: {
-    normal: (rng) => randomSector(rng, rng.intBetween(4, 8), rng.between(25, 45)),
+    normal: (rng) =>
+      randomSector(rng, rng.intBetween(4, 8), rng.between(25, 45), { fromRing: 2, minArcCm: 20 }),
     subtle: (rng) => {
       const ring = rng.int(STRAWS_PER_RING.length);
       const count = STRAWS_PER_RING[ring] as number;
@@ -67,7 +79,7 @@ const regions: RegionTable = {
   },
   // A readout pulser fires whole rings at once.
   pulser: {
-    normal: (rng) => randomSector(rng, rng.intBetween(2, 4), 360),
+    normal: (rng) => randomSector(rng, rng.intBetween(2, 4), 360, { fromRing: 8 }),
     subtle: (rng) => randomSector(rng, 1, 180),
   },
 };
