@@ -105,9 +105,10 @@ function applyLayer(layer: tf.layers.Layer, inputs: tf.Tensor[], givesClassScore
 }
 
 /**
- * Grad-CAM (Selvaraju et al.) for any conv classifier, Sequential or functional: the gradient of the class score
- * with respect to the last 4-D activation, averaged per channel, weights the channels; their sum, after a ReLU,
- * normalised to [0, 1], is the map. `input` is one preprocessed image (height × width × channels, as
+ * Grad-CAM for any conv classifier, Sequential or functional, in its HiResCAM form (Draelos & Carin, 2020): the
+ * last 4-D activation times its gradient with respect to the class score, summed over channels, after a ReLU,
+ * normalised to [0, 1], is the map. For a head that averages the activation (InceptionV3, many user models) this is
+ * Selvaraju et al.'s Grad-CAM; for one that flattens it (VGG16, the small CNN's "where" branch) it stays faithful. `input` is one preprocessed image (height × width × channels, as
  * `preprocessImage` makes it). The class score is picked with a one-hot product: `gather` has no gradient on wasm.
  */
 export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: number): GradCamMap {
@@ -142,8 +143,10 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
       return tf.sum(tf.mul(score, selector));
     };
     const gradient = tf.grad(classScore)(activation);
-    const channelWeights = tf.mean(gradient, [0, 1, 2]);
-    const map = tf.relu(tf.sum(tf.mul(activation, channelWeights), -1));
+    // Each cell's activations weighted by their own gradient (HiResCAM), not by the channel's mean gradient: the
+    // two agree for a head that averages the map, and only this one stays on the fault for a head that reads
+    // positions (the small CNN's "where" branch), where the mean spreads the heat over the whole plot.
+    const map = tf.relu(tf.sum(tf.mul(activation, gradient), -1));
     const normalised = tf.div(map, tf.maximum(tf.max(map), 1e-12));
     const [, height, width] = activation.shape as number[];
     return {

@@ -274,14 +274,14 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         best = { valLoss, epoch, validationProbabilities };
         phaseBest = epoch;
         bestWeights?.forEach((weight) => weight.dispose());
-        bestWeights = tf.tidy(() => model.getWeights().map((weight) => weight.clone()));
+        bestWeights = copyWeights(model);
       } else if (epoch - phaseBest >= patience) {
         patienceRunOut = true;
       }
       const startFineTuning = fineTuneEpochs > 0 && !fineTuning && (patienceRunOut || epoch === phaseEnd);
       stoppedEarly = patienceRunOut && !startFineTuning;
       if (startFineTuning) {
-        if (bestWeights) model.setWeights(bestWeights);
+        if (bestWeights) restoreWeights(model, bestWeights);
         setTrainable(true);
         variables = trainableVariables();
         optimizer.dispose();
@@ -304,7 +304,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
         etaSeconds: stoppedEarly ? 0 : etaSeconds(),
       });
     }
-    if (bestWeights) model.setWeights(bestWeights);
+    if (bestWeights) restoreWeights(model, bestWeights);
     completed = true;
     return {
       status: 'completed',
@@ -321,6 +321,22 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     optimizer.dispose();
     if (!completed) model.dispose();
   }
+}
+
+/**
+ * Every weight of the model, layer by layer. Not `getWeights()`: that lists trainable weights first, so its order
+ * changes when fine-tuning unfreezes the base.
+ */
+function layerWeights(model: tf.LayersModel): tf.LayerVariable[] {
+  return model.layers.flatMap((layer) => layer.weights);
+}
+
+function copyWeights(model: tf.LayersModel): tf.Tensor[] {
+  return tf.tidy(() => layerWeights(model).map((weight) => weight.read().clone()));
+}
+
+function restoreWeights(model: tf.LayersModel, weights: tf.Tensor[]): void {
+  layerWeights(model).forEach((weight, index) => weight.write(weights[index] as tf.Tensor));
 }
 
 /** One Adam step on a batch; returns the batch's class-weighted loss and its number of correct predictions. */

@@ -123,12 +123,12 @@ describe('the small CNN trained in a worker on 400 simulated plots (64×64 RGB)'
         `${ratios['dead-region'].length}, min ${Math.min(...ratios['dead-region']).toFixed(2)}); hot channels ` +
         `${hot.toFixed(2)}`,
     );
-    // 2.15 with seed 5: twice the box's share. The position branch of the small CNN (which finds an empty pad or a
-    // peak at the wrong time) reads the whole feature map, so some heat spreads outside the box.
-    assert.ok(dead >= 2, `dead regions: ${dead}`);
+    // 8.8 with seed 5 (min 4.05). Grad-CAM's channel-mean weighting gave 1.34 on this model: its position branch
+    // reads the whole map, and the mean spread the heat (see gradCam).
+    assert.ok(dead >= 4, `dead regions: ${dead}`);
     // A hot channel rescales the plot's colour axis, so the model sees the whole plot darken: its 7-pixel box
     // gets more than its share of heat, but the map is not confined to it.
-    assert.ok(hot > 1, `hot channels: ${hot}`);
+    assert.ok(hot > 1.5, `hot channels: ${hot}`);
   });
 });
 
