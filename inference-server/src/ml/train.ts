@@ -24,7 +24,7 @@ export interface HyperParameters {
   augment?: boolean;
   /** Weights each class's loss by N / (classes × its images), so a rare "Bad" counts as much; on by default. */
   balanceClasses?: boolean;
-  /** With base weights: only the layers the base did not give (the new head) learn; on by default. */
+  /** With base weights: only the layers the base did not give (the new head) and the classifier learn; on by default. */
   freezeBase?: boolean;
   /**
    * With a frozen base: epochs of fine-tuning after the head has learnt, every layer trainable, at a tenth of the
@@ -189,7 +189,11 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
   try {
     const base =
       options.baseWeightsDir === undefined ? undefined : await loadBaseWeights(model, options.baseWeightsDir);
-    const frozen = hyperParameters.freezeBase === false ? [] : (base?.copied ?? []);
+    // The classifier always learns, even when the base filled it too (a base of the same classes, e.g. an earlier
+    // version): with every layer frozen there would be nothing to train.
+    const classifier = model.layers.findLast((layer) => layer.weights.length > 0)?.name;
+    const frozen =
+      hyperParameters.freezeBase === false ? [] : (base?.copied ?? []).filter((name) => name !== classifier);
     const setTrainable = (trainable: boolean) => {
       for (const name of frozen) model.getLayer(name).trainable = trainable;
     };

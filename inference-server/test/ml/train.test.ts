@@ -164,6 +164,18 @@ describe('transfer learning from base weights', () => {
     result.model.dispose();
   });
 
+  test('a base that fills every layer (the same classes) still trains its classifier', async () => {
+    const sameClassesDir = path.join(workDir, 'same-classes');
+    const sameClasses = createArchitecture('small-cnn', { inputShape: [32, 32, 3], numClasses: 2, seed: 98 });
+    await saveModel(sameClasses, sameClassesDir);
+    const result = await trainClassifier(options({ baseWeightsDir: sameClassesDir }));
+    assert.equal(result.status, 'completed');
+    assert.deepEqual(weightsOf(result.model, conv), weightsOf(sameClasses, conv));
+    assert.notDeepEqual(weightsOf(result.model, ['predictions']), weightsOf(sameClasses, ['predictions']));
+    sameClasses.dispose();
+    result.model.dispose();
+  });
+
   test('freezeBase: false trains every layer from the base weights at once', async () => {
     const base = await loadModel(baseDir);
     const result = await trainClassifier(
