@@ -63,7 +63,7 @@ export type WorkerResponse =
   | { kind: 'init-failed'; error: string }
   | { kind: 'predicted'; requestId: number; outcomes: PredictOutcome[] }
   | { kind: 'gradcam'; requestId: number; map: GradCamResult }
-  | { kind: 'memory'; requestId: number; numTensors: number; numBytes: number }
+  | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
 
 /** A training job: what to train, on which images, and where to save the model. */
@@ -135,3 +135,12 @@ export type TrainingWorkerResponse =
   | { kind: 'progress'; progress: TrainingProgress }
   | { kind: 'finished'; result: TrainingResult }
   | { kind: 'failed'; error: string };
+
+/** A worker's memory: its tensors, its V8 heap, and the wasm backend's linear memory (which only ever grows). */
+export interface WorkerMemoryReport {
+  numTensors: number;
+  numBytes: number;
+  heapUsedBytes: number;
+  /** 0 on other backends. */
+  wasmBytes: number;
+}

@@ -9,6 +9,7 @@ import type {
   PredictOutcome,
   WorkerRequest,
   WorkerResponse,
+  WorkerMemoryReport,
 } from './messages.ts';
 import { execArgvFor, siblingScript } from './worker-threads.ts';
 
@@ -25,11 +26,6 @@ export interface PoolStats {
   busy: number;
   queued: number;
   backend: string;
-}
-
-export interface WorkerMemory {
-  numTensors: number;
-  numBytes: number;
 }
 
 /** A worker's answer to a request that carries a requestId, other than 'failed' (which rejects instead). */
@@ -130,8 +126,8 @@ export class InferencePool {
     }
   }
 
-  /** tf.memory() of each running worker. */
-  async memory(): Promise<WorkerMemory[]> {
+  /** The tensors, V8 heap and wasm memory of each running worker. */
+  async memory(): Promise<WorkerMemoryReport[]> {
     const running = this.#slots.filter((slot) => slot.state !== 'starting');
     return Promise.all(
       running.map(async (slot) => {
@@ -139,7 +135,8 @@ export class InferencePool {
         if (answer.kind !== 'memory') {
           throw new Error(`Inference worker answered '${answer.kind}' to 'memory'`);
         }
-        return { numTensors: answer.numTensors, numBytes: answer.numBytes };
+        const { kind: _kind, requestId: _requestId, ...memory } = answer;
+        return memory;
       }),
     );
   }

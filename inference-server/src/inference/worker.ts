@@ -1,5 +1,6 @@
 // A worker_threads entry started by InferencePool: it owns one TensorFlow.js backend and the models loaded on it.
 import { performance } from 'node:perf_hooks';
+import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../ml/backend.ts';
@@ -95,7 +96,16 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
       return undefined;
     case 'memory': {
       const { numTensors, numBytes } = tf.memory();
-      return { kind: 'memory', requestId: request.requestId, numTensors, numBytes };
+      // The wasm backend's module is not in its typings; its heap is the backend's linear memory.
+      const wasm = (tf.backend() as { wasm?: { HEAPU8: Uint8Array } }).wasm;
+      return {
+        kind: 'memory',
+        requestId: request.requestId,
+        numTensors,
+        numBytes,
+        heapUsedBytes: getHeapStatistics().used_heap_size,
+        wasmBytes: wasm?.HEAPU8.buffer.byteLength ?? 0,
+      };
     }
   }
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import { loadConfig } from '../../config.ts';
+import type { InferencePool } from '../../inference/pool.ts';
 import { DemoFeed } from '../../demo/demo-feed.ts';
 import { trainDemoModels } from '../../demo/demo-models.ts';
 
@@ -16,10 +17,19 @@ interface DemoOptions {
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
 
-/** RSS and where it goes: the V8 heap, and memory outside it (Buffers, libvips, SQLite). */
-function memorySample(): string {
+/**
+ * RSS and where it goes: the main thread's V8 heap and memory outside it (Buffers, libvips, SQLite), and the
+ * inference workers' heaps and wasm memories (all in the one process's RSS).
+ */
+async function memorySample(pool: InferencePool): Promise<string> {
   const { rss, heapUsed, external } = process.memoryUsage();
-  return `rss ${megabytes(rss)} (heap ${megabytes(heapUsed)}, external ${megabytes(external)})`;
+  const workers = await pool.memory().catch(() => []);
+  const sum = (bytes: (worker: (typeof workers)[number]) => number) =>
+    megabytes(workers.reduce((total, worker) => total + bytes(worker), 0));
+  return (
+    `rss ${megabytes(rss)} (heap ${megabytes(heapUsed)}, external ${megabytes(external)}; ` +
+    `${workers.length} workers: heap ${sum((w) => w.heapUsedBytes)}, wasm ${sum((w) => w.wasmBytes)})`
+  );
 }
 
 export function registerDemoCommand(program: Command): void {
@@ -75,7 +85,7 @@ export function registerDemoCommand(program: Command): void {
             seed: Number(options.seed) + 1_000_000,
           }).catch((error: unknown) => app.log.error({ err: error }, 'demo: could not train the demo models'))
         : Promise.resolve();
-      const atStart = memorySample();
+      const atStart = await memorySample(app.inferencePool);
       const stop = async () => {
         await training;
         await feed.stop();
@@ -84,10 +94,13 @@ export function registerDemoCommand(program: Command): void {
       if (options.duration) {
         // One sample a minute: the first minute is warm-up (workers' wasm heaps, libvips caches).
         const samples: string[] = [];
-        const sampler = setInterval(() => samples.push(memorySample()), 60_000);
+        const sampler = setInterval(
+          () => void memorySample(app.inferencePool).then((sample) => samples.push(sample)),
+          60_000,
+        );
         await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
         clearInterval(sampler);
-        const atEnd = memorySample();
+        const atEnd = await memorySample(app.inferencePool);
         await stop();
         console.log(`memory at start: ${atStart}; at end, after ${options.duration} s: ${atEnd}`);
         console.log(`each minute:\n  ${samples.join('\n  ')}`);
