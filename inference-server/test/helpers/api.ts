@@ -1,7 +1,8 @@
 import type { InjectOptions } from 'fastify';
-import type { ImageUploadResult, ModelVersion, PlotTypeInfo } from '../../src/schemas/index.ts';
+import type { ImageUploadResult, ModelVersion, PlotTypeInfo, TrainingJob } from '../../src/schemas/index.ts';
 import { readModelFolder } from '../../src/models/model-artifacts.ts';
 import { BRIGHTNESS_CLASSES, saveBrightnessModel } from './model.ts';
+import { waitFor } from './services.ts';
 
 export const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -136,4 +137,26 @@ export async function uploadPlot(
     payload: body.payload,
   });
   return { response, result: response.statusCode < 300 ? (response.json() as ImageUploadResult) : undefined };
+}
+
+/** Polls a training job until it succeeds; a failed or cancelled job fails at once, with its error. */
+export async function waitForTrainingJob(
+  app: ApiClient,
+  token: string,
+  jobId: number,
+  timeoutMs: number,
+): Promise<TrainingJob> {
+  let ended: TrainingJob | undefined;
+  const succeeded = await waitFor(
+    async () => {
+      const job = (
+        await app.inject({ url: `/api/v1/training-jobs/${jobId}`, headers: auth(token) })
+      ).json<TrainingJob>();
+      if (job.status === 'failed' || job.status === 'cancelled') ended = job;
+      return (job.status === 'succeeded' || ended !== undefined) && job;
+    },
+    { timeoutMs, intervalMs: 500, what: `training job ${jobId}` },
+  );
+  if (ended) throw new Error(`training job ${jobId} ${ended.status}: ${ended.error ?? ended.log.at(-1)}`);
+  return succeeded;
 }

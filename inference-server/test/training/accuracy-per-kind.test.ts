@@ -3,9 +3,8 @@ import { test } from 'node:test';
 import type { ModelVersionList, TrainingJob } from '../../src/schemas/index.ts';
 import { labelOfFailureMode, plotKinds, simulatePlot } from '../../src/simulator/index.ts';
 import type { FailureModeName } from '../../src/simulator/index.ts';
-import { auth, createPlotType, httpClient, uploadPlot } from '../helpers/api.ts';
+import { auth, createPlotType, httpClient, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
-import { waitFor } from '../helpers/services.ts';
 
 // The issue's goal, checked on every plot kind through the HTTP API alone (a real socket, no inject), on wasm.
 // Seed and size, stated so the figures can be reproduced: per kind, 300 Good and 300 Bad plots from simulator seed
@@ -87,16 +86,7 @@ test('the small CNN trained through the HTTP API reaches the goal on every plot 
   const results: string[] = [];
   const misses: string[] = [];
   for (const { kind, badModes, plotTypeId, job } of jobs) {
-    const finished = await waitFor(
-      async () => {
-        const current = (
-          await api.inject({ url: `/api/v1/training-jobs/${job.id}`, headers: auth(tokens.viewer) })
-        ).json<TrainingJob>();
-        if (current.status === 'failed') throw new Error(`training ${kind} failed: ${current.error}`);
-        return current.status === 'succeeded' && current;
-      },
-      { timeoutMs: 600_000, intervalMs: 1000, what: `the ${kind} training job` },
-    );
+    const finished = await waitForTrainingJob(api, tokens.viewer, job.id, 600_000);
     const versions = (
       await api.inject({ url: `/api/v1/models/${plotTypeId}`, headers: auth(tokens.viewer) })
     ).json<ModelVersionList>();

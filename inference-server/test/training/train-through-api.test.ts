@@ -9,7 +9,7 @@ import type {
   TrainingJob,
 } from '../../src/schemas/index.ts';
 import { simulatePlot } from '../../src/simulator/index.ts';
-import { auth, createPlotType, uploadPlot } from '../helpers/api.ts';
+import { auth, createPlotType, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
 import { waitFor } from '../helpers/services.ts';
 import { collectServerSentEvents } from '../helpers/sse.ts';
@@ -95,16 +95,7 @@ test('training through the API: labels to a job with streamed progress, an evalu
   assert.equal(started.statusCode, 202, started.body);
   const job = started.json<TrainingJob>();
   assert.deepEqual(job.splitSizes, { train: 68, validation: 14, test: 14 });
-  const finished = await waitFor(
-    async () => {
-      const current = (
-        await app.inject({ url: `/api/v1/training-jobs/${job.id}`, headers: auth(tokens.viewer) })
-      ).json<TrainingJob>();
-      if (current.status === 'failed') throw new Error(`training failed: ${current.error}`);
-      return current.status === 'succeeded' && current;
-    },
-    { timeoutMs: 240_000, intervalMs: 500, what: 'the training job' },
-  );
+  const finished = await waitForTrainingJob(app, tokens.viewer, job.id, 240_000);
   const progress = stream.received.filter((event) => event.id === job.id && event.progress);
   assert.ok(progress.length > 3, `progress was streamed (${progress.length} events)`);
   assert.ok(progress.some((event) => event.progress!.phase === 'epoch' && event.progress!.etaSeconds >= 0));
@@ -215,18 +206,6 @@ test('training through the API: labels to a job with streamed progress, an evalu
   await cp(artifact_path, path.join(config.HYDRA_DATA_DIR, 'weights', 'cdc-v1'), { recursive: true });
   const transfer = await train({ epochs: 1, baseWeights: 'cdc-v1', seed: 1 });
   assert.equal(transfer.statusCode, 202, transfer.body);
-  const transferred = await waitFor(
-    async () => {
-      const current = (
-        await app.inject({
-          url: `/api/v1/training-jobs/${transfer.json<TrainingJob>().id}`,
-          headers: auth(tokens.viewer),
-        })
-      ).json<TrainingJob>();
-      if (current.status === 'failed') throw new Error(`transfer training failed: ${current.error}`);
-      return current.status === 'succeeded' && current;
-    },
-    { timeoutMs: 120_000, intervalMs: 500, what: 'the transfer-learning job' },
-  );
+  const transferred = await waitForTrainingJob(app, tokens.viewer, transfer.json<TrainingJob>().id, 120_000);
   assert.ok(transferred.modelVersionId !== null && transferred.modelVersionId !== trained.id);
 });
