@@ -6,7 +6,8 @@ import { installGrafanaRuntime } from '../tests/kit';
 import { postPlot, type HydraServer, type Role } from '../tests/kit/hydraServer';
 import { DataSource } from './datasource';
 import { PlotField } from './frames';
-import type { HydraQuery } from './types';
+import type { HydraQuery, HydraVariableTarget, StoredVariableQuery } from './types';
+import { HydraVariableSupport } from './variables';
 
 const hydra = inject('hydra');
 
@@ -151,6 +152,26 @@ describe('queries against a real server full of simulator plots', () => {
     const groups = (await withVariables.metricFindQuery('groups($deployment)')).map((v) => v.text);
     expect([...groups].sort()).toEqual(['BCAL', 'CDC', 'FCAL', 'L1', 'RF', 'SC', 'TOF', 'other']);
     expect(await withVariables.metricFindQuery('plotTypes($deployment, CDC)')).toEqual([{ text: 'CDC_occupancy' }]);
+  });
+
+  it('variable support: the editor’s typed queries, and a text query saved before the editor', async () => {
+    const ds = dataSource('viewer', hydra.url, { deployment: hydra.deployment, group: 'CDC' });
+    expect(ds.variables).toBeInstanceOf(HydraVariableSupport);
+    const variables = ds.variables as HydraVariableSupport;
+    const texts = async (target: StoredVariableQuery) => {
+      const request = { targets: [target], scopedVars: {} } as unknown as DataQueryRequest<HydraVariableTarget>;
+      return (await firstValueFrom(variables.query(request))).data.map((v) => v.text);
+    };
+    expect(await texts({ refId: 'A', kind: 'deployments' })).toEqual([hydra.deployment]);
+    const groups = await texts({ refId: 'A', kind: 'groups', deployment: '$deployment' });
+    expect([...groups].sort()).toEqual(['BCAL', 'CDC', 'FCAL', 'L1', 'RF', 'SC', 'TOF', 'other']);
+    const plotTypes = await texts({ refId: 'A', kind: 'plotTypes', deployment: hydra.deployment });
+    expect(plotTypes).toHaveLength(8);
+    expect(plotTypes).toEqual(expect.arrayContaining(['CDC_occupancy', 'FCAL_occupancy', 'TOF_timing']));
+    expect(await texts({ refId: 'A', kind: 'plotTypes', deployment: '$deployment', group: '$group' })).toEqual([
+      'CDC_occupancy',
+    ]);
+    expect(await texts('plotTypes($deployment, FCAL)')).toEqual(['FCAL_occupancy']);
   });
 
   it('a query with no deployment says how to fix it', async () => {

@@ -18,7 +18,7 @@ import { describeError, HydraApiError } from './client/errors';
 import { predictionStream } from './client/events';
 import { API_PREFIX, MIN_SERVER_VERSION, PROXY_ROUTE, QUERY_SCHEMA_VERSION } from './constants';
 import type { HydraFrameMeta } from './frames';
-import { migrateQuery } from './migrations';
+import { migrateQuery, migrateVariableQuery } from './migrations';
 import {
   logFrame,
   modelsFrame,
@@ -28,7 +28,8 @@ import {
   variableValues,
   verdictChangesFrame,
 } from './responseHandler';
-import type { HydraOptions, HydraQuery, HydraVariableQuery } from './types';
+import type { HydraOptions, HydraQuery, StoredVariableQuery } from './types';
+import { HydraVariableSupport } from './variables';
 
 /** Images stored without a model make no prediction events: the live grid also refreshes this often. */
 const LIVE_REFRESH_MS = 10_000;
@@ -46,6 +47,8 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
     this.defaultDeployment = instanceSettings.jsonData.defaultDeployment ?? '';
     // Annotation queries use the query editor; verdictChanges is the query type meant for them.
     this.annotations = {};
+    // Template variables: a typed query from VariableQueryEditor (the legacy text form still works).
+    this.variables = new HydraVariableSupport(this);
   }
 
   getDefaultQuery(): Partial<HydraQuery> {
@@ -202,14 +205,10 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
     });
   }
 
-  async metricFindQuery(
-    query: HydraVariableQuery | string,
-    options?: { scopedVars?: ScopedVars }
-  ): Promise<MetricFindValue[]> {
-    const parsed = typeof query === 'string' ? parseVariableQuery(query) : query;
-    const replace = (value?: string) => (value ? getTemplateSrv().replace(value, options?.scopedVars) : value);
-    const deployment = replace(parsed.deployment) || this.defaultDeployment;
-    if (parsed.kind === 'deployments') {
+  /** The values of a template variable; a legacy text query (`groups($deployment)`) is migrated first. */
+  async metricFindQuery(query: StoredVariableQuery, options?: { scopedVars?: ScopedVars }): Promise<MetricFindValue[]> {
+    const variable = migrateVariableQuery(query);
+    if (variable.kind === 'deployments') {
       const { items } = await this.client.deployments();
       return variableValues(
         'deployments',
@@ -217,7 +216,10 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
         []
       );
     }
-    return variableValues(parsed.kind, [], await this.plotTypes(deployment), replace(parsed.group));
+    const replace = (value?: string) => (value ? getTemplateSrv().replace(value, options?.scopedVars) : value);
+    const deployment = replace(variable.deployment) || this.defaultDeployment;
+    const group = variable.kind === 'plotTypes' ? replace(variable.group) : undefined;
+    return variableValues(variable.kind, [], await this.plotTypes(deployment), group);
   }
 
   /** Reachability, the token and the server version, each failure with a message that says what to fix. Never throws. */
@@ -250,19 +252,6 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
       return { status: 'error', message: describeError(error, this.serverUrl) };
     }
   }
-}
-
-/** `deployments`, `groups(demo)`, `plotTypes(demo)` or `plotTypes(demo, CDC)`. */
-export function parseVariableQuery(text: string): HydraVariableQuery {
-  const match = text.trim().match(/^(deployments|groups|plotTypes)\s*(?:\(\s*([^,)]*?)\s*(?:,\s*([^)]*?)\s*)?\))?$/);
-  if (!match) {
-    return { kind: 'deployments' };
-  }
-  return {
-    kind: match[1] as HydraVariableQuery['kind'],
-    deployment: match[2] || undefined,
-    group: match[3] || undefined,
-  };
 }
 
 export function versionAtLeast(version: string, minimum: string): boolean {

@@ -13,4 +13,10 @@ export const testIds = {
     limit: 'hydra-query-limit',
     live: 'hydra-query-live',
   },
+  variableEditor: {
+    kind: 'hydra-variable-kind',
+    deployment: 'hydra-variable-deployment',
+    group: 'hydra-variable-group',
+    description: 'hydra-variable-description',
+  },
 };

@@ -39,9 +39,17 @@ export interface HydraSecureOptions {
   apiToken?: string;
 }
 
-/** A template variable query: what to list. */
-export interface HydraVariableQuery {
-  kind: 'deployments' | 'groups' | 'plotTypes';
-  deployment?: string;
-  group?: string;
-}
+/** A template variable query: what to list. Deployment and group accept template variables such as $deployment. */
+export type HydraVariableQuery =
+  | { kind: 'deployments' } // the names of the registered deployments
+  | { kind: 'groups'; deployment: string } // the plot groups of a deployment
+  | { kind: 'plotTypes'; deployment: string; group?: string }; // a deployment's plot types, optionally one group's
+
+export type HydraVariableKind = HydraVariableQuery['kind'];
+
+/** A variable query as Grafana hands it to the variable support and editor (which need a refId). */
+export type HydraVariableTarget = HydraVariableQuery & DataQuery;
+
+/** A variable query as it may be saved: typed (with or without a refId), or the legacy text, e.g. `groups($deployment)`. */
+export type StoredVariableQuery =
+  string | (Partial<DataQuery> & { kind?: string; deployment?: string; group?: string });

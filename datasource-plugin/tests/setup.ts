@@ -1,5 +1,7 @@
 // jsdom lacks what @grafana/ui expects of a browser; the BackendSrv stand-in is set per test file.
 import '@testing-library/jest-dom/vitest';
+import { cleanup } from '@testing-library/react';
+import { afterEach } from 'vitest';
 
 if (!window.matchMedia) {
   window.matchMedia = (query: string) =>
@@ -22,3 +24,6 @@ if (!window.ResizeObserver) {
     disconnect() {}
   };
 }
+
+// Each component test starts from an empty document.
+afterEach(() => cleanup());
