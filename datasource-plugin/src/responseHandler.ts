@@ -154,6 +154,30 @@ function classNames(predictions: Prediction[]): string[] {
   return [...new Set(predictions.flatMap((p) => Object.keys(p.probabilities)))];
 }
 
+/** Oldest first, as Grafana's time series and verdict changes read them. */
+function oldestFirst(predictions: Prediction[]): Prediction[] {
+  return [...predictions].sort((a, b) => Date.parse(a.capturedAt) - Date.parse(b.capturedAt) || a.id - b.id);
+}
+
+/** The columns that the predictions and log frames both take from a prediction: name → type and value. */
+const PREDICTION_COLUMNS = {
+  time: [FieldType.time, (p: Prediction) => Date.parse(p.capturedAt)],
+  plotType: [FieldType.string, (p: Prediction) => p.plotType],
+  run: [FieldType.number, (p: Prediction) => p.run],
+  verdict: [FieldType.string, (p: Prediction) => p.verdict],
+  confidence: [FieldType.number, (p: Prediction) => p.confidence],
+  confirmed: [FieldType.boolean, (p: Prediction) => p.confirmed],
+  modelVersion: [FieldType.number, (p: Prediction) => p.modelVersion],
+  imageId: [FieldType.number, (p: Prediction) => p.imageId],
+} satisfies Record<string, [FieldType, (p: Prediction) => unknown]>;
+
+function predictionColumns(rows: Prediction[], names: Array<keyof typeof PREDICTION_COLUMNS>) {
+  return names.map((name) => {
+    const [type, value]: [FieldType, (p: Prediction) => unknown] = PREDICTION_COLUMNS[name];
+    return column(name, type, rows.map(value));
+  });
+}
+
 /** Predictions, one row each, oldest first (Grafana's time series order), with a p(class) column per class. */
 export function predictionsFrame(
   predictions: Prediction[],
@@ -161,48 +185,18 @@ export function predictionsFrame(
   refId?: string,
   name = 'predictions'
 ): DataFrame {
-  const rows = [...predictions].sort((a, b) => Date.parse(a.capturedAt) - Date.parse(b.capturedAt) || a.id - b.id);
+  const rows = oldestFirst(predictions);
   return frame(name, refId, meta, [
-    column(
+    ...predictionColumns(rows, [
       'time',
-      FieldType.time,
-      rows.map((p) => Date.parse(p.capturedAt))
-    ),
-    column(
       'plotType',
-      FieldType.string,
-      rows.map((p) => p.plotType)
-    ),
-    column(
       'run',
-      FieldType.number,
-      rows.map((p) => p.run)
-    ),
-    column(
       'verdict',
-      FieldType.string,
-      rows.map((p) => p.verdict)
-    ),
-    column(
       'confidence',
-      FieldType.number,
-      rows.map((p) => p.confidence)
-    ),
-    column(
       'confirmed',
-      FieldType.boolean,
-      rows.map((p) => p.confirmed)
-    ),
-    column(
       'modelVersion',
-      FieldType.number,
-      rows.map((p) => p.modelVersion)
-    ),
-    column(
       'imageId',
-      FieldType.number,
-      rows.map((p) => p.imageId)
-    ),
+    ]),
     column(
       'thumbnailUrl',
       FieldType.string,
@@ -241,46 +235,13 @@ export function logFrame(
     .filter((p) => isProblem(p, bySeverity))
     .sort((a, b) => Date.parse(b.capturedAt) - Date.parse(a.capturedAt) || b.id - a.id);
   return frame('log', refId, meta, [
-    column(
-      'time',
-      FieldType.time,
-      rows.map((p) => Date.parse(p.capturedAt))
-    ),
-    column(
-      'plotType',
-      FieldType.string,
-      rows.map((p) => p.plotType)
-    ),
-    column(
-      'run',
-      FieldType.number,
-      rows.map((p) => p.run)
-    ),
-    column(
-      'verdict',
-      FieldType.string,
-      rows.map((p) => p.verdict)
-    ),
+    ...predictionColumns(rows, ['time', 'plotType', 'run', 'verdict']),
     column(
       'severity',
       FieldType.string,
       rows.map((p) => bySeverity.get(p.plotType)?.get(p.verdict) ?? null)
     ),
-    column(
-      'confidence',
-      FieldType.number,
-      rows.map((p) => p.confidence)
-    ),
-    column(
-      'confirmed',
-      FieldType.boolean,
-      rows.map((p) => p.confirmed)
-    ),
-    column(
-      'imageId',
-      FieldType.number,
-      rows.map((p) => p.imageId)
-    ),
+    ...predictionColumns(rows, ['confidence', 'confirmed', 'imageId']),
     column(
       'imageUrl',
       FieldType.string,
@@ -408,7 +369,7 @@ export function verdictChangesFrame(
   refId?: string
 ): DataFrame {
   const bySeverity = severities(plotTypes);
-  const rows = [...predictions].sort((a, b) => Date.parse(a.capturedAt) - Date.parse(b.capturedAt) || a.id - b.id);
+  const rows = oldestFirst(predictions);
   const previous = new Map<string, string>();
   const events: Array<{ time: number; title: string; text: string; tags: string[] }> = [];
   for (const p of rows) {
