@@ -5,7 +5,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     globalSetup: ['./tests/globalSetup.ts'],
-    setupFiles: ['./tests/setup.ts'],
+    setupFiles: ['./tests/kit/jsdomSetup.ts'],
     // @grafana/* ship ESM that Node cannot load as is (extensionless imports): let Vite transform them.
     server: { deps: { inline: [/@grafana\//] } },
     testTimeout: 30_000,

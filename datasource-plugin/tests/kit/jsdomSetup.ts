@@ -1,4 +1,4 @@
-// jsdom lacks what @grafana/ui expects of a browser; the BackendSrv stand-in is set per test file.
+// Shared with the panel plugin's tests. jsdom lacks what @grafana/ui expects of a browser; the BackendSrv stand-in is set per test file.
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
@@ -25,5 +25,5 @@ if (!window.ResizeObserver) {
   };
 }
 
-// Each component test starts from an empty document.
+// Testing Library unmounts after each test only where the runner has globals; vitest here has none.
 afterEach(() => cleanup());
