@@ -231,7 +231,11 @@ describe('override against the real inference server', () => {
     await act(async () => {
       fireEvent.keyDown(window, { key: '1' });
     });
-    await waitFor(() => expect(requests.filter((r) => r.method === 'POST')).toHaveLength(2));
+    // The second label is stored once the viewer says so; the request alone may still be in flight.
+    await waitFor(() =>
+      expect(screen.getByTestId(testIds.viewer.status)).toHaveTextContent('Labelled Good (override)')
+    );
+    expect(requests.filter((r) => r.method === 'POST')).toHaveLength(2);
     const stored = await fetch(`${hydra.url}/api/v1/labels?filter=labeled`, {
       headers: { authorization: `Bearer ${hydra.tokens.viewer}` },
     }).then((r) => r.json());
