@@ -107,3 +107,13 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 export function databaseUrl(config: Config): string {
   return config.HYDRA_DATABASE_URL || `sqlite:${path.join(config.HYDRA_DATA_DIR, 'hydra.sqlite')}`;
 }
+
+/** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */
+export function dataFolders(config: Config): { models: string; weights: string; gradcam: string } {
+  const root = path.resolve(config.HYDRA_DATA_DIR);
+  return {
+    models: path.join(root, 'models'),
+    weights: path.join(root, 'weights'),
+    gradcam: path.join(root, 'gradcam'),
+  };
+}

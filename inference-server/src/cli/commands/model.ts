@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
-import path from 'node:path';
-import { loadConfig } from '../../config.ts';
+import { dataFolders, loadConfig } from '../../config.ts';
 import { readModelFolder } from '../../models/model-artifacts.ts';
 import { ModelRegistry } from '../../models/model-registry.ts';
 import { withCatalog } from './db.ts';
@@ -44,7 +43,7 @@ export function registerModelCommand(program: Command): void {
           activate?: boolean;
         },
       ) => {
-        const modelsDir = path.resolve(loadConfig().HYDRA_DATA_DIR, 'models');
+        const modelsDir = dataFolders(loadConfig()).models;
         const version = await withCatalog(async (catalog) => {
           const deployment = await catalog.ensureDeployment(options.deployment);
           const plotType = await catalog.ensurePlotType(deployment.id, options.plotType);

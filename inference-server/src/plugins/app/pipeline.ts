@@ -1,8 +1,7 @@
 import os from 'node:os';
-import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { PredictionWithImage } from '../../catalog/catalog.ts';
-import type { Config } from '../../config.ts';
+import { dataFolders, type Config } from '../../config.ts';
 import { predictionPoint } from '../../influx/prediction-points.ts';
 import { AgreementTracker } from '../../models/agreement.ts';
 import { GradCamService } from '../../models/gradcam-service.ts';
@@ -34,7 +33,8 @@ export default fp(
     const instanceId = config.HYDRA_INSTANCE_ID || os.hostname();
     const events = new LiveEvents();
     const stats = new PipelineStats();
-    const models = new ModelRegistry(fastify.catalog, path.resolve(config.HYDRA_DATA_DIR, 'models'));
+    const folders = dataFolders(config);
+    const models = new ModelRegistry(fastify.catalog, folders.models);
 
     const gradcam = new GradCamService({
       catalog: fastify.catalog,
@@ -42,7 +42,7 @@ export default fp(
       pool: fastify.inferencePool,
       models,
       logger: fastify.log.child({ component: 'gradcam' }),
-      cacheDir: path.resolve(config.HYDRA_DATA_DIR, 'gradcam'),
+      cacheDir: folders.gradcam,
     });
 
     const publish = (rows: PredictionWithImage[]) => {

@@ -1,6 +1,5 @@
-import path from 'node:path';
 import fp from 'fastify-plugin';
-import type { Config } from '../../config.ts';
+import { dataFolders, type Config } from '../../config.ts';
 import { TrainingJobs } from '../../training/training-jobs.ts';
 
 declare module 'fastify' {
@@ -12,14 +11,15 @@ declare module 'fastify' {
 /** Training jobs; each runs in a worker thread of its own, beside the inference workers. */
 export default fp(
   async (fastify, opts: { config: Config }) => {
+    const folders = dataFolders(opts.config);
     const jobs = new TrainingJobs({
       catalog: fastify.catalog,
       store: fastify.imageStore,
       models: fastify.models,
       events: fastify.liveEvents,
       logger: fastify.log.child({ component: 'training' }),
-      modelsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'models'),
-      weightsDir: path.resolve(opts.config.HYDRA_DATA_DIR, 'weights'),
+      modelsDir: folders.models,
+      weightsDir: folders.weights,
       concurrency: opts.config.HYDRA_TRAINING_WORKERS,
     });
     await jobs.start();
