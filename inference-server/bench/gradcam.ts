@@ -25,13 +25,13 @@ const models: BenchModel[] = [
   {
     name: 'small-cnn',
     inputShape: [64, 64, 3],
-    runs: 50,
+    runs: 200,
     create: () => createSmallCnn({ inputShape: [64, 64, 3], numClasses: 2, seed: 1 }),
   },
   {
     name: 'small-cnn',
     inputShape: [224, 224, 3],
-    runs: 20,
+    runs: 60,
     create: () => createSmallCnn({ inputShape: [224, 224, 3], numClasses: 2, seed: 1 }),
   },
   {
@@ -42,15 +42,21 @@ const models: BenchModel[] = [
   },
 ];
 
-/** Median milliseconds of `runs` calls, after one untimed call (the backend's one-off set-up). */
-function medianMs(runs: number, call: () => unknown): number {
-  call();
-  const times = Array.from({ length: runs }, () => {
-    const started = performance.now();
-    call();
-    return performance.now() - started;
-  }).sort((a, b) => a - b);
-  return times[Math.floor(runs / 2)] as number;
+/**
+ * Median milliseconds of each call over `runs` rounds, after one untimed call each (the backend's one-off set-up).
+ * The calls take turns within a round, so that a noisy moment on a shared machine weighs on both sides of the ratio.
+ */
+function interleavedMediansMs(runs: number, calls: Array<() => unknown>): number[] {
+  calls.forEach((call) => call());
+  const times = calls.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    calls.forEach((call, index) => {
+      const started = performance.now();
+      call();
+      times[index]?.push(performance.now() - started);
+    });
+  }
+  return times.map((callTimes) => callTimes.sort((a, b) => a - b)[Math.floor(runs / 2)] as number);
 }
 
 const { values: options } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' } } });
@@ -61,8 +67,10 @@ const rows = models.map(({ name, inputShape, runs, create }) => {
     { length: inputShape.reduce((a, b) => a * b, 1) },
     (_, index) => (index % 251) / 250,
   );
-  const forwardMs = medianMs(runs, () => predictBatch(model, [input], inputShape));
-  const gradCamMs = medianMs(runs, () => gradCam(model, input, 1));
+  const [forwardMs = NaN, gradCamMs = NaN] = interleavedMediansMs(runs, [
+    () => predictBatch(model, [input], inputShape),
+    () => gradCam(model, input, 1),
+  ]);
   model.dispose();
   return {
     model: name,

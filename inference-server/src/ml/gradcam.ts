@@ -10,16 +10,26 @@ export interface GradCamMap {
 }
 
 /**
- * How Grad-CAM runs a model: `body` from the input to the cut (the last 4-D activation) and to any earlier tensor
- * the rest reads, then `head`, the layers after the cut, applied again on those tensors to reach the class score.
+ * How Grad-CAM runs a model: the model itself up to `bodyOutputs` (the cut, its last 4-D activation, and any earlier
+ * tensor the rest reads), then `head`, the layers after the cut, applied again on those tensors to reach the class
+ * score.
  */
 interface GradCamPlan {
-  body: tf.LayersModel;
   /** The body's outputs: the cut activation first, then the earlier tensors the head reads. */
   bodyOutputs: tf.SymbolicTensor[];
-  head: tf.layers.Layer[];
-  output: tf.SymbolicTensor;
+  bodyOutputNames: string[];
+  head: HeadStep[];
+  outputId: number;
   numClasses: number;
+}
+
+/** One layer of the head, with the ids of the tensors it reads and writes, found once per model. */
+interface HeadStep {
+  layer: tf.layers.Layer;
+  inputIds: number[];
+  outputId: number;
+  /** The final softmax Dense layer: applied without its softmax, its logit's gradient does not vanish when sure. */
+  givesLogits: boolean;
 }
 
 const plans = new WeakMap<tf.LayersModel, GradCamPlan>();
@@ -58,10 +68,9 @@ function planFor(model: tf.LayersModel): GradCamPlan {
     throw new Error(`${model.name} has no layer with a 4-D (height × width × channels) output to explain`);
   }
   const cut = connectionsOf(cutLayer).output;
-  const head = model.layers.slice(cutIndex + 1);
   const available = new Set([cut.id]);
   const earlier: tf.SymbolicTensor[] = [];
-  for (const layer of head) {
+  const head = model.layers.slice(cutIndex + 1).map((layer): HeadStep => {
     const { inputs, output: layerOutput } = connectionsOf(layer);
     for (const input of inputs) {
       if (!available.has(input.id)) {
@@ -70,35 +79,30 @@ function planFor(model: tf.LayersModel): GradCamPlan {
       }
     }
     available.add(layerOutput.id);
-  }
+    const givesLogits =
+      layerOutput.id === output.id &&
+      layer.getClassName() === 'Dense' &&
+      layer.getConfig().activation === 'softmax' &&
+      inputs[0]?.shape.length === 2;
+    return { layer, inputIds: inputs.map((input) => input.id), outputId: layerOutput.id, givesLogits };
+  });
   const bodyOutputs = [cut, ...earlier];
   const plan: GradCamPlan = {
-    // Shares the model's layers and weights; it must never be disposed on its own.
-    body: tf.model({ inputs: model.inputs, outputs: bodyOutputs }),
     bodyOutputs,
+    bodyOutputNames: bodyOutputs.map((tensor) => tensor.name),
     head,
-    output,
+    outputId: output.id,
     numClasses: outputShape[1] as number,
   };
   plans.set(model, plan);
   return plan;
 }
 
-/**
- * The class score: a final softmax Dense layer is applied without its softmax (the logit), whose gradient does not
- * vanish when the model is sure; any other last layer is applied as it is.
- */
-function applyLayer(layer: tf.layers.Layer, inputs: tf.Tensor[], givesClassScores: boolean): tf.Tensor {
+function applyStep({ layer, givesLogits }: HeadStep, inputs: tf.Tensor[]): tf.Tensor {
   const [input] = inputs;
-  const config = layer.getConfig();
-  if (
-    givesClassScores &&
-    layer.getClassName() === 'Dense' &&
-    config.activation === 'softmax' &&
-    input?.rank === 2
-  ) {
+  if (givesLogits) {
     const [kernel, bias] = layer.getWeights();
-    const logits = tf.matMul(input, kernel as tf.Tensor2D);
+    const logits = tf.matMul(input as tf.Tensor2D, kernel as tf.Tensor2D);
     return bias === undefined ? logits : tf.add(logits, bias);
   }
   return layer.apply(input !== undefined && inputs.length === 1 ? input : inputs) as tf.Tensor;
@@ -125,36 +129,63 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
       `The image has ${input.length} values; [${inputShape.join(', ')}] needs ${imageSize}`,
     );
   }
-  return tf.tidy(() => {
-    const [activation, ...earlier] = asTensorList(plan.body.predict(tf.tensor(input, [1, ...inputShape])));
-    if (activation === undefined) throw new Error(`The body of ${model.name} returned nothing`);
+  const [activation, gradient] = tf.tidy(() => {
+    // The model itself, run only up to the cut; execute() skips predict()'s batching of the input.
+    const [cutValue, ...earlier] = asTensorList(
+      model.execute(tf.tensor(input, [1, ...inputShape]), plan.bodyOutputNames),
+    );
+    if (cutValue === undefined) throw new Error(`The body of ${model.name} returned nothing`);
     const selector = tf.oneHot(tf.tensor1d([classIndex], 'int32'), plan.numClasses);
     const classScore = (cut: tf.Tensor): tf.Scalar => {
       const values = new Map<number, tf.Tensor>([[plan.bodyOutputs[0]?.id as number, cut]]);
       earlier.forEach((tensor, index) => values.set(plan.bodyOutputs[index + 1]?.id as number, tensor));
-      plan.head.forEach((layer) => {
-        const { inputs, output } = connectionsOf(layer);
-        const inputValues = inputs.map((symbolic) => values.get(symbolic.id) as tf.Tensor);
-        values.set(output.id, applyLayer(layer, inputValues, output.id === plan.output.id));
+      plan.head.forEach((step) => {
+        const inputValues = step.inputIds.map((id) => values.get(id) as tf.Tensor);
+        values.set(step.outputId, applyStep(step, inputValues));
       });
-      const score = values.get(plan.output.id);
+      const score = values.get(plan.outputId);
       if (score === undefined)
         throw new Error(`The layers after the cut of ${model.name} do not reach its output`);
       return tf.sum(tf.mul(score, selector));
     };
-    const gradient = tf.grad(classScore)(activation);
-    // Each cell's activations weighted by their own gradient (HiResCAM), not by the channel's mean gradient: the
-    // two agree for a head that averages the map, and only this one stays on the fault for a head that reads
-    // positions (the small CNN's "where" branch), where the mean spreads the heat over the whole plot.
-    const map = tf.relu(tf.sum(tf.mul(activation, gradient), -1));
-    const normalised = tf.div(map, tf.maximum(tf.max(map), 1e-12));
-    const [, height, width] = activation.shape as number[];
+    return [cutValue, tf.grad(classScore)(cutValue)];
+  });
+  try {
+    const [, height, width, channels] = activation.shape as number[];
     return {
       width: width as number,
       height: height as number,
-      values: normalised.dataSync() as Float32Array,
+      values: hiResCamMap(
+        activation.dataSync() as Float32Array,
+        gradient.dataSync() as Float32Array,
+        channels as number,
+      ),
     };
+  } finally {
+    tf.dispose([activation, gradient]);
+  }
+}
+
+/**
+ * Each cell's activations weighted by their own gradient (HiResCAM), summed over channels, after a ReLU, normalised
+ * to [0, 1]; not weighted by the channel's mean gradient: the two agree for a head that averages the map, and only
+ * this one stays on the fault for a head that reads positions (the small CNN's "where" branch), where the mean
+ * spreads the heat over the whole plot. A plain loop: the map is small, and as tensor ops its six kernel calls cost
+ * more than the arithmetic.
+ */
+function hiResCamMap(activation: Float32Array, gradient: Float32Array, channels: number): Float32Array {
+  const values = new Float32Array(activation.length / channels);
+  let largest = 0;
+  values.forEach((_, cell) => {
+    let sum = 0;
+    for (let index = cell * channels; index < (cell + 1) * channels; index++) {
+      sum += (activation[index] as number) * (gradient[index] as number);
+    }
+    values[cell] = Math.max(0, sum);
+    largest = Math.max(largest, sum);
   });
+  const scale = Math.max(largest, 1e-12);
+  return values.map((value) => value / scale);
 }
 
 function asTensorList(output: tf.Tensor | tf.Tensor[]): tf.Tensor[] {

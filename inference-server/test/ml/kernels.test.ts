@@ -3,6 +3,7 @@ import { before, test } from 'node:test';
 import * as tf from '@tensorflow/tfjs';
 import { createSmallCnn } from '../../src/ml/architectures/small-cnn.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
+import { maxGradientConfig } from '../../src/ml/kernels/max-gradient.ts';
 
 before(() => selectBackend('wasm'));
 
@@ -137,4 +138,37 @@ test('every weight gradient of the small CNN in training mode matches the cpu ba
   // A kernel and a bias for each of conv1–3, where and predictions.
   assert.equal(wasm.length, 10);
   cpu.forEach((expected, index) => assert.ok(relativeDifference(expected, wasm[index]) < 1e-4));
+});
+
+test("the Max gradient matches tfjs's own mask of the maxima over axes, kept dims, ties and near-ties", () => {
+  assert.equal(tf.getGradient(tf.Max), maxGradientConfig, 'the wasm set-up registers it');
+  const cases: Array<{ shape: number[]; axes: number[]; keepDims: boolean }> = [
+    { shape: [2, 8, 8, 5], axes: [1, 2], keepDims: false },
+    { shape: [2, 8, 8, 5], axes: [1, 2], keepDims: true },
+    { shape: [3, 7], axes: [1], keepDims: false },
+    { shape: [4, 6, 3], axes: [0, 2], keepDims: true },
+  ];
+  for (const { shape, axes, keepDims } of cases) {
+    const size = shape.reduce((product, length) => product * length, 1);
+    // Values rounded to a few small levels, so that many rows hold their maximum more than once, and every seventh
+    // one 2e-8 below its level: a near-tie is not a maximum (wasm's Sign takes such a difference for 0).
+    const x = tf.tensor(
+      Float32Array.from(
+        waves(size, 0.3),
+        (value, index) => Math.round(value * 2) * 1e-6 - (index % 7 === 0 ? 2e-8 : 0),
+      ),
+      shape,
+    );
+    const [ours, reference] = tf.tidy(() => {
+      const max = tf.max(x, axes, keepDims);
+      const weights = tf.add(tf.range(0, max.size).reshape(max.shape), 1);
+      const dx = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(tf.max(input, axes, keepDims), weights)))(x);
+      const keptShape = tf.backend_util.expandShapeToKeepDim(tf.max(x, axes).shape, axes);
+      const mask = tf.cast(tf.equal(x, tf.reshape(max, keptShape)), 'float32');
+      return [dx.dataSync(), tf.mul(tf.reshape(weights, keptShape), mask).dataSync()];
+    });
+    x.dispose();
+    assert.deepEqual(ours, reference, `[${shape.join(', ')}] over axes ${axes.join(', ')}`);
+    assert.ok(reference.filter((value) => value > 0).length > size / 10, 'the case has maxima to find');
+  }
 });
