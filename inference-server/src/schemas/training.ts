@@ -2,7 +2,9 @@ import { Type, type Static } from 'typebox';
 import { IsoTime } from './common.ts';
 
 export const Architecture = Type.Enum(['small-cnn', 'inceptionv3', 'vgg16'], {
-  description: 'small-cnn trains in minutes on a CPU; inceptionv3 and vgg16 want a GPU',
+  description:
+    'small-cnn trains in minutes on a CPU; inceptionv3 and vgg16 want a GPU. Default: inceptionv3 where the server ' +
+    'runs on tensorflow-gpu, else small-cnn',
 });
 
 export const TrainRequest = Type.Object({

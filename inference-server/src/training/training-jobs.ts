@@ -11,8 +11,9 @@ import type { LiveEvents } from '../pipeline/live-events.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
 import { stratifiedSplit } from './stratified-split.ts';
-import type { TrainingResult } from '../inference/messages.ts';
+import type { BackendName, TrainingResult } from '../inference/messages.ts';
 import { startTraining } from '../inference/training.ts';
+import type { ArchitectureName } from '../ml/architectures/index.ts';
 import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
 
 export interface TrainingJobsOptions {
@@ -26,9 +27,16 @@ export interface TrainingJobsOptions {
   weightsDir: string;
   /** Jobs that train at once, each in its own worker thread (the wasm backend uses one core per worker). */
   concurrency: number;
+  /** The backend the inference workers loaded: training workers load the same one, and it sets the default model. */
+  backend: BackendName;
 }
 
-/** Default input of a new model: small grayscale images train fast and keep detector patterns. */
+/** What a request that names no architecture trains: the small CNN on a CPU, InceptionV3 on a GPU. */
+export function defaultArchitecture(backend: BackendName): ArchitectureName {
+  return backend === 'tensorflow-gpu' ? 'inceptionv3' : 'small-cnn';
+}
+
+/** Default input of a new model: the small CNN's small images train fast; the others take their native size. */
 const DEFAULT_INPUT: Record<string, [number, number, number]> = {
   'small-cnn': [64, 64, 3],
   inceptionv3: [299, 299, 3],
@@ -81,7 +89,7 @@ export class TrainingJobs {
       );
     }
     if (request.baseWeights !== undefined) await this.requireBaseWeights(request.baseWeights);
-    const architecture = request.architecture ?? 'small-cnn';
+    const architecture = request.architecture ?? defaultArchitecture(this.options.backend);
     const inputShape =
       (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
     const split = stratifiedSplit(labelled, (l) => l.class_name, request.seed, SPLIT);
@@ -222,6 +230,7 @@ export class TrainingJobs {
         }),
         seed: parameters.seed,
         outputDir: path.join(modelsDir, `${job.plot_type_id}-${randomUUID()}`),
+        backend: this.options.backend,
       },
       {
         onProgress: (progress) => {

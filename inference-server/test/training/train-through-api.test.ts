@@ -95,6 +95,7 @@ test('training through the API: labels to a job with streamed progress, an evalu
   assert.equal(started.statusCode, 202, started.body);
   const job = started.json<TrainingJob>();
   assert.deepEqual(job.splitSizes, { train: 68, validation: 14, test: 14 });
+  assert.equal(job.architecture, 'small-cnn', 'the default where the server has no GPU');
   const finished = await waitForTrainingJob(app, tokens.viewer, job.id, 240_000);
   const progress = stream.received.filter((event) => event.id === job.id && event.progress);
   assert.ok(progress.length > 3, `progress was streamed (${progress.length} events)`);
@@ -106,6 +107,11 @@ test('training through the API: labels to a job with streamed progress, an evalu
   ).json<ModelVersionList>();
   const trained = versions.items.find((v) => v.id === finished.modelVersionId)!;
   assert.equal(trained.status, 'active');
+  assert.equal(
+    trained.metrics!.backend,
+    app.inferencePool.backend.name,
+    'trained on the backend inference uses',
+  );
   const evaluation = trained.metrics!.evaluation as {
     accuracy: number;
     perClass: Record<string, { f1: number }>;

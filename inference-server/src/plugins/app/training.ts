@@ -21,10 +21,11 @@ export default fp(
       modelsDir: folders.models,
       weightsDir: folders.weights,
       concurrency: opts.config.HYDRA_TRAINING_WORKERS,
+      backend: fastify.inferencePool.backend.name,
     });
     await jobs.start();
     fastify.decorate('trainingJobs', jobs);
     fastify.addHook('preClose', () => jobs.close());
   },
-  { name: 'training', dependencies: ['catalog', 'image-store', 'pipeline'] },
+  { name: 'training', dependencies: ['catalog', 'image-store', 'inference-pool', 'pipeline'] },
 );
