@@ -147,12 +147,15 @@ export class TrainingJobs {
         `training job ${jobId} is ${job.status}; only queued or running jobs can be cancelled`,
       );
     }
-    this.cancelRequested.add(jobId);
-    this.running.get(jobId)?.cancel?.();
-    if (job.status === 'queued') {
+    const running = this.running.get(jobId);
+    if (running === undefined) {
       this.queue = this.queue.filter((id) => id !== jobId);
       return this.finish(jobId, { status: 'cancelled' }, 'cancelled before it started');
     }
+    // A job that has left the queue ends through run(), which sees the request before its worker starts or
+    // passes it on to the worker: finishing it here would let run() carry on and revive it.
+    this.cancelRequested.add(jobId);
+    running.cancel?.();
     return trainingJobView(job);
   }
 
@@ -184,6 +187,10 @@ export class TrainingJobs {
 
   private async run(job: TrainingJobWithNames): Promise<void> {
     const { catalog, store, logger, modelsDir, models } = this.options;
+    if (this.cancelRequested.has(job.id)) {
+      await this.finish(job.id, { status: 'cancelled' }, 'cancelled before it started');
+      return;
+    }
     const parameters = JSON.parse(job.parameters) as TrainRequest & {
       architecture: NonNullable<TrainRequest['architecture']>;
       inputShape: [number, number, number];

@@ -44,7 +44,9 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       preHandler: fastify.requireRight('expert'),
       schema: {
-        summary: 'Cancel a queued or running job',
+        summary:
+          'Cancel a queued or running job: a queued one ends at once; one that has started ends as soon as its ' +
+          'worker stops (poll the job or watch the event stream)',
         params: IdParams,
         response: { 200: TrainingJob, ...problemResponses, 404: Problem, 409: Problem },
       },
