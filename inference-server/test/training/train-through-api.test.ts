@@ -15,7 +15,7 @@ import { waitFor } from '../helpers/services.ts';
 import { collectServerSentEvents } from '../helpers/sse.ts';
 
 // Seed and size, stated so the figures can be reproduced: 48 Good and 48 Bad CDC occupancy plots (a dead region
-// at normal strength), simulator seed 11, split 70/15/15 with seed 1, small CNN on 64×64 grayscale, 40 epochs.
+// at normal strength), simulator seed 11, split 70/15/15 with seed 1, the small CNN on 64×64 RGB, at most 20 epochs.
 const KIND = 'CDC_occupancy';
 const PER_CLASS = 48;
 // A hot channel is a 7×7-pixel straw: at 64×64 input it nearly vanishes, so this test uses dead regions.
