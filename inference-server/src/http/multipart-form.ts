@@ -1,7 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import type { Static, TSchema } from 'typebox';
 import { Value } from 'typebox/value';
-import { InvalidInputError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../errors.ts';
+import {
+  InvalidInputError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+  type SizeLimit,
+} from '../errors.ts';
 
 export interface UploadedFile {
   field: string;
@@ -14,14 +19,8 @@ export interface MultipartForm {
   fields: Record<string, string | string[]>;
 }
 
-/** Reads a whole multipart form; each file is buffered, within the given size limit. */
-/** The per-file size limit of a form, and the setting that sets it (named in the error). */
-export interface FileLimit {
-  bytes: number;
-  setting: string;
-}
-
-export async function readMultipartForm(request: FastifyRequest, limit: FileLimit): Promise<MultipartForm> {
+/** Reads a whole multipart form; each file is buffered, within the given per-file size limit. */
+export async function readMultipartForm(request: FastifyRequest, limit: SizeLimit): Promise<MultipartForm> {
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError('send the upload as multipart/form-data');
   }

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { zipSync } from 'fflate';
 import type { PredictionList } from '../../src/schemas/index.ts';
 import { auth, createPlotType, httpClient } from '../helpers/api.ts';
 import { prepareEnvironment } from '../helpers/build-app.ts';
@@ -50,6 +51,28 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
     '--activate',
   );
   assert.match(added.stdout, /registered CDC_occupancy model "default" version 1 .*active/);
+  // The same model as a zip of its folder: a second, inactive version.
+  const folder = await saveBrightnessModel();
+  const zipped = path.join(environment.dataDir, 'brightness.zip');
+  const entries = await Promise.all(
+    (await fs.readdir(folder)).map(async (name) => [
+      name,
+      new Uint8Array(await fs.readFile(path.join(folder, name))),
+    ]),
+  );
+  await fs.writeFile(zipped, zipSync(Object.fromEntries(entries) as Record<string, Uint8Array>));
+  const addedZip = await hydra(
+    'model',
+    'add',
+    zipped,
+    '--deployment',
+    'halld',
+    '--plot-type',
+    'CDC_occupancy',
+    '--classes',
+    'Good,Bad',
+  );
+  assert.match(addedZip.stdout, /registered CDC_occupancy model "default" version 2 .*ready/);
 
   const feed = path.join(environment.dataDir, 'feed');
   await fs.mkdir(path.join(feed, '131458'), { recursive: true });

@@ -1,6 +1,7 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { InjectOptions } from 'fastify';
 import type { ImageUploadResult, ModelVersion, PlotTypeInfo, TrainingJob } from '../../src/schemas/index.ts';
-import { readModelFolder } from '../../src/models/model-artifacts.ts';
 import { BRIGHTNESS_CLASSES, saveBrightnessModel } from './model.ts';
 import { waitFor } from './services.ts';
 
@@ -90,11 +91,13 @@ export async function registerModelFolder(
   dir: string,
   fields: Record<string, string>,
 ): Promise<ModelVersion> {
-  const files = (await readModelFolder(dir)).map((file) => ({
-    field: 'files',
-    name: file.name,
-    content: file.content,
-  }));
+  const files = await Promise.all(
+    (await readdir(dir)).map(async (name) => ({
+      field: 'files',
+      name,
+      content: await readFile(path.join(dir, name)),
+    })),
+  );
   const body = await multipartBody(fields, files);
   const response = await app.inject({
     method: 'POST',

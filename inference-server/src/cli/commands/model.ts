@@ -21,8 +21,10 @@ export function registerModelCommand(program: Command): void {
     .command('model')
     .description('Model library')
     .command('add')
-    .description('Register a TF.js layers model folder (model.json + weights) for a plot type')
-    .argument('<dir>', 'folder with model.json and its weight files')
+    .description(
+      'Register a TF.js layers model folder (model.json + weights), or a zip of it, for a plot type',
+    )
+    .argument('<dir>', 'folder with model.json and its weight files, or a zip of that folder')
     .requiredOption('--deployment <name>', 'deployment of the plot type')
     .requiredOption('--plot-type <name>', 'plot type the model classifies (created if missing)')
     .requiredOption('--classes <list>', 'class names in the order of the model outputs, e.g. Good,Bad,NoData')
@@ -43,13 +45,14 @@ export function registerModelCommand(program: Command): void {
           activate?: boolean;
         },
       ) => {
-        const modelsDir = dataFolders(loadConfig()).models;
+        const config = loadConfig();
+        const limit = { bytes: config.HYDRA_MAX_MODEL_BYTES, setting: 'HYDRA_MAX_MODEL_BYTES' };
         const version = await withCatalog(async (catalog) => {
           const deployment = await catalog.ensureDeployment(options.deployment);
           const plotType = await catalog.ensurePlotType(deployment.id, options.plotType);
-          return new ModelRegistry(catalog, modelsDir).register({
+          return new ModelRegistry(catalog, dataFolders(config).models).register({
             plotType,
-            files: await readModelFolder(dir),
+            files: await readModelFolder(dir, limit),
             classes: options.classes.split(',').map((name) => name.trim()),
             thresholds: options.thresholds ? parseThresholds(options.thresholds) : undefined,
             name: options.name,

@@ -1,9 +1,19 @@
 import assert from 'node:assert/strict';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import { test } from 'node:test';
+import { zipSync } from 'fflate';
 import type { ImageWithPrediction, ModelVersion, ModelVersionList } from '../../../../src/schemas/index.ts';
-import { auth, createPlotType, registerBrightnessModel, uploadPlot } from '../../../helpers/api.ts';
+import {
+  auth,
+  createPlotType,
+  multipartBody,
+  registerBrightnessModel,
+  uploadPlot,
+} from '../../../helpers/api.ts';
 import { buildTestApp } from '../../../helpers/build-app.ts';
 import { plotPng } from '../../../helpers/images.ts';
+import { BRIGHTNESS_CLASSES, saveBrightnessModel } from '../../../helpers/model.ts';
 import { waitFor } from '../../../helpers/services.ts';
 
 test('promote, rollback and threshold edits change the next verdicts without a restart', async (t) => {
@@ -120,4 +130,82 @@ test('a broken model.json or a missing weights file is a clear 400', async (t) =
   ]);
   assert.equal(missingWeights.statusCode, 400);
   assert.match(missingWeights.json<{ detail: string }>().detail, /weights.bin/);
+});
+
+test('a zipped model folder imports and classifies; a corrupt zip, two folders in one, or one past the limit get a clear 4xx', async (t) => {
+  // 64 KiB: the brightness model fits, the 1 MiB of zeros below (a kilobyte once zipped) does not.
+  const { app, tokens } = await buildTestApp(t, 'sqlite', { HYDRA_MAX_MODEL_BYTES: String(64 * 1024) });
+  const plotType = await createPlotType(app, tokens.admin, 'halld', 'BCAL_occupancy');
+  const folder = await saveBrightnessModel();
+  const modelFiles = Object.fromEntries(
+    await Promise.all(
+      (await readdir(folder)).map(async (name) => [
+        name,
+        new Uint8Array(await readFile(path.join(folder, name))),
+      ]),
+    ),
+  ) as Record<string, Uint8Array>;
+  const uploadArchive = async (name: string, content: Buffer) => {
+    const body = await multipartBody({ classes: BRIGHTNESS_CLASSES.join(','), activate: 'true' }, [
+      { field: 'file', name, content },
+    ]);
+    return app.inject({
+      method: 'POST',
+      url: `/api/v1/models/${plotType.id}/versions`,
+      headers: { ...auth(tokens.expert), ...body.headers },
+      payload: body.payload,
+    });
+  };
+  const uploadZip = (entries: Record<string, Uint8Array>) =>
+    uploadArchive('model.zip', Buffer.from(zipSync(entries)));
+
+  // As `zip -r` makes it on a Mac: the files inside a folder, beside the archiver's resource forks.
+  const imported = await uploadZip({
+    'brightness/': new Uint8Array(),
+    ...Object.fromEntries(
+      Object.entries(modelFiles).map(([name, content]) => [`brightness/${name}`, content]),
+    ),
+    '__MACOSX/brightness/._model.json': new Uint8Array([0, 5, 22, 7]),
+  });
+  assert.equal(imported.statusCode, 201, imported.body);
+  const version = imported.json<ModelVersion>();
+  assert.equal(version.status, 'active');
+  const { result } = await uploadPlot(
+    app,
+    tokens.ingest,
+    { deployment: 'halld', plotType: 'BCAL_occupancy' },
+    await plotPng({ brightness: 0.9, seed: 1 }),
+  );
+  const prediction = await waitFor(
+    async () =>
+      (
+        await app.inject({ url: `/api/v1/images/${result!.image.id}`, headers: auth(tokens.viewer) })
+      ).json<ImageWithPrediction>().prediction ?? undefined,
+    { what: 'a verdict from the zipped model' },
+  );
+  assert.deepEqual([prediction.verdict, prediction.modelVersionId], ['Good', version.id]);
+
+  const corrupt = await uploadArchive('cut.zip', Buffer.from(zipSync(modelFiles)).subarray(0, 200));
+  assert.equal(corrupt.statusCode, 400, corrupt.body);
+  assert.match(corrupt.json<{ detail: string }>().detail, /cut.zip is not a readable zip archive/);
+
+  const twoFolders = await uploadZip({
+    ...Object.fromEntries(Object.entries(modelFiles).map(([name, content]) => [`a/${name}`, content])),
+    ...Object.fromEntries(Object.entries(modelFiles).map(([name, content]) => [`b/${name}`, content])),
+  });
+  assert.equal(twoFolders.statusCode, 400, twoFolders.body);
+  assert.match(twoFolders.json<{ detail: string }>().detail, /more than one file named .*model.json/);
+
+  const tooBig = await uploadZip({ ...modelFiles, 'padding.bin': new Uint8Array(1024 * 1024) });
+  assert.equal(tooBig.statusCode, 413, tooBig.body);
+  assert.match(tooBig.json<{ detail: string }>().detail, /unpacks to more than .*HYDRA_MAX_MODEL_BYTES/);
+
+  const versions = (
+    await app.inject({ url: `/api/v1/models/${plotType.id}`, headers: auth(tokens.viewer) })
+  ).json<ModelVersionList>();
+  assert.deepEqual(
+    versions.items.map((item) => item.id),
+    [version.id],
+    'only the good archive made a version',
+  );
 });

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
 import {
   AgreementList,
   TrainRequest,
@@ -41,7 +42,8 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       preHandler: fastify.requireRight('expert'),
       schema: {
         summary:
-          'Import a TF.js layers model (multipart: model.json and its weight files, classes, thresholds)',
+          'Import a TF.js layers model (multipart: model.json and its weight files, or a zip of its folder; ' +
+          'classes, thresholds)',
         consumes: ['multipart/form-data'],
         params: ModelLibraryParams,
         response: { 201: ModelVersion, ...problemResponses, 404: Problem, 413: Problem, 415: Problem },
@@ -49,14 +51,15 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const plotType = await fastify.catalog.getPlotType(request.params.plotTypeId);
-      const form = await readMultipartForm(request, {
-        bytes: fastify.config.HYDRA_MAX_MODEL_BYTES,
-        setting: 'HYDRA_MAX_MODEL_BYTES',
-      });
+      const limit = { bytes: fastify.config.HYDRA_MAX_MODEL_BYTES, setting: 'HYDRA_MAX_MODEL_BYTES' };
+      const form = await readMultipartForm(request, limit);
       const fields = parseFormFields(ModelUploadFields, form.fields);
       const version = await fastify.models.register({
         plotType,
-        files: form.files.map((file) => ({ name: file.filename, content: file.content })),
+        files: unpackZipArchives(
+          form.files.map((file) => ({ name: file.filename, content: file.content })),
+          limit,
+        ),
         classes: fields.classes,
         name: fields.name,
         architecture: fields.architecture,
