@@ -10,7 +10,7 @@ import type { PredictionList } from '../../src/schemas/index.ts';
 import { auth, createPlotType, httpClient } from '../helpers/api.ts';
 import { prepareEnvironment } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
-import { saveBrightnessModel } from '../helpers/model.ts';
+import { modelFolderEntries, saveBrightnessModel } from '../helpers/model.ts';
 import { ServerProcess } from '../helpers/server-process.ts';
 import { waitFor } from '../helpers/services.ts';
 
@@ -36,14 +36,10 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
   environment.defer(() => server.stop());
   const api = httpClient(server.url);
   await createPlotType(api, environment.tokens.admin, 'halld', 'CDC_occupancy');
-  const added = await hydra(
-    'model',
-    'add',
+  const addModel = (source: string, ...options: string[]) =>
+    hydra('model', 'add', source, '--deployment', 'halld', '--plot-type', 'CDC_occupancy', ...options);
+  const added = await addModel(
     await saveBrightnessModel(),
-    '--deployment',
-    'halld',
-    '--plot-type',
-    'CDC_occupancy',
     '--classes',
     'Good,Bad',
     '--thresholds',
@@ -52,26 +48,9 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
   );
   assert.match(added.stdout, /registered CDC_occupancy model "default" version 1 .*active/);
   // The same model as a zip of its folder: a second, inactive version.
-  const folder = await saveBrightnessModel();
   const zipped = path.join(environment.dataDir, 'brightness.zip');
-  const entries = await Promise.all(
-    (await fs.readdir(folder)).map(async (name) => [
-      name,
-      new Uint8Array(await fs.readFile(path.join(folder, name))),
-    ]),
-  );
-  await fs.writeFile(zipped, zipSync(Object.fromEntries(entries) as Record<string, Uint8Array>));
-  const addedZip = await hydra(
-    'model',
-    'add',
-    zipped,
-    '--deployment',
-    'halld',
-    '--plot-type',
-    'CDC_occupancy',
-    '--classes',
-    'Good,Bad',
-  );
+  await fs.writeFile(zipped, zipSync(await modelFolderEntries(await saveBrightnessModel())));
+  const addedZip = await addModel(zipped, '--classes', 'Good,Bad');
   assert.match(addedZip.stdout, /registered CDC_occupancy model "default" version 2 .*ready/);
 
   const feed = path.join(environment.dataDir, 'feed');

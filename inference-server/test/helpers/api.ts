@@ -142,6 +142,22 @@ export async function uploadPlot(
   return { response, result: response.statusCode < 300 ? (response.json() as ImageUploadResult) : undefined };
 }
 
+/** Labels images through the API, as a labeler does; anything but a 201 throws with the server's answer. */
+export async function labelImages(
+  app: ApiClient,
+  token: string,
+  imageIds: number[],
+  className: string,
+): Promise<void> {
+  const response = await app.inject({
+    method: 'POST',
+    url: '/api/v1/labels',
+    headers: auth(token),
+    payload: { imageIds, class: className },
+  });
+  if (response.statusCode !== 201) throw new Error(`labels: ${response.statusCode} ${response.body}`);
+}
+
 /** Polls a training job until it succeeds; a failed or cancelled job fails at once, with its error. */
 export async function waitForTrainingJob(
   app: ApiClient,

@@ -30,3 +30,10 @@ export async function saveBrightnessModel({ inputSize = 32, inverted = false } =
   model.dispose();
   return dir;
 }
+
+/** A saved model folder's files by name, as zip entries (`zipSync` from fflate makes the archive). */
+export async function modelFolderEntries(folder: string): Promise<Record<string, Uint8Array>> {
+  const names = await fs.readdir(folder);
+  const contents = await Promise.all(names.map((name) => fs.readFile(path.join(folder, name))));
+  return Object.fromEntries(names.map((name, index) => [name, new Uint8Array(contents[index]!)]));
+}

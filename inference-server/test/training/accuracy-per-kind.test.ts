@@ -3,7 +3,14 @@ import { test } from 'node:test';
 import type { ModelVersionList, TrainingJob } from '../../src/schemas/index.ts';
 import { labelOfFailureMode, plotKinds, simulatePlot } from '../../src/simulator/index.ts';
 import type { FailureModeName } from '../../src/simulator/index.ts';
-import { auth, createPlotType, httpClient, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
+import {
+  auth,
+  labelImages,
+  createPlotType,
+  httpClient,
+  uploadPlot,
+  waitForTrainingJob,
+} from '../helpers/api.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
 
 // The issue's goal, checked on every plot kind through the HTTP API alone (a real socket, no inject), on wasm.
@@ -64,13 +71,7 @@ test('the small CNN trained through the HTTP API reaches the goal on every plot 
       idsByClass[mode ? 'Bad' : 'Good'].push(result.image.id);
     }
     for (const [className, imageIds] of Object.entries(idsByClass)) {
-      const labelled = await api.inject({
-        method: 'POST',
-        url: '/api/v1/labels',
-        headers: auth(tokens.labeler),
-        payload: { imageIds, class: className },
-      });
-      assert.equal(labelled.statusCode, 201, labelled.body);
+      await labelImages(api, tokens.labeler, imageIds, className);
     }
 
     const started = await api.inject({

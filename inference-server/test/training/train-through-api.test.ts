@@ -9,7 +9,7 @@ import type {
   TrainingJob,
 } from '../../src/schemas/index.ts';
 import { simulatePlot } from '../../src/simulator/index.ts';
-import { auth, createPlotType, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
+import { auth, createPlotType, labelImages, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
 import { waitFor } from '../helpers/services.ts';
 import { collectServerSentEvents } from '../helpers/sse.ts';
@@ -32,15 +32,8 @@ test('training through the API: labels to a job with streamed progress, an evalu
   const { app, tokens, defer, config } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
   const plotType = await createPlotType(app, tokens.admin, 'halld', KIND);
 
-  const label = async (imageIds: number[], className: string) => {
-    const response = await app.inject({
-      method: 'POST',
-      url: '/api/v1/labels',
-      headers: auth(tokens.labeler),
-      payload: { imageIds, class: className },
-    });
-    assert.equal(response.statusCode, 201, response.body);
-  };
+  const label = (imageIds: number[], className: string) =>
+    labelImages(app, tokens.labeler, imageIds, className);
   const train = (body: object) =>
     app.inject({
       method: 'POST',

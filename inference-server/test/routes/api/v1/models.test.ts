@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { readdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
 import type { ImageWithPrediction, ModelVersion, ModelVersionList } from '../../../../src/schemas/index.ts';
@@ -13,7 +11,7 @@ import {
 } from '../../../helpers/api.ts';
 import { buildTestApp } from '../../../helpers/build-app.ts';
 import { plotPng } from '../../../helpers/images.ts';
-import { BRIGHTNESS_CLASSES, saveBrightnessModel } from '../../../helpers/model.ts';
+import { BRIGHTNESS_CLASSES, modelFolderEntries, saveBrightnessModel } from '../../../helpers/model.ts';
 import { waitFor } from '../../../helpers/services.ts';
 
 test('promote, rollback and threshold edits change the next verdicts without a restart', async (t) => {
@@ -136,15 +134,7 @@ test('a zipped model folder imports and classifies; a corrupt zip, two folders i
   // 64 KiB: the brightness model fits, the 1 MiB of zeros below (a kilobyte once zipped) does not.
   const { app, tokens } = await buildTestApp(t, 'sqlite', { HYDRA_MAX_MODEL_BYTES: String(64 * 1024) });
   const plotType = await createPlotType(app, tokens.admin, 'halld', 'BCAL_occupancy');
-  const folder = await saveBrightnessModel();
-  const modelFiles = Object.fromEntries(
-    await Promise.all(
-      (await readdir(folder)).map(async (name) => [
-        name,
-        new Uint8Array(await readFile(path.join(folder, name))),
-      ]),
-    ),
-  ) as Record<string, Uint8Array>;
+  const modelFiles = await modelFolderEntries(await saveBrightnessModel());
   const uploadArchive = async (name: string, content: Buffer) => {
     const body = await multipartBody({ classes: BRIGHTNESS_CLASSES.join(','), activate: 'true' }, [
       { field: 'file', name, content },

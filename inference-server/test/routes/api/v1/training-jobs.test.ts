@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { ModelVersionList, TrainingJob } from '../../../../src/schemas/index.ts';
 import { simulatePlot } from '../../../../src/simulator/index.ts';
-import { auth, createPlotType, uploadPlot } from '../../../helpers/api.ts';
+import { auth, createPlotType, labelImages, uploadPlot } from '../../../helpers/api.ts';
 import { buildTestApp, ENGINES } from '../../../helpers/build-app.ts';
 import { waitFor } from '../../../helpers/services.ts';
 
@@ -31,13 +31,7 @@ for (const engine of ENGINES) {
       idsByClass[bad ? 'Bad' : 'Good'].push(result!.image.id);
     }
     for (const [className, imageIds] of Object.entries(idsByClass)) {
-      const labelled = await app.inject({
-        method: 'POST',
-        url: '/api/v1/labels',
-        headers: auth(tokens.labeler),
-        payload: { imageIds, class: className },
-      });
-      assert.equal(labelled.statusCode, 201, labelled.body);
+      await labelImages(app, tokens.labeler, imageIds, className);
     }
 
     const train = async (epochs: number): Promise<TrainingJob> => {
