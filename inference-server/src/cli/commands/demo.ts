@@ -85,7 +85,13 @@ export function registerDemoCommand(program: Command): void {
             seed: Number(options.seed) + 1_000_000,
           }).catch((error: unknown) => app.log.error({ err: error }, 'demo: could not train the demo models'))
         : Promise.resolve();
+      const startedAt = Date.now();
       const atStart = await memorySample(app.inferencePool);
+      // Training workers come and go in the first minutes; the steady state starts once the models are trained.
+      const onceTrained = training.then(async () => ({
+        seconds: Math.round((Date.now() - startedAt) / 1000),
+        sample: await memorySample(app.inferencePool),
+      }));
       const stop = async () => {
         await training;
         await feed.stop();
@@ -101,9 +107,22 @@ export function registerDemoCommand(program: Command): void {
         await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
         clearInterval(sampler);
         const atEnd = await memorySample(app.inferencePool);
+        const trained = await Promise.race([onceTrained, Promise.resolve(undefined)]);
         await stop();
-        console.log(`memory at start: ${atStart}; at end, after ${options.duration} s: ${atEnd}`);
-        console.log(`each minute:\n  ${samples.join('\n  ')}`);
+        console.log(`memory at start: ${atStart}`);
+        if (options.train) {
+          console.log(
+            trained
+              ? `once the demo models were trained, after ${trained.seconds} s: ${trained.sample}`
+              : 'the demo models were still training at the end: run longer to see the steady state',
+          );
+        }
+        console.log(`at the end, after ${options.duration} s: ${atEnd}`);
+        console.log(
+          samples.length > 0
+            ? `each minute:\n  ${samples.join('\n  ')}`
+            : 'each minute: none (under a minute)',
+        );
         return;
       }
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
