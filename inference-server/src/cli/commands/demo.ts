@@ -1,6 +1,8 @@
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
+import type { Catalog } from '../../catalog/catalog.ts';
 import { loadConfig } from '../../config.ts';
 import type { InferencePool } from '../../inference/pool.ts';
 import { DemoFeed } from '../../demo/demo-feed.ts';
@@ -13,6 +15,16 @@ interface DemoOptions {
   duration?: string;
   train: boolean;
   trainingPlots: string;
+}
+
+/** Whether every job ended before `signal` aborted (the demo stopping first). */
+async function trainingEnded(catalog: Catalog, jobIds: number[], signal: AbortSignal): Promise<boolean> {
+  while (!signal.aborted) {
+    const jobs = await Promise.all(jobIds.map((id) => catalog.trainingJobs.get(id)));
+    if (jobs.every((job) => job.finished_at !== null)) return true;
+    await sleep(1000);
+  }
+  return false;
 }
 
 const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
@@ -83,16 +95,27 @@ export function registerDemoCommand(program: Command): void {
             deployment: 'demo',
             perClass: Number(options.trainingPlots),
             seed: Number(options.seed) + 1_000_000,
-          }).catch((error: unknown) => app.log.error({ err: error }, 'demo: could not train the demo models'))
-        : Promise.resolve();
+          }).catch((error: unknown) => {
+            app.log.error({ err: error }, 'demo: could not train the demo models');
+            return [];
+          })
+        : Promise.resolve([]);
       const startedAt = Date.now();
       const atStart = await memorySample(app.inferencePool);
       // Training workers come and go in the first minutes; the steady state starts once the models are trained.
-      const onceTrained = training.then(async () => ({
-        seconds: Math.round((Date.now() - startedAt) / 1000),
-        sample: await memorySample(app.inferencePool),
-      }));
+      const stopping = new AbortController();
+      const onceTrained = training
+        .then((jobIds) => trainingEnded(app.catalog, jobIds, stopping.signal))
+        .then(async (ended) =>
+          ended
+            ? {
+                seconds: Math.round((Date.now() - startedAt) / 1000),
+                sample: await memorySample(app.inferencePool),
+              }
+            : undefined,
+        );
       const stop = async () => {
+        stopping.abort();
         await training;
         await feed.stop();
         await app.close();
