@@ -102,18 +102,7 @@ export function registerDemoCommand(program: Command): void {
         : Promise.resolve([]);
       const startedAt = Date.now();
       const atStart = await memorySample(app.inferencePool);
-      // Training workers come and go in the first minutes; the steady state starts once the models are trained.
       const stopping = new AbortController();
-      const onceTrained = training
-        .then((jobIds) => trainingEnded(app.catalog, jobIds, stopping.signal))
-        .then(async (ended) =>
-          ended
-            ? {
-                seconds: Math.round((Date.now() - startedAt) / 1000),
-                sample: await memorySample(app.inferencePool),
-              }
-            : undefined,
-        );
       const stop = async () => {
         stopping.abort();
         await training;
@@ -121,6 +110,17 @@ export function registerDemoCommand(program: Command): void {
         await app.close();
       };
       if (options.duration) {
+        // Training workers come and go in the first minutes; the steady state starts once the models are trained.
+        const onceTrained = training
+          .then((jobIds) => trainingEnded(app.catalog, jobIds, stopping.signal))
+          .then(async (ended) =>
+            ended
+              ? {
+                  seconds: Math.round((Date.now() - startedAt) / 1000),
+                  sample: await memorySample(app.inferencePool),
+                }
+              : undefined,
+          );
         // One sample a minute: the first minute is warm-up (workers' wasm heaps, libvips caches).
         const samples: string[] = [];
         const sampler = setInterval(
