@@ -1,6 +1,7 @@
 import path from 'node:path';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
+import type { SizeLimit } from './errors.ts';
 
 const BooleanFlag = (defaultValue: boolean, description: string) =>
   Type.Boolean({ default: defaultValue, description });
@@ -106,6 +107,14 @@ export function loadConfig(source: Record<string, string | undefined> = process.
 /** Where the SQLite catalog lives when HYDRA_DATABASE_URL is empty. */
 export function databaseUrl(config: Config): string {
   return config.HYDRA_DATABASE_URL || `sqlite:${path.join(config.HYDRA_DATA_DIR, 'hydra.sqlite')}`;
+}
+
+/** An upload size limit from the setting that holds it; the setting's name goes into the 413. */
+export function sizeLimit(
+  config: Config,
+  setting: 'HYDRA_MAX_UPLOAD_BYTES' | 'HYDRA_MAX_MODEL_BYTES',
+): SizeLimit {
+  return { bytes: config[setting], setting };
 }
 
 /** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */

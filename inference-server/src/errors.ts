@@ -27,13 +27,13 @@ export const ForbiddenError = problem('forbidden', 403, 'Forbidden');
 export const NotFoundError = problem('not-found', 404, 'Not found');
 export const ConflictError = problem('conflict', 409, 'Conflict');
 export const PayloadTooLargeError = problem('payload-too-large', 413, 'Payload too large');
+export const UnsupportedMediaTypeError = problem('unsupported-media-type', 415, 'Unsupported media type');
+export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
+export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
+export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');
 
 /** A size limit of an upload, and the setting that sets it (a 413 names it, so the operator knows what to raise). */
 export interface SizeLimit {
   bytes: number;
   setting: string;
 }
-export const UnsupportedMediaTypeError = problem('unsupported-media-type', 415, 'Unsupported media type');
-export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
-export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
-export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');

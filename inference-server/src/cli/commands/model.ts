@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { dataFolders, loadConfig } from '../../config.ts';
+import { dataFolders, loadConfig, sizeLimit } from '../../config.ts';
 import { readModelFolder } from '../../models/model-artifacts.ts';
 import { ModelRegistry } from '../../models/model-registry.ts';
 import { withCatalog } from './db.ts';
@@ -46,13 +46,12 @@ export function registerModelCommand(program: Command): void {
         },
       ) => {
         const config = loadConfig();
-        const limit = { bytes: config.HYDRA_MAX_MODEL_BYTES, setting: 'HYDRA_MAX_MODEL_BYTES' };
         const version = await withCatalog(async (catalog) => {
           const deployment = await catalog.ensureDeployment(options.deployment);
           const plotType = await catalog.ensurePlotType(deployment.id, options.plotType);
           return new ModelRegistry(catalog, dataFolders(config).models).register({
             plotType,
-            files: await readModelFolder(dir, limit),
+            files: await readModelFolder(dir, sizeLimit(config, 'HYDRA_MAX_MODEL_BYTES')),
             classes: options.classes.split(',').map((name) => name.trim()),
             thresholds: options.thresholds ? parseThresholds(options.thresholds) : undefined,
             name: options.name,

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { sizeLimit } from '../../../../config.ts';
 import { InvalidInputError } from '../../../../errors.ts';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
@@ -41,10 +42,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const form = await readMultipartForm(request, {
-        bytes: fastify.config.HYDRA_MAX_UPLOAD_BYTES,
-        setting: 'HYDRA_MAX_UPLOAD_BYTES',
-      });
+      const form = await readMultipartForm(request, sizeLimit(fastify.config, 'HYDRA_MAX_UPLOAD_BYTES'));
       if (form.files.length !== 1) {
         throw new InvalidInputError(`send exactly one image file; this request had ${form.files.length}`);
       }

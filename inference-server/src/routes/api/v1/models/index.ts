@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sizeLimit } from '../../../../config.ts';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
 import {
@@ -51,7 +52,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const plotType = await fastify.catalog.getPlotType(request.params.plotTypeId);
-      const limit = { bytes: fastify.config.HYDRA_MAX_MODEL_BYTES, setting: 'HYDRA_MAX_MODEL_BYTES' };
+      const limit = sizeLimit(fastify.config, 'HYDRA_MAX_MODEL_BYTES');
       const form = await readMultipartForm(request, limit);
       const fields = parseFormFields(ModelUploadFields, form.fields);
       const version = await fastify.models.register({
