@@ -15,8 +15,8 @@ export interface GradCamMap {
  * score.
  */
 interface GradCamPlan {
-  /** The body's outputs: the cut activation first, then the earlier tensors the head reads. */
-  bodyOutputs: tf.SymbolicTensor[];
+  /** The body's outputs, by id and by name: the cut activation first, then the earlier tensors the head reads. */
+  bodyOutputIds: number[];
   bodyOutputNames: string[];
   head: HeadStep[];
   outputId: number;
@@ -88,7 +88,7 @@ function planFor(model: tf.LayersModel): GradCamPlan {
   });
   const bodyOutputs = [cut, ...earlier];
   const plan: GradCamPlan = {
-    bodyOutputs,
+    bodyOutputIds: bodyOutputs.map((tensor) => tensor.id),
     bodyOutputNames: bodyOutputs.map((tensor) => tensor.name),
     head,
     outputId: output.id,
@@ -131,14 +131,17 @@ export function gradCam(model: tf.LayersModel, input: Float32Array, classIndex: 
   }
   const [activation, gradient] = tf.tidy(() => {
     // The model itself, run only up to the cut; execute() skips predict()'s batching of the input.
-    const [cutValue, ...earlier] = asTensorList(
+    const bodyValues = asTensorList(
       model.execute(tf.tensor(input, [1, ...inputShape]), plan.bodyOutputNames),
     );
+    const [cutValue] = bodyValues;
     if (cutValue === undefined) throw new Error(`The body of ${model.name} returned nothing`);
     const selector = tf.oneHot(tf.tensor1d([classIndex], 'int32'), plan.numClasses);
     const classScore = (cut: tf.Tensor): tf.Scalar => {
-      const values = new Map<number, tf.Tensor>([[plan.bodyOutputs[0]?.id as number, cut]]);
-      earlier.forEach((tensor, index) => values.set(plan.bodyOutputs[index + 1]?.id as number, tensor));
+      // The cut is the variable of the gradient; the earlier tensors the head reads are constants.
+      const values = new Map(
+        plan.bodyOutputIds.map((id, index) => [id, index === 0 ? cut : bodyValues[index]!]),
+      );
       plan.head.forEach((step) => {
         const inputValues = step.inputIds.map((id) => values.get(id) as tf.Tensor);
         values.set(step.outputId, applyStep(step, inputValues));

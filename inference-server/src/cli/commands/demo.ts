@@ -111,15 +111,17 @@ export function registerDemoCommand(program: Command): void {
       };
       if (options.duration) {
         // Training workers come and go in the first minutes; the steady state starts once the models are trained.
-        const onceTrained = training
+        let trained: { seconds: number; sample: string } | undefined;
+        void training
           .then((jobIds) => trainingEnded(app.catalog, jobIds, stopping.signal))
-          .then(async (ended) =>
-            ended
-              ? {
-                  seconds: Math.round((Date.now() - startedAt) / 1000),
-                  sample: await memorySample(app.inferencePool),
-                }
-              : undefined,
+          .then(async (ended) => {
+            if (ended) {
+              const seconds = Math.round((Date.now() - startedAt) / 1000);
+              trained = { seconds, sample: await memorySample(app.inferencePool) };
+            }
+          })
+          .catch((error: unknown) =>
+            app.log.warn({ err: error }, 'demo: could not follow the training jobs'),
           );
         // One sample a minute: the first minute is warm-up (workers' wasm heaps, libvips caches).
         const samples: string[] = [];
@@ -130,7 +132,6 @@ export function registerDemoCommand(program: Command): void {
         await new Promise((resolve) => setTimeout(resolve, Number(options.duration) * 1000));
         clearInterval(sampler);
         const atEnd = await memorySample(app.inferencePool);
-        const trained = await Promise.race([onceTrained, Promise.resolve(undefined)]);
         await stop();
         console.log(`memory at start: ${atStart}`);
         if (options.train) {
