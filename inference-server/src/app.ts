@@ -12,7 +12,7 @@ import inferencePool from './plugins/app/inference-pool.ts';
 import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
-import training from './plugins/app/training.ts';
+import trainingQueue from './plugins/app/training-queue.ts';
 import metricsRoute from './routes/metrics.ts';
 import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
@@ -67,7 +67,7 @@ export const hydraApp = fp(
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });
     await fastify.register(pipeline, { config });
-    await fastify.register(training, { config });
+    await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
     await fastify.register(metrics);
 

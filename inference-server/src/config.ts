@@ -1,6 +1,7 @@
 import path from 'node:path';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
+import { BACKENDS } from './enums.ts';
 import type { SizeLimit } from './errors.ts';
 
 const BooleanFlag = (defaultValue: boolean, description: string) =>
@@ -40,7 +41,7 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'Points kept while InfluxDB is down; older ones are dropped (and counted) beyond this',
   }),
-  HYDRA_BACKEND: Type.Enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'], {
+  HYDRA_BACKEND: Type.Enum(['auto', ...BACKENDS], {
     default: 'auto',
     description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',
   }),
@@ -118,9 +119,15 @@ export function sizeLimit(
 }
 
 /** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */
-export function dataFolders(config: Config): { models: string; weights: string; gradcam: string } {
+export function dataFolders(config: Config): {
+  root: string;
+  models: string;
+  weights: string;
+  gradcam: string;
+} {
   const root = path.resolve(config.HYDRA_DATA_DIR);
   return {
+    root,
     models: path.join(root, 'models'),
     weights: path.join(root, 'weights'),
     gradcam: path.join(root, 'gradcam'),

@@ -1,12 +1,28 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type {
+  ClassSeverity,
+  ImageStatus,
+  LabelSource,
+  ModelKind,
+  ModelVersionStatus,
+  Role,
+  TrainingJobStatus,
+} from '../enums.ts';
 
 // Times are epoch milliseconds and flags are 0/1 integers, so SQLite and PostgreSQL share one code path.
 // JSON is stored as text for the same reason.
 
-export type ImageStatus = 'pending' | 'classified' | 'failed' | 'no_model';
-export type ModelVersionStatus = 'training' | 'ready' | 'active' | 'retired';
-export type ClassSeverity = 'ok' | 'warn' | 'alarm';
-export type Role = 'viewer' | 'labeler' | 'expert' | 'admin' | 'ingest';
+// These are the raw rows: only the repositories (./repositories) read them, and they decode them into domain rows.
+
+export type {
+  ClassSeverity,
+  ImageStatus,
+  LabelSource,
+  ModelKind,
+  ModelVersionStatus,
+  Role,
+  TrainingJobStatus,
+} from '../enums.ts';
 
 export interface DeploymentTable {
   id: Generated<number>;
@@ -96,6 +112,7 @@ export interface ModelVersionTable {
   model_id: number;
   version: number;
   status: ModelVersionStatus;
+  kind: ColumnType<ModelKind, ModelKind | undefined, ModelKind>;
   input_shape: string;
   classes: string;
   thresholds: string;
@@ -114,9 +131,6 @@ export interface ApiTokenTable {
   created_at: number;
   last_used_at: number | null;
 }
-
-export type LabelSource = 'labeler' | 'override' | 'import';
-export type TrainingJobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 
 export interface LabelTable {
   id: Generated<number>;
@@ -157,7 +171,19 @@ export interface TrainingJobTable {
   finished_at: number | null;
 }
 
+/** Which version became active for a plot type, from which, who did it, when and why: the registry's history. */
+export interface ActivationTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  from_version_id: number | null;
+  to_version_id: number;
+  actor: string;
+  reason: string;
+  created_at: number;
+}
+
 export interface Database {
+  activation: ActivationTable;
   label: LabelTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;
@@ -186,3 +212,4 @@ export type ApiTokenRow = Selectable<ApiTokenTable>;
 export type LabelRow = Selectable<LabelTable>;
 export type ReferenceRow = Selectable<ReferenceTable>;
 export type TrainingJobRow = Selectable<TrainingJobTable>;
+export type ActivationRow = Selectable<ActivationTable>;

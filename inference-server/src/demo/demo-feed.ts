@@ -31,9 +31,12 @@ export class DemoFeed {
   /** Registers the demo deployment and one plot type per plot kind. */
   async seed(): Promise<void> {
     const { catalog, deployment } = this.options;
-    const row = await catalog.ensureDeployment(deployment, 'Hydra demo (simulated detector)');
+    const row = await catalog.deployments.ensure(deployment, 'Hydra demo (simulated detector)');
     for (const kind of plotKinds) {
-      await catalog.ensurePlotType(row.id, kind.name, { group: kind.name.split('_')[0], title: kind.title });
+      await catalog.plotTypes.ensure(row.id, kind.name, {
+        group: kind.name.split('_')[0],
+        title: kind.title,
+      });
     }
   }
 

@@ -1,15 +1,16 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { IngestService } from '../pipeline/ingest.ts';
-import type { TrainRequest } from '../schemas/index.ts';
+import { Value } from 'typebox/value';
+import { TrainRequest } from '../schemas/index.ts';
 import { labelFor, resolvePlotKind, simulatePlot } from '../simulator/index.ts';
 import type { FailureModeName, Label } from '../simulator/index.ts';
-import type { TrainingJobs } from '../training/training-jobs.ts';
+import type { TrainingJobQueue } from '../training/job-queue.ts';
 
 export interface DemoModelsOptions {
   catalog: Catalog;
   ingest: IngestService;
-  trainingJobs: TrainingJobs;
+  trainingQueue: TrainingJobQueue;
   logger: FastifyBaseLogger;
   deployment: string;
   /** Labelled plots of each class a plot kind can show. */
@@ -21,16 +22,12 @@ export interface DemoModelsOptions {
 
 /** A labelled training set lives in its own run, well below the live feed's, so the grid never shows it. */
 const TRAINING_RUN = 1;
-const DEFAULT_TRAINING: TrainRequest = {
+/** The demo's choices; the rest are the API's defaults. */
+const DEMO_TRAINING: Partial<TrainRequest> = {
   epochs: 15,
-  batchSize: 16,
   learningRate: 0.002,
   patience: 4,
   augment: false,
-  balanceClasses: true,
-  freezeBase: true,
-  fineTuneEpochs: 0,
-  seed: 1,
   activate: true,
 };
 
@@ -41,11 +38,11 @@ const DEFAULT_TRAINING: TrainRequest = {
  * queued jobs' ids; the jobs run one after another, in the background.
  */
 export async function trainDemoModels(options: DemoModelsOptions): Promise<number[]> {
-  const { catalog, ingest, trainingJobs, logger, deployment, perClass, seed } = options;
-  const deploymentRow = await catalog.requireDeployment(deployment);
+  const { catalog, ingest, trainingQueue, logger, deployment, perClass, seed } = options;
+  const deploymentRow = await catalog.deployments.require(deployment);
   const jobIds: number[] = [];
-  for (const plotType of await catalog.listPlotTypes(deploymentRow.id)) {
-    if ((await catalog.listModelVersions(plotType.id)).length > 0) continue;
+  for (const plotType of await catalog.plotTypes.list(deploymentRow.id)) {
+    if ((await catalog.models.listVersions(plotType.id)).length > 0) continue;
     const kind = resolvePlotKind(plotType.name);
     // Every class this kind can show, each from all the failure modes that produce it.
     const modesByLabel = new Map<Label, (FailureModeName | undefined)[]>([['Good', [undefined]]]);
@@ -72,9 +69,13 @@ export async function trainDemoModels(options: DemoModelsOptions): Promise<numbe
         });
         imageIds.push(image.id);
       }
-      await catalog.labels.addLabels(imageIds, label, 'labeler', 'demo');
+      await catalog.labels.add(imageIds, label, 'labeler', 'demo');
     }
-    const job = await trainingJobs.create(plotType.id, { ...DEFAULT_TRAINING, ...options.training }, 'demo');
+    const job = await trainingQueue.create(
+      plotType.id,
+      Value.Default(TrainRequest, { ...DEMO_TRAINING, ...options.training }) as TrainRequest,
+      'demo',
+    );
     jobIds.push(job.id);
     logger.info(
       { plotType: plotType.name, jobId: job.id, classes: [...modesByLabel.keys()], images: index },

@@ -1,6 +1,6 @@
 import type { IPoint } from 'influx';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { LabelRow } from '../catalog/database.ts';
+import type { LabelRow } from '../catalog/repositories/labels-repository.ts';
 
 export interface VersionAgreement {
   modelVersionId: number;
@@ -25,7 +25,7 @@ export class AgreementTracker {
   /** One `hydra_model_agreement` point per new human label of an image the model had classified. */
   async recordLabels(labels: LabelRow[]): Promise<void> {
     if (labels.length === 0) return;
-    const pairs = await this.catalog.labels.labelsAfterPredictions({
+    const pairs = await this.catalog.labels.afterPredictions({
       labelIds: labels.map((label) => label.id),
     });
     this.writePoints(
@@ -48,7 +48,7 @@ export class AgreementTracker {
   }
 
   async summary(plotTypeId: number): Promise<VersionAgreement[]> {
-    const pairs = await this.catalog.labels.labelsAfterPredictions({ plotTypeId });
+    const pairs = await this.catalog.labels.afterPredictions({ plotTypeId });
     const byVersion = new Map<number, VersionAgreement>();
     for (const pair of pairs) {
       const entry = byVersion.get(pair.model_version_id) ?? {

@@ -1,20 +1,21 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog, PredictionWithImage } from '../catalog/catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { createFileOnce } from '../images/create-file-once.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { GradCamResult } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import { renderGradCamOverlay } from '../ml/gradcam.ts';
-import type { ModelRegistry } from './model-registry.ts';
+import type { Verdict } from '../pipeline/verdict.ts';
+import type { ModelLibrary } from './model-library.ts';
 
 export interface GradCamOptions {
   catalog: Catalog;
   store: ImageStore;
   pool: InferencePool;
-  models: ModelRegistry;
+  models: ModelLibrary;
   logger: FastifyBaseLogger;
   cacheDir: string;
 }
@@ -36,45 +37,51 @@ const OVERLAY_OPACITY = 0.6;
  */
 export class GradCamService {
   private backlog: Promise<void> = Promise.resolve();
-  private pending = 0;
 
   constructor(private readonly options: GradCamOptions) {}
 
+  /** Explains the image's latest verdict, for its verdict class or the one asked for. */
   async explain(imageId: number, className?: string): Promise<ExplainedImage> {
-    const { catalog, pool, models, store } = this.options;
-    const prediction = await catalog.latestPredictionForImage(imageId);
-    if (!prediction) {
-      const image = await catalog.getImage(imageId);
+    const { catalog } = this.options;
+    const verdict = await catalog.predictions.latestForImage(imageId);
+    if (!verdict) {
+      const image = await catalog.images.get(imageId);
       throw new ConflictError(
         `image ${imageId} has no verdict yet (it is ${image.status}): there is nothing to explain`,
       );
     }
-    const spec = await models.spec(prediction.model_version_id);
-    const target = className ?? prediction.verdict;
+    return this.explainVerdict(verdict, className);
+  }
+
+  private async explainVerdict(verdict: Verdict, className?: string): Promise<ExplainedImage> {
+    const { catalog, pool, models, store } = this.options;
+    const { imageId, modelVersionId } = verdict;
+    const spec = await models.runnable(modelVersionId);
+    const target = className ?? verdict.verdict;
     const classIndex = spec.classes.indexOf(target);
     if (classIndex < 0) {
       throw new InvalidInputError(
         `class "${target}" is not one of the model's classes: ${spec.classes.join(', ')}`,
       );
     }
-    const cacheFile = this.cacheFile(imageId, prediction.model_version_id, target, 'json');
+    const cacheFile = this.cacheFile(imageId, modelVersionId, target, 'json');
     const cached = await fs.readFile(cacheFile, 'utf8').catch(() => undefined);
     let map: GradCamResult;
     if (cached) {
       map = JSON.parse(cached) as GradCamResult;
     } else {
-      const image = await catalog.getImage(imageId);
+      const image = await catalog.images.get(imageId);
       map = await pool.gradcam(spec, store.resolve(image.path), classIndex);
       await createFileOnce(cacheFile, (temporary) => fs.writeFile(temporary, JSON.stringify(map)));
     }
-    return { imageId, modelVersionId: prediction.model_version_id, className: target, map };
+    return { imageId, modelVersionId, className: target, map };
   }
 
   /** The map drawn over the image in jet colours, as a PNG file (cached). */
   async overlay(explained: ExplainedImage): Promise<string> {
     const file = this.cacheFile(explained.imageId, explained.modelVersionId, explained.className, 'png');
     await createFileOnce(file, async (temporary) => {
-      const image = await this.options.catalog.getImage(explained.imageId);
+      const image = await this.options.catalog.images.get(explained.imageId);
       const { map } = explained;
       const png = await renderGradCamOverlay(
         this.options.store.resolve(image.path),
@@ -86,24 +93,17 @@ export class GradCamService {
     return file;
   }
 
-  /** Queues the explanation of non-Good verdicts; failures are logged, never thrown at the pipeline. */
-  precompute(predictions: PredictionWithImage[]): void {
-    for (const prediction of predictions.filter((p) => p.verdict !== 'Good')) {
-      this.pending += 1;
+  /** Queues the explanation of these verdicts, one at a time; failures are logged, never thrown at the pipeline. */
+  precompute(verdicts: readonly Verdict[]): void {
+    for (const verdict of verdicts) {
       this.backlog = this.backlog
-        .then(() => this.explain(prediction.image_id))
+        .then(() => this.explainVerdict(verdict))
         .then(
           () => undefined,
           (error: Error) =>
-            this.options.logger.warn({ err: error, imageId: prediction.image_id }, 'Grad-CAM failed'),
-        )
-        .finally(() => (this.pending -= 1));
+            this.options.logger.warn({ err: error, imageId: verdict.imageId }, 'Grad-CAM failed'),
+        );
     }
-  }
-
-  /** Explanations still queued: for status pages, and for tests that wait for them. */
-  get queued(): number {
-    return this.pending;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog, ClaimedImage, PredictionWithImage } from '../catalog/catalog.ts';
-import type { NewPrediction } from '../catalog/database.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { ClaimedImage } from '../catalog/repositories/images-repository.ts';
+import type { NewVerdict } from '../catalog/repositories/predictions-repository.ts';
 import type { ImageStore } from '../images/image-store.ts';
+import type { PredictOutcome } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
-import type { ModelRegistry } from '../models/model-registry.ts';
+import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
 import { decideVerdict } from './verdict.ts';
+import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
 const MAX_ATTEMPTS = 3;
@@ -13,7 +16,7 @@ export interface BatcherOptions {
   catalog: Catalog;
   store: ImageStore;
   pool: InferencePool;
-  models: ModelRegistry;
+  models: ModelLibrary;
   logger: FastifyBaseLogger;
   /** This replica's name: it owns the images it claims. */
   instanceId: string;
@@ -23,8 +26,8 @@ export interface BatcherOptions {
   leaseMs: number;
   /** How often to look for pending images nobody announced (a restart, another replica's expired claims). */
   sweepIntervalMs: number;
-  /** Receives the stored predictions of each finished batch. */
-  onPredictions: (predictions: PredictionWithImage[]) => void;
+  /** Where the stored verdicts of each finished batch go. */
+  sinks: VerdictSinks;
 }
 
 /**
@@ -48,7 +51,7 @@ export class Batcher {
 
   async start(): Promise<void> {
     // Claims left by this replica's previous life are stale: nothing of it runs any more.
-    await this.options.catalog.releaseClaims(this.options.instanceId, { unused: false });
+    await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: false });
     this.sweepTimer = setInterval(() => this.pump(), this.options.sweepIntervalMs);
     this.sweepTimer.unref();
     this.pump();
@@ -88,7 +91,7 @@ export class Batcher {
   private async claimAndDispatch(): Promise<void> {
     const { catalog, instanceId, batchSize, leaseMs } = this.options;
     while (!this.closed && this.inFlight.size < this.maxInFlight) {
-      const claimed = await catalog.claimPending(instanceId, batchSize, leaseMs);
+      const claimed = await catalog.images.claimPending(instanceId, batchSize, leaseMs);
       if (claimed.length === 0) return;
       for (const batch of await this.sortClaimed(claimed)) {
         const task: Promise<void> = this.classify(batch.modelVersionId, batch.images)
@@ -111,7 +114,7 @@ export class Batcher {
     for (const image of claimed) {
       if (image.attempts > MAX_ATTEMPTS) {
         logger.error({ imageId: image.id, attempts: image.attempts }, 'giving up on an image');
-        await catalog.finishImages(
+        await catalog.images.finish(
           [image.id],
           'failed',
           `gave up after ${MAX_ATTEMPTS} attempts: the server stopped each time while classifying it`,
@@ -124,51 +127,71 @@ export class Batcher {
         byModel.set(image.active_model_version_id, group);
       }
     }
-    await catalog.finishImages(noModel, 'no_model');
+    await catalog.images.finish(noModel, 'no_model');
     return [...byModel].map(([modelVersionId, images]) => ({ modelVersionId, images }));
   }
 
   private async classify(modelVersionId: number, images: ClaimedImage[]): Promise<void> {
     const { catalog, store, pool, models, logger } = this.options;
     const ids = images.map((image) => image.id);
-    let outcomes;
-    let spec;
+    let outcomes: PredictOutcome[];
+    let model: RunnableModel;
     try {
-      spec = await models.spec(modelVersionId);
+      model = await models.runnable(modelVersionId);
       outcomes = await pool.predict(
-        spec,
+        model,
         images.map((image) => ({ imageId: image.id, path: store.resolve(image.path) })),
       );
     } catch (error) {
       const reason = `inference failed: ${(error as Error).message}`;
       logger.error({ imageIds: ids, modelVersionId, reason }, 'batch could not be classified');
-      await catalog.finishImages(ids, 'failed', reason);
+      await catalog.images.finish(ids, 'failed', reason);
       return;
     }
-    const receivedAt = new Map(images.map((image) => [image.id, image.received_at]));
+    const byId = new Map(images.map((image) => [image.id, image]));
     const now = Date.now();
-    const predictions: NewPrediction[] = [];
+    const verdicts: NewVerdict[] = [];
     for (const outcome of outcomes) {
-      if (!outcome.ok) {
-        logger.warn({ imageId: outcome.imageId, reason: outcome.error }, 'image could not be classified');
-        await catalog.finishImages([outcome.imageId], 'failed', outcome.error);
-        continue;
+      const image = byId.get(outcome.imageId)!;
+      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now) : outcome.error;
+      if (typeof verdict !== 'string') {
+        verdicts.push(verdict);
+      } else {
+        logger.warn({ imageId: outcome.imageId, reason: verdict }, 'image could not be classified');
+        await catalog.images.finish([outcome.imageId], 'failed', verdict);
       }
-      const verdict = decideVerdict(spec.classes, outcome.probabilities, spec.thresholds);
-      predictions.push({
-        image_id: outcome.imageId,
-        model_version_id: modelVersionId,
-        probabilities: JSON.stringify(verdict.probabilities),
-        verdict: verdict.verdict,
-        confidence: verdict.confidence,
-        confirmed: verdict.confirmed ? 1 : 0,
-        latency_ms: now - receivedAt.get(outcome.imageId)!,
-        inference_ms: outcome.inferenceMs,
-        created_at: now,
-      });
     }
-    const stored = await catalog.recordPredictions(predictions);
-    if (stored.length) this.options.onPredictions(await catalog.getPredictionsByIds(stored.map((p) => p.id)));
+    const stored = await catalog.predictions.record(verdicts);
+    if (stored.length) this.options.sinks.deliver(stored);
+  }
+
+  /** The image's verdict, or why its outputs make none (a model that does not fit its version's classes). */
+  private toVerdict(
+    model: RunnableModel,
+    image: ClaimedImage,
+    outcome: Extract<PredictOutcome, { ok: true }>,
+    now: number,
+  ): NewVerdict | string {
+    try {
+      return {
+        ...decideVerdict(model, outcome.probabilities),
+        imageId: image.id,
+        deployment: image.deployment,
+        plotTypeId: image.plot_type_id,
+        plotType: image.plot_type,
+        run: image.run_number,
+        modelVersionId: model.modelVersionId,
+        model: model.name,
+        modelVersion: model.version,
+        kind: model.kind,
+        latencyMs: now - image.received_at,
+        inferenceMs: outcome.inferenceMs,
+        capturedAt: image.captured_at,
+        createdAt: now,
+      };
+    } catch (error) {
+      return `no verdict from model ${model.name} v${model.version}: ${(error as Error).message}`;
+    }
   }
 
   /** Stops claiming, lets running batches finish, and gives back what is still claimed. */
@@ -178,6 +201,6 @@ export class Batcher {
     clearInterval(this.sweepTimer);
     await this.pumping;
     await Promise.allSettled([...this.inFlight]);
-    await this.options.catalog.releaseClaims(this.options.instanceId, { unused: true });
+    await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: true });
   }
 }

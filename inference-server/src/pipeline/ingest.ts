@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Catalog, ImageWithContext } from '../catalog/catalog.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { ImageWithContext } from '../catalog/repositories/images-repository.ts';
 import { UnknownReferenceError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import { validateImage } from '../images/validate-image.ts';
@@ -48,7 +49,7 @@ export class IngestService {
     const capturedAt = request.capturedAt ?? now;
     const runId = request.run === undefined ? null : await this.runId(deployment.id, request.run, capturedAt);
     const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
-    const { image, created } = await catalog.insertImage({
+    const { image, created } = await catalog.images.insert({
       sha256: stored.sha256,
       dedup_key: [plotType.id, request.run ?? '-', request.chunk ?? '-', stored.sha256].join(':'),
       plot_type_id: plotType.id,
@@ -93,7 +94,7 @@ export class IngestService {
     const key = `${deploymentId}:${run}`;
     let id = this.runIds.get(key);
     if (id === undefined) {
-      id = await this.options.catalog.ensureRun(deploymentId, run, startedAt);
+      id = await this.options.catalog.runs.ensure(deploymentId, run, startedAt);
       if (this.runIds.size >= 10_000) this.runIds.clear();
       this.runIds.set(key, id);
     }
@@ -101,7 +102,7 @@ export class IngestService {
   }
 
   private async resolveDeployment(name: string) {
-    const found = await this.options.catalog.findDeployment(name);
+    const found = await this.options.catalog.deployments.find(name);
     if (found) return found;
     if (!this.options.autoRegister) {
       throw new UnknownReferenceError(
@@ -110,11 +111,11 @@ export class IngestService {
       );
     }
     this.options.logger.info({ deployment: name }, 'registered a new deployment on ingest');
-    return this.options.catalog.ensureDeployment(name);
+    return this.options.catalog.deployments.ensure(name);
   }
 
   private async resolvePlotType(deploymentId: number, deploymentName: string, name: string) {
-    const found = await this.options.catalog.findPlotType(deploymentId, name);
+    const found = await this.options.catalog.plotTypes.find(deploymentId, name);
     if (found) return found;
     if (!this.options.autoRegister) {
       throw new UnknownReferenceError(
@@ -126,6 +127,6 @@ export class IngestService {
       { deployment: deploymentName, plotType: name },
       'registered a new plot type on ingest',
     );
-    return this.options.catalog.ensurePlotType(deploymentId, name);
+    return this.options.catalog.plotTypes.ensure(deploymentId, name);
   }
 }

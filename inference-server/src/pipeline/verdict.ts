@@ -1,21 +1,61 @@
+import type { ModelKind } from '../enums.ts';
+
+/**
+ * One classified image: what the batcher stores, what every sink receives, and what the API reads back.
+ * Names, not only ids, so that a sink needs no catalog query.
+ */
 export interface Verdict {
+  /** The stored prediction's id. */
+  id: number;
+  imageId: number;
+  deployment: string;
+  plotTypeId: number;
+  plotType: string;
+  run: number | null;
+  modelVersionId: number;
+  model: string;
+  modelVersion: number;
+  kind: ModelKind;
+  /** Per class: the probability (classifier). */
+  scores: Record<string, number>;
   verdict: string;
   confidence: number;
+  /** The score reached its class threshold. */
   confirmed: boolean;
-  probabilities: Record<string, number>;
+  /** From acceptance to verdict. */
+  latencyMs: number;
+  /** The image's share of its batch's forward pass. */
+  inferenceMs: number;
+  capturedAt: number;
+  createdAt: number;
+}
+
+export type Decision = Pick<Verdict, 'verdict' | 'confidence' | 'confirmed' | 'scores'>;
+
+/** What a model version's outputs are judged by. */
+export interface VerdictRule {
+  kind: ModelKind;
+  classes: string[];
+  thresholds: Record<string, number>;
 }
 
 /** Threshold of a class with none set: a verdict is confirmed when it is more likely than not. */
 export const DEFAULT_THRESHOLD = 0.5;
 
+/** The one place where a kind's raw outputs become a verdict. */
+export function decideVerdict(rule: VerdictRule, outputs: number[]): Decision {
+  switch (rule.kind) {
+    case 'classifier':
+      return decideClassifier(rule, outputs);
+  }
+}
+
 /** The verdict is the most probable class; it is confirmed when its probability reaches the class threshold. */
-export function decideVerdict(
-  classes: string[],
-  probabilities: number[],
-  thresholds: Record<string, number>,
-): Verdict {
+function decideClassifier({ classes, thresholds }: VerdictRule, probabilities: number[]): Decision {
   if (classes.length !== probabilities.length || classes.length === 0) {
-    throw new Error(`the model gave ${probabilities.length} probabilities for ${classes.length} classes`);
+    throw new Error(
+      `the model gives ${probabilities.length} outputs but the version has ${classes.length} classes`,
+    );
   }
   let best = 0;
   for (let i = 1; i < probabilities.length; i++) if (probabilities[i]! > probabilities[best]!) best = i;
@@ -25,6 +65,6 @@ export function decideVerdict(
     verdict,
     confidence,
     confirmed: confidence >= (thresholds[verdict] ?? DEFAULT_THRESHOLD),
-    probabilities: Object.fromEntries(classes.map((name, i) => [name, probabilities[i]!])),
+    scores: Object.fromEntries(classes.map((name, i) => [name, probabilities[i]!])),
   };
 }

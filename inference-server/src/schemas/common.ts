@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { ROLES } from '../enums.ts';
 
 /** RFC 9457 problem details: every error response. */
 export const Problem = Type.Object(
@@ -25,7 +26,7 @@ export type IdParams = Static<typeof IdParams>;
 
 export const IsoTime = Type.String({ format: 'date-time' });
 
-export const Role = Type.Enum(['viewer', 'labeler', 'expert', 'admin', 'ingest']);
+export const Role = Type.Enum(ROLES);
 export type Role = Static<typeof Role>;
 
 export const Pagination = {

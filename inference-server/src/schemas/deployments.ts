@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { CLASS_SEVERITIES } from '../enums.ts';
 
 export const DeploymentBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' }),
@@ -15,7 +16,7 @@ export type DeploymentList = Static<typeof DeploymentList>;
 export const ClassBody = Type.Object({
   name: Type.String({ minLength: 1, maxLength: 100 }),
   colour: Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' }),
-  severity: Type.Enum(['ok', 'warn', 'alarm']),
+  severity: Type.Enum(CLASS_SEVERITIES),
 });
 
 export const PlotTypeBody = Type.Object({

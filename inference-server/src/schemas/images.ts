@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
+import { IMAGE_STATUSES } from '../enums.ts';
 import { IsoTime } from './common.ts';
 import { Prediction } from './predictions.ts';
 
-export const ImageStatus = Type.Enum(['pending', 'classified', 'failed', 'no_model']);
+export const ImageStatus = Type.Enum(IMAGE_STATUSES);
 export type ImageStatus = Static<typeof ImageStatus>;
 
 export const Image = Type.Object({

@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { LABEL_FILTERS, LABEL_SOURCES } from '../enums.ts';
 import { IsoTime, Pagination } from './common.ts';
 
-export const LabelSource = Type.Enum(['labeler', 'override', 'import']);
+export const LabelSource = Type.Enum(LABEL_SOURCES);
 export type LabelSource = Static<typeof LabelSource>;
 
 export const Label = Type.Object({
@@ -60,7 +61,7 @@ export const LabelQuery = Type.Object({
   runTo: Type.Optional(Type.Integer()),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),
-  filter: Type.Enum(['all', 'labeled', 'unlabeled', 'disagreement'], {
+  filter: Type.Enum(LABEL_FILTERS, {
     default: 'all',
     description: 'disagreement: the current label differs from the latest verdict',
   }),

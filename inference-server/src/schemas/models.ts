@@ -1,7 +1,67 @@
 import { Type, type Static } from 'typebox';
+import { BACKENDS, MODEL_KINDS, MODEL_VERSION_STATUSES } from '../enums.ts';
 import { IsoTime } from './common.ts';
 
-export const ModelVersionStatus = Type.Enum(['training', 'ready', 'active', 'retired']);
+export const ModelVersionStatus = Type.Enum(MODEL_VERSION_STATUSES);
+export const ModelKind = Type.Enum(MODEL_KINDS, {
+  description: 'How the outputs become a verdict: classifier (softmax over the classes)',
+});
+
+const Counts = Type.Array(Type.Integer());
+
+/** A classifier's metrics on one labelled split. */
+export const Evaluation = Type.Object({
+  classes: Type.Array(Type.String()),
+  images: Type.Integer(),
+  accuracy: Type.Number(),
+  macroF1: Type.Number({ description: 'Mean F1 over the classes that have images in the split' }),
+  confusionMatrix: Type.Array(Counts, { description: 'confusionMatrix[true][predicted]: image counts' }),
+  confidenceHistograms: Type.Array(Type.Array(Counts), {
+    description:
+      'The enhanced confusion matrix: [true][predicted][bin] counts that cell by the confidence of the prediction, ' +
+      'in ten bins of [0, 1]; confident mistakes are mass in the top bins off the diagonal',
+  }),
+  perClass: Type.Record(
+    Type.String(),
+    Type.Object({
+      precision: Type.Number(),
+      recall: Type.Number(),
+      f1: Type.Number(),
+      support: Type.Integer({ description: 'Images of this class in the split' }),
+    }),
+  ),
+});
+export type Evaluation = Static<typeof Evaluation>;
+
+const Curve = Type.Array(Type.Number());
+
+/** What a training job measured: the Library page draws its curves and confusion matrices. */
+export const ModelMetrics = Type.Object({
+  history: Type.Object(
+    { loss: Curve, accuracy: Curve, valLoss: Curve, valAccuracy: Curve },
+    { description: 'Per epoch: the loss and accuracy curves of the training and validation splits' },
+  ),
+  evaluation: Evaluation,
+  validation: Evaluation,
+  splitSizes: Type.Object({ train: Type.Integer(), validation: Type.Integer(), test: Type.Integer() }),
+  timings: Type.Object({
+    totalMs: Type.Number(),
+    trainMs: Type.Number(),
+    msPerStep: Type.Number(),
+    evaluateMs: Type.Number(),
+    saveMs: Type.Number(),
+  }),
+  steps: Type.Integer(),
+  epochsRun: Type.Integer(),
+  bestEpoch: Type.Integer({
+    description: '1-based epoch of the lowest validation loss, whose weights were kept',
+  }),
+  stoppedEarly: Type.Boolean(),
+  backend: Type.Enum(BACKENDS),
+  seed: Type.Integer(),
+  trainingJobId: Type.Integer(),
+});
+export type ModelMetrics = Static<typeof ModelMetrics>;
 
 export const ModelVersion = Type.Object({
   id: Type.Integer(),
@@ -10,6 +70,7 @@ export const ModelVersion = Type.Object({
   architecture: Type.String(),
   version: Type.Integer(),
   status: ModelVersionStatus,
+  kind: ModelKind,
   inputShape: Type.Array(Type.Integer(), {
     minItems: 3,
     maxItems: 3,
@@ -17,10 +78,9 @@ export const ModelVersion = Type.Object({
   }),
   classes: Type.Array(Type.String()),
   thresholds: Type.Record(Type.String(), Type.Number()),
-  metrics: Type.Union([Type.Record(Type.String(), Type.Unknown()), Type.Null()], {
+  metrics: Type.Union([ModelMetrics, Type.Null()], {
     description:
-      'For trained versions: history (loss and accuracy curves), evaluation on the test split (confusion matrix, ' +
-      'confidenceHistograms per cell, perClass precision/recall/F1), splitSizes, trainingMs, backend, seed',
+      'For trained versions: curves, the test and validation evaluations, split sizes, timings; null for imports',
   }),
   createdAt: IsoTime,
 });
@@ -67,3 +127,21 @@ export const ModelVersionPatch = Type.Object({
   ),
 });
 export type ModelVersionPatch = Static<typeof ModelVersionPatch>;
+
+/** One change of a plot type's active version: the Library page's history. */
+export const Activation = Type.Object({
+  id: Type.Integer(),
+  plotTypeId: Type.Integer(),
+  model: Type.String({ description: 'The model of the version made active' }),
+  fromVersionId: Type.Union([Type.Integer(), Type.Null()]),
+  fromVersion: Type.Union([Type.Integer(), Type.Null()], { description: 'null: no version was active' }),
+  toVersionId: Type.Integer(),
+  toVersion: Type.Integer(),
+  actor: Type.String({ description: 'Who made the change (a token name, or training job N)' }),
+  reason: Type.String(),
+  createdAt: IsoTime,
+});
+export type Activation = Static<typeof Activation>;
+
+export const ActivationList = Type.Object({ items: Type.Array(Activation) });
+export type ActivationList = Static<typeof ActivationList>;

@@ -1,15 +1,16 @@
 import { Type, type Static } from 'typebox';
+import { CLASS_SEVERITIES, PLOT_STATES } from '../enums.ts';
 import { Image } from './images.ts';
 import { Prediction } from './predictions.ts';
 
 export const PlotClass = Type.Object({
   name: Type.String(),
   colour: Type.String(),
-  severity: Type.Enum(['ok', 'warn', 'alarm']),
+  severity: Type.Enum(CLASS_SEVERITIES),
 });
 export type PlotClass = Static<typeof PlotClass>;
 
-export const PlotState = Type.Enum(['empty', 'pending', 'classified', 'failed', 'no_model'], {
+export const PlotState = Type.Enum(PLOT_STATES, {
   description: 'empty: no image yet; otherwise the status of the latest image',
 });
 

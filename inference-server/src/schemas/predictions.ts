@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { IsoTime, Pagination } from './common.ts';
+import { ModelKind } from './models.ts';
 
 export const Prediction = Type.Object({
   id: Type.Integer(),
@@ -8,7 +9,9 @@ export const Prediction = Type.Object({
   plotType: Type.String(),
   run: Type.Union([Type.Integer(), Type.Null()]),
   modelVersionId: Type.Integer(),
+  model: Type.String(),
   modelVersion: Type.Integer(),
+  kind: ModelKind,
   probabilities: Type.Record(Type.String(), Type.Number(), { description: 'class name → probability' }),
   verdict: Type.String({ description: 'The most probable class' }),
   confidence: Type.Number({ description: 'Probability of the verdict' }),

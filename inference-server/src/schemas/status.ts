@@ -28,6 +28,10 @@ export const ServerStatus = Type.Object({
     p99: Type.Union([Type.Number(), Type.Null()]),
     samples: Type.Integer({ description: 'Image-to-verdict latencies in the window' }),
   }),
+  verdictSinks: Type.Record(Type.String(), Type.Object({ failures: Type.Integer() }), {
+    description:
+      'Per sink (influxdb, live-events, stats, gradcam): deliveries that threw; the verdicts stay stored either way',
+  }),
   influx: Type.Object({
     enabled: Type.Boolean(),
     url: Type.Union([Type.String(), Type.Null()]),

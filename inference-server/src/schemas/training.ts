@@ -1,7 +1,8 @@
 import { Type, type Static } from 'typebox';
+import { ARCHITECTURES, TRAINING_JOB_STATUSES } from '../enums.ts';
 import { IsoTime } from './common.ts';
 
-export const Architecture = Type.Enum(['small-cnn', 'inceptionv3', 'vgg16'], {
+export const Architecture = Type.Enum(ARCHITECTURES, {
   description:
     'small-cnn trains in minutes on a CPU; inceptionv3 and vgg16 want a GPU. Default: inceptionv3 where the server ' +
     'runs on tensorflow-gpu, else small-cnn',
@@ -75,7 +76,7 @@ export const TrainingJob = Type.Object({
   deployment: Type.String(),
   plotTypeId: Type.Integer(),
   plotType: Type.String(),
-  status: Type.Enum(['queued', 'running', 'succeeded', 'failed', 'cancelled']),
+  status: Type.Enum(TRAINING_JOB_STATUSES),
   architecture: Type.String(),
   parameters: Type.Record(Type.String(), Type.Unknown()),
   splitSizes: Type.Union([

@@ -1,8 +1,15 @@
-import type { Catalog, ImageWithContext, PredictionWithImage, VersionWithModel } from '../catalog/catalog.ts';
-import type { LabeledImageRow } from '../catalog/labels.ts';
-import type { TrainingJobWithNames } from '../catalog/training-jobs.ts';
-import type { LabelRow, ReferenceRow } from '../catalog/database.ts';
+import type { ImageWithContext } from '../catalog/repositories/images-repository.ts';
+import type { LabelerImageRow, LabelRow } from '../catalog/repositories/labels-repository.ts';
 import type {
+  Activation as ActivationRow,
+  ModelVersionRow,
+} from '../catalog/repositories/models-repository.ts';
+import type { ReferenceRow } from '../catalog/repositories/references-repository.ts';
+import type { RunSummary } from '../catalog/repositories/runs-repository.ts';
+import type { TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
+import type { Verdict } from '../pipeline/verdict.ts';
+import type {
+  Activation,
   Image,
   Label,
   LabeledImage,
@@ -13,7 +20,7 @@ import type {
   TrainingJob,
 } from '../schemas/index.ts';
 
-// Catalog rows → the API's shapes. The only place that knows both.
+// Domain rows → the API's shapes. The only place that knows both.
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
@@ -22,22 +29,24 @@ const imageUrls = (imageId: number) => ({
   thumbnailUrl: `/api/v1/images/${imageId}/thumbnail`,
 });
 
-export function predictionView(row: PredictionWithImage): Prediction {
+export function predictionView(v: Verdict): Prediction {
   return {
-    id: row.id,
-    imageId: row.image_id,
-    deployment: row.deployment,
-    plotType: row.plot_type,
-    run: row.run_number,
-    modelVersionId: row.model_version_id,
-    modelVersion: row.model_version,
-    probabilities: JSON.parse(row.probabilities) as Record<string, number>,
-    verdict: row.verdict,
-    confidence: row.confidence,
-    confirmed: row.confirmed === 1,
-    latencyMs: row.latency_ms,
-    capturedAt: iso(row.captured_at),
-    createdAt: iso(row.created_at),
+    id: v.id,
+    imageId: v.imageId,
+    deployment: v.deployment,
+    plotType: v.plotType,
+    run: v.run,
+    modelVersionId: v.modelVersionId,
+    model: v.model,
+    modelVersion: v.modelVersion,
+    kind: v.kind,
+    probabilities: v.scores,
+    verdict: v.verdict,
+    confidence: v.confidence,
+    confirmed: v.confirmed,
+    latencyMs: v.latencyMs,
+    capturedAt: iso(v.capturedAt),
+    createdAt: iso(v.createdAt),
   };
 }
 
@@ -61,7 +70,7 @@ export function imageView(row: ImageWithContext): Image {
   };
 }
 
-export function modelVersionView(row: VersionWithModel): ModelVersion {
+export function modelVersionView(row: ModelVersionRow): ModelVersion {
   return {
     id: row.id,
     plotTypeId: row.plot_type_id,
@@ -69,10 +78,11 @@ export function modelVersionView(row: VersionWithModel): ModelVersion {
     architecture: row.architecture,
     version: row.version,
     status: row.status,
-    inputShape: JSON.parse(row.input_shape) as number[],
-    classes: JSON.parse(row.classes) as string[],
-    thresholds: JSON.parse(row.thresholds) as Record<string, number>,
-    metrics: row.metrics === null ? null : (JSON.parse(row.metrics) as Record<string, unknown>),
+    kind: row.kind,
+    inputShape: row.input_shape,
+    classes: row.classes,
+    thresholds: row.thresholds,
+    metrics: row.metrics,
     createdAt: iso(row.created_at),
   };
 }
@@ -89,7 +99,7 @@ export function labelView(row: LabelRow): Label {
   };
 }
 
-export function labeledImageView(row: LabeledImageRow): LabeledImage {
+export function labeledImageView(row: LabelerImageRow): LabeledImage {
   return {
     imageId: row.image_id,
     plotTypeId: row.plot_type_id,
@@ -123,10 +133,8 @@ export function referenceView(row: ReferenceRow): Reference {
   };
 }
 
-export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
-  const split = row.split
-    ? (JSON.parse(row.split) as Record<'train' | 'validation' | 'test', number[]>)
-    : null;
+export function trainingJobView(row: TrainingJobRow): TrainingJob {
+  const { split } = row;
   return {
     id: row.id,
     deployment: row.deployment,
@@ -134,13 +142,13 @@ export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
     plotType: row.plot_type,
     status: row.status,
     architecture: row.architecture,
-    parameters: JSON.parse(row.parameters) as Record<string, unknown>,
+    parameters: row.parameters,
     splitSizes: split && {
       train: split.train.length,
       validation: split.validation.length,
       test: split.test.length,
     },
-    progress: row.progress ? (JSON.parse(row.progress) as TrainingJob['progress']) : null,
+    progress: row.progress,
     log: row.log.split('\n').filter(Boolean),
     error: row.error,
     modelVersionId: row.model_version_id,
@@ -151,13 +159,28 @@ export function trainingJobView(row: TrainingJobWithNames): TrainingJob {
   };
 }
 
-export function runView(row: Awaited<ReturnType<Catalog['listRuns']>>[number]): Run {
+export function runView(row: RunSummary): Run {
   return {
     number: row.number,
     startedAt: iso(row.started_at),
     endedAt: isoOrNull(row.ended_at),
     beamState: row.beam_state,
-    images: Number(row.images),
-    lastImageAt: row.last_image_at === null ? null : iso(Number(row.last_image_at)),
+    images: row.images,
+    lastImageAt: isoOrNull(row.last_image_at),
+  };
+}
+
+export function activationView(row: ActivationRow): Activation {
+  return {
+    id: row.id,
+    plotTypeId: row.plot_type_id,
+    model: row.to_model_name,
+    fromVersionId: row.from_version_id,
+    fromVersion: row.from_version,
+    toVersionId: row.to_version_id,
+    toVersion: row.to_version,
+    actor: row.actor,
+    reason: row.reason,
+    createdAt: iso(row.created_at),
   };
 }

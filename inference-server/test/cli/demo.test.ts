@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Catalog } from '../../src/catalog/catalog.ts';
+import { latestPlots } from '../../src/views/latest-plots.ts';
 
 const HYDRA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/hydra.js');
 
@@ -35,7 +36,7 @@ test('hydra demo --duration feeds plots for that long, then prints the memory it
 
   const catalog = Catalog.open(`sqlite:${path.join(dataDir, 'hydra.sqlite')}`);
   try {
-    const plots = await catalog.latestPlots((await catalog.requireDeployment('demo')).id);
+    const plots = await latestPlots(catalog, (await catalog.deployments.require('demo')).id);
     assert.equal(plots.length, 7, 'plots of every simulated kind arrived');
   } finally {
     await catalog.close();

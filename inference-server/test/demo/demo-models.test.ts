@@ -9,13 +9,13 @@ const KINDS = ['SC_occupancy', 'L1_trigger_rate'];
 
 test('the demo trains a model for each plot type without one, and verdicts flow from it', async (t) => {
   const { app } = await buildTestApp(t, 'sqlite', { HYDRA_WORKERS: '1' });
-  const deployment = await app.catalog.ensureDeployment('demo');
-  const plotTypes = await Promise.all(KINDS.map((kind) => app.catalog.ensurePlotType(deployment.id, kind)));
+  const deployment = await app.catalog.deployments.ensure('demo');
+  const plotTypes = await Promise.all(KINDS.map((kind) => app.catalog.plotTypes.ensure(deployment.id, kind)));
   const train = () =>
     trainDemoModels({
       catalog: app.catalog,
       ingest: app.ingest,
-      trainingJobs: app.trainingJobs,
+      trainingQueue: app.trainingQueue,
       logger: app.log,
       deployment: 'demo',
       perClass: 6,
@@ -33,19 +33,19 @@ test('the demo trains a model for each plot type without one, and verdicts flow 
         if (job.status === 'failed') throw new Error(`demo training failed: ${job.error}`);
         return (
           (job.status === 'succeeded' &&
-            (await app.catalog.getPlotType(plotType.id)).active_model_version_id) ??
+            (await app.catalog.plotTypes.get(plotType.id)).active_model_version_id) ??
           false
         );
       },
       { timeoutMs: 120_000, intervalMs: 500, what: `the ${plotType.name} demo model` },
     );
-    const version = await app.catalog.getModelVersion(versionId);
+    const version = await app.catalog.models.getVersion(versionId);
     // One class per label that the kind's failure modes give, and Good.
     const kind = resolvePlotKind(plotType.name);
     const expected = new Set(['Good', ...kind.failureModes.map((mode) => labelFor(mode))]);
-    assert.deepEqual(new Set(JSON.parse(version.classes) as string[]), expected);
+    assert.deepEqual(new Set(version.classes), expected);
     // Labelled as a labeller would: 6 plots of every class.
-    const labelled = await app.catalog.trainingJobs.labelledImages(plotType.id);
+    const labelled = await app.catalog.labels.currentLabels(plotType.id);
     assert.equal(labelled.length, 6 * expected.size);
   }
 
@@ -61,9 +61,9 @@ test('the demo trains a model for each plot type without one, and verdicts flow 
     run: 2000,
   });
   assert.equal(image.status, 'pending');
-  const prediction = await waitFor(() => app.catalog.latestPredictionForImage(image.id), {
+  const prediction = await waitFor(() => app.catalog.predictions.latestForImage(image.id), {
     what: 'a verdict from the demo model',
   });
-  const { active_model_version_id } = await app.catalog.getPlotType(plotTypes[0]!.id);
-  assert.equal(prediction.model_version_id, active_model_version_id);
+  const { active_model_version_id } = await app.catalog.plotTypes.get(plotTypes[0]!.id);
+  assert.equal(prediction.modelVersionId, active_model_version_id);
 });

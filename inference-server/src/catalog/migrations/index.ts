@@ -3,6 +3,7 @@ import type { SqlEngine } from '../connection.ts';
 import * as initial from './0001-initial.ts';
 import * as labelsReferencesTraining from './0002-labels-references-training.ts';
 import * as activationTime from './0003-activation-time.ts';
+import * as modelKindAndActivations from './0004-model-kind-and-activations.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -11,6 +12,7 @@ const migrations: Record<string, EngineMigration> = {
   '0001-initial': initial,
   '0002-labels-references-training': labelsReferencesTraining,
   '0003-activation-time': activationTime,
+  '0004-model-kind-and-activations': modelKindAndActivations,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

@@ -90,7 +90,7 @@ export function registerDemoCommand(program: Command): void {
         ? trainDemoModels({
             catalog: app.catalog,
             ingest: app.ingest,
-            trainingJobs: app.trainingJobs,
+            trainingQueue: app.trainingQueue,
             logger: app.log.child({ component: 'demo' }),
             deployment: 'demo',
             perClass: Number(options.trainingPlots),

@@ -1,8 +1,14 @@
+import os from 'node:os';
 import type { Command } from 'commander';
+import { pino } from 'pino';
 import { dataFolders, loadConfig, sizeLimit } from '../../config.ts';
 import { readModelFolder } from '../../models/model-artifacts.ts';
-import { ModelRegistry } from '../../models/model-registry.ts';
+import { InferencePool } from '../../inference/pool.ts';
+import type { BackendPreference } from '../../inference/messages.ts';
+import { ModelLibrary } from '../../models/model-library.ts';
 import { withCatalog } from './db.ts';
+
+const silentLogger = pino({ level: 'silent' });
 
 function parseThresholds(text: string): Record<string, number> {
   return Object.fromEntries(
@@ -46,10 +52,23 @@ export function registerModelCommand(program: Command): void {
         },
       ) => {
         const config = loadConfig();
+        const folders = dataFolders(config);
+        // One worker of its own, to load and check the model as the server would.
+        const pool = await InferencePool.start({
+          size: 1,
+          backend: config.HYDRA_BACKEND as BackendPreference,
+        });
         const version = await withCatalog(async (catalog) => {
-          const deployment = await catalog.ensureDeployment(options.deployment);
-          const plotType = await catalog.ensurePlotType(deployment.id, options.plotType);
-          return new ModelRegistry(catalog, dataFolders(config).models).register({
+          const deployment = await catalog.deployments.ensure(options.deployment);
+          const plotType = await catalog.plotTypes.ensure(deployment.id, options.plotType);
+          const library = new ModelLibrary({
+            catalog,
+            pool,
+            logger: silentLogger,
+            dataDir: folders.root,
+            modelsDir: folders.models,
+          });
+          return library.importModel({
             plotType,
             files: await readModelFolder(dir, sizeLimit(config, 'HYDRA_MAX_MODEL_BYTES')),
             classes: options.classes.split(',').map((name) => name.trim()),
@@ -57,8 +76,12 @@ export function registerModelCommand(program: Command): void {
             name: options.name,
             architecture: options.architecture,
             activate: options.activate,
+            activatedBy: {
+              actor: `hydra model add (${os.userInfo().username})`,
+              reason: 'imported with --activate',
+            },
           });
-        });
+        }).finally(() => pool.close());
         console.log(
           `registered ${options.plotType} model "${version.model_name}" version ${version.version} ` +
             `(id ${version.id}, ${version.status})`,

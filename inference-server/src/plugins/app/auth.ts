@@ -42,7 +42,7 @@ export function hashToken(token: string): string {
 /** Creates a token and stores only its hash; the token itself is shown once. */
 export async function createApiToken(catalog: Catalog, name: string, role: Role): Promise<string> {
   const token = `hydra_${randomBytes(24).toString('base64url')}`;
-  await catalog.createToken(name, role, hashToken(token));
+  await catalog.tokens.create(name, role, hashToken(token));
   return token;
 }
 
@@ -62,10 +62,10 @@ export default fp(
           'send an API token as "Authorization: Bearer <token>" (hydra token create)',
         );
       }
-      const row = await fastify.catalog.findTokenByHash(hashToken(match[1]!));
+      const row = await fastify.catalog.tokens.findByHash(hashToken(match[1]!));
       if (!row)
         throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
-      void fastify.catalog.touchToken(row.id).catch(() => undefined);
+      void fastify.catalog.tokens.touch(row.id).catch(() => undefined);
       return { name: row.name, role: row.role };
     }
 
@@ -85,7 +85,7 @@ export default fp(
 
     if (!authOn) {
       fastify.log.warn('authentication is off (HYDRA_AUTH=false): anyone who reaches this port is admin');
-    } else if ((await fastify.catalog.countTokens()) === 0) {
+    } else if ((await fastify.catalog.tokens.count()) === 0) {
       fastify.log.warn(
         'no API tokens exist yet: create one with `npx hydra token create --role admin --name me` ' +
           '(or start with HYDRA_AUTH=false for local use)',

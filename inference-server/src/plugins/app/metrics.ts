@@ -35,7 +35,7 @@ export default fp(
       labelNames: ['status'],
       registers: [registry],
       async collect() {
-        const counts = await fastify.catalog.countImagesByStatus();
+        const counts = await fastify.catalog.images.countByStatus();
         for (const [status, count] of Object.entries(counts)) this.set({ status }, count);
       },
     });
@@ -72,6 +72,17 @@ export default fp(
         this.set({ state: 'buffered' }, status.buffered);
         this.set({ state: 'written' }, status.written);
         this.set({ state: 'dropped' }, status.dropped);
+      },
+    });
+    new Gauge({
+      name: 'hydra_verdict_sink_failures',
+      help: 'Verdict deliveries that a sink failed, by sink, since the start; the verdicts stay stored',
+      labelNames: ['sink'],
+      registers: [registry],
+      collect() {
+        for (const [sink, failures] of Object.entries(fastify.verdictSinks.failureCounts())) {
+          this.set({ sink }, failures);
+        }
       },
     });
     fastify.decorate('metricsRegistry', registry);

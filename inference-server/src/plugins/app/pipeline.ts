@@ -1,32 +1,32 @@
 import os from 'node:os';
 import fp from 'fastify-plugin';
-import type { PredictionWithImage } from '../../catalog/catalog.ts';
 import { dataFolders, type Config } from '../../config.ts';
-import { predictionPoint } from '../../influx/prediction-points.ts';
 import { AgreementTracker } from '../../models/agreement.ts';
 import { GradCamService } from '../../models/gradcam-service.ts';
-import { ModelRegistry } from '../../models/model-registry.ts';
+import { ModelLibrary } from '../../models/model-library.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
-import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
 import { LiveEvents } from '../../pipeline/live-events.ts';
-import { predictionView } from '../../views/api-views.ts';
+import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
+import { gradCamSink, influxSink, liveEventsSink, statsSink } from '../../pipeline/sinks/index.ts';
+import { VerdictSinks } from '../../pipeline/verdict-sinks.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     ingest: IngestService;
-    models: ModelRegistry;
+    models: ModelLibrary;
     agreement: AgreementTracker;
     gradcam: GradCamService;
     liveEvents: LiveEvents;
     pipelineStats: PipelineStats;
+    verdictSinks: VerdictSinks;
     instanceId: string;
   }
 }
 
 const SWEEP_INTERVAL_MS = 1000;
 
-/** From image to verdict: ingest, the batcher over the catalog queue, and where each verdict goes. */
+/** From image to verdict: ingest, the batcher over the catalog queue, and the sinks each verdict goes to. */
 export default fp(
   async (fastify, opts: { config: Config }) => {
     const { config } = opts;
@@ -34,8 +34,13 @@ export default fp(
     const events = new LiveEvents();
     const stats = new PipelineStats();
     const folders = dataFolders(config);
-    const models = new ModelRegistry(fastify.catalog, folders.models);
-
+    const models = new ModelLibrary({
+      catalog: fastify.catalog,
+      pool: fastify.inferencePool,
+      logger: fastify.log.child({ component: 'model-library' }),
+      dataDir: folders.root,
+      modelsDir: folders.models,
+    });
     const gradcam = new GradCamService({
       catalog: fastify.catalog,
       store: fastify.imageStore,
@@ -44,32 +49,11 @@ export default fp(
       logger: fastify.log.child({ component: 'gradcam' }),
       cacheDir: folders.gradcam,
     });
-
-    const publish = (rows: PredictionWithImage[]) => {
-      stats.recordClassified(rows.map((row) => row.latency_ms));
-      const views = rows.map(predictionView);
-      fastify.pointWriter?.write(
-        rows.map((row, i) =>
-          predictionPoint({
-            predictionId: row.id,
-            createdAt: row.created_at,
-            deployment: row.deployment,
-            plotType: row.plot_type,
-            model: row.model_name,
-            modelVersion: row.model_version,
-            verdict: row.verdict,
-            confirmed: row.confirmed === 1,
-            probabilities: views[i]!.probabilities,
-            confidence: row.confidence,
-            run: row.run_number,
-            imageId: row.image_id,
-            latencyMs: row.latency_ms,
-          }),
-        ),
-      );
-      for (const view of views) events.publish('prediction', view);
-      gradcam.precompute(rows);
-    };
+    const writePoints = fastify.pointWriter ? fastify.pointWriter.write.bind(fastify.pointWriter) : () => {};
+    const sinks = new VerdictSinks(
+      [influxSink(writePoints), liveEventsSink(events), statsSink(stats), gradCamSink(gradcam)],
+      fastify.log.child({ component: 'verdict-sinks' }),
+    );
 
     const batcher = new Batcher({
       catalog: fastify.catalog,
@@ -82,7 +66,7 @@ export default fp(
       maxWaitMs: config.HYDRA_BATCH_WAIT_MS,
       leaseMs: config.HYDRA_CLAIM_LEASE_MS,
       sweepIntervalMs: SWEEP_INTERVAL_MS,
-      onPredictions: publish,
+      sinks,
     });
     const ingest = new IngestService({
       catalog: fastify.catalog,
@@ -96,12 +80,10 @@ export default fp(
     fastify.decorate('ingest', ingest);
     fastify.decorate('models', models);
     fastify.decorate('gradcam', gradcam);
-    fastify.decorate(
-      'agreement',
-      new AgreementTracker(fastify.catalog, (points) => fastify.pointWriter?.write(points)),
-    );
+    fastify.decorate('agreement', new AgreementTracker(fastify.catalog, writePoints));
     fastify.decorate('liveEvents', events);
     fastify.decorate('pipelineStats', stats);
+    fastify.decorate('verdictSinks', sinks);
     fastify.decorate('instanceId', instanceId);
     fastify.addHook('onReady', () => batcher.start());
     // Before the pool and the catalog close: running batches finish and their verdicts are stored.

@@ -59,7 +59,7 @@ for (const engine of ENGINES) {
 
     // Cancelled the moment it is created, while it has left the queue for a worker that has not started yet. Called
     // in-process, so that nothing runs between the two: through HTTP this window is open only now and then.
-    const atOnce = await app.trainingJobs.create(
+    const atOnce = await app.trainingQueue.create(
       plotType.id,
       {
         epochs: 500,
@@ -74,7 +74,7 @@ for (const engine of ENGINES) {
       },
       'test-expert',
     );
-    await app.trainingJobs.cancel(atOnce.id);
+    await app.trainingQueue.cancel(atOnce.id);
     const atOnceEnded = await ended(atOnce.id);
     assert.equal(atOnceEnded.status, 'cancelled', atOnceEnded.log.join('\n'));
     assert.equal(atOnceEnded.modelVersionId, null);

@@ -12,7 +12,7 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async () => {
-      const rows = await fastify.catalog.listDeployments();
+      const rows = await fastify.catalog.deployments.list();
       return { items: rows.map(({ id, name, title }) => ({ id, name, title })) };
     },
   );
@@ -28,7 +28,7 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const { id, name, title } = await fastify.catalog.ensureDeployment(
+      const { id, name, title } = await fastify.catalog.deployments.ensure(
         request.body.name,
         request.body.title,
       );

@@ -70,8 +70,8 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const image = await fastify.catalog.getImage(request.params.id);
-      const prediction = await fastify.catalog.latestPredictionForImage(image.id);
+      const image = await fastify.catalog.images.get(request.params.id);
+      const prediction = await fastify.catalog.predictions.latestForImage(image.id);
       return { image: imageView(image), prediction: prediction ? predictionView(prediction) : null };
     },
   );
@@ -87,7 +87,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const image = await fastify.catalog.getImage(request.params.id);
+      const image = await fastify.catalog.images.get(request.params.id);
       return reply
         .header('cache-control', IMMUTABLE)
         .header('etag', `"${image.sha256}"`)
@@ -108,7 +108,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const image = await fastify.catalog.getImage(request.params.id);
+      const image = await fastify.catalog.images.get(request.params.id);
       const file = await fastify.imageStore.thumbnail(image.path, image.sha256, request.query.width);
       return reply
         .header('cache-control', IMMUTABLE)
@@ -129,7 +129,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      await fastify.catalog.getImage(request.params.id);
+      await fastify.catalog.images.get(request.params.id);
       return { items: (await fastify.catalog.labels.history(request.params.id)).map(labelView) };
     },
   );

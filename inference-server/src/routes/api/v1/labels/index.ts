@@ -31,7 +31,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       ) {
         throw new ForbiddenError('imported labels need the expert or admin role');
       }
-      const rows = await fastify.catalog.labels.addLabels(
+      const rows = await fastify.catalog.labels.add(
         [...new Set(imageIds)],
         className,
         source,
@@ -59,7 +59,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { query } = request;
-      const rows = await fastify.catalog.labels.labeledImages({
+      const rows = await fastify.catalog.labels.labelerImages({
         plotTypeId: query.plotTypeId,
         runFrom: query.runFrom,
         runTo: query.runTo,

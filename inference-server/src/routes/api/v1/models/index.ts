@@ -3,6 +3,7 @@ import { sizeLimit } from '../../../../config.ts';
 import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
 import {
+  ActivationList,
   AgreementList,
   TrainRequest,
   TrainingJob,
@@ -15,8 +16,7 @@ import {
   VersionParams,
   problemResponses,
 } from '../../../../schemas/index.ts';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../../../errors.ts';
-import { modelVersionView } from '../../../../views/api-views.ts';
+import { activationView, modelVersionView } from '../../../../views/api-views.ts';
 
 /** A plot type's model library: its versions, imports of TF.js layers models, and which version is active. */
 const models: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -31,8 +31,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      await fastify.catalog.getPlotType(request.params.plotTypeId);
-      const rows = await fastify.catalog.listModelVersions(request.params.plotTypeId);
+      const rows = await fastify.models.versions(request.params.plotTypeId);
       return { items: rows.map(modelVersionView) };
     },
   );
@@ -51,11 +50,11 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const plotType = await fastify.catalog.getPlotType(request.params.plotTypeId);
+      const plotType = await fastify.catalog.plotTypes.get(request.params.plotTypeId);
       const limit = sizeLimit(fastify.config, 'HYDRA_MAX_MODEL_BYTES');
       const form = await readMultipartForm(request, limit);
       const fields = parseFormFields(ModelUploadFields, form.fields);
-      const version = await fastify.models.register({
+      const version = await fastify.models.importModel({
         plotType,
         files: unpackZipArchives(
           form.files.map((file) => ({ name: file.filename, content: file.content })),
@@ -66,22 +65,20 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         architecture: fields.architecture,
         thresholds: fields.thresholds,
         activate: fields.activate,
+        activatedBy: { actor: request.principal!.name, reason: 'imported with activate' },
       });
       request.log.info(
-        { plotType: plotType.name, modelVersionId: version.id, active: fields.activate },
+        {
+          plotType: plotType.name,
+          model: version.model_name,
+          version: version.version,
+          active: fields.activate,
+        },
         'model imported',
       );
       return reply.code(201).send(modelVersionView(version));
     },
   );
-
-  /** Activates a version and frees the replaced one in the workers; the next batch uses the new one. */
-  async function activate(plotTypeId: number, versionId: number) {
-    const replaced = await fastify.catalog.activateModelVersion(plotTypeId, versionId);
-    if (replaced !== null) fastify.inferencePool.unload(replaced);
-    fastify.log.info({ plotTypeId, versionId, replaced }, 'model version activated');
-    return modelVersionView(await fastify.catalog.getModelVersion(versionId));
-  }
 
   fastify.post(
     '/:plotTypeId/versions/:versionId/activate',
@@ -94,13 +91,13 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
       },
     },
-    async (request) => {
-      const version = await fastify.catalog.getModelVersion(request.params.versionId);
-      if (version.status === 'retired') {
-        throw new ConflictError(`version ${version.version} is retired: set its status to ready first`);
-      }
-      return activate(request.params.plotTypeId, request.params.versionId);
-    },
+    async (request) =>
+      modelVersionView(
+        await fastify.models.activate(request.params.plotTypeId, request.params.versionId, {
+          actor: request.principal!.name,
+          reason: 'activated through the API',
+        }),
+      ),
   );
 
   fastify.post(
@@ -113,11 +110,13 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
       },
     },
-    async (request) => {
-      const previous = await fastify.catalog.previouslyActiveVersion(request.params.plotTypeId);
-      if (!previous) throw new ConflictError('there is no earlier active version to roll back to');
-      return activate(request.params.plotTypeId, previous.id);
-    },
+    async (request) =>
+      modelVersionView(
+        await fastify.models.rollback(request.params.plotTypeId, {
+          actor: request.principal!.name,
+          reason: 'rolled back through the API',
+        }),
+      ),
   );
 
   fastify.patch(
@@ -133,29 +132,24 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { plotTypeId, versionId } = request.params;
-      const version = await fastify.catalog.getModelVersion(versionId);
-      if (version.plot_type_id !== plotTypeId) {
-        throw new NotFoundError(`model version ${versionId} is not one of plot type ${plotTypeId}`);
-      }
-      const classes = JSON.parse(version.classes) as string[];
-      const unknown = Object.keys(request.body.thresholds ?? {}).filter((name) => !classes.includes(name));
-      if (unknown.length)
-        throw new InvalidInputError(`thresholds name unknown classes: ${unknown.join(', ')}`);
-      if (request.body.status === 'retired' && version.status === 'active') {
-        throw new ConflictError(
-          'the active version cannot be retired: activate another one or roll back first',
-        );
-      }
-      await fastify.catalog.updateModelVersion(versionId, {
-        thresholds: request.body.thresholds && {
-          ...(JSON.parse(version.thresholds) as Record<string, number>),
-          ...request.body.thresholds,
-        },
-        status: request.body.status,
-      });
-      request.log.info({ plotTypeId, versionId, changes: request.body }, 'model version edited');
-      return modelVersionView(await fastify.catalog.getModelVersion(versionId));
+      return modelVersionView(await fastify.models.edit(plotTypeId, versionId, request.body));
     },
+  );
+
+  fastify.get(
+    '/:plotTypeId/activations',
+    {
+      preHandler: fastify.requireRight('read'),
+      schema: {
+        summary:
+          "The plot type's activation history: which version became active, from which, who, when and why",
+        params: ModelLibraryParams,
+        response: { 200: ActivationList, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => ({
+      items: (await fastify.models.history(request.params.plotTypeId)).map(activationView),
+    }),
   );
 
   fastify.get(
@@ -170,7 +164,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      await fastify.catalog.getPlotType(request.params.plotTypeId);
+      await fastify.catalog.plotTypes.get(request.params.plotTypeId);
       return { items: await fastify.agreement.summary(request.params.plotTypeId) };
     },
   );
@@ -189,7 +183,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const job = await fastify.trainingJobs.create(
+      const job = await fastify.trainingQueue.create(
         request.params.plotTypeId,
         request.body,
         request.principal!.name,

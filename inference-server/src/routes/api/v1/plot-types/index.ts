@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { PlotTypeRow } from '../../../../catalog/database.ts';
+import type { PlotTypeRow } from '../../../../catalog/repositories/plot-types-repository.ts';
 import { referenceView } from '../../../../views/api-views.ts';
 import { NotFoundError } from '../../../../errors.ts';
 import {
@@ -17,7 +17,7 @@ import {
 
 const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   async function describe(row: PlotTypeRow, deployment: string): Promise<PlotTypeInfo> {
-    const classes = await fastify.catalog.listClasses(row.id);
+    const classes = await fastify.catalog.plotTypes.listClasses(row.id);
     return {
       id: row.id,
       deployment,
@@ -40,8 +40,8 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
-      const rows = await fastify.catalog.listPlotTypes(deployment.id);
+      const deployment = await fastify.catalog.deployments.require(request.query.deployment);
+      const rows = await fastify.catalog.plotTypes.list(deployment.id);
       return { items: await Promise.all(rows.map((row) => describe(row, deployment.name))) };
     },
   );
@@ -59,12 +59,12 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { body } = request;
-      const deployment = await fastify.catalog.requireDeployment(body.deployment);
-      const row = await fastify.catalog.ensurePlotType(deployment.id, body.name, {
+      const deployment = await fastify.catalog.deployments.require(body.deployment);
+      const row = await fastify.catalog.plotTypes.ensure(deployment.id, body.name, {
         group: body.group,
         title: body.title,
       });
-      if (body.classes) await fastify.catalog.defineClasses(row.id, body.classes);
+      if (body.classes) await fastify.catalog.plotTypes.defineClasses(row.id, body.classes);
       return describe(row, deployment.name);
     },
   );
@@ -81,8 +81,8 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      await fastify.catalog.getPlotType(request.params.id);
-      const row = await fastify.catalog.labels.setReference(
+      await fastify.catalog.plotTypes.get(request.params.id);
+      const row = await fastify.catalog.references.set(
         request.params.id,
         request.body.imageId,
         request.principal!.name,
@@ -103,8 +103,14 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const [current] = await fastify.catalog.labels.references(request.params.id);
-      if (!current) throw new NotFoundError(`plot type ${request.params.id} has no reference image yet`);
+      const plotType = await fastify.catalog.plotTypes.get(request.params.id);
+      const [current] = await fastify.catalog.references.list(plotType.id);
+      if (!current) {
+        throw new NotFoundError(
+          `${plotType.title} has no reference image yet: open a good plot of it in the viewer and mark it as the ` +
+            `reference (an expert's right), or PUT /api/v1/plot-types/${plotType.id}/reference with its imageId`,
+        );
+      }
       return referenceView(current);
     },
   );
@@ -120,7 +126,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => ({
-      items: (await fastify.catalog.labels.references(request.params.id)).map(referenceView),
+      items: (await fastify.catalog.references.list(request.params.id)).map(referenceView),
     }),
   );
 };

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { PlotList, PlotsQuery, Problem, problemResponses, type Plot } from '../../../../schemas/index.ts';
-import { imageView, predictionView } from '../../../../views/api-views.ts';
+import { PlotList, PlotsQuery, Problem, problemResponses } from '../../../../schemas/index.ts';
+import { latestPlots } from '../../../../views/latest-plots.ts';
 
 const plots: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -14,27 +14,8 @@ const plots: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
-      const latest = await fastify.catalog.latestPlots(deployment.id);
-      const items = await Promise.all(
-        latest.map(async ({ plotType, image, prediction }): Promise<Plot> => ({
-          plotType: {
-            id: plotType.id,
-            name: plotType.name,
-            group: plotType.group_name,
-            title: plotType.title,
-            activeModelVersionId: plotType.active_model_version_id,
-          },
-          state: image?.status ?? 'empty',
-          classes: (await fastify.catalog.listClasses(plotType.id)).map(({ name, colour, severity }) => ({
-            name,
-            colour,
-            severity,
-          })),
-          image: image ? imageView(image) : null,
-          prediction: prediction ? predictionView(prediction) : null,
-        })),
-      );
+      const deployment = await fastify.catalog.deployments.require(request.query.deployment);
+      const items = await latestPlots(fastify.catalog, deployment.id);
       return { deployment: deployment.name, items };
     },
   );

@@ -22,15 +22,15 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
       let deploymentId: number | undefined;
       let plotTypeId: number | undefined;
       if (query.deployment !== undefined) {
-        const deployment = await fastify.catalog.requireDeployment(query.deployment);
+        const deployment = await fastify.catalog.deployments.require(query.deployment);
         deploymentId = deployment.id;
         if (query.plotType !== undefined) {
-          const plotType = await fastify.catalog.findPlotType(deployment.id, query.plotType);
+          const plotType = await fastify.catalog.plotTypes.find(deployment.id, query.plotType);
           if (!plotType) throw new UnknownReferenceError(`plot type "${query.plotType}" is not registered`);
           plotTypeId = plotType.id;
         }
       }
-      const rows = await fastify.catalog.listPredictions({
+      const rows = await fastify.catalog.predictions.list({
         deploymentId,
         plotTypeId,
         runNumber: query.run,

@@ -14,8 +14,8 @@ const runs: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const deployment = await fastify.catalog.requireDeployment(request.query.deployment);
-      const rows = await fastify.catalog.listRuns(deployment.id, request.query.limit, request.query.offset);
+      const deployment = await fastify.catalog.deployments.require(request.query.deployment);
+      const rows = await fastify.catalog.runs.list(deployment.id, request.query.limit, request.query.offset);
       return { items: rows.map(runView) };
     },
   );

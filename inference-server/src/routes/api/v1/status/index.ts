@@ -19,7 +19,7 @@ const status: FastifyPluginAsyncTypebox = async (fastify) => {
         () => false,
       );
       const counts = catalogHealthy
-        ? await catalog.countImagesByStatus()
+        ? await catalog.images.countByStatus()
         : { pending: 0, classified: 0, failed: 0, no_model: 0 };
       const workers = inferencePool.stats();
       return {
@@ -38,6 +38,12 @@ const status: FastifyPluginAsyncTypebox = async (fastify) => {
         },
         throughput: pipelineStats.throughput(),
         latencyMs: pipelineStats.latency(),
+        verdictSinks: Object.fromEntries(
+          Object.entries(fastify.verdictSinks.failureCounts()).map(([sink, failures]) => [
+            sink,
+            { failures },
+          ]),
+        ),
         influx: fastify.influxStatus(),
       };
     },

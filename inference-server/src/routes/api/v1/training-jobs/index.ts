@@ -51,7 +51,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: TrainingJob, ...problemResponses, 404: Problem, 409: Problem },
       },
     },
-    async (request) => fastify.trainingJobs.cancel(request.params.id),
+    async (request) => fastify.trainingQueue.cancel(request.params.id),
   );
 };
 

@@ -3,10 +3,10 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { TrainingJobWithNames } from '../catalog/training-jobs.ts';
+import type { TrainingJobChanges, TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import type { ModelRegistry } from '../models/model-registry.ts';
+import type { ModelLibrary } from '../models/model-library.ts';
 import type { LiveEvents } from '../pipeline/live-events.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
@@ -16,10 +16,10 @@ import { startTraining } from '../inference/training.ts';
 import type { ArchitectureName } from '../ml/architectures/index.ts';
 import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
 
-export interface TrainingJobsOptions {
+export interface TrainingJobQueueOptions {
   catalog: Catalog;
   store: ImageStore;
-  models: ModelRegistry;
+  models: ModelLibrary;
   events: LiveEvents;
   logger: FastifyBaseLogger;
   modelsDir: string;
@@ -49,7 +49,7 @@ const PROGRESS_WRITE_MS = 2000;
  * Training jobs, `concurrency` at a time: a request becomes a job with a recorded split, runs in a training worker,
  * reports progress to the catalog and the live stream, and ends as a new model version (or a clear failure).
  */
-export class TrainingJobs {
+export class TrainingJobQueue {
   private queue: number[] = [];
   /** Jobs that have left the queue and not yet finished, with what cancels their worker once it runs. */
   private running = new Map<number, { cancel?: () => void; done: Promise<void> }>();
@@ -58,7 +58,7 @@ export class TrainingJobs {
   private progressChains = new Map<number, Promise<unknown>>();
   private lastProgressWrites = new Map<number, number>();
 
-  constructor(private readonly options: TrainingJobsOptions) {}
+  constructor(private readonly options: TrainingJobQueueOptions) {}
 
   async start(): Promise<void> {
     const failed = await this.options.catalog.trainingJobs.failUnfinished(
@@ -70,30 +70,30 @@ export class TrainingJobs {
 
   async create(plotTypeId: number, request: TrainRequest, user: string): Promise<TrainingJob> {
     const { catalog } = this.options;
-    await catalog.getPlotType(plotTypeId);
-    const labelled = await catalog.trainingJobs.labelledImages(plotTypeId);
-    const definedOrder = (await catalog.listClasses(plotTypeId)).map((c) => c.name);
-    const present = [...new Set(labelled.map((l) => l.class_name))];
+    const plotType = await catalog.plotTypes.get(plotTypeId);
+    const labeled = await catalog.labels.currentLabels(plotTypeId);
+    const definedOrder = (await catalog.plotTypes.listClasses(plotTypeId)).map((c) => c.name);
+    const present = [...new Set(labeled.map((l) => l.class_name))];
     const classes = [
       ...definedOrder.filter((name) => present.includes(name)),
       ...present.filter((name) => !definedOrder.includes(name)).sort(),
     ];
-    if (labelled.length < 10) {
+    if (labeled.length < 10) {
       throw new InvalidInputError(
-        `plot type ${plotTypeId} has ${labelled.length} labelled images; training needs at least 10 (label more with POST /api/v1/labels)`,
+        `plot type ${plotType.name} has ${labeled.length} labeled images; training needs at least 10 (label more with POST /api/v1/labels)`,
       );
     }
     if (classes.length < 2) {
       throw new InvalidInputError(
-        `every labelled image of plot type ${plotTypeId} is ${classes[0]}: a classifier needs at least two classes`,
+        `every labeled image of plot type ${plotType.name} is ${classes[0]}: a classifier needs at least two classes`,
       );
     }
     if (request.baseWeights !== undefined) await this.requireBaseWeights(request.baseWeights);
     const architecture = request.architecture ?? defaultArchitecture(this.options.backend);
     const inputShape =
       (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
-    const split = stratifiedSplit(labelled, (l) => l.class_name, request.seed, SPLIT);
-    const labels = (part: typeof labelled) =>
+    const split = stratifiedSplit(labeled, (l) => l.class_name, request.seed, SPLIT);
+    const labels = (part: typeof labeled) =>
       part.map((l) => ({ path: l.path, label: classes.indexOf(l.class_name) }));
     try {
       checkTrainingSet(classes, {
@@ -106,10 +106,9 @@ export class TrainingJobs {
         throw new InvalidInputError(`these labels cannot train a model: ${error.message}`);
       throw error;
     }
-    const ids = (part: typeof labelled) => part.map((l) => l.image_id);
+    const ids = (part: typeof labeled) => part.map((l) => l.image_id);
     const job = await catalog.trainingJobs.create({
       plotTypeId,
-      architecture,
       parameters: { ...request, architecture, inputShape, classes },
       split: { train: ids(split.train), validation: ids(split.validation), test: ids(split.test) },
       createdBy: user,
@@ -117,7 +116,7 @@ export class TrainingJobs {
     this.publish(job);
     this.queue.push(job.id);
     this.options.logger.info(
-      { jobId: job.id, plotTypeId, architecture, images: labelled.length, classes },
+      { jobId: job.id, plotType: plotType.name, architecture, images: labeled.length, classes },
       'training job queued',
     );
     this.startQueued();
@@ -185,24 +184,20 @@ export class TrainingJobs {
     }
   }
 
-  private async run(job: TrainingJobWithNames): Promise<void> {
+  private async run(job: TrainingJobRow): Promise<void> {
     const { catalog, store, logger, modelsDir, models } = this.options;
     if (this.cancelRequested.has(job.id)) {
       await this.finish(job.id, { status: 'cancelled' }, 'cancelled before it started');
       return;
     }
-    const parameters = JSON.parse(job.parameters) as TrainRequest & {
-      architecture: NonNullable<TrainRequest['architecture']>;
-      inputShape: [number, number, number];
-      classes: string[];
-    };
-    const split = JSON.parse(job.split!) as { train: number[]; validation: number[]; test: number[] };
-    const labelled = new Map(
-      (await catalog.trainingJobs.labelledImages(job.plot_type_id)).map((l) => [l.image_id, l]),
+    const { parameters } = job;
+    const split = job.split!;
+    const labeled = new Map(
+      (await catalog.labels.currentLabels(job.plot_type_id)).map((l) => [l.image_id, l]),
     );
     const part = (ids: number[]) =>
       ids.flatMap((id) => {
-        const image = labelled.get(id);
+        const image = labeled.get(id);
         return image
           ? [{ path: store.resolve(image.path), label: parameters.classes.indexOf(image.class_name) }]
           : [];
@@ -226,11 +221,10 @@ export class TrainingJobs {
           batchSize: parameters.batchSize,
           learningRate: parameters.learningRate,
           patience: parameters.patience,
-          // Jobs recorded before these options existed used both.
-          augment: parameters.augment ?? true,
-          balanceClasses: parameters.balanceClasses ?? true,
-          freezeBase: parameters.freezeBase ?? true,
-          fineTuneEpochs: parameters.fineTuneEpochs ?? 0,
+          augment: parameters.augment,
+          balanceClasses: parameters.balanceClasses,
+          freezeBase: parameters.freezeBase,
+          fineTuneEpochs: parameters.fineTuneEpochs,
         },
         ...(parameters.baseWeights !== undefined && {
           baseWeightsDir: await this.requireBaseWeights(parameters.baseWeights),
@@ -265,7 +259,7 @@ export class TrainingJobs {
       await this.finish(job.id, { status: 'cancelled' }, 'cancelled');
       return;
     }
-    const plotType = await catalog.getPlotType(job.plot_type_id);
+    const plotType = await catalog.plotTypes.get(job.plot_type_id);
     const version = await models.registerTrained({
       plotType,
       artifactDir: result.modelDir,
@@ -292,6 +286,10 @@ export class TrainingJobs {
         trainingJobId: job.id,
       },
       activate: parameters.activate,
+      activatedBy: {
+        actor: `training job ${job.id} (${job.created_by})`,
+        reason: `trained with activate (test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%)`,
+      },
     });
     logger.info(
       { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy },
@@ -307,31 +305,24 @@ export class TrainingJobs {
   /** Streams every report; stores one at every epoch (with a log line) and otherwise at most every two seconds. */
   private async onProgress(jobId: number, progress: TrainingProgress): Promise<void> {
     const { catalog } = this.options;
-    const stored = JSON.stringify(progress);
     if (progress.phase === 'epoch') {
       const accuracy =
         progress.valAccuracy === undefined ? '' : `, validation accuracy ${progress.valAccuracy.toFixed(3)}`;
       await this.log(
         jobId,
         `epoch ${progress.epoch}/${progress.epochs}: loss ${progress.loss.toFixed(4)}, accuracy ${progress.accuracy.toFixed(3)}${accuracy}`,
-        {
-          progress: stored,
-        },
+        { progress },
       );
       this.lastProgressWrites.set(jobId, Date.now());
     } else if (Date.now() - (this.lastProgressWrites.get(jobId) ?? 0) >= PROGRESS_WRITE_MS) {
-      this.publish(await catalog.trainingJobs.update(jobId, { progress: stored }));
+      this.publish(await catalog.trainingJobs.update(jobId, { progress }));
       this.lastProgressWrites.set(jobId, Date.now());
     } else {
-      this.publish({ ...(await catalog.trainingJobs.get(jobId)), progress: stored });
+      this.publish({ ...(await catalog.trainingJobs.get(jobId)), progress });
     }
   }
 
-  private async log(
-    jobId: number,
-    line: string,
-    changes: Parameters<Catalog['trainingJobs']['update']>[1] = {},
-  ) {
+  private async log(jobId: number, line: string, changes: TrainingJobChanges = {}) {
     const { catalog } = this.options;
     const job = await catalog.trainingJobs.get(jobId);
     const updated = await catalog.trainingJobs.update(jobId, {
@@ -342,16 +333,12 @@ export class TrainingJobs {
     return updated;
   }
 
-  private async finish(
-    jobId: number,
-    changes: Parameters<Catalog['trainingJobs']['update']>[1],
-    line: string,
-  ): Promise<TrainingJob> {
+  private async finish(jobId: number, changes: TrainingJobChanges, line: string): Promise<TrainingJob> {
     this.cancelRequested.delete(jobId);
     return trainingJobView(await this.log(jobId, line, { ...changes, finished_at: Date.now() }));
   }
 
-  private publish(job: TrainingJobWithNames) {
+  private publish(job: TrainingJobRow) {
     this.options.events.publish('training', trainingJobView(job));
   }
 

@@ -1,18 +1,18 @@
 import fp from 'fastify-plugin';
 import { dataFolders, type Config } from '../../config.ts';
-import { TrainingJobs } from '../../training/training-jobs.ts';
+import { TrainingJobQueue } from '../../training/job-queue.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
-    trainingJobs: TrainingJobs;
+    trainingQueue: TrainingJobQueue;
   }
 }
 
-/** Training jobs; each runs in a worker thread of its own, beside the inference workers. */
+/** The training job queue; each job runs in a worker thread of its own, beside the inference workers. */
 export default fp(
   async (fastify, opts: { config: Config }) => {
     const folders = dataFolders(opts.config);
-    const jobs = new TrainingJobs({
+    const jobs = new TrainingJobQueue({
       catalog: fastify.catalog,
       store: fastify.imageStore,
       models: fastify.models,
@@ -24,8 +24,8 @@ export default fp(
       backend: fastify.inferencePool.backend.name,
     });
     await jobs.start();
-    fastify.decorate('trainingJobs', jobs);
+    fastify.decorate('trainingQueue', jobs);
     fastify.addHook('preClose', () => jobs.close());
   },
-  { name: 'training', dependencies: ['catalog', 'image-store', 'inference-pool', 'pipeline'] },
+  { name: 'training-queue', dependencies: ['catalog', 'image-store', 'inference-pool', 'pipeline'] },
 );

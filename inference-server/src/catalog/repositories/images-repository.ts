@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../errors.ts';
+import { IMAGE_STATUSES, type ImageStatus } from '../../enums.ts';
+import type { SqlEngine } from '../connection.ts';
+import type { Database, ImageRow, NewImage } from '../database.ts';
+
+export type { ImageRow, NewImage };
+
+/** An image with the names a reader needs. */
+export interface ImageWithContext extends ImageRow {
+  deployment: string;
+  plot_type: string;
+  run_number: number | null;
+}
+
+/** A claimed image with the model version that should classify it now. */
+export interface ClaimedImage extends ImageWithContext {
+  active_model_version_id: number | null;
+}
+
+/**
+ * Stored plots, and the durable queue over them: an image is pending until its verdict (or its failure) is
+ * stored. Replicas claim pending images for a lease; on PostgreSQL they skip each other's rows.
+ */
+export class ImagesRepository {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
+
+  /** Inserts the image unless its dedup key exists; either way returns the stored row. */
+  async insert(image: NewImage): Promise<{ image: ImageRow; created: boolean }> {
+    const inserted = await this.db
+      .insertInto('image')
+      .values(image)
+      .onConflict((oc) => oc.column('dedup_key').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+    if (inserted) return { image: inserted, created: true };
+    const existing = await this.db
+      .selectFrom('image')
+      .selectAll()
+      .where('dedup_key', '=', image.dedup_key)
+      .executeTakeFirstOrThrow();
+    return { image: existing, created: false };
+  }
+
+  private withContext() {
+    return this.db
+      .selectFrom('image')
+      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .leftJoin('run', 'run.id', 'image.run_id')
+      .selectAll('image')
+      .select(['deployment.name as deployment', 'plot_type.name as plot_type', 'run.number as run_number']);
+  }
+
+  async get(id: number): Promise<ImageWithContext> {
+    const row = await this.withContext().where('image.id', '=', id).executeTakeFirst();
+    if (!row) throw new NotFoundError(`image ${id} does not exist`);
+    return row;
+  }
+
+  async list(ids: number[]): Promise<ImageWithContext[]> {
+    if (ids.length === 0) return [];
+    return this.withContext().where('image.id', 'in', ids).orderBy('image.id').execute();
+  }
+
+  /** The newest image of each plot type of a deployment. */
+  async latestPerPlotType(deploymentId: number): Promise<ImageWithContext[]> {
+    const latest = this.db
+      .selectFrom('image')
+      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+      .select((eb) => eb.fn.max('image.id').as('image_id'))
+      .where('plot_type.deployment_id', '=', deploymentId)
+      .groupBy('image.plot_type_id');
+    return this.withContext().where('image.id', 'in', latest).execute();
+  }
+
+  async countByStatus(): Promise<Record<ImageStatus, number>> {
+    const rows = await this.db
+      .selectFrom('image')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('count')])
+      .groupBy('status')
+      .execute();
+    const counts = Object.fromEntries(IMAGE_STATUSES.map((status) => [status, 0])) as Record<
+      ImageStatus,
+      number
+    >;
+    for (const row of rows) counts[row.status] = Number(row.count);
+    return counts;
+  }
+
+  /**
+   * Claims up to `limit` pending images for `owner` until `now + leaseMs`. Claims of a crashed replica
+   * expire, so another takes its images; on PostgreSQL, concurrent replicas skip each other's rows.
+   */
+  async claimPending(
+    owner: string,
+    limit: number,
+    leaseMs: number,
+    now = Date.now(),
+  ): Promise<ClaimedImage[]> {
+    const claimable = this.db
+      .selectFrom('image')
+      .select('id')
+      .where('status', '=', 'pending')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('id')
+      .limit(limit);
+    const ids = await this.db
+      .updateTable('image')
+      .set((eb) => ({ claimed_by: owner, claimed_until: now + leaseMs, attempts: eb('attempts', '+', 1) }))
+      .where('id', 'in', this.engine === 'postgres' ? claimable.forUpdate().skipLocked() : claimable)
+      .returning('id')
+      .execute();
+    if (ids.length === 0) return [];
+    return this.withContext()
+      .select('plot_type.active_model_version_id')
+      .where(
+        'image.id',
+        'in',
+        ids.map((r) => r.id),
+      )
+      .orderBy('image.id')
+      .execute();
+  }
+
+  /**
+   * Gives back this owner's claims, e.g. on a clean shutdown, so that no lease has to expire. A claim given
+   * back unused was no attempt; one left by a crash (released at the next start) stays counted.
+   */
+  async releaseClaims(owner: string, { unused }: { unused: boolean }): Promise<void> {
+    await this.db
+      .updateTable('image')
+      .set((eb) => ({
+        claimed_by: null,
+        claimed_until: null,
+        attempts: unused ? eb('attempts', '-', 1) : eb.ref('attempts'),
+      }))
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'pending')
+      .execute();
+  }
+
+  /** Ends the images' time in the queue with a status other than classified (a verdict classifies them). */
+  async finish(ids: number[], status: Exclude<ImageStatus, 'pending'>, error: string | null = null) {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('image')
+      .set({ status, error, claimed_by: null, claimed_until: null })
+      .where('id', 'in', ids)
+      .execute();
+  }
+}

@@ -1,0 +1,144 @@
+import type { Kysely } from 'kysely';
+import { atomically } from './atomically.ts';
+import type { Verdict } from '../../pipeline/verdict.ts';
+import type { Database } from '../database.ts';
+import { decodeJson, encodeJson, flag, toFlag } from './json-columns.ts';
+
+export interface PredictionFilter {
+  deploymentId?: number;
+  plotTypeId?: number;
+  runNumber?: number;
+  verdict?: string;
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+/** A verdict the batcher made and has not stored yet. */
+export type NewVerdict = Omit<Verdict, 'id'>;
+
+/**
+ * Verdicts: one prediction row per classified image and model version. Storing one marks its image
+ * classified in the same transaction; reading one gives the same `Verdict` record the sinks received.
+ */
+export class PredictionsRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Stores the verdicts and marks their images classified, atomically; returns them with their ids. */
+  async record(verdicts: NewVerdict[]): Promise<Verdict[]> {
+    if (verdicts.length === 0) return [];
+    return atomically(this.db, async (trx) => {
+      const ids = await trx
+        .insertInto('prediction')
+        .values(
+          verdicts.map((v) => ({
+            image_id: v.imageId,
+            model_version_id: v.modelVersionId,
+            probabilities: encodeJson(v.scores),
+            verdict: v.verdict,
+            confidence: v.confidence,
+            confirmed: toFlag(v.confirmed),
+            latency_ms: v.latencyMs,
+            inference_ms: v.inferenceMs,
+            created_at: v.createdAt,
+          })),
+        )
+        .returning('id')
+        .execute();
+      await trx
+        .updateTable('image')
+        .set({ status: 'classified', error: null, claimed_by: null, claimed_until: null })
+        .where(
+          'id',
+          'in',
+          verdicts.map((v) => v.imageId),
+        )
+        .execute();
+      return verdicts.map((verdict, i) => ({ ...verdict, id: ids[i]!.id }));
+    });
+  }
+
+  private withContext() {
+    return this.db
+      .selectFrom('prediction')
+      .innerJoin('image', 'image.id', 'prediction.image_id')
+      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
+      .innerJoin('model', 'model.id', 'model_version.model_id')
+      .leftJoin('run', 'run.id', 'image.run_id')
+      .selectAll('prediction')
+      .select([
+        'model.name as model_name',
+        'model_version.version as model_version',
+        'model_version.kind',
+        'plot_type.id as plot_type_id',
+        'plot_type.name as plot_type',
+        'deployment.name as deployment',
+        'run.number as run_number',
+        'image.captured_at',
+      ]);
+  }
+
+  private static decode(
+    row: Awaited<ReturnType<ReturnType<PredictionsRepository['withContext']>['executeTakeFirstOrThrow']>>,
+  ): Verdict {
+    return {
+      id: row.id,
+      imageId: row.image_id,
+      deployment: row.deployment,
+      plotTypeId: row.plot_type_id,
+      plotType: row.plot_type,
+      run: row.run_number,
+      modelVersionId: row.model_version_id,
+      model: row.model_name,
+      modelVersion: row.model_version,
+      kind: row.kind,
+      scores: decodeJson<Record<string, number>>(row.probabilities),
+      verdict: row.verdict,
+      confidence: row.confidence,
+      confirmed: flag(row.confirmed),
+      latencyMs: row.latency_ms,
+      inferenceMs: row.inference_ms,
+      capturedAt: row.captured_at,
+      createdAt: row.created_at,
+    };
+  }
+
+  /** Newest first. */
+  async list(filter: PredictionFilter): Promise<Verdict[]> {
+    let query = this.withContext();
+    if (filter.deploymentId !== undefined) query = query.where('deployment.id', '=', filter.deploymentId);
+    if (filter.plotTypeId !== undefined) query = query.where('plot_type.id', '=', filter.plotTypeId);
+    if (filter.runNumber !== undefined) query = query.where('run.number', '=', filter.runNumber);
+    if (filter.verdict !== undefined) query = query.where('prediction.verdict', '=', filter.verdict);
+    if (filter.from !== undefined) query = query.where('prediction.created_at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('prediction.created_at', '<=', filter.to);
+    const rows = await query
+      .orderBy('prediction.created_at', 'desc')
+      .orderBy('prediction.id', 'desc')
+      .limit(filter.limit)
+      .offset(filter.offset)
+      .execute();
+    return rows.map(PredictionsRepository.decode);
+  }
+
+  async latestForImage(imageId: number): Promise<Verdict | undefined> {
+    const row = await this.withContext()
+      .where('prediction.image_id', '=', imageId)
+      .orderBy('prediction.id', 'desc')
+      .executeTakeFirst();
+    return row && PredictionsRepository.decode(row);
+  }
+
+  /** The latest verdict of each of these images. */
+  async latestForImages(imageIds: number[]): Promise<Map<number, Verdict>> {
+    if (imageIds.length === 0) return new Map();
+    const rows = await this.withContext()
+      .where('prediction.image_id', 'in', imageIds)
+      .orderBy('prediction.id')
+      .execute();
+    return new Map(rows.map((row) => [row.image_id, PredictionsRepository.decode(row)]));
+  }
+}

@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely';
+import type { Role } from '../../enums.ts';
+import type { ApiTokenRow, Database } from '../database.ts';
+
+export type { ApiTokenRow };
+
+/** API tokens: only their hashes are kept. */
+export class TokensRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async create(name: string, role: Role, tokenHash: string): Promise<ApiTokenRow> {
+    return this.db
+      .insertInto('api_token')
+      .values({ name, role, token_hash: tokenHash, created_at: Date.now(), last_used_at: null })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async findByHash(tokenHash: string): Promise<ApiTokenRow | undefined> {
+    return this.db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db
+      .selectFrom('api_token')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
+  async touch(id: number, now = Date.now()): Promise<void> {
+    await this.db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,39 @@
+// Every enum of the domain, once. The TypeBox schemas (src/schemas), the catalog's column types
+// (src/catalog/database.ts) and the ML core are built from these tuples, so they cannot drift.
+
+type Member<T extends readonly string[]> = T[number];
+
+export const ROLES = ['viewer', 'labeler', 'expert', 'admin', 'ingest'] as const;
+export type Role = Member<typeof ROLES>;
+
+export const IMAGE_STATUSES = ['pending', 'classified', 'failed', 'no_model'] as const;
+export type ImageStatus = Member<typeof IMAGE_STATUSES>;
+
+/** What a plot card shows: an image's status, or `empty` for a plot type with no image yet. */
+export const PLOT_STATES = ['empty', ...IMAGE_STATUSES] as const;
+export type PlotState = Member<typeof PLOT_STATES>;
+
+export const MODEL_VERSION_STATUSES = ['training', 'ready', 'active', 'retired'] as const;
+export type ModelVersionStatus = Member<typeof MODEL_VERSION_STATUSES>;
+
+export const CLASS_SEVERITIES = ['ok', 'warn', 'alarm'] as const;
+export type ClassSeverity = Member<typeof CLASS_SEVERITIES>;
+
+export const LABEL_SOURCES = ['labeler', 'override', 'import'] as const;
+export type LabelSource = Member<typeof LABEL_SOURCES>;
+
+export const LABEL_FILTERS = ['all', 'labeled', 'unlabeled', 'disagreement'] as const;
+export type LabelFilter = Member<typeof LABEL_FILTERS>;
+
+export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+export type TrainingJobStatus = Member<typeof TRAINING_JOB_STATUSES>;
+
+export const ARCHITECTURES = ['small-cnn', 'inceptionv3', 'vgg16'] as const;
+export type ArchitectureName = Member<typeof ARCHITECTURES>;
+
+export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendName = Member<typeof BACKENDS>;
+
+/** How a model's outputs become a verdict: `autoencoder` and `siamese` come with the unsupervised models. */
+export const MODEL_KINDS = ['classifier'] as const;
+export type ModelKind = Member<typeof MODEL_KINDS>;

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { PlotTypeRow } from '../catalog/repositories/plot-types-repository.ts';
+import type { Activation, InputShape, ModelVersionRow } from '../catalog/repositories/models-repository.ts';
+import type { ModelKind } from '../enums.ts';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
+import type { ModelSpec } from '../inference/messages.ts';
+import type { InferencePool } from '../inference/pool.ts';
+import type { ModelMetrics } from '../schemas/models.ts';
+import type { VerdictRule } from '../pipeline/verdict.ts';
+import { inputShapeOf, writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
+
+/** Colours and severities for well-known class names; others get a neutral colour and `warn`. */
+const KNOWN_CLASSES: Record<string, { colour: string; severity: 'ok' | 'warn' | 'alarm' }> = {
+  Good: { colour: '#73BF69', severity: 'ok' },
+  Bad: { colour: '#F2495C', severity: 'alarm' },
+  NoData: { colour: '#8AB8FF', severity: 'warn' },
+  LowStats: { colour: '#FADE2A', severity: 'warn' },
+  Cosmic: { colour: '#B877D9', severity: 'warn' },
+};
+
+/** Who changes the library, and why: recorded with every activation. */
+export interface Actor {
+  actor: string;
+  reason: string;
+}
+
+interface VersionInput {
+  plotType: PlotTypeRow;
+  classes: string[];
+  name?: string;
+  architecture?: string;
+  kind?: ModelKind;
+  thresholds?: Record<string, number>;
+  /** Make the new version active, recorded as done by `activatedBy`. */
+  activate?: boolean;
+  activatedBy: Actor;
+}
+
+export interface ImportModelInput extends VersionInput {
+  files: ModelFile[];
+  inputShape?: InputShape;
+}
+
+export interface TrainedModelInput extends VersionInput {
+  artifactDir: string;
+  inputShape: InputShape;
+  metrics: ModelMetrics;
+}
+
+export interface VersionEdit {
+  thresholds?: Record<string, number>;
+  status?: 'ready' | 'retired';
+}
+
+/** What the batcher needs to run a version and judge its outputs. */
+export type RunnableModel = ModelSpec & VerdictRule & { name: string; version: number };
+
+export interface ModelLibraryOptions {
+  catalog: Catalog;
+  pool: InferencePool;
+  logger: FastifyBaseLogger;
+  /** The data folder: artifact paths are stored relative to it, so a moved data folder keeps working. */
+  dataDir: string;
+  modelsDir: string;
+}
+
+/**
+ * The model registry's rules in one place: import and register versions, activate, roll back, edit thresholds,
+ * retire and restore. Every activation is recorded, and the workers are told when a version is replaced.
+ */
+export class ModelLibrary {
+  constructor(private readonly options: ModelLibraryOptions) {}
+
+  /** Imports an uploaded TF.js layers model as a new version. */
+  async importModel(input: ImportModelInput): Promise<ModelVersionRow> {
+    checkThresholds(input.classes, input.thresholds);
+    const artifactDir = path.join(this.options.modelsDir, `${input.plotType.id}-${randomUUID()}`);
+    const modelJson = await writeModelArtifacts(input.files, artifactDir);
+    const inputShape = input.inputShape ?? inputShapeOf(modelJson);
+    if (!inputShape) throw new InvalidInputError('the input shape is not in model.json: give it explicitly');
+    return this.createVersion({ ...input, artifactDir, inputShape });
+  }
+
+  /** Registers the model a training job saved, with its metrics. */
+  async registerTrained(input: TrainedModelInput): Promise<ModelVersionRow> {
+    checkThresholds(input.classes, input.thresholds);
+    return this.createVersion({ ...input, name: input.name ?? 'trained' });
+  }
+
+  private async createVersion(
+    input: VersionInput & { artifactDir: string; inputShape: InputShape; metrics?: ModelMetrics },
+  ): Promise<ModelVersionRow> {
+    const { catalog, dataDir } = this.options;
+    const { inputShape } = input;
+    if (![1, 3].includes(inputShape[2])) {
+      throw new InvalidInputError(
+        `the model takes ${inputShape[2]} channels; 1 (grayscale) or 3 (RGB) are supported`,
+      );
+    }
+    const version = await catalog.models.createVersion({
+      plotTypeId: input.plotType.id,
+      name: input.name ?? 'default',
+      architecture: input.architecture ?? 'custom',
+      kind: input.kind ?? 'classifier',
+      inputShape,
+      classes: input.classes,
+      thresholds: input.thresholds ?? {},
+      artifactPath: path.relative(dataDir, input.artifactDir),
+      metrics: input.metrics,
+    });
+    await catalog.plotTypes.defineClasses(
+      input.plotType.id,
+      input.classes.map((name) => ({
+        name,
+        ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
+      })),
+    );
+    if (!input.activate) return version;
+    return this.activate(input.plotType.id, version.id, input.activatedBy);
+  }
+
+  /** Makes the version active (promote); the replaced one is freed in every worker. */
+  async activate(plotTypeId: number, versionId: number, by: Actor): Promise<ModelVersionRow> {
+    const { catalog, pool, logger } = this.options;
+    const version = await catalog.models.getVersion(versionId);
+    if (version.status === 'retired') {
+      throw new ConflictError(`version ${version.version} is retired: set its status to ready first`);
+    }
+    const replaced = await catalog.models.activate({ plotTypeId, versionId, ...by });
+    if (replaced !== null) pool.unload(replaced);
+    logger.info(
+      { plotTypeId, model: version.model_name, version: version.version, replaced, ...by },
+      'model version activated',
+    );
+    return catalog.models.getVersion(versionId);
+  }
+
+  /** Makes the version that was active before the current one active again. */
+  async rollback(plotTypeId: number, by: Actor): Promise<ModelVersionRow> {
+    await this.options.catalog.plotTypes.get(plotTypeId);
+    const previous = await this.options.catalog.models.previouslyActiveVersion(plotTypeId);
+    if (!previous) throw new ConflictError('there is no earlier active version to roll back to');
+    return this.activate(plotTypeId, previous.id, by);
+  }
+
+  /** Edits class thresholds (merged into the current ones), or retires or restores the version. */
+  async edit(plotTypeId: number, versionId: number, edit: VersionEdit): Promise<ModelVersionRow> {
+    const version = await this.versionOf(plotTypeId, versionId);
+    checkThresholds(version.classes, edit.thresholds);
+    if (edit.status === 'retired' && version.status === 'active') {
+      throw new ConflictError(
+        'the active version cannot be retired: activate another one or roll back first',
+      );
+    }
+    const updated = await this.options.catalog.models.updateVersion(versionId, {
+      thresholds: edit.thresholds && { ...version.thresholds, ...edit.thresholds },
+      status: edit.status,
+    });
+    this.options.logger.info(
+      { plotTypeId, model: version.model_name, version: version.version, edit },
+      'model version edited',
+    );
+    return updated;
+  }
+
+  async versions(plotTypeId: number): Promise<ModelVersionRow[]> {
+    await this.options.catalog.plotTypes.get(plotTypeId);
+    return this.options.catalog.models.listVersions(plotTypeId);
+  }
+
+  /** Every change of the plot type's active version, newest first. */
+  async history(plotTypeId: number): Promise<Activation[]> {
+    await this.options.catalog.plotTypes.get(plotTypeId);
+    return this.options.catalog.models.activations(plotTypeId);
+  }
+
+  /** What a worker needs to run the version, with its current thresholds (experts may edit them). */
+  async runnable(modelVersionId: number): Promise<RunnableModel> {
+    const version = await this.options.catalog.models.getVersion(modelVersionId);
+    return {
+      modelVersionId,
+      kind: version.kind,
+      artifactDir: path.resolve(this.options.dataDir, version.artifact_path),
+      inputShape: version.input_shape,
+      classes: version.classes,
+      thresholds: version.thresholds,
+      name: version.model_name,
+      version: version.version,
+    };
+  }
+
+  private async versionOf(plotTypeId: number, versionId: number): Promise<ModelVersionRow> {
+    const version = await this.options.catalog.models.getVersion(versionId);
+    if (version.plot_type_id !== plotTypeId) {
+      throw new NotFoundError(`model version ${versionId} is not one of plot type ${plotTypeId}`);
+    }
+    return version;
+  }
+}
+
+function checkThresholds(classes: string[], thresholds: Record<string, number> = {}) {
+  const unknown = Object.keys(thresholds).filter((name) => !classes.includes(name));
+  if (unknown.length) throw new InvalidInputError(`thresholds name unknown classes: ${unknown.join(', ')}`);
+}
