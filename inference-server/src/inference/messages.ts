@@ -136,11 +136,13 @@ export type TrainingWorkerResponse =
   | { kind: 'finished'; result: TrainingResult }
   | { kind: 'failed'; error: string };
 
-/** A worker's memory: its tensors, its V8 heap, and the wasm backend's linear memory (which only ever grows). */
+/** A worker's memory: its tensors, its V8 heap, the wasm backend's linear memory (which only ever grows), its models. */
 export interface WorkerMemoryReport {
   numTensors: number;
   numBytes: number;
   heapUsedBytes: number;
   /** 0 on other backends. */
   wasmBytes: number;
+  /** The model versions this worker holds. */
+  loadedModelVersionIds: number[];
 }

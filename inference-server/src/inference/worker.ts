@@ -105,6 +105,7 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
         numBytes,
         heapUsedBytes: getHeapStatistics().used_heap_size,
         wasmBytes: wasm?.HEAPU8.buffer.byteLength ?? 0,
+        loadedModelVersionIds: [...models.keys()],
       };
     }
   }

@@ -14,13 +14,21 @@ export interface VerdictSink {
  * neither stops the others nor un-classifies the images: the catalog already holds the verdicts.
  */
 export class VerdictSinks {
-  private readonly failures: Map<string, number>;
+  private readonly sinks: VerdictSink[] = [];
+  private readonly failures = new Map<string, number>();
 
   constructor(
-    private readonly sinks: readonly VerdictSink[],
+    sinks: readonly VerdictSink[],
     private readonly logger: FastifyBaseLogger,
   ) {
-    this.failures = new Map(sinks.map((sink) => [sink.name, 0]));
+    for (const sink of sinks) this.add(sink);
+  }
+
+  /** One more output, e.g. from a plugin registered after the pipeline (EPICS). */
+  add(sink: VerdictSink): void {
+    if (this.failures.has(sink.name)) throw new Error(`a verdict sink named "${sink.name}" is already added`);
+    this.sinks.push(sink);
+    this.failures.set(sink.name, 0);
   }
 
   deliver(verdicts: readonly Verdict[]): void {
