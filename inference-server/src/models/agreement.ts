@@ -1,16 +1,7 @@
 import type { IPoint } from 'influx';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { LabelRow } from '../catalog/repositories/labels-repository.ts';
-
-export interface VersionAgreement {
-  modelVersionId: number;
-  version: number;
-  agreed: number;
-  labeled: number;
-  /** Share of human labels that matched the verdict; null while there are none. */
-  rate: number | null;
-  daily: Array<{ day: string; agreed: number; labeled: number }>;
-}
+import type { VersionAgreement } from '../schemas/models.ts';
 
 /**
  * How often experts agree with a model version: every human label given after a prediction is a vote.

@@ -11,6 +11,7 @@ import type { InferencePool } from '../inference/pool.ts';
 import type { ModelMetrics } from '../schemas/models.ts';
 import type { VerdictRule } from '../pipeline/verdict.ts';
 import { inputShapeOf, writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
+import { learnedNothing } from './trivial-answer.ts';
 
 /** Colours and severities for well-known class names; others get a neutral colour and `warn`. */
 const KNOWN_CLASSES: Record<string, { colour: string; severity: 'ok' | 'warn' | 'alarm' }> = {
@@ -84,10 +85,27 @@ export class ModelLibrary {
     return this.createVersion({ ...input, artifactDir, inputShape });
   }
 
-  /** Registers the model a training job saved, with its metrics. */
-  async registerTrained(input: TrainedModelInput): Promise<ModelVersionRow> {
+  /**
+   * Registers the model a training job saved, with its metrics. Asked to activate it, the library does so only
+   * when it beats the trivial answer on the test split, and otherwise says why not.
+   */
+  async registerTrained(
+    input: TrainedModelInput,
+  ): Promise<{ version: ModelVersionRow; notActivated?: string }> {
     checkThresholds(input.classes, input.thresholds);
-    return this.createVersion({ ...input, name: input.name ?? 'trained' });
+    const nothingLearned = input.activate ? learnedNothing(input.metrics.evaluation) : undefined;
+    const version = await this.createVersion({
+      ...input,
+      name: input.name ?? 'trained',
+      activate: input.activate && nothingLearned === undefined,
+    });
+    if (nothingLearned === undefined) return { version };
+    const notActivated = `it learned nothing: ${nothingLearned}`;
+    this.options.logger.warn(
+      { plotType: input.plotType.name, model: version.model_name, version: version.version, notActivated },
+      'trained version not activated',
+    );
+    return { version, notActivated };
   }
 
   private async createVersion(

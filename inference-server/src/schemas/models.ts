@@ -43,6 +43,14 @@ export const ModelMetrics = Type.Object({
   ),
   evaluation: Evaluation,
   validation: Evaluation,
+  trivialAnswer: Type.Object(
+    { answer: Type.String(), accuracy: Type.Number(), macroF1: Type.Number() },
+    {
+      description:
+        'What always answering the most frequent class scores on the test split: a version that does not beat it ' +
+        'is never activated',
+    },
+  ),
   splitSizes: Type.Object({ train: Type.Integer(), validation: Type.Integer(), test: Type.Integer() }),
   timings: Type.Object({
     totalMs: Type.Number(),
@@ -116,6 +124,8 @@ export const VersionAgreement = Type.Object({
   rate: Type.Union([Type.Number(), Type.Null()]),
   daily: Type.Array(Type.Object({ day: Type.String(), agreed: Type.Integer(), labeled: Type.Integer() })),
 });
+
+export type VersionAgreement = Static<typeof VersionAgreement>;
 
 export const AgreementList = Type.Object({ items: Type.Array(VersionAgreement) });
 export type AgreementList = Static<typeof AgreementList>;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { Role } from './common.ts';
 
 export const ServerStatus = Type.Object({
   version: Type.String(),
@@ -46,3 +47,12 @@ export const ServerStatus = Type.Object({
   }),
 });
 export type ServerStatus = Static<typeof ServerStatus>;
+
+/** Liveness, with the caller's role when a token came with the request. */
+export const Health = Type.Object({
+  status: Type.Literal('ok'),
+  version: Type.String(),
+  authenticated: Type.Boolean({ description: 'Whether the request carried a valid token' }),
+  role: Type.Union([Role, Type.Null()]),
+});
+export type Health = Static<typeof Health>;

@@ -1,20 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { TrainingJobChanges, TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
-import { ConflictError, InvalidInputError } from '../errors.ts';
+import { ConflictError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { ModelLibrary } from '../models/model-library.ts';
 import type { LiveEvents } from '../pipeline/live-events.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
-import { stratifiedSplit } from './stratified-split.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
 import { startTraining } from '../inference/training.ts';
-import type { ArchitectureName } from '../ml/architectures/index.ts';
-import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
+import { findBaseWeights, planTraining, recordedSplit, trainedMetrics } from './training-plan.ts';
 
 export interface TrainingJobQueueOptions {
   catalog: Catalog;
@@ -31,18 +28,6 @@ export interface TrainingJobQueueOptions {
   backend: BackendName;
 }
 
-/** What a request that names no architecture trains: the small CNN on a CPU, InceptionV3 on a GPU. */
-export function defaultArchitecture(backend: BackendName): ArchitectureName {
-  return backend === 'tensorflow-gpu' ? 'inceptionv3' : 'small-cnn';
-}
-
-/** Default input of a new model: the small CNN's small images train fast; the others take their native size. */
-const DEFAULT_INPUT: Record<string, [number, number, number]> = {
-  'small-cnn': [64, 64, 3],
-  inceptionv3: [299, 299, 3],
-  vgg16: [224, 224, 3],
-};
-const SPLIT = { validation: 0.15, test: 0.15 };
 const PROGRESS_WRITE_MS = 2000;
 
 /**
@@ -69,74 +54,23 @@ export class TrainingJobQueue {
   }
 
   async create(plotTypeId: number, request: TrainRequest, user: string): Promise<TrainingJob> {
-    const { catalog } = this.options;
-    const plotType = await catalog.plotTypes.get(plotTypeId);
-    const labeled = await catalog.labels.currentLabels(plotTypeId);
-    const definedOrder = (await catalog.plotTypes.listClasses(plotTypeId)).map((c) => c.name);
-    const present = [...new Set(labeled.map((l) => l.class_name))];
-    const classes = [
-      ...definedOrder.filter((name) => present.includes(name)),
-      ...present.filter((name) => !definedOrder.includes(name)).sort(),
-    ];
-    if (labeled.length < 10) {
-      throw new InvalidInputError(
-        `plot type ${plotType.name} has ${labeled.length} labeled images; training needs at least 10 (label more with POST /api/v1/labels)`,
-      );
-    }
-    if (classes.length < 2) {
-      throw new InvalidInputError(
-        `every labeled image of plot type ${plotType.name} is ${classes[0]}: a classifier needs at least two classes`,
-      );
-    }
-    if (request.baseWeights !== undefined) await this.requireBaseWeights(request.baseWeights);
-    const architecture = request.architecture ?? defaultArchitecture(this.options.backend);
-    const inputShape =
-      (request.inputShape as [number, number, number] | undefined) ?? DEFAULT_INPUT[architecture]!;
-    const split = stratifiedSplit(labeled, (l) => l.class_name, request.seed, SPLIT);
-    const labels = (part: typeof labeled) =>
-      part.map((l) => ({ path: l.path, label: classes.indexOf(l.class_name) }));
-    try {
-      checkTrainingSet(classes, {
-        train: labels(split.train),
-        validation: labels(split.validation),
-        test: labels(split.test),
-      });
-    } catch (error) {
-      if (error instanceof TrainingSetError)
-        throw new InvalidInputError(`these labels cannot train a model: ${error.message}`);
-      throw error;
-    }
-    const ids = (part: typeof labeled) => part.map((l) => l.image_id);
+    const { catalog, backend, weightsDir, logger } = this.options;
+    const plan = await planTraining(catalog, plotTypeId, request, { backend, weightsDir });
     const job = await catalog.trainingJobs.create({
       plotTypeId,
-      parameters: { ...request, architecture, inputShape, classes },
-      split: { train: ids(split.train), validation: ids(split.validation), test: ids(split.test) },
+      parameters: plan.parameters,
+      split: plan.split,
       createdBy: user,
     });
     this.publish(job);
     this.queue.push(job.id);
-    this.options.logger.info(
-      { jobId: job.id, plotType: plotType.name, architecture, images: labeled.length, classes },
+    const { architecture, classes } = plan.parameters;
+    logger.info(
+      { jobId: job.id, plotType: job.plot_type, architecture, images: plan.images, classes },
       'training job queued',
     );
     this.startQueued();
     return trainingJobView(job);
-  }
-
-  /** The folder of the named base weights; a clear 400 that lists what there is when it has no model.json. */
-  private async requireBaseWeights(name: string): Promise<string> {
-    const { weightsDir } = this.options;
-    const dir = path.join(weightsDir, name);
-    try {
-      await access(path.join(dir, 'model.json'));
-      return dir;
-    } catch {
-      const available = await readdir(weightsDir).catch(() => [] as string[]);
-      throw new InvalidInputError(
-        `no base weights '${name}': ${path.join(dir, 'model.json')} does not exist (available in ${weightsDir}: ` +
-          `${available.length > 0 ? available.join(', ') : 'none'})`,
-      );
-    }
   }
 
   async cancel(jobId: number): Promise<TrainingJob> {
@@ -192,16 +126,6 @@ export class TrainingJobQueue {
     }
     const { parameters } = job;
     const split = job.split!;
-    const labeled = new Map(
-      (await catalog.labels.currentLabels(job.plot_type_id)).map((l) => [l.image_id, l]),
-    );
-    const part = (ids: number[]) =>
-      ids.flatMap((id) => {
-        const image = labeled.get(id);
-        return image
-          ? [{ path: store.resolve(image.path), label: parameters.classes.indexOf(image.class_name) }]
-          : [];
-      });
     await this.log(
       job.id,
       `started: ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test images`,
@@ -215,7 +139,7 @@ export class TrainingJobQueue {
         architecture: parameters.architecture,
         inputShape: parameters.inputShape,
         classes: parameters.classes,
-        split: { train: part(split.train), validation: part(split.validation), test: part(split.test) },
+        split: await recordedSplit(catalog, job, (l) => store.resolve(l.path)),
         hyperParameters: {
           epochs: parameters.epochs,
           batchSize: parameters.batchSize,
@@ -227,7 +151,7 @@ export class TrainingJobQueue {
           fineTuneEpochs: parameters.fineTuneEpochs,
         },
         ...(parameters.baseWeights !== undefined && {
-          baseWeightsDir: await this.requireBaseWeights(parameters.baseWeights),
+          baseWeightsDir: await findBaseWeights(this.options.weightsDir, parameters.baseWeights),
         }),
         seed: parameters.seed,
         outputDir: path.join(modelsDir, `${job.plot_type_id}-${randomUUID()}`),
@@ -259,46 +183,30 @@ export class TrainingJobQueue {
       await this.finish(job.id, { status: 'cancelled' }, 'cancelled');
       return;
     }
-    const plotType = await catalog.plotTypes.get(job.plot_type_id);
-    const version = await models.registerTrained({
-      plotType,
+    const accuracy = `test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%`;
+    const { version, notActivated } = await models.registerTrained({
+      plotType: await catalog.plotTypes.get(job.plot_type_id),
       artifactDir: result.modelDir,
       classes: parameters.classes,
       inputShape: parameters.inputShape,
       architecture: job.architecture,
       thresholds: result.thresholds,
-      metrics: {
-        history: result.history,
-        evaluation: result.evaluation.test,
-        validation: result.evaluation.validation,
-        splitSizes: {
-          train: split.train.length,
-          validation: split.validation.length,
-          test: split.test.length,
-        },
-        timings: result.timings,
-        steps: result.steps,
-        epochsRun: result.epochsRun,
-        bestEpoch: result.bestEpoch,
-        stoppedEarly: result.stoppedEarly,
-        backend: result.backend.name,
-        seed: parameters.seed,
-        trainingJobId: job.id,
-      },
+      metrics: trainedMetrics(job, result),
       activate: parameters.activate,
       activatedBy: {
         actor: `training job ${job.id} (${job.created_by})`,
-        reason: `trained with activate (test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%)`,
+        reason: `trained with activate (${accuracy})`,
       },
     });
     logger.info(
-      { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy },
+      { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy, notActivated },
       'training job succeeded',
     );
     await this.finish(
       job.id,
       { status: 'succeeded', model_version_id: version.id },
-      `succeeded: version ${version.version}, test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%`,
+      `succeeded: version ${version.version}, ${accuracy}` +
+        (notActivated ? `; not activated: ${notActivated}` : ''),
     );
   }
 

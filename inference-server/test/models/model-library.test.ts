@@ -128,3 +128,41 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+test('a trained version that does no better than always giving one class is registered but not activated, and the job says why', async (t) => {
+  const { app, tokens } = await buildTestApp(t, 'sqlite');
+  const plotType = await createPlotType(app, tokens.admin, 'halld', 'CDC_occupancy');
+  // One picture under twenty runs, half labeled Good and half Bad: nothing in the image tells them apart.
+  const png = await plotPng({ brightness: 0.5, seed: 1 });
+  const imageIds: Record<'Good' | 'Bad', number[]> = { Good: [], Bad: [] };
+  for (let i = 0; i < 20; i++) {
+    const { result } = await uploadPlot(
+      app,
+      tokens.ingest,
+      { deployment: 'halld', plotType: 'CDC_occupancy', run: String(100 + i) },
+      png,
+    );
+    imageIds[i % 2 === 0 ? 'Good' : 'Bad'].push(result!.image.id);
+  }
+  await labelImages(app, tokens.labeler, imageIds.Good, 'Good');
+  await labelImages(app, tokens.labeler, imageIds.Bad, 'Bad');
+  const queued = await app.inject({
+    method: 'POST',
+    url: `/api/v1/models/${plotType.id}/train`,
+    headers: auth(tokens.expert),
+    payload: { epochs: 2, batchSize: 4, inputShape: [32, 32, 3], augment: false, activate: true },
+  });
+  assert.equal(queued.statusCode, 202, queued.body);
+  const job = await waitForTrainingJob(app, tokens.viewer, queued.json<TrainingJob>().id, 300_000);
+  assert.match(
+    job.log.at(-1)!,
+    /not activated: it learned nothing: .*always answering (Good|Bad) scores 50\.0%/,
+  );
+
+  const version = (await app.catalog.models.getVersion(job.modelVersionId!)).status;
+  assert.equal(version, 'ready');
+  assert.equal((await app.catalog.plotTypes.get(plotType.id)).active_model_version_id, null);
+  const versions = await app.inject({ url: `/api/v1/models/${plotType.id}`, headers: auth(tokens.viewer) });
+  const [trained] = versions.json<{ items: ModelVersion[] }>().items;
+  assert.equal(trained!.metrics!.trivialAnswer.accuracy, 0.5);
+});

@@ -1,14 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from 'typebox';
-import { Role } from '../../../../schemas/index.ts';
+import { Health } from '../../../../schemas/index.ts';
 import { SERVER_VERSION } from '../../../../version.ts';
-
-const Health = Type.Object({
-  status: Type.Literal('ok'),
-  version: Type.String(),
-  authenticated: Type.Boolean({ description: 'Whether the request carried a valid token' }),
-  role: Type.Union([Role, Type.Null()]),
-});
 
 /** Liveness with no token needed; with a token it also says whose it is (the data source's health check). */
 const health: FastifyPluginAsyncTypebox = async (fastify) => {
