@@ -129,9 +129,9 @@ export interface CancelledTraining extends TrainingRun {
 
 export type TrainingResult = CompletedTraining | CancelledTraining;
 
-export type TrainingWorkerRequest = { kind: 'train'; request: TrainingRequest } | { kind: 'cancel' };
+export type TrainingThreadRequest = { kind: 'train'; request: TrainingRequest } | { kind: 'cancel' };
 
-export type TrainingWorkerResponse =
+export type TrainingThreadResponse =
   | { kind: 'progress'; progress: TrainingProgress }
   | { kind: 'finished'; result: TrainingResult }
   | { kind: 'failed'; error: string };

@@ -12,7 +12,7 @@ import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/ind
 import { trainingJobView } from '../views/api-views.ts';
 import { stratifiedSplit } from './stratified-split.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
-import { startTraining } from '../inference/training.ts';
+import { startTraining } from '../inference/training-thread.ts';
 import type { ArchitectureName } from '../ml/architectures/index.ts';
 import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
 
