@@ -100,6 +100,7 @@ export class ModelRegistry {
     const version = await this.catalog.getModelVersion(modelVersionId);
     return {
       modelVersionId,
+      kind: 'classifier',
       artifactDir: path.resolve(version.artifact_path),
       inputShape: JSON.parse(version.input_shape) as [number, number, number],
       classes: JSON.parse(version.classes) as string[],

@@ -154,7 +154,7 @@ export class Batcher {
         await catalog.finishImages([outcome.imageId], 'failed', outcome.error);
         continue;
       }
-      const verdict = decideVerdict(spec.classes, outcome.probabilities, spec.thresholds);
+      const verdict = decideVerdict(spec.classes, outcome.outputs, spec.thresholds);
       predictions.push({
         image_id: outcome.imageId,
         model_version_id: modelVersionId,
