@@ -129,7 +129,13 @@ export async function benchForward({
       const network = create(inputShape);
       await saveModel(network, artifactDir);
       network.dispose();
-      const spec = { modelVersionId: index + 1, artifactDir, inputShape, classes: ['Good', 'Bad', 'NoData'] };
+      const spec: ModelSpec = {
+        modelVersionId: index + 1,
+        kind: 'classifier',
+        artifactDir,
+        inputShape,
+        classes: ['Good', 'Bad', 'NoData'],
+      };
       prepared.push({ name, spec, imagesPerWorker });
     }
 

@@ -2,19 +2,24 @@
 
 import type { ArchitectureName } from '../ml/architectures/index.ts';
 import type { Evaluation } from '../ml/evaluate.ts';
+import type { BackendName, ModelKind } from '../enums.ts';
+import type { ModelShape } from '../ml/model-shape.ts';
 import type { HyperParameters, TrainingHistory, TrainingProgress } from '../ml/train.ts';
 import type { TrainingSplit } from '../ml/training-set.ts';
 
+export { MODEL_KINDS } from '../enums.ts';
 export type {
   ArchitectureName,
   Evaluation,
   HyperParameters,
+  ModelKind,
+  ModelShape,
   TrainingHistory,
   TrainingProgress,
   TrainingSplit,
 };
 
-export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type { BackendName };
 
 /** `auto` tries tfjs-node-gpu, then tfjs-node, then wasm. `cpu` (pure JS) is only used when asked for. */
 export type BackendPreference = 'auto' | BackendName;
@@ -28,6 +33,8 @@ export interface BackendInfo {
 /** A registered model version, as the worker needs it to load and run the model. */
 export interface ModelSpec {
   modelVersionId: number;
+  /** How the model scores images, and so what its outputs mean. */
+  kind: ModelKind;
   /** Folder holding model.json and its weight files (the layout tfjs-node's file:// writes). */
   artifactDir: string;
   /** [height, width, channels]; channels 1 = grayscale, 3 = RGB. */
@@ -40,8 +47,9 @@ export interface PredictImage {
   path: string;
 }
 
+/** `outputs` are the model's raw scores of the image, as its kind gives them: a classifier's class probabilities. */
 export type PredictOutcome =
-  | { imageId: number; ok: true; probabilities: number[]; inferenceMs: number }
+  | { imageId: number; ok: true; kind: ModelKind; outputs: number[]; inferenceMs: number }
   | { imageId: number; ok: false; error: string };
 
 /** A Grad-CAM map: height × width cells of the model's last 4-D activation, row-major, normalised to [0, 1]. */
@@ -56,6 +64,8 @@ export type WorkerRequest =
   | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[] }
   | { kind: 'gradcam'; requestId: number; model: ModelSpec; imagePath: string; classIndex: number }
   | { kind: 'unload'; modelVersionId: number }
+  /** Loads a model folder, reads its shape and disposes it: a check before the folder is registered. */
+  | { kind: 'inspect'; requestId: number; artifactDir: string }
   | { kind: 'memory'; requestId: number };
 
 export type WorkerResponse =
@@ -63,6 +73,7 @@ export type WorkerResponse =
   | { kind: 'init-failed'; error: string }
   | { kind: 'predicted'; requestId: number; outcomes: PredictOutcome[] }
   | { kind: 'gradcam'; requestId: number; map: GradCamResult }
+  | { kind: 'inspected'; requestId: number; shape: ModelShape }
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
 
@@ -129,9 +140,9 @@ export interface CancelledTraining extends TrainingRun {
 
 export type TrainingResult = CompletedTraining | CancelledTraining;
 
-export type TrainingWorkerRequest = { kind: 'train'; request: TrainingRequest } | { kind: 'cancel' };
+export type TrainingThreadRequest = { kind: 'train'; request: TrainingRequest } | { kind: 'cancel' };
 
-export type TrainingWorkerResponse =
+export type TrainingThreadResponse =
   | { kind: 'progress'; progress: TrainingProgress }
   | { kind: 'finished'; result: TrainingResult }
   | { kind: 'failed'; error: string };

@@ -4,6 +4,7 @@ import type {
   BackendInfo,
   BackendPreference,
   GradCamResult,
+  ModelShape,
   ModelSpec,
   PredictImage,
   PredictOutcome,
@@ -117,6 +118,19 @@ export class InferencePool {
       classIndex,
     }));
     return answer.map;
+  }
+
+  /**
+   * Loads the model in `artifactDir` on one worker, without keeping it, and gives its input shape and output units.
+   * A folder that does not hold a loadable model of one image input and one output rejects with the reason.
+   */
+  async inspect(artifactDir: string): Promise<ModelShape> {
+    const answer = await this.#askIdleWorker('inspected', (requestId) => ({
+      kind: 'inspect',
+      requestId,
+      artifactDir,
+    }));
+    return answer.shape;
   }
 
   /** Frees a model version's tensors in every worker; it is loaded again by the next predict that names it. */

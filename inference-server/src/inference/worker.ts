@@ -6,10 +6,12 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../ml/backend.ts';
 import { gradCam } from '../ml/gradcam.ts';
 import { loadModel } from '../ml/model-io.ts';
+import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
-import { predictBatch } from '../ml/predict.ts';
+import { misfitOf, score } from '../ml/score.ts';
 import type {
   GradCamResult,
+  ModelShape,
   ModelSpec,
   PredictImage,
   PredictOutcome,
@@ -28,16 +30,27 @@ async function modelFor(spec: ModelSpec): Promise<tf.LayersModel> {
   const cached = models.get(spec.modelVersionId);
   if (cached) return cached;
   const model = await loadModel(spec.artifactDir);
-  const modelShape = model.inputs[0]?.shape.slice(1) ?? [];
-  if (modelShape.join() !== spec.inputShape.join()) {
+  try {
+    const misfit = misfitOf(spec.kind, modelShape(model), spec);
+    if (misfit !== undefined) {
+      throw new Error(`Model version ${spec.modelVersionId} in ${spec.artifactDir} ${misfit}`);
+    }
+  } catch (error) {
     model.dispose();
-    throw new Error(
-      `Model version ${spec.modelVersionId} in ${spec.artifactDir} takes input [${modelShape.join(', ')}], ` +
-        `but it is registered with [${spec.inputShape.join(', ')}]`,
-    );
+    throw error;
   }
   models.set(spec.modelVersionId, model);
   return model;
+}
+
+/** The shape of the model in `artifactDir`, which is not kept loaded. */
+async function inspect(artifactDir: string): Promise<ModelShape> {
+  const model = await loadModel(artifactDir);
+  try {
+    return modelShape(model);
+  } finally {
+    model.dispose();
+  }
 }
 
 function messageOf(error: unknown): string {
@@ -52,7 +65,7 @@ async function predict(spec: ModelSpec, images: PredictImage[]): Promise<Predict
   );
   const inputs = decoded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const started = performance.now();
-  const probabilities = predictBatch(model, inputs, spec.inputShape);
+  const outputs = score(spec.kind, model, inputs, spec.inputShape);
   const inferenceMs = (performance.now() - started) / inputs.length;
   let nextPrediction = 0;
   return images.map(({ imageId }, index): PredictOutcome => {
@@ -60,7 +73,7 @@ async function predict(spec: ModelSpec, images: PredictImage[]): Promise<Predict
     if (result?.status !== 'fulfilled') {
       return { imageId, ok: false, error: messageOf(result?.reason) };
     }
-    return { imageId, ok: true, probabilities: probabilities[nextPrediction++] ?? [], inferenceMs };
+    return { imageId, ok: true, kind: spec.kind, outputs: outputs[nextPrediction++] ?? [], inferenceMs };
   });
 }
 
@@ -90,6 +103,8 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
         requestId: request.requestId,
         map: await explain(request.model, request.imagePath, request.classIndex),
       };
+    case 'inspect':
+      return { kind: 'inspected', requestId: request.requestId, shape: await inspect(request.artifactDir) };
     case 'unload':
       models.get(request.modelVersionId)?.dispose();
       models.delete(request.modelVersionId);

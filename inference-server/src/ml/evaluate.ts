@@ -1,35 +1,16 @@
 // Metrics of a classifier from its class probabilities on a labelled split. Plain numbers in and out: no tensors.
 
+import type { Evaluation } from '../schemas/models.ts';
+
 /** Bins of the predicted-class confidence in the enhanced confusion matrix: [0, 0.1), ..., [0.9, 1]. */
 export const CONFIDENCE_BINS = 10;
 
 /** The highest threshold chosen for a class: a threshold of 1 would never confirm anything. */
 export const MAX_THRESHOLD = 0.99;
 
-export interface ClassMetrics {
-  precision: number;
-  recall: number;
-  f1: number;
-  /** Images of this class in the split. */
-  support: number;
-}
-
-export interface Evaluation {
-  classes: string[];
-  images: number;
-  accuracy: number;
-  /** Mean F1 over the classes that have images in the split. */
-  macroF1: number;
-  /** confusionMatrix[true][predicted]: image counts; the prediction is the most probable class. */
-  confusionMatrix: number[][];
-  /**
-   * The enhanced confusion matrix: confidenceHistograms[true][predicted][bin] counts the images of that cell by
-   * the probability of the predicted class, in CONFIDENCE_BINS equal bins. Confident mistakes show as mass in the
-   * top bins off the diagonal.
-   */
-  confidenceHistograms: number[][][];
-  perClass: Record<string, ClassMetrics>;
-}
+// The evaluation's shape is the API's (the Library page reads it): defined once, in the schema.
+export type { Evaluation };
+export type ClassMetrics = Evaluation['perClass'][string];
 
 /** The index of the largest value (the first, on a tie), as tf.argMax picks it. */
 export function argMax(values: readonly number[]): number {

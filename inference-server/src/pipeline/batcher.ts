@@ -174,7 +174,7 @@ export class Batcher {
   ): NewVerdict | string {
     try {
       return {
-        ...decideVerdict(model, outcome.probabilities),
+        ...decideVerdict(model, outcome.outputs),
         imageId: image.id,
         deployment: image.deployment,
         plotTypeId: image.plot_type_id,

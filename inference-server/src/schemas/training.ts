@@ -59,15 +59,15 @@ export type TrainRequest = Static<typeof TrainRequest>;
 
 export const TrainingProgress = Type.Object({
   phase: Type.Enum(['step', 'epoch']),
-  epoch: Type.Integer(),
+  epoch: Type.Integer({ description: '1-based' }),
   epochs: Type.Integer(),
-  step: Type.Integer(),
-  steps: Type.Integer(),
-  loss: Type.Number(),
+  step: Type.Integer({ description: '1-based, within the epoch' }),
+  steps: Type.Integer({ description: 'Steps per epoch' }),
+  loss: Type.Number({ description: "Mean over the epoch's batches so far (class-weighted, as optimised)" }),
   accuracy: Type.Number(),
-  valLoss: Type.Optional(Type.Number()),
-  valAccuracy: Type.Optional(Type.Number()),
-  etaSeconds: Type.Number(),
+  valLoss: Type.Optional(Type.Number({ description: 'On epoch reports' })),
+  valAccuracy: Type.Optional(Type.Number({ description: 'On epoch reports' })),
+  etaSeconds: Type.Number({ description: 'Time left if every epoch runs (early stopping can end sooner)' }),
 });
 export type TrainingProgress = Static<typeof TrainingProgress>;
 

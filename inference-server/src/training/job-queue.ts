@@ -10,7 +10,7 @@ import type { LiveEvents } from '../pipeline/live-events.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
-import { startTraining } from '../inference/training.ts';
+import { startTraining } from '../inference/training-thread.ts';
 import { findBaseWeights, planTraining, recordedSplit, trainedMetrics } from './training-plan.ts';
 
 export interface TrainingJobQueueOptions {

@@ -40,6 +40,7 @@ before(async () => {
   await saveModel(network, path.join(workDir, 'model'));
   model = {
     modelVersionId: 1,
+    kind: 'classifier',
     artifactDir: path.join(workDir, 'model'),
     inputShape,
     classes: ['Good', 'Bad', 'NoData'],
@@ -60,8 +61,9 @@ function imagesOf(paths: string[], firstId = 1): PredictImage[] {
 function assertPredicted(outcome: PredictOutcome | undefined, probabilities: number[] | undefined): void {
   assert.ok(outcome?.ok, `expected a prediction, got ${JSON.stringify(outcome)}`);
   assert.ok(probabilities);
-  assert.equal(outcome.probabilities.length, probabilities.length);
-  outcome.probabilities.forEach((p, index) => assert.ok(Math.abs(p - probabilities[index]!) < 1e-5));
+  assert.equal(outcome.kind, 'classifier');
+  assert.equal(outcome.outputs.length, probabilities.length);
+  outcome.outputs.forEach((p, index) => assert.ok(Math.abs(p - probabilities[index]!) < 1e-5));
   assert.ok(outcome.inferenceMs > 0);
 }
 
@@ -178,6 +180,27 @@ describe('a pool of two wasm workers', { timeout: 60_000 }, () => {
     );
     assert.equal((await pool.predict(model, imagesOf(imagePaths.slice(0, 2)))).length, 2);
     assert.equal(pool.stats().size, 2);
+  });
+
+  test('a model whose outputs are not one per class of its version fails the batch with the counts', async () => {
+    const twoClasses: ModelSpec = { ...model, modelVersionId: 97, classes: ['Good', 'Bad'] };
+    await assert.rejects(
+      pool.predict(twoClasses, imagesOf(imagePaths.slice(0, 2))),
+      /Model version 97 in .* gives 3 outputs, but it is registered with 2 classes/,
+    );
+  });
+
+  test('inspect loads a model folder, gives its input shape and output units, and keeps nothing', async () => {
+    const batch = imagesOf(imagePaths.slice(0, 1));
+    await Promise.all([pool.predict(model, batch), pool.predict(model, batch)]); // both workers' one-off tensors
+    const before = await pool.memory();
+    assert.deepEqual(await pool.inspect(model.artifactDir), { inputShape: [64, 64, 1], outputUnits: 3 });
+    assert.deepEqual(
+      (await pool.memory()).map((memory) => memory.numTensors),
+      before.map((memory) => memory.numTensors),
+    );
+    await assert.rejects(pool.inspect(path.join(workDir, 'no-such-model')), /no-such-model.model\.json/);
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
   });
 });
 

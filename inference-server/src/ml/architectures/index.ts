@@ -3,8 +3,9 @@ import { createInceptionV3 } from './inceptionv3.ts';
 import { createSmallCnn } from './small-cnn.ts';
 import { createVgg16 } from './vgg16.ts';
 
-export const architectureNames = ['small-cnn', 'inceptionv3', 'vgg16'] as const;
-export type ArchitectureName = (typeof architectureNames)[number];
+import type { ArchitectureName } from '../../enums.ts';
+
+export type { ArchitectureName };
 
 export interface ArchitectureOptions {
   inputShape: [number, number, number];

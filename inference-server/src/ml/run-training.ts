@@ -6,20 +6,20 @@ import { saveModel } from './model-io.ts';
 import { trainClassifier } from './train.ts';
 import type { TrainingProgress } from './train.ts';
 
-export interface TrainingJobHooks {
+export interface TrainingHooks {
   onProgress?: (progress: TrainingProgress) => void;
-  /** Stops the job between batches, or before evaluation; a cancelled job saves nothing. */
+  /** Stops the training between batches, or before evaluation; a cancelled training saves nothing. */
   signal?: AbortSignal;
 }
 
 /**
- * A whole training job on the current thread's backend: trains, evaluates the best epoch's model on the test
+ * A whole training on the current thread's backend: trains, evaluates the best epoch's model on the test
  * split, chooses thresholds on the validation split, and saves the model to `request.outputDir`.
  */
-export async function runTrainingJob(
+export async function runTraining(
   request: TrainingRequest,
   backend: BackendInfo,
-  { onProgress, signal }: TrainingJobHooks = {},
+  { onProgress, signal }: TrainingHooks = {},
 ): Promise<TrainingResult> {
   const started = performance.now();
   const { classes, inputShape, split } = request;

@@ -1,24 +1,24 @@
-// A worker_threads entry started by startTraining: one training job on its own thread and backend, so the
-// inference workers keep classifying while it runs. startTraining ends the thread once the job has answered.
+// The worker_threads entry of a training thread (see training-thread.ts): one training on its own thread and
+// backend, so the inference workers keep classifying while it runs. startTraining ends the thread once it has answered.
 import { parentPort } from 'node:worker_threads';
 import { selectBackend } from '../ml/backend.ts';
-import { runTrainingJob } from '../ml/training-job.ts';
-import type { TrainingRequest, TrainingWorkerRequest, TrainingWorkerResponse } from './messages.ts';
+import { runTraining } from '../ml/run-training.ts';
+import type { TrainingRequest, TrainingThreadRequest, TrainingThreadResponse } from './messages.ts';
 
 if (parentPort === null) {
-  throw new Error('training-worker.ts is a worker_threads entry: start it through startTraining');
+  throw new Error('training-thread-entry.ts is a worker_threads entry: start it through startTraining');
 }
 const port = parentPort;
 const cancellation = new AbortController();
 
-function send(response: TrainingWorkerResponse): void {
+function send(response: TrainingThreadResponse): void {
   port.postMessage(response);
 }
 
 async function train(request: TrainingRequest): Promise<void> {
   try {
     const backend = await selectBackend(request.backend ?? 'auto');
-    const result = await runTrainingJob(request, backend, {
+    const result = await runTraining(request, backend, {
       onProgress: (progress) => send({ kind: 'progress', progress }),
       signal: cancellation.signal,
     });
@@ -28,7 +28,7 @@ async function train(request: TrainingRequest): Promise<void> {
   }
 }
 
-port.on('message', (request: TrainingWorkerRequest) => {
+port.on('message', (request: TrainingThreadRequest) => {
   if (request.kind === 'cancel') cancellation.abort();
   else void train(request.request);
 });

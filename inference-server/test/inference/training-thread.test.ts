@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { CompletedTraining, TrainingProgress, TrainingRequest } from '../../src/inference/messages.ts';
-import { startTraining, TrainingError, TrainingSetError } from '../../src/inference/training.ts';
+import { startTraining, TrainingError, TrainingSetError } from '../../src/inference/training-thread.ts';
 import { selectBackend } from '../../src/ml/backend.ts';
 import { gradCam, upsampleGradCam } from '../../src/ml/gradcam.ts';
 import { loadModel } from '../../src/ml/model-io.ts';
@@ -168,7 +168,7 @@ test('a job that fails in its worker rejects with the reason', { timeout: 120_00
 
 test('a training worker that dies rejects the job with a clear error', { timeout: 60_000 }, async () => {
   const job = startTraining(request(), {
-    workerScript: new URL('./fixtures/crashing-training-worker.ts', import.meta.url),
+    workerScript: new URL('./fixtures/crashing-training-thread-entry.ts', import.meta.url),
   });
   await assert.rejects(job.result, /The training worker exited with code 3 before finishing/);
 });
