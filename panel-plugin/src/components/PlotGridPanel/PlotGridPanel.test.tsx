@@ -199,17 +199,32 @@ describe('PlotGridPanel', () => {
   });
 });
 
-describe('override against the real inference server', () => {
+/** The panel on what the data source's "Latest plots" query returns: the real server's plots through the proxy. */
+async function renderServerPlots(apiToken: string): Promise<PlotList> {
+  const hydra = inject('hydra');
+  installGrafanaRuntime({
+    requests,
+    proxy: { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken } },
+  });
+  const client = new HydraClient(apiUrlOf(proxyBase('hydra')));
+  const plots = await client.plots(hydra.deployment);
+  render(<PlotGridPanel {...props(panelData([plotsFrame(plots, client.apiUrl, 'A')]))} />);
+  return plots;
+}
+
+describe('the viewer against the real inference server', () => {
+  it('an empty reference names the plot and says how to set one', async () => {
+    const plots = await renderServerPlots(inject('hydra').tokens.viewer);
+    const { title } = plots.items.find((p) => p.plotType.name === 'FCAL_occupancy')!.plotType;
+    fireEvent.click(screen.getByTestId(testIds.card('FCAL_occupancy')));
+    const reference = await screen.findByTestId(testIds.viewer.reference);
+    await waitFor(() => expect(reference).toHaveTextContent(`${title} has no reference image yet`));
+    expect(reference).toHaveTextContent('click "Set as reference" (role expert)');
+  });
+
   it('sends the label, which the server stores; a digit picks the class', async () => {
     const hydra = inject('hydra');
-    installGrafanaRuntime({
-      requests,
-      proxy: { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.labeler } },
-    });
-    // What the data source's "Latest plots" query returns: the plots through the proxy, as the plots frame.
-    const client = new HydraClient(apiUrlOf(proxyBase('hydra')));
-    const frame = plotsFrame(await client.plots(hydra.deployment), client.apiUrl, 'A');
-    render(<PlotGridPanel {...props(panelData([frame]))} />);
+    await renderServerPlots(hydra.tokens.labeler);
     fireEvent.click(screen.getByTestId(testIds.card('CDC_occupancy')));
     const button = await screen.findByTestId(testIds.viewer.override('Bad'));
     fireEvent.click(button);
