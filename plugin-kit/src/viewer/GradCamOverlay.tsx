@@ -18,7 +18,7 @@ interface OverlayProps {
   /** Set when the image has no verdict to explain (no model, or not classified yet): says why there is no map. */
   noMapReason?: string;
   /** The class whose map to draw; empty for the verdict's. */
-  className: string;
+  mapClass: string;
   opacity: number;
   caption?: ReactNode;
 }
@@ -33,14 +33,14 @@ export function GradCamOverlay({
   imageUrl,
   alt,
   noMapReason,
-  className,
+  mapClass,
   opacity,
   caption,
 }: OverlayProps) {
   const styles = useStyles2(getStyles);
   const camUrl =
     imageId !== null && !noMapReason
-      ? imageUrlOf(client.apiUrl, imageId, 'gradcam', { class: className || undefined, format: 'png' })
+      ? imageUrlOf(client.apiUrl, imageId, 'gradcam', { class: mapClass || undefined, format: 'png' })
       : undefined;
   const [camLoaded, setCamLoaded] = useState<string>();
   const [camFailure, setCamFailure] = useState<{ url: string; message: string }>();
@@ -59,11 +59,11 @@ export function GradCamOverlay({
       return;
     }
     const fail = (message: string) => setCamFailure({ url: camUrl, message });
-    client.gradcamMap(imageId, className || undefined).then(
+    client.gradcamMap(imageId, mapClass || undefined).then(
       () => fail('The Grad-CAM overlay could not be loaded.'),
       (error) => fail(unavailableMessage(error, 'Grad-CAM'))
     );
-  }, [client, camUrl, imageId, className]);
+  }, [client, camUrl, imageId, mapClass]);
 
   return (
     <figure className={styles.figure}>
@@ -77,7 +77,7 @@ export function GradCamOverlay({
           <img
             data-testid={viewerTestIds.gradcam}
             src={camUrl}
-            alt={`Grad-CAM of ${className || 'the verdict'}`}
+            alt={`Grad-CAM of ${mapClass || 'the verdict'}`}
             className={styles.overlay}
             style={{ opacity: camMessage ? 0 : opacity }}
             onLoad={() => setCamLoaded(camUrl)}
@@ -96,12 +96,12 @@ interface ControlsProps {
   classes: PlotClass[];
   opacity: number;
   onOpacityChange: (opacity: number) => void;
-  className: string;
-  onClassChange: (className: string) => void;
+  mapClass: string;
+  onMapClassChange: (mapClass: string) => void;
 }
 
 /** The overlay's opacity slider and the class whose map it shows. */
-export function GradCamControls({ classes, opacity, onOpacityChange, className, onClassChange }: ControlsProps) {
+export function GradCamControls({ classes, opacity, onOpacityChange, mapClass, onMapClassChange }: ControlsProps) {
   const styles = useStyles2(getStyles);
   return (
     <div className={styles.controls}>
@@ -114,8 +114,8 @@ export function GradCamControls({ classes, opacity, onOpacityChange, className, 
           aria-label="Grad-CAM class"
           width={16}
           options={classes.map((c) => ({ label: c.name, value: c.name }))}
-          value={className}
-          onChange={(option) => onClassChange(option.value ?? '')}
+          value={mapClass}
+          onChange={(option) => onMapClassChange(option.value ?? '')}
         />
       </div>
     </div>

@@ -60,7 +60,7 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
             imageUrl={row.imageUrl}
             alt={row.title}
             noMapReason={noMapReason}
-            className={camClass}
+            mapClass={camClass}
             opacity={opacity}
             caption={row.time !== null ? dateTimeFormat(row.time) : ''}
           />
@@ -76,8 +76,8 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
             classes={row.classes}
             opacity={opacity}
             onOpacityChange={setOpacity}
-            className={camClass}
-            onClassChange={setCamClass}
+            mapClass={camClass}
+            onMapClassChange={setCamClass}
           />
           <ProbabilityBars classes={row.classes} probabilities={row.probabilities} />
           <OverridePalette
