@@ -1,4 +1,5 @@
-import { viewerTestIds } from '@hydra/plugin-kit/viewer';
+// Apart from the widgets: the browser test reads these in Node, where @grafana/ui cannot load.
+import { viewerTestIds } from '@hydra/plugin-kit/viewer/test-ids';
 
 /** Every data-testid of the panel; the viewer's widgets bring theirs from the kit. */
 export const testIds = {
