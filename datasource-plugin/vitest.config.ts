@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
-    globalSetup: ['./tests/globalSetup.ts'],
-    setupFiles: ['./tests/kit/jsdomSetup.ts'],
+    globalSetup: ['@hydra/plugin-kit/testing/global-setup'],
+    setupFiles: ['./tests/setup.ts'],
     // @grafana/* ship ESM that Node cannot load as is (extensionless imports): let Vite transform them.
     server: { deps: { inline: [/@grafana\//] } },
     testTimeout: 30_000,

@@ -1,16 +1,9 @@
-// The monorepo's rules plus React's hook rules. The scaffold's .config/eslint.config.mjs is not used:
-// @grafana/eslint-config needs eslint-plugin-react, which does not support the ESLint 10 the monorepo runs.
-import reactHooks from 'eslint-plugin-react-hooks';
+// The kit's rules (the monorepo's plus React's hook rules), shared by every plugin that bundles it.
 import globals from 'globals';
-import monorepo from '../eslint.config.mjs';
+import pluginKit from '@hydra/plugin-kit/eslint.config.mjs';
 
 export default [
-  ...monorepo,
-  {
-    plugins: { 'react-hooks': reactHooks },
-    rules: { 'react-hooks/rules-of-hooks': 'error', 'react-hooks/exhaustive-deps': 'error' },
-  },
-  { languageOptions: { globals: { ...globals.browser } } },
+  ...pluginKit,
   // The scaffold's prettier config is CommonJS.
   {
     files: ['.prettierrc.js'],

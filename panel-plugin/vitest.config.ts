@@ -4,8 +4,8 @@ export default defineConfig({
   test: {
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
-    // The data source's real inference server, seeded with simulator plots.
-    globalSetup: ['../datasource-plugin/tests/globalSetup.ts'],
+    // A real inference server, seeded with simulator plots.
+    globalSetup: ['@hydra/plugin-kit/testing/global-setup'],
     setupFiles: ['./tests/setup.ts'],
     server: { deps: { inline: [/@grafana\//] } },
     testTimeout: 30_000,

@@ -5,7 +5,7 @@ export default defineConfig({
   test: {
     environment: 'node',
     include: ['tests/**/*.browser.test.ts'],
-    globalSetup: ['../datasource-plugin/tests/globalSetup.ts'],
+    globalSetup: ['@hydra/plugin-kit/testing/global-setup'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -2,30 +2,27 @@ import { dateTime, type DataFrame, type DataQueryRequest, type DataQueryResponse
 import { firstValueFrom, type Observable } from 'rxjs';
 import { filter, take, toArray } from 'rxjs/operators';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { installGrafanaRuntime } from '../tests/kit';
-import { postPlot, type HydraServer, type Role } from '../tests/kit/hydraServer';
+import { PlotField } from '@hydra/plugin-kit/frames';
+import { installGrafanaRuntime, instanceSettings } from '@hydra/plugin-kit/testing';
+import { postPlot, type HydraServer, type Role } from '@hydra/plugin-kit/testing/server';
 import { DataSource } from './datasource';
-import { PlotField } from './frames';
-import type { HydraQuery, HydraVariableTarget, StoredVariableQuery } from './types';
+import pluginJson from './plugin.json';
+import type { HydraOptions, HydraQuery, HydraVariableTarget, StoredVariableQuery } from './types';
 import { HydraVariableSupport } from './variables';
 
 const hydra = inject('hydra');
 
 /** The data source as Grafana would build it, its proxy route pointing at the test's server with a role's token. */
 function dataSource(role: Role | 'none' = 'labeler', url = hydra.url, variables: Record<string, string> = {}) {
-  const settings = installGrafanaRuntime(
-    'hydra-test',
-    { url },
-    {
-      variables,
-      proxy: {
-        uid: 'hydra-test',
-        jsonData: { url },
-        secureJsonData: { apiToken: role === 'none' ? '' : hydra.tokens[role] },
-      },
-    }
-  );
-  return new DataSource(settings);
+  installGrafanaRuntime({
+    variables,
+    proxy: {
+      uid: 'hydra-test',
+      jsonData: { url },
+      secureJsonData: { apiToken: role === 'none' ? '' : hydra.tokens[role] },
+    },
+  });
+  return new DataSource(instanceSettings<HydraOptions>(pluginJson, 'hydra-test', { url }));
 }
 
 function request(targets: Array<Partial<HydraQuery>>): DataQueryRequest<HydraQuery> {
@@ -98,8 +95,6 @@ describe('queries against a real server full of simulator plots', () => {
     expect(row('CDC_occupancy', PlotField.thumbnailUrl)).toMatch(
       /^\/api\/datasources\/proxy\/uid\/hydra-test\/hydra\/api\/v1\/images\/\d+\/thumbnail\?width=320$/
     );
-    expect(row('CDC_occupancy', PlotField.gradcamUrl)).toMatch(/\/hydra\/api\/v1\/images\/\d+\/gradcam$/);
-    expect(row('CDC_occupancy', PlotField.referenceUrl)).toMatch(/\/hydra\/api\/v1\/plot-types\/\d+\/reference$/);
     expect(row('RF_timing', PlotField.state)).toBe('no_model');
     expect(row('RF_timing', PlotField.verdict)).toBeNull();
     expect(row('DIRC_hits', PlotField.state)).toBe('empty');

@@ -12,17 +12,14 @@ import {
 } from '@grafana/data';
 import { getTemplateSrv } from '@grafana/runtime';
 import type { PlotTypeInfo, Prediction } from '@hydra/inference-server/api';
-import { catchError, from, map, merge, Observable, of } from 'rxjs';
-import { HydraClient } from './client/client';
-import { describeError, HydraApiError } from './client/errors';
-import { predictionStream } from './client/events';
-import { API_PREFIX, MIN_SERVER_VERSION, PROXY_ROUTE, QUERY_SCHEMA_VERSION } from './constants';
-import type { HydraFrameMeta } from './frames';
+import { apiUrlOf, describeError, HydraApiError, HydraClient, livePlots } from '@hydra/plugin-kit/client';
+import { plotsFrame, type HydraFrameMeta } from '@hydra/plugin-kit/frames';
+import { catchError, from, map, merge, of, type Observable } from 'rxjs';
+import { MIN_SERVER_VERSION, QUERY_SCHEMA_VERSION } from './constants';
 import { migrateQuery, migrateVariableQuery } from './migrations';
 import {
   logFrame,
   modelsFrame,
-  plotsFrame,
   predictionsFrame,
   runsFrame,
   variableValues,
@@ -30,9 +27,6 @@ import {
 } from './responseHandler';
 import type { HydraOptions, HydraQuery, StoredVariableQuery } from './types';
 import { HydraVariableSupport } from './variables';
-
-/** Images stored without a model make no prediction events: the live grid also refreshes this often. */
-const LIVE_REFRESH_MS = 10_000;
 
 /** Orchestrates: migrates and interpolates queries, calls the client, hands responses to responseHandler. */
 export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
@@ -42,7 +36,7 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
 
   constructor(instanceSettings: DataSourceInstanceSettings<HydraOptions>, client?: HydraClient) {
     super(instanceSettings);
-    this.client = client ?? new HydraClient(`${instanceSettings.url}/${PROXY_ROUTE}${API_PREFIX}`);
+    this.client = client ?? new HydraClient(apiUrlOf(instanceSettings.url!));
     this.serverUrl = instanceSettings.jsonData.url ?? '';
     this.defaultDeployment = instanceSettings.jsonData.defaultDeployment ?? '';
     // Annotation queries use the query editor; verdictChanges is the query type meant for them.
@@ -170,39 +164,18 @@ export class DataSource extends DataSourceApi<HydraQuery, HydraOptions> {
     return (await this.client.plotTypes(deployment)).items;
   }
 
-  /** The latest plots, then again after every new verdict (coalesced), and every LIVE_REFRESH_MS. */
+  /** The latest plots as a stream: again after every new verdict, and every few seconds (see livePlots). */
   private livePlots(query: HydraQuery): Observable<DataQueryResponse> {
-    return new Observable<DataQueryResponse>((subscriber) => {
-      let running = false;
-      let again = false;
-      const refresh = async () => {
-        if (running) {
-          again = true;
-          return;
-        }
-        running = true;
-        try {
-          const list = await this.client.plots(query.deployment);
-          const frame = plotsFrame(list, this.client.apiUrl, query.refId, query.group);
-          subscriber.next({ key: query.refId, data: [frame], state: LoadingState.Streaming });
-        } catch (error) {
+    return livePlots(this.client, query.deployment).pipe(
+      map(({ plots, error }): DataQueryResponse => {
+        if (!plots) {
           // Shown until the next refresh succeeds: the stream stays open.
-          subscriber.next(this.errorResponse(error, query));
+          return this.errorResponse(error, query);
         }
-        running = false;
-        if (again) {
-          again = false;
-          void refresh();
-        }
-      };
-      void refresh();
-      const events = predictionStream(this.client, query.deployment).subscribe(() => void refresh());
-      const timer = setInterval(() => void refresh(), LIVE_REFRESH_MS);
-      return () => {
-        events.unsubscribe();
-        clearInterval(timer);
-      };
-    });
+        const frame = plotsFrame(plots, this.client.apiUrl, query.refId, query.group);
+        return { key: query.refId, data: [frame], state: LoadingState.Streaming };
+      })
+    );
   }
 
   /** The values of a template variable; a legacy text query (`groups($deployment)`) is migrated first. */

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { expectBuildWithProvidedExternals, expectValidPluginJson } from '../tests/kit/pluginPackage';
+import { HYDRA_PROXY_ROUTE } from '@hydra/plugin-kit/client';
+import { expectBuildWithProvidedExternals, expectValidPluginJson } from '@hydra/plugin-kit/testing/plugin-package';
 import pluginJson from './plugin.json';
 
 describe('plugin.json', () => {
@@ -16,6 +17,8 @@ describe('plugin.json', () => {
         headers: [{ name: 'Authorization', content: 'Bearer {{ .SecureJsonData.apiToken }}' }],
       },
     ]);
+    // The route every plugin reaches the server through, and the one the test kit emulates.
+    expect(pluginJson.routes).toEqual([HYDRA_PROXY_ROUTE]);
   });
 
   it('builds to dist/ with externals only from what Grafana provides', () => {

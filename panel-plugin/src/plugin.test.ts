@@ -1,9 +1,6 @@
 import path from 'node:path';
 import { describe, it } from 'vitest';
-import {
-  expectBuildWithProvidedExternals,
-  expectValidPluginJson,
-} from '@hydra/datasource-plugin/testing/plugin-package';
+import { expectBuildWithProvidedExternals, expectValidPluginJson } from '@hydra/plugin-kit/testing/plugin-package';
 import pluginJson from './plugin.json';
 
 describe('plugin.json', () => {

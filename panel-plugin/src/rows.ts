@@ -1,5 +1,5 @@
 import type { DataFrame } from '@grafana/data';
-import { PlotField } from '@hydra/datasource-plugin/frames';
+import { PlotField } from '@hydra/plugin-kit/frames';
 import { FAILED, NO_IMAGE, NO_MODEL, PENDING } from './constants';
 import type { PlotRow } from './types';
 
@@ -34,8 +34,6 @@ export function rowsFromFrame(frame: DataFrame | undefined, previous: Map<number
       modelVersion: value(PlotField.modelVersion),
       imageUrl: value(PlotField.imageUrl),
       thumbnailUrl: value(PlotField.thumbnailUrl),
-      gradcamUrl: value(PlotField.gradcamUrl),
-      referenceUrl: value(PlotField.referenceUrl),
       probabilities: value(PlotField.probabilities),
       classes: value(PlotField.classes) ?? [],
     };

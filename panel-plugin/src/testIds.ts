@@ -1,4 +1,7 @@
-/** Every data-testid of the panel. */
+// Apart from the widgets: the browser test reads these in Node, where @grafana/ui cannot load.
+import { viewerTestIds } from '@hydra/plugin-kit/viewer/test-ids';
+
+/** Every data-testid of the panel; the viewer's widgets bring theirs from the kit. */
 export const testIds = {
   panel: 'hydra-grid-panel',
   emptyState: 'hydra-grid-empty',
@@ -16,16 +19,8 @@ export const testIds = {
   card: (plotType: string) => `hydra-card-${plotType}`,
   cardHide: (plotType: string) => `hydra-card-hide-${plotType}`,
   viewer: {
+    ...viewerTestIds,
     root: 'hydra-viewer',
-    image: 'hydra-viewer-image',
-    gradcam: 'hydra-viewer-gradcam',
-    gradcamMessage: 'hydra-viewer-gradcam-message',
-    opacity: 'hydra-viewer-opacity',
-    gradcamClass: 'hydra-viewer-gradcam-class',
-    probabilities: 'hydra-viewer-probabilities',
-    reference: 'hydra-viewer-reference',
-    history: 'hydra-viewer-history',
-    override: (className: string) => `hydra-viewer-override-${className}`,
     setReference: 'hydra-viewer-set-reference',
     labeler: 'hydra-viewer-labeler',
     status: 'hydra-viewer-status',

@@ -31,8 +31,6 @@ export interface PlotRow {
   modelVersion: number | null;
   imageUrl: string | null;
   thumbnailUrl: string | null;
-  gradcamUrl: string | null;
-  referenceUrl: string;
   probabilities: Record<string, number> | null;
   classes: PlotClass[];
 }

@@ -5,8 +5,8 @@ import path from 'node:path';
 import * as esbuild from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolveProxyRequest } from '@hydra/datasource-plugin/testing/proxy';
-import { postPlot, type HydraServer } from '@hydra/datasource-plugin/testing/server';
+import { resolveProxyRequest } from '@hydra/plugin-kit/testing/proxy';
+import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
 import { testIds } from '../src/testIds';
 
 const hydra = inject('hydra');

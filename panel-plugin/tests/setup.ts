@@ -1,2 +1,2 @@
 // The same jsdom setup as the data source's tests.
-import '@hydra/datasource-plugin/testing/jsdom-setup';
+import '@hydra/plugin-kit/testing/jsdom-setup';

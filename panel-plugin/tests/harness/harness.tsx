@@ -1,14 +1,15 @@
-// The browser harness: the data source and the panel mounted as Grafana would, with Grafana's theme and the real
-// @grafana/* packages. The page's own server plays Grafana's data source proxy (see browser.test.ts).
+// The browser harness: the panel mounted as Grafana would, fed the live plots as the data source's "Latest plots"
+// query feeds it (the kit's livePlots and plots frame), with Grafana's theme and the real @grafana/* packages. The
+// page's own server plays Grafana's data source proxy (see grid.browser.test.ts).
 import React, { useEffect, useState } from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
 import { createTheme, dateTime, LoadingState, type DataFrame, type PanelData, type PanelProps } from '@grafana/data';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
-import { installGrafanaRuntime } from '@hydra/datasource-plugin/testing';
 import type { Plot } from '@hydra/inference-server/api';
-import { DataSource } from '../../../datasource-plugin/src/datasource';
-import { plotsFrame } from '../../../datasource-plugin/src/responseHandler';
+import { apiUrlOf, describeError, HydraClient, livePlots } from '@hydra/plugin-kit/client';
+import { plotsFrame } from '@hydra/plugin-kit/frames';
+import { installGrafanaRuntime, proxyBase } from '@hydra/plugin-kit/testing';
 import { PlotGridPanel } from '../../src/components/PlotGridPanel/PlotGridPanel';
 import type { PanelOptions } from '../../src/types';
 
@@ -21,8 +22,8 @@ document.body.style.color = theme.colors.text.primary;
 document.body.style.fontFamily = theme.typography.fontFamily;
 document.body.style.margin = '0';
 
-const settings = installGrafanaRuntime('hydra', { url: 'http://inference-server' });
-const dataSource = new DataSource(settings);
+installGrafanaRuntime();
+const client = new HydraClient(apiUrlOf(proxyBase('hydra')));
 const options: PanelOptions = {
   news: 'Harness: simulated Hall D run',
   historyLength: 12,
@@ -51,13 +52,9 @@ function panelProps(series: DataFrame[], error?: string): PanelProps<PanelOption
 function LivePanel() {
   const [props, setProps] = useState(() => panelProps([]));
   useEffect(() => {
-    const subscription = dataSource
-      .query({
-        targets: [{ refId: 'A', queryType: 'plots', deployment, live: true, schemaVersion: 1 }],
-        range: timeRange,
-        scopedVars: {},
-      } as never)
-      .subscribe((response) => setProps(panelProps(response.data as DataFrame[], response.error?.message)));
+    const subscription = livePlots(client, deployment).subscribe(({ plots, error }) =>
+      setProps(plots ? panelProps([plotsFrame(plots, client.apiUrl, 'A')]) : panelProps([], describeError(error)))
+    );
     return () => subscription.unsubscribe();
   }, []);
   return <PlotGridPanel {...props} />;
@@ -84,7 +81,7 @@ function manyPlots(template: Plot[], count: number, bump = 0): DataFrame {
     const name = `${(i === 0 ? first : source).plotType.name}_${String(i).padStart(3, '0')}`;
     return { ...source, plotType: { ...source.plotType, id: i + 1, name, title: name } };
   });
-  return plotsFrame({ deployment, items }, dataSource.client.apiUrl, 'A');
+  return plotsFrame({ deployment, items }, client.apiUrl, 'A');
 }
 
 declare global {
@@ -111,7 +108,7 @@ const timed = (element: React.ReactElement) => {
 window.harness = {
   /** Fetches real plots to repeat; outside the measured part. */
   async prepare(n) {
-    template = (await dataSource.client.plots(deployment)).items.filter((p) => p.image);
+    template = (await client.plots(deployment)).items.filter((p) => p.image);
     count = n;
     mount(<div />);
   },

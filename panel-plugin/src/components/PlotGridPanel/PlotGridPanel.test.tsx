@@ -2,11 +2,10 @@ import React from 'react';
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import { dateTime, LoadingState, type DataFrame, type PanelData, type PanelProps } from '@grafana/data';
 import type { Plot, PlotList } from '@hydra/inference-server/api';
-import { installGrafanaRuntime, type RecordedRequest } from '@hydra/datasource-plugin/testing';
-import { firstValueFrom } from 'rxjs';
+import { apiUrlOf, HydraClient } from '@hydra/plugin-kit/client';
+import { plotsFrame } from '@hydra/plugin-kit/frames';
+import { installGrafanaRuntime, proxyBase, type RecordedRequest } from '@hydra/plugin-kit/testing';
 import { beforeEach, describe, expect, inject, it, vi } from 'vitest';
-import { DataSource } from '../../../../datasource-plugin/src/datasource';
-import { plotsFrame } from '../../../../datasource-plugin/src/responseHandler';
 import { AlarmSound } from '../../alarm/alarmSound';
 import { testIds } from '../../testIds';
 import type { PanelOptions } from '../../types';
@@ -100,7 +99,7 @@ const requests: RecordedRequest[] = [];
 beforeEach(() => {
   window.localStorage.clear();
   requests.length = 0;
-  installGrafanaRuntime('hydra', { url: 'http://127.0.0.1:9' }, { requests });
+  installGrafanaRuntime({ requests });
 });
 
 describe('PlotGridPanel', () => {
@@ -200,26 +199,32 @@ describe('PlotGridPanel', () => {
   });
 });
 
-describe('override against the real inference server', () => {
+/** The panel on what the data source's "Latest plots" query returns: the real server's plots through the proxy. */
+async function renderServerPlots(apiToken: string): Promise<PlotList> {
+  const hydra = inject('hydra');
+  installGrafanaRuntime({
+    requests,
+    proxy: { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken } },
+  });
+  const client = new HydraClient(apiUrlOf(proxyBase('hydra')));
+  const plots = await client.plots(hydra.deployment);
+  render(<PlotGridPanel {...props(panelData([plotsFrame(plots, client.apiUrl, 'A')]))} />);
+  return plots;
+}
+
+describe('the viewer against the real inference server', () => {
+  it('an empty reference names the plot and says how to set one', async () => {
+    const plots = await renderServerPlots(inject('hydra').tokens.viewer);
+    const { title } = plots.items.find((p) => p.plotType.name === 'FCAL_occupancy')!.plotType;
+    fireEvent.click(screen.getByTestId(testIds.card('FCAL_occupancy')));
+    const reference = await screen.findByTestId(testIds.viewer.reference);
+    await waitFor(() => expect(reference).toHaveTextContent(`${title} has no reference image yet`));
+    expect(reference).toHaveTextContent('click "Set as reference" (role expert)');
+  });
+
   it('sends the label, which the server stores; a digit picks the class', async () => {
     const hydra = inject('hydra');
-    const settings = installGrafanaRuntime(
-      'hydra',
-      { url: hydra.url },
-      {
-        requests,
-        proxy: { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.labeler } },
-      }
-    );
-    const ds = new DataSource(settings);
-    const response = await firstValueFrom(
-      ds.query({
-        targets: [{ refId: 'A', queryType: 'plots', deployment: hydra.deployment, schemaVersion: 1 }],
-        range: panelData([]).timeRange,
-        scopedVars: {},
-      } as never)
-    );
-    render(<PlotGridPanel {...props(panelData(response.data as DataFrame[]))} />);
+    await renderServerPlots(hydra.tokens.labeler);
     fireEvent.click(screen.getByTestId(testIds.card('CDC_occupancy')));
     const button = await screen.findByTestId(testIds.viewer.override('Bad'));
     fireEvent.click(button);

@@ -2,8 +2,8 @@ import React, { useCallback, useEffect, useMemo, useRef, useState, type Keyboard
 import type { GrafanaTheme2, PanelProps } from '@grafana/data';
 import { EmptyState, Input, Select, Switch, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
-import { HydraClient } from '@hydra/datasource-plugin/client';
-import { PLOTS_FRAME_NAME, type HydraFrameMeta } from '@hydra/datasource-plugin/frames';
+import { HydraClient } from '@hydra/plugin-kit/client';
+import { PLOTS_FRAME_NAME, type HydraFrameMeta } from '@hydra/plugin-kit/frames';
 import { useAlarm } from '../../alarm/useAlarm';
 import { FAILED, NO_IMAGE, NO_MODEL, PENDING } from '../../constants';
 import { useHiddenPlots } from '../../hiddenPlots';

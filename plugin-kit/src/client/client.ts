@@ -1,8 +1,7 @@
 import { getBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import type {
   DeploymentList,
-  ImageWithPrediction,
-  LabeledImageList,
+  GradCamMap,
   LabelList,
   ModelVersionList,
   PlotList,
@@ -14,6 +13,7 @@ import type {
 } from '@hydra/inference-server/api';
 import { lastValueFrom } from 'rxjs';
 import { HydraApiError, RETRYABLE_STATUS } from './errors';
+import { imagePath, withQuery, type QueryParams } from './urls';
 
 /** GET /health: liveness, version and the caller token's role. */
 export interface Health {
@@ -22,8 +22,6 @@ export interface Health {
   authenticated: boolean;
   role: string | null;
 }
-
-type Params = Record<string, string | number | boolean | undefined>;
 
 export interface ClientOptions {
   retries?: number;
@@ -49,15 +47,11 @@ export class HydraClient {
   }
 
   /** The URL of an API path with its query string, for requests and for <img src>. */
-  url(path: string, params: Params = {}): string {
-    const query = Object.entries(params)
-      .filter(([, value]) => value !== undefined && value !== '')
-      .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(String(value))}`)
-      .join('&');
-    return `${this.apiUrl}${path}${query ? `?${query}` : ''}`;
+  url(path: string, params: QueryParams = {}): string {
+    return withQuery(`${this.apiUrl}${path}`, params);
   }
 
-  async request<T>(method: string, path: string, params: Params = {}, data?: unknown): Promise<T> {
+  async request<T>(method: string, path: string, params: QueryParams = {}, data?: unknown): Promise<T> {
     const options: BackendSrvRequest = {
       method,
       url: this.url(path, params),
@@ -80,7 +74,7 @@ export class HydraClient {
     }
   }
 
-  get<T>(path: string, params?: Params): Promise<T> {
+  get<T>(path: string, params?: QueryParams): Promise<T> {
     return this.request<T>('GET', path, params);
   }
 
@@ -100,10 +94,6 @@ export class HydraClient {
     return this.get('/plots', { deployment });
   }
 
-  image(id: number): Promise<ImageWithPrediction> {
-    return this.get(`/images/${id}`);
-  }
-
   predictions(query: Partial<PredictionQuery>): Promise<PredictionList> {
     return this.get('/predictions', { ...query });
   }
@@ -116,6 +106,11 @@ export class HydraClient {
     return this.get('/runs', { deployment, limit });
   }
 
+  /** The Grad-CAM map of an image as JSON (its PNG overlay is an image URL, see imageUrl). */
+  gradcamMap(imageId: number, className?: string): Promise<GradCamMap> {
+    return this.get(imagePath(imageId, 'gradcam'), { class: className, format: 'json' });
+  }
+
   reference(plotTypeId: number): Promise<Reference> {
     return this.get(`/plot-types/${plotTypeId}/reference`);
   }
@@ -126,12 +121,5 @@ export class HydraClient {
 
   label(imageIds: number[], className: string, source: 'override' | 'labeler'): Promise<LabelList> {
     return this.request('POST', '/labels', {}, { imageIds, class: className, source });
-  }
-
-  labels(
-    plotTypeId: number,
-    filter: 'all' | 'labeled' | 'unlabeled' | 'disagreement' = 'labeled'
-  ): Promise<LabeledImageList> {
-    return this.get('/labels', { plotTypeId, filter });
   }
 }

@@ -1,4 +1,4 @@
-// Shared with the panel plugin's tests. jsdom lacks what @grafana/ui expects of a browser; the BackendSrv stand-in is set per test file.
+// Shared by the plugins' tests. jsdom lacks what @grafana/ui expects of a browser; the BackendSrv stand-in is set per test file.
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';

@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createBackendSrv } from '../../tests/kit';
+import { createBackendSrv } from '../../testing/backendSrv';
 import { HydraClient } from './client';
 import { HydraApiError } from './errors';
 

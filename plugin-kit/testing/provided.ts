@@ -6,3 +6,5 @@ declare module 'vitest' {
     hydra: HydraServerInfo;
   }
 }
+
+export type { HydraServerInfo };

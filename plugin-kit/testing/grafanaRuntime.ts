@@ -1,9 +1,7 @@
 // The @grafana/runtime stand-ins, in one place: BackendSrv over real HTTP through an emulated data source proxy,
 // and a TemplateSrv that substitutes $variables. Used by the jsdom tests and the browser harness.
-import type { DataSourceInstanceSettings } from '@grafana/data';
+import type { DataSourceInstanceSettings, DataSourceJsonData } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv, type TemplateSrv } from '@grafana/runtime';
-import pluginJson from '../../src/plugin.json';
-import type { HydraOptions } from '../../src/types';
 import { createBackendSrv, type RecordedRequest } from './backendSrv';
 import { proxyBase, resolveProxyRequest, type DataSourceSettings } from './grafanaProxy';
 
@@ -23,24 +21,28 @@ export interface InstallOptions {
   requests?: RecordedRequest[];
 }
 
-/** Installs the stand-ins and returns the instance settings Grafana would give the data source. */
-export function installGrafanaRuntime(
-  uid: string,
-  jsonData: HydraOptions,
-  options: InstallOptions = {}
-): DataSourceInstanceSettings<HydraOptions> {
+/** Installs the stand-ins. */
+export function installGrafanaRuntime(options: InstallOptions = {}): void {
   const { proxy } = options;
   setBackendSrv(createBackendSrv(proxy ? (url) => resolveProxyRequest(url, proxy) : undefined, options.requests));
   setTemplateSrv(templateSrv(options.variables));
+}
+
+/** The instance settings Grafana would give a data source of this plugin, reached at proxyBase(uid). */
+export function instanceSettings<Options extends DataSourceJsonData>(
+  plugin: { id: string; name: string },
+  uid: string,
+  jsonData: Options
+): DataSourceInstanceSettings<Options> {
   return {
     id: 1,
     uid,
-    type: pluginJson.id,
+    type: plugin.id,
     name: 'Hydra',
     url: proxyBase(uid),
     access: 'proxy',
     readOnly: false,
     jsonData,
-    meta: { id: pluginJson.id, name: pluginJson.name, type: 'datasource' },
-  } as unknown as DataSourceInstanceSettings<HydraOptions>;
+    meta: { id: plugin.id, name: plugin.name, type: 'datasource' },
+  } as unknown as DataSourceInstanceSettings<Options>;
 }

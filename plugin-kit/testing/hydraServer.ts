@@ -14,7 +14,7 @@ interface ApiClient {
     json<T>(): T;
   }>;
 }
-const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../inference-server');
+const serverRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../inference-server');
 const serverFile = (file: string) => pathToFileURL(path.join(serverRoot, file)).href;
 const serverHelpers = async () => ({
   ...((await import(/* @vite-ignore */ serverFile('test/helpers/build-app.ts'))) as {

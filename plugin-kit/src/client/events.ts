@@ -1,10 +1,11 @@
 import type { Prediction } from '@hydra/inference-server/api';
 import { Observable } from 'rxjs';
-import { POLL_INTERVAL_MS } from '../constants';
 import type { HydraClient } from './client';
 
 /** How long the event stream may take to open before short polling takes over. */
 const STREAM_OPEN_TIMEOUT_MS = 4000;
+/** Short polling when the event stream is not available: a new verdict shows within this plus a request. */
+const POLL_INTERVAL_MS = 2000;
 
 /**
  * New predictions of a deployment as they happen: the server's Server-Sent Events through Grafana's proxy,

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { expect } from 'vitest';
-import schema from '../../schemas/plugin.schema.json';
+import schema from './plugin.schema.json';
 
 /** The modules Grafana hands a plugin bundle at runtime. */
 const PROVIDED = [

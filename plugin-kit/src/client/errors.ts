@@ -62,3 +62,17 @@ export function describeError(error: unknown, serverUrl = 'the inference server'
       return `${e.title}: ${e.detail}`;
   }
 }
+
+/** A 404 from the server's router rather than from a route: this server version has no such route yet. */
+export function isMissingRoute(error: HydraApiError): boolean {
+  return error.kind === 'not_found' && /\broute\b/i.test(error.detail);
+}
+
+/** Errors of optional features (Grad-CAM, reference) become a message; a missing route is said plainly. */
+export function unavailableMessage(error: unknown, what: string): string {
+  const e = HydraApiError.from(error, '');
+  if (isMissingRoute(e)) {
+    return `${what} is not available: the inference server has no such route yet.`;
+  }
+  return e.kind === 'not_found' ? e.detail : describeError(e);
+}

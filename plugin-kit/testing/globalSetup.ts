@@ -1,6 +1,6 @@
 import type { TestProject } from 'vitest/node';
-import './kit/provided';
-import { seedDeployment, startHydraServer } from './kit/hydraServer';
+import './provided';
+import { seedDeployment, startHydraServer } from './hydraServer';
 
 /** Seeded plot kinds: the first five get the brightness model, the other two stay without one. */
 export const WITH_MODEL = 5;

@@ -1,7 +1,8 @@
 // What Grafana's server does with a data source proxy route: `/api/datasources/proxy/uid/<uid>/<route path>/…`
 // goes to the route's URL, with the route's headers, both expanded from jsonData and secureJsonData.
-// The test stand-ins and the browser harness use this, so the route in plugin.json is what the tests exercise.
-import pluginJson from '../../src/plugin.json';
+// The test stand-ins and the browser harness use this, so the route in plugin.json is what the tests exercise (the
+// data source's plugin test checks that its plugin.json declares HYDRA_PROXY_ROUTE).
+import { HYDRA_PROXY_ROUTE } from '../src/client/proxyRoute';
 
 export interface DataSourceSettings {
   uid: string;
@@ -23,12 +24,11 @@ export function resolveProxyRequest(
 ): { url: string; headers: Record<string, string> } | undefined {
   const base = proxyBase(settings.uid);
   const path = url.replace(/^https?:\/\/[^/]+/, '');
-  for (const route of pluginJson.routes) {
-    const prefix = `${base}/${route.path}`;
-    if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) {
-      const headers = Object.fromEntries(route.headers.map((h) => [h.name, expand(h.content, settings)]));
-      return { url: expand(route.url, settings).replace(/\/$/, '') + path.slice(prefix.length), headers };
-    }
+  const route = HYDRA_PROXY_ROUTE;
+  const prefix = `${base}/${route.path}`;
+  if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) {
+    const headers = Object.fromEntries(route.headers.map((h) => [h.name, expand(h.content, settings)]));
+    return { url: expand(route.url, settings).replace(/\/$/, '') + path.slice(prefix.length), headers };
   }
   return undefined;
 }

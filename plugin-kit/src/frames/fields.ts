@@ -1,5 +1,5 @@
-// The frame contract between this data source and the plot-grid panel: field names and frame metadata.
-// The panel imports these names, so the two cannot drift.
+// The frame contract between the data source and the plugins that read its frames: field names and frame metadata.
+// Both sides import these names, so they cannot drift.
 
 /** Fields of the `plots` frame: one row per plot type. */
 export const PlotField = {
@@ -22,16 +22,13 @@ export const PlotField = {
   modelVersion: 'modelVersion',
   imageUrl: 'imageUrl',
   thumbnailUrl: 'thumbnailUrl',
-  gradcamUrl: 'gradcamUrl',
-  /** The plot type's reference (JSON: a Reference with its fileUrl), through the proxy */
-  referenceUrl: 'referenceUrl',
   /** class name → probability */
   probabilities: 'probabilities',
   /** the plot type's classes: [{name, colour, severity}] */
   classes: 'classes',
 } as const;
 
-/** `frame.meta.custom` of every frame this data source returns. */
+/** `frame.meta.custom` of every frame the data source returns. */
 export interface HydraFrameMeta {
   /** The inference server's API through Grafana's proxy, e.g. /api/datasources/proxy/uid/x/hydra/api/v1 */
   apiUrl: string;
@@ -39,3 +36,6 @@ export interface HydraFrameMeta {
 }
 
 export const PLOTS_FRAME_NAME = 'plots';
+
+/** Width in pixels of the thumbnails that frames link to. */
+export const THUMBNAIL_WIDTH = 320;

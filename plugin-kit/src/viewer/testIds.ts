@@ -1,0 +1,12 @@
+/** Every data-testid of the viewer widgets; each plugin's testIds.ts takes them in (the panel's as `testIds.viewer`). */
+export const viewerTestIds = {
+  image: 'hydra-viewer-image',
+  gradcam: 'hydra-viewer-gradcam',
+  gradcamMessage: 'hydra-viewer-gradcam-message',
+  opacity: 'hydra-viewer-opacity',
+  gradcamClass: 'hydra-viewer-gradcam-class',
+  probabilities: 'hydra-viewer-probabilities',
+  reference: 'hydra-viewer-reference',
+  history: 'hydra-viewer-history',
+  override: (className: string) => `hydra-viewer-override-${className}`,
+};
