@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, Pagination } from './common.ts';
+import { DbInteger, IsoTime, Pagination } from './common.ts';
 
 export const Prediction = Type.Object({
   id: Type.Integer(),
@@ -22,7 +22,7 @@ export type Prediction = Static<typeof Prediction>;
 export const PredictionQuery = Type.Object({
   deployment: Type.Optional(Type.String()),
   plotType: Type.Optional(Type.String({ description: 'Needs `deployment`' })),
-  run: Type.Optional(Type.Integer()),
+  run: Type.Optional(DbInteger()),
   verdict: Type.Optional(Type.String()),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),

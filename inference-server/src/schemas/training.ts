@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime } from './common.ts';
+import { DbInteger, IsoTime } from './common.ts';
 
 export const Architecture = Type.Enum(['small-cnn', 'inceptionv3', 'vgg16'], {
   description:
@@ -48,7 +48,7 @@ export const TrainRequest = Type.Object({
     description:
       'With a frozen base: epochs of fine-tuning of every layer afterwards, at a tenth of the step size',
   }),
-  seed: Type.Integer({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
+  seed: DbInteger({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
   activate: Type.Boolean({
     default: false,
     description: 'Make the new version active when training succeeds',

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  Id,
   IdParams,
   Problem,
   problemResponses,
@@ -16,7 +17,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
       preHandler: fastify.requireRight('read'),
       schema: {
         summary: 'Training jobs, newest first',
-        querystring: Type.Object({ plotTypeId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ plotTypeId: Type.Optional(Id) }),
         response: { 200: TrainingJobList, ...problemResponses },
       },
     },
