@@ -32,6 +32,11 @@ export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
 export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
 export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');
 
+/** A client's value as a problem quotes it: enough to recognise, never a whole 64 KiB field. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
+
 /** A size limit of an upload, and the setting that sets it (a 413 names it, so the operator knows what to raise). */
 export interface SizeLimit {
   bytes: number;

@@ -1,7 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog, ImageWithContext } from '../catalog/catalog.ts';
+import type { NewImage } from '../catalog/database.ts';
 import { UnknownReferenceError } from '../errors.ts';
-import type { ImageStore } from '../images/image-store.ts';
+import { assertValidName } from '../schemas/names.ts';
+import type { ImageStore, StoredFile } from '../images/image-store.ts';
 import { validateImage } from '../images/validate-image.ts';
 
 export interface IngestRequest {
@@ -48,15 +50,13 @@ export class IngestService {
     const capturedAt = request.capturedAt ?? now;
     const runId = request.run === undefined ? null : await this.runId(deployment.id, request.run, capturedAt);
     const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
-    const { image, created } = await catalog.insertImage({
-      sha256: stored.sha256,
+    const { image, created } = await this.insert(stored, {
       dedup_key: [plotType.id, request.run ?? '-', request.chunk ?? '-', stored.sha256].join(':'),
       plot_type_id: plotType.id,
       run_id: runId,
       chunk: request.chunk ?? null,
       captured_at: capturedAt,
       received_at: now,
-      path: stored.path,
       format: info.format,
       bytes: request.content.length,
       width: info.width,
@@ -89,6 +89,16 @@ export class IngestService {
     };
   }
 
+  /** Inserts the catalog row of a stored file; when that fails, a file this ingest created goes too. */
+  private async insert(stored: StoredFile, row: Omit<NewImage, 'sha256' | 'path'>) {
+    try {
+      return await this.options.catalog.insertImage({ ...row, sha256: stored.sha256, path: stored.path });
+    } catch (error) {
+      if (stored.created) await this.options.store.remove(stored.path);
+      throw error;
+    }
+  }
+
   private async runId(deploymentId: number, run: number, startedAt: number): Promise<number> {
     const key = `${deploymentId}:${run}`;
     let id = this.runIds.get(key);
@@ -109,6 +119,7 @@ export class IngestService {
           'or start the server with HYDRA_AUTO_REGISTER=true',
       );
     }
+    assertValidName('deployment', name);
     this.options.logger.info({ deployment: name }, 'registered a new deployment on ingest');
     return this.options.catalog.ensureDeployment(name);
   }
@@ -122,6 +133,7 @@ export class IngestService {
           '(POST /api/v1/plot-types), or start the server with HYDRA_AUTO_REGISTER=true',
       );
     }
+    assertValidName('plot type', name);
     this.options.logger.info(
       { deployment: deploymentName, plotType: name },
       'registered a new plot type on ingest',

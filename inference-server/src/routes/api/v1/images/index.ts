@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sizeLimit } from '../../../../config.ts';
 import { InvalidInputError } from '../../../../errors.ts';
-import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import { readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
   GradCamMap,
   GradCamQuery,
@@ -42,13 +42,14 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const form = await readMultipartForm(request, sizeLimit(fastify.config, 'HYDRA_MAX_UPLOAD_BYTES'));
-      if (form.files.length !== 1) {
-        throw new InvalidInputError(`send exactly one image file; this request had ${form.files.length}`);
-      }
-      const fields = parseFormFields(ImageUploadFields, form.fields);
+      const { files, fields } = await readMultipartForm(request, ImageUploadFields, {
+        file: sizeLimit(fastify.config, 'HYDRA_MAX_UPLOAD_BYTES'),
+        maxFiles: 1,
+      });
+      if (files.length !== 1)
+        throw new InvalidInputError('send exactly one image file; this request had none');
       const { image, duplicate } = await fastify.ingest.accept({
-        content: form.files[0]!.content,
+        content: files[0]!.content,
         deployment: fields.deployment,
         plotType: fields.plotType,
         run: fields.run,

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sizeLimit } from '../../../../config.ts';
-import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import { MAX_FILES, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
 import {
   AgreementList,
@@ -53,8 +53,8 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const plotType = await fastify.catalog.getPlotType(request.params.plotTypeId);
       const limit = sizeLimit(fastify.config, 'HYDRA_MAX_MODEL_BYTES');
-      const form = await readMultipartForm(request, limit);
-      const fields = parseFormFields(ModelUploadFields, form.fields);
+      const form = await readMultipartForm(request, ModelUploadFields, { file: limit, maxFiles: MAX_FILES });
+      const { fields } = form;
       const version = await fastify.models.register({
         plotType,
         files: unpackZipArchives(
