@@ -23,7 +23,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:plotTypeId',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Model versions of a plot type, newest first',
         params: ModelLibraryParams,
@@ -40,7 +40,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/versions',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Import a TF.js layers model (multipart: model.json and its weight files, or a zip of its folder; ' +
@@ -86,7 +86,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/versions/:versionId/activate',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Make a version the active one (promote); the next batch of this plot type uses it, no restart',
@@ -106,7 +106,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/rollback',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary: 'Make the version that was active before the current one active again',
         params: ModelLibraryParams,
@@ -123,7 +123,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.patch(
     '/:plotTypeId/versions/:versionId',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary: "Edit a version's class thresholds, or retire it",
         params: VersionParams,
@@ -161,7 +161,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:plotTypeId/agreement',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'Per model version: how often human labels given after its predictions agree with them, per day',
@@ -178,7 +178,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/train',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Train a new version on the labelled images of this plot type (stratified split, class weights, early ' +

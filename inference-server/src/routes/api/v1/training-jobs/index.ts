@@ -14,7 +14,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Training jobs, newest first',
         querystring: Type.Object({ plotTypeId: Type.Optional(Id) }),
@@ -29,7 +29,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'A training job: status, progress (epoch, step, loss, accuracy, ETA), log, and the version it made',
@@ -43,7 +43,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:id/cancel',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Cancel a queued or running job: a queued one ends at once; one that has started ends as soon as its ' +
