@@ -75,6 +75,9 @@ function problemOf(error: LibraryError | DomainError): Problem {
 function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem) {
   // RFC 6750: a 401 says which scheme would be accepted.
   if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="hydra"');
+  // A refusal before the whole body arrived (a bad part, a missing token) stops reading it: the connection ends
+  // with the answer, so the client cannot go on sending into a paused socket until the idle timeout.
+  if (!request.raw.complete) reply.header('connection', 'close');
   return reply
     .code(problem.status)
     .type('application/problem+json')
