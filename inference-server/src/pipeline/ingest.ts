@@ -42,7 +42,7 @@ export class IngestService {
   constructor(private readonly options: IngestOptions) {}
 
   async accept(request: IngestRequest): Promise<IngestResult> {
-    const { catalog, store } = this.options;
+    const { store } = this.options;
     const info = await validateImage(request.content, this.options.maxImagePixels);
     const deployment = await this.resolveDeployment(request.deployment);
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);

@@ -1,23 +1,27 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { auth, multipartBody, uploadPlot } from '../helpers/api.ts';
 import { ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
-import { DEPLOYMENT, PLOT_TYPE, assertProblem, buildHostileApp, type HostileApp } from './invariants.ts';
+import {
+  DEPLOYMENT,
+  PLOT_TYPE,
+  assertProblem,
+  buildHostileApp,
+  suiteScope,
+  type HostileApp,
+} from './invariants.ts';
 
 const INSTALL_FOLDER = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
 for (const engine of ENGINES) {
   describe(`headers and leaks (${engine})`, () => {
     let env: HostileApp;
-    const cleanups: Array<() => Promise<void> | void> = [];
+    const scope = suiteScope();
     before(async () => {
-      env = await buildHostileApp({ after: (step) => cleanups.push(step) }, engine);
-    });
-    after(async () => {
-      for (const step of cleanups) await step();
+      env = await buildHostileApp(scope, engine);
     });
 
     const assertNoAbsolutePaths = (body: string) => {

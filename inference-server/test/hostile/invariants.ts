@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import {
-  auth,
-  createPlotType,
-  registerBrightnessModel,
-  uploadPlot,
-  type ApiResponse,
-} from '../helpers/api.ts';
+import { createPlotType, registerBrightnessModel, uploadPlot, type ApiResponse } from '../helpers/api.ts';
+import { after } from 'node:test';
 import { buildTestApp, type CleanupScope, type Engine, type TestApp } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
 import { influxQuery, waitFor } from '../helpers/services.ts';
@@ -37,6 +32,15 @@ export async function buildHostileApp(
   const plotType = await createPlotType(env.app, env.tokens.admin, DEPLOYMENT, PLOT_TYPE);
   await registerBrightnessModel(env.app, env.tokens.admin, plotType.id);
   return { ...env, plotTypeId: plotType.id };
+}
+
+/** Cleanup for the enclosing describe block: what is deferred to it runs after its tests, last first. */
+export function suiteScope(): CleanupScope {
+  const steps: Array<() => Promise<void> | void> = [];
+  after(async () => {
+    for (const step of steps.reverse()) await step();
+  });
+  return { after: (step) => void steps.push(step) };
 }
 
 /** A client or server failure is a 4xx problem+json that says what was wrong; a 5xx never. */

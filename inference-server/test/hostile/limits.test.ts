@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import { auth } from '../helpers/api.ts';
 import { buildTestApp, ENGINES, type TestApp } from '../helpers/build-app.ts';
 import { waitFor } from '../helpers/services.ts';
-import { assertProblem } from './invariants.ts';
+import { assertProblem, suiteScope } from './invariants.ts';
 
 const REQUEST_TIMEOUT_MS = 1500;
 
@@ -45,17 +45,14 @@ for (const engine of ENGINES) {
   describe(`resource limits, over real HTTP (${engine})`, () => {
     let env: TestApp;
     let baseUrl: URL;
-    const cleanups: Array<() => Promise<void> | void> = [];
+    const scope = suiteScope();
     before(async () => {
-      env = await buildTestApp({ after: (step) => cleanups.push(step) }, engine, {
+      env = await buildTestApp(scope, engine, {
         HYDRA_REQUEST_TIMEOUT_MS: String(REQUEST_TIMEOUT_MS),
         HYDRA_EVENT_STREAMS_PER_TOKEN: '1',
         HYDRA_EVENT_STREAM_BUFFER_BYTES: '1024',
       });
       baseUrl = new URL(await env.app.listen({ port: 0, host: '127.0.0.1' }));
-    });
-    after(async () => {
-      for (const step of cleanups) await step();
     });
 
     for (const [kind, everyMs, chunk] of [

@@ -1,22 +1,13 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_FIELD_BYTES } from '../../src/http/multipart-form.ts';
 import { auth, multipartBody, type ApiResponse } from '../helpers/api.ts';
 import { ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
-import {
-  DEPLOYMENT,
-  NUM_RUNS,
-  PLOT_TYPE,
-  assertProblem,
-  assertVerdictReachesInflux,
-  buildHostileApp,
-  expectSurvived,
-  type HostileApp,
-} from './invariants.ts';
+import * as hostile from './invariants.ts';
 
 const BOUNDARY = 'hostile-boundary';
 
@@ -37,15 +28,12 @@ function rawForm(parts: Array<{ name: string; value: string | Buffer; filename?:
 
 for (const engine of ENGINES) {
   describe(`malformed multipart bodies (${engine})`, () => {
-    let env: HostileApp;
+    let env: hostile.HostileApp;
     let png: Buffer;
-    const cleanups: Array<() => Promise<void> | void> = [];
+    const scope = hostile.suiteScope();
     before(async () => {
-      env = await buildHostileApp({ after: (step) => cleanups.push(step) }, engine);
+      env = await hostile.buildHostileApp(scope, engine);
       png = await plotPng({ brightness: 0.5, seed: 3 });
-    });
-    after(async () => {
-      for (const step of cleanups) await step();
     });
 
     const post = (payload: Buffer, contentType = `multipart/form-data; boundary=${BOUNDARY}`) =>
@@ -56,8 +44,8 @@ for (const engine of ENGINES) {
         payload,
       });
     const goodParts = () => [
-      { name: 'deployment', value: DEPLOYMENT },
-      { name: 'plotType', value: PLOT_TYPE },
+      { name: 'deployment', value: hostile.DEPLOYMENT },
+      { name: 'plotType', value: hostile.PLOT_TYPE },
       { name: 'file', value: png, filename: 'plot.png', type: 'image/png' },
     ];
 
@@ -69,10 +57,10 @@ for (const engine of ENGINES) {
         await post(body.subarray(0, body.length - 200)),
       ];
       for (const response of refusals) {
-        await expectSurvived(env, response);
+        await hostile.expectSurvived(env, response);
         assert.ok(response.statusCode >= 400, response.body);
       }
-      assertProblem(refusals[2]!, 400, /malformed/);
+      hostile.assertProblem(refusals[2]!, 400, /malformed/);
     });
 
     test('a JSON part for a text field, an over-long field and a second file are refused, naming the field', async () => {
@@ -82,14 +70,14 @@ for (const engine of ENGINES) {
           ...goodParts().slice(1),
         ]),
       );
-      assertProblem(jsonPart, 400, /field deployment must be sent as text/);
+      hostile.assertProblem(jsonPart, 400, /field deployment must be sent as text/);
       const long = await post(
         rawForm([{ name: 'chunk', value: 'c'.repeat(MAX_FIELD_BYTES + 1) }, ...goodParts()]),
       );
-      assertProblem(long, 413, /field chunk is longer than/);
+      hostile.assertProblem(long, 413, /field chunk is longer than/);
       const twoFiles = await post(rawForm([...goodParts(), goodParts()[2]!]));
-      assertProblem(twoFiles, 400, /more than 1 file/);
-      await expectSurvived(env, twoFiles);
+      hostile.assertProblem(twoFiles, 400, /more than 1 file/);
+      await hostile.expectSurvived(env, twoFiles);
     });
 
     test('a form is refused at its first bad part, before the rest of the body is sent', async (t) => {
@@ -122,7 +110,16 @@ for (const engine of ENGINES) {
         name: fc.constantFrom('deployment', 'plotType', 'run', 'time', 'chunk', 'file', 'other'),
         value: fc.oneof(
           fc.string({ unit: 'binary', maxLength: 200 }),
-          fc.constantFrom(DEPLOYMENT, PLOT_TYPE, '12', '1.5', '', '2016-12-31T23:59:60Z', '[1]', '{}'),
+          fc.constantFrom(
+            hostile.DEPLOYMENT,
+            hostile.PLOT_TYPE,
+            '12',
+            '1.5',
+            '',
+            '2016-12-31T23:59:60Z',
+            '[1]',
+            '{}',
+          ),
         ),
         type: fc.option(fc.constantFrom('application/json', 'text/plain', 'image/png'), { nil: undefined }),
         file: fc.boolean(),
@@ -150,17 +147,17 @@ for (const engine of ENGINES) {
             ...(withImage ? goodParts() : []),
           ]);
           const payload = cut === undefined ? body : body.subarray(0, cut % (body.length + 1));
-          await expectSurvived(env, await post(payload, contentType));
+          await hostile.expectSurvived(env, await post(payload, contentType));
         }),
-        { numRuns: NUM_RUNS },
+        { numRuns: hostile.NUM_RUNS },
       );
       // A well-formed form, as FormData writes it, still goes through.
-      const good = await multipartBody({ deployment: DEPLOYMENT, plotType: PLOT_TYPE }, [
+      const good = await multipartBody({ deployment: hostile.DEPLOYMENT, plotType: hostile.PLOT_TYPE }, [
         { field: 'file', name: 'p.png', content: png },
       ]);
       const accepted = await post(good.payload, good.headers['content-type']);
       assert.ok(accepted.statusCode < 300, accepted.body);
-      await assertVerdictReachesInflux(env);
+      await hostile.assertVerdictReachesInflux(env);
     });
   });
 }

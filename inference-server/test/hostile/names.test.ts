@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { NAME_MAX_LENGTH, NAME_PATTERN } from '../../src/schemas/names.ts';
 import { auth, uploadPlot } from '../helpers/api.ts';
 import { ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
 import { influxQuery } from '../helpers/services.ts';
-import {
-  DEPLOYMENT,
-  NUM_RUNS,
-  PLOT_TYPE,
-  assertProblem,
-  assertVerdictReachesInflux,
-  buildHostileApp,
-  expectSurvived,
-  type HostileApp,
-} from './invariants.ts';
+import * as hostile from './invariants.ts';
 
 // A newline in a tag value adds a line to the line protocol: this one would create a measurement of its own.
 const INJECTED = 'evil\nhydra_injected,deployment=x value=1';
@@ -41,15 +32,12 @@ const follows = (name: string) => new RegExp(NAME_PATTERN).test(name) && name.le
 
 for (const engine of ENGINES) {
   describe(`names that become InfluxDB tags or field keys (${engine})`, () => {
-    let env: HostileApp;
-    const cleanups: Array<() => Promise<void> | void> = [];
+    let env: hostile.HostileApp;
+    const scope = hostile.suiteScope();
     before(async () => {
-      env = await buildHostileApp({ after: (step) => cleanups.push(step) }, engine, {
+      env = await hostile.buildHostileApp(scope, engine, {
         HYDRA_AUTO_REGISTER: 'true',
       });
-    });
-    after(async () => {
-      for (const step of cleanups) await step();
     });
 
     const measurements = async () =>
@@ -65,34 +53,34 @@ for (const engine of ENGINES) {
         headers: admin,
         payload: { name: INJECTED },
       });
-      assertProblem(deployment, 400, /name/);
+      hostile.assertProblem(deployment, 400, /name/);
       const plotType = await env.app.inject({
         method: 'POST',
         url: '/api/v1/plot-types',
         headers: admin,
-        payload: { deployment: DEPLOYMENT, name: INJECTED },
+        payload: { deployment: hostile.DEPLOYMENT, name: INJECTED },
       });
-      assertProblem(plotType, 400, /name/);
+      hostile.assertProblem(plotType, 400, /name/);
       const className = await env.app.inject({
         method: 'POST',
         url: '/api/v1/plot-types',
         headers: admin,
         payload: {
-          deployment: DEPLOYMENT,
-          name: PLOT_TYPE,
+          deployment: hostile.DEPLOYMENT,
+          name: hostile.PLOT_TYPE,
           classes: [{ name: INJECTED, colour: '#ff0000', severity: 'alarm' }],
         },
       });
-      assertProblem(className, 400, /name/);
+      hostile.assertProblem(className, 400, /name/);
       // Auto-registration on ingest is the other way a name reaches the catalog.
       const { response } = await uploadPlot(
         env.app,
         env.tokens.ingest,
-        { deployment: DEPLOYMENT, plotType: INJECTED },
+        { deployment: hostile.DEPLOYMENT, plotType: INJECTED },
         await plotPng({ brightness: 0.5, seed: 1 }),
       );
-      assertProblem(response, 400, /plotType/);
-      await assertVerdictReachesInflux(env);
+      hostile.assertProblem(response, 400, /plotType/);
+      await hostile.assertVerdictReachesInflux(env);
       assert.deepEqual(await measurements(), ['hydra_prediction']);
     });
 
@@ -106,23 +94,23 @@ for (const engine of ENGINES) {
               method: 'POST',
               url: '/api/v1/plot-types',
               headers: admin,
-              payload: { deployment: DEPLOYMENT, name },
+              payload: { deployment: hostile.DEPLOYMENT, name },
             }),
           ];
           const upload = uploadPlot(
             env.app,
             env.tokens.ingest,
-            { deployment: DEPLOYMENT, plotType: name },
+            { deployment: hostile.DEPLOYMENT, plotType: name },
             await plotPng({ brightness: 0.5, seed: 10 + seed }),
           );
           for (const response of [...(await Promise.all(requests)), (await upload).response]) {
-            await expectSurvived(env, response, `name ${JSON.stringify(name)}`);
+            await hostile.expectSurvived(env, response, `name ${JSON.stringify(name)}`);
             if (response.statusCode < 300) assert.ok(follows(name), `accepted ${JSON.stringify(name)}`);
           }
         }),
-        { numRuns: NUM_RUNS },
+        { numRuns: hostile.NUM_RUNS },
       );
-      await assertVerdictReachesInflux(env);
+      await hostile.assertVerdictReachesInflux(env);
       assert.deepEqual(await measurements(), ['hydra_prediction']);
     });
   });

@@ -1,21 +1,12 @@
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
-import { after, before, describe, test } from 'node:test';
+import { before, describe, test } from 'node:test';
 import fc from 'fast-check';
 import { MAX_DB_INTEGER } from '../../src/schemas/index.ts';
 import { auth, uploadPlot } from '../helpers/api.ts';
 import { ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
-import {
-  DEPLOYMENT,
-  NUM_RUNS,
-  PLOT_TYPE,
-  assertProblem,
-  assertVerdictReachesInflux,
-  buildHostileApp,
-  expectSurvived,
-  type HostileApp,
-} from './invariants.ts';
+import * as hostile from './invariants.ts';
 
 /** A PNG whose chunks are sound (CRCs match) but whose pixel data does not inflate: only decoding finds it. */
 async function undecodablePng(): Promise<Buffer> {
@@ -68,13 +59,10 @@ const dateText = fc.oneof(
 
 for (const engine of ENGINES) {
   describe(`numbers and dates are validated, never coerced (${engine})`, () => {
-    let env: HostileApp;
-    const cleanups: Array<() => Promise<void> | void> = [];
+    let env: hostile.HostileApp;
+    const scope = hostile.suiteScope();
     before(async () => {
-      env = await buildHostileApp({ after: (step) => cleanups.push(step) }, engine);
-    });
-    after(async () => {
-      for (const step of cleanups) await step();
+      env = await hostile.buildHostileApp(scope, engine);
     });
 
     const upload = async (fields: Record<string, string>, seed: number) =>
@@ -82,7 +70,7 @@ for (const engine of ENGINES) {
         await uploadPlot(
           env.app,
           env.tokens.ingest,
-          { deployment: DEPLOYMENT, plotType: PLOT_TYPE, ...fields },
+          { deployment: hostile.DEPLOYMENT, plotType: hostile.PLOT_TYPE, ...fields },
           await plotPng({ brightness: 0.5, seed }),
         )
       ).response;
@@ -90,15 +78,15 @@ for (const engine of ENGINES) {
     test('a run that is not decimal digits is refused, naming the field', async () => {
       for (const [index, run] of ['1.5', '', '0x10', '1e3', ' 12', String(MAX_DB_INTEGER + 1)].entries()) {
         const response = await upload({ run }, 200 + index);
-        assertProblem(response, 400, /run/);
-        await expectSurvived(env, response);
+        hostile.assertProblem(response, 400, /run/);
+        await hostile.expectSurvived(env, response);
       }
     });
 
     test('a time Date.parse cannot read is refused and leaves no file behind', async () => {
       const response = await upload({ time: '2016-12-31T23:59:60Z' }, 300);
-      assertProblem(response, 400, /time/);
-      await expectSurvived(env, response);
+      hostile.assertProblem(response, 400, /time/);
+      await hostile.expectSurvived(env, response);
     });
 
     test('ids, offsets and label batches beyond what the catalog takes are 400', async () => {
@@ -106,12 +94,12 @@ for (const engine of ENGINES) {
       const beyond = MAX_DB_INTEGER + 1;
       for (const url of [
         `/api/v1/predictions?offset=${beyond}`,
-        `/api/v1/runs?deployment=${DEPLOYMENT}&offset=${beyond}`,
+        `/api/v1/runs?deployment=${hostile.DEPLOYMENT}&offset=${beyond}`,
         `/api/v1/labels?offset=${beyond}`,
         `/api/v1/images/${beyond}`,
         `/api/v1/models/${beyond}`,
       ]) {
-        assertProblem(await env.app.inject({ url, headers }), 400, /must be <= 2147483647/);
+        hostile.assertProblem(await env.app.inject({ url, headers }), 400, /must be <= 2147483647/);
       }
       const label = (imageIds: number[]) =>
         env.app.inject({
@@ -120,8 +108,8 @@ for (const engine of ENGINES) {
           headers,
           payload: { imageIds, class: 'Good' },
         });
-      assertProblem(await label([beyond]), 400, /must be <= 2147483647/);
-      assertProblem(
+      hostile.assertProblem(await label([beyond]), 400, /must be <= 2147483647/);
+      hostile.assertProblem(
         await label(Array.from({ length: 5001 }, (_, i) => i + 1)),
         400,
         /must NOT have more than 5000 items/,
@@ -132,7 +120,7 @@ for (const engine of ENGINES) {
       const { result, response } = await uploadPlot(
         env.app,
         env.tokens.ingest,
-        { deployment: DEPLOYMENT, plotType: PLOT_TYPE },
+        { deployment: hostile.DEPLOYMENT, plotType: hostile.PLOT_TYPE },
         await undecodablePng(),
       );
       assert.ok(result, response.body);
@@ -140,7 +128,7 @@ for (const engine of ENGINES) {
         url: `/api/v1/images/${result.image.id}/thumbnail`,
         headers: auth(env.tokens.viewer),
       });
-      assertProblem(thumbnail, 422, /cannot be decoded/);
+      hostile.assertProblem(thumbnail, 422, /cannot be decoded/);
     });
 
     test('property: any run or time in a form is a 4xx or stored as given', async () => {
@@ -148,16 +136,20 @@ for (const engine of ENGINES) {
       await fc.assert(
         fc.asyncProperty(numberText, dateText, async (run, time) => {
           const response = await upload({ run, time }, seed++);
-          await expectSurvived(env, response, `run ${JSON.stringify(run)}, time ${JSON.stringify(time)}`);
+          await hostile.expectSurvived(
+            env,
+            response,
+            `run ${JSON.stringify(run)}, time ${JSON.stringify(time)}`,
+          );
           if (response.statusCode < 300) {
             const { image } = response.json<{ image: { run: number; capturedAt: string } }>();
             assert.equal(String(image.run), run, 'the run is stored as sent');
             assert.equal(Date.parse(image.capturedAt), Date.parse(time), 'the time is stored as sent');
           }
         }),
-        { numRuns: NUM_RUNS },
+        { numRuns: hostile.NUM_RUNS },
       );
-      await assertVerdictReachesInflux(env);
+      await hostile.assertVerdictReachesInflux(env);
     });
 
     test('property: any limit, offset, id or time in a query is a 4xx or a success', async () => {
@@ -167,15 +159,15 @@ for (const engine of ENGINES) {
           const query = (params: Record<string, string>) => new URLSearchParams(params).toString();
           for (const url of [
             `/api/v1/predictions?${query({ limit, offset, from: time })}`,
-            `/api/v1/runs?${query({ deployment: DEPLOYMENT, limit, offset })}`,
+            `/api/v1/runs?${query({ deployment: hostile.DEPLOYMENT, limit, offset })}`,
             `/api/v1/labels?${query({ limit, offset, runFrom: limit, to: time })}`,
             `/api/v1/images/${encodeURIComponent(offset)}`,
             `/api/v1/training-jobs?${query({ plotTypeId: limit })}`,
           ]) {
-            await expectSurvived(env, await env.app.inject({ url, headers }), url);
+            await hostile.expectSurvived(env, await env.app.inject({ url, headers }), url);
           }
         }),
-        { numRuns: NUM_RUNS },
+        { numRuns: hostile.NUM_RUNS },
       );
     });
   });
