@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
+import helmet from './plugins/external/helmet.ts';
 import multipart from './plugins/external/multipart.ts';
 import swagger from './plugins/external/swagger.ts';
 import auth from './plugins/app/auth.ts';
@@ -13,6 +14,7 @@ import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
+import publicPaths from './plugins/app/public-paths.ts';
 import metricsRoute from './routes/metrics.ts';
 import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
@@ -59,6 +61,8 @@ export const hydraApp = fp(
   async (fastify, { config }: AppOptions) => {
     fastify.decorate('config', config);
     await fastify.register(errorHandler);
+    await fastify.register(helmet);
+    await fastify.register(publicPaths, { config });
     await fastify.register(multipart);
     await fastify.register(swagger, { version: SERVER_VERSION });
 
@@ -88,7 +92,14 @@ export async function buildApp(
     logger: options.logger ?? { level: config.HYDRA_LOG_LEVEL },
     ...(options.loggerInstance ? { loggerInstance: options.loggerInstance, logger: undefined } : {}),
     // Plots arrive in bursts from DAQ machines; keep-alive connections are cheap to keep.
-    keepAliveTimeout: 65_000,
+    keepAliveTimeout: config.HYDRA_KEEP_ALIVE_TIMEOUT_MS,
+    connectionTimeout: config.HYDRA_IDLE_TIMEOUT_MS,
+    requestTimeout: config.HYDRA_REQUEST_TIMEOUT_MS,
+    http: {
+      // Node checks request timeouts on this interval (30 s by default): a late request closes within a second.
+      connectionsCheckingInterval: 1000,
+      headersTimeout: Math.min(60_000, config.HYDRA_REQUEST_TIMEOUT_MS),
+    },
     // Workers compile the wasm backend at start-up; on a busy two-core machine that takes far more than 10 s.
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },

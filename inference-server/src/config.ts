@@ -74,6 +74,34 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'Width × height limit; guards against decompression bombs',
   }),
+  HYDRA_REQUEST_TIMEOUT_MS: Type.Integer({
+    default: 300_000,
+    minimum: 100,
+    description:
+      'Longest time to receive a whole request, body included (a 1 GB model at 10 MB/s takes 100 s); ' +
+      'a body that never ends or trickles is closed after it',
+  }),
+  HYDRA_IDLE_TIMEOUT_MS: Type.Integer({
+    default: 60_000,
+    minimum: 100,
+    description:
+      'A connection on which nothing moves for this long is closed (event streams send heartbeats)',
+  }),
+  HYDRA_KEEP_ALIVE_TIMEOUT_MS: Type.Integer({
+    default: 65_000,
+    minimum: 100,
+    description: 'How long an idle keep-alive connection stays open for the next request',
+  }),
+  HYDRA_EVENT_STREAMS_PER_TOKEN: Type.Integer({
+    default: 64,
+    minimum: 1,
+    description: 'Open event streams (/api/v1/events) per API token; Grafana opens one per panel and viewer',
+  }),
+  HYDRA_EVENT_STREAM_BUFFER_BYTES: Type.Integer({
+    default: 1024 * 1024,
+    minimum: 1024,
+    description: 'Bytes an event stream may have unsent; a reader that falls further behind is disconnected',
+  }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });

@@ -28,9 +28,15 @@ export const NotFoundError = problem('not-found', 404, 'Not found');
 export const ConflictError = problem('conflict', 409, 'Conflict');
 export const PayloadTooLargeError = problem('payload-too-large', 413, 'Payload too large');
 export const UnsupportedMediaTypeError = problem('unsupported-media-type', 415, 'Unsupported media type');
+export const TooManyRequestsError = problem('too-many-requests', 429, 'Too many requests');
 export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
 export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
 export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');
+
+/** A client's value as a problem quotes it: enough to recognise, never a whole 64 KiB field. */
+export function quoted(value: string): string {
+  return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+}
 
 /** A size limit of an upload, and the setting that sets it (a 413 names it, so the operator knows what to raise). */
 export interface SizeLimit {

@@ -20,6 +20,8 @@ export interface PointWriterStatus {
   buffered: number;
   written: number;
   dropped: number;
+  /** Points InfluxDB refused (a 400 for that point alone): dropped, as no retry can make them land. */
+  rejected: number;
   failedWrites: number;
   lastError: string | null;
   lastWriteAt: number | null;
@@ -28,9 +30,20 @@ export interface PointWriterStatus {
 const MAX_BACKOFF_MS = 30_000;
 
 /**
+ * Whether InfluxDB refused the points themselves (400: bad line protocol, a field type conflict; 413: too big),
+ * as opposed to being unreachable or misconfigured (5xx, a network error, 401/403, a missing database: retry).
+ */
+function refusedPoints(error: unknown): boolean {
+  // node-influx's RequestError (not exported) carries the response.
+  const status = (error as { res?: { statusCode?: number } }).res?.statusCode;
+  return status === 400 || status === 413;
+}
+
+/**
  * Batches points to InfluxDB and retries failed writes with backoff. A point leaves the buffer only after
  * InfluxDB acknowledged it; since every point has a fixed timestamp, a retried write overwrites rather than
- * duplicates.
+ * duplicates. A batch InfluxDB refuses is split until the refused points are found: those are dropped and
+ * counted, and the others land.
  */
 export class PointWriter {
   private buffer: IPoint[] = [];
@@ -46,6 +59,7 @@ export class PointWriter {
   private stats = {
     written: 0,
     dropped: 0,
+    rejected: 0,
     failedWrites: 0,
     lastError: null as string | null,
     lastWriteAt: null as number | null,
@@ -111,25 +125,53 @@ export class PointWriter {
     if (Date.now() < this.nextAttemptAt) return;
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.options.batchSize);
+      const refused = new Set<IPoint>();
       try {
         if (!this.databaseReady) {
           await this.influx.createDatabase(this.database);
           this.databaseReady = true;
         }
-        await this.influx.writePoints(batch, { precision: 'n' });
+        await this.send(batch, refused);
       } catch (error) {
+        // Refused points found before InfluxDB went away are not sent again.
+        this.buffer = this.buffer.filter((point) => !refused.has(point));
         this.onWriteFailed(error as Error);
         return;
       }
       // Points written while this batch was in flight were appended after it.
       this.buffer.splice(0, batch.length);
-      this.stats.written += batch.length;
+      this.stats.written += batch.length - refused.size;
       this.stats.lastWriteAt = Date.now();
       if (this.backoffMs > 0) this.options.logger.info({ buffered: this.buffer.length }, 'InfluxDB is back');
       this.backoffMs = 0;
       this.nextAttemptAt = 0;
       this.stats.lastError = null;
     }
+  }
+
+  /** Writes the points; on a refusal, halves the batch until each refused point is alone, and adds it to `refused`. */
+  private async send(points: IPoint[], refused: Set<IPoint>): Promise<void> {
+    try {
+      await this.influx.writePoints(points, { precision: 'n' });
+    } catch (error) {
+      if (!refusedPoints(error)) throw error;
+      if (points.length === 1) {
+        this.onPointRefused(points[0]!, error as Error);
+        refused.add(points[0]!);
+        return;
+      }
+      const half = Math.ceil(points.length / 2);
+      await this.send(points.slice(0, half), refused);
+      await this.send(points.slice(half), refused);
+    }
+  }
+
+  private onPointRefused(point: IPoint, error: Error) {
+    this.stats.rejected += 1;
+    this.options.logger.error(
+      { err: error.message, measurement: point.measurement, tags: point.tags, timestamp: point.timestamp },
+      'InfluxDB refused a point; dropped it',
+    );
   }
 
   private onWriteFailed(error: Error) {

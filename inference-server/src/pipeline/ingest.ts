@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { ImageWithContext } from '../catalog/repositories/images-repository.ts';
+import type { ImageWithContext, NewImage } from '../catalog/repositories/images-repository.ts';
 import { UnknownReferenceError } from '../errors.ts';
-import type { ImageStore } from '../images/image-store.ts';
+import type { ImageStore, StoredFile } from '../images/image-store.ts';
 import { validateImage } from '../images/validate-image.ts';
 
 export interface IngestRequest {
@@ -41,7 +41,7 @@ export class IngestService {
   constructor(private readonly options: IngestOptions) {}
 
   async accept(request: IngestRequest): Promise<IngestResult> {
-    const { catalog, store } = this.options;
+    const { store } = this.options;
     const info = await validateImage(request.content, this.options.maxImagePixels);
     const deployment = await this.resolveDeployment(request.deployment);
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);
@@ -49,15 +49,13 @@ export class IngestService {
     const capturedAt = request.capturedAt ?? now;
     const runId = request.run === undefined ? null : await this.runId(deployment.id, request.run, capturedAt);
     const stored = await store.put(request.content, info.format === 'jpeg' ? 'jpg' : 'png');
-    const { image, created } = await catalog.images.insert({
-      sha256: stored.sha256,
+    const { image, created } = await this.insert(stored, {
       dedup_key: [plotType.id, request.run ?? '-', request.chunk ?? '-', stored.sha256].join(':'),
       plot_type_id: plotType.id,
       run_id: runId,
       chunk: request.chunk ?? null,
       captured_at: capturedAt,
       received_at: now,
-      path: stored.path,
       format: info.format,
       bytes: request.content.length,
       width: info.width,
@@ -88,6 +86,16 @@ export class IngestService {
       },
       duplicate: !created,
     };
+  }
+
+  /** Inserts the catalog row of a stored file; when that fails, a file this ingest created goes too. */
+  private async insert(stored: StoredFile, row: Omit<NewImage, 'sha256' | 'path'>) {
+    try {
+      return await this.options.catalog.images.insert({ ...row, sha256: stored.sha256, path: stored.path });
+    } catch (error) {
+      if (stored.created) await this.options.store.remove(stored.path);
+      throw error;
+    }
   }
 
   private async runId(deploymentId: number, run: number, startedAt: number): Promise<number> {

@@ -1,8 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { CLASS_SEVERITIES } from '../enums.ts';
+import { Name } from './names.ts';
 
 export const DeploymentBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_.-]+$' }),
+  name: Name('Deployment name'),
   title: Type.Optional(Type.String({ maxLength: 200 })),
 });
 export type DeploymentBody = Static<typeof DeploymentBody>;
@@ -14,17 +15,17 @@ export const DeploymentList = Type.Object({ items: Type.Array(Deployment) });
 export type DeploymentList = Static<typeof DeploymentList>;
 
 export const ClassBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 100 }),
+  name: Name('Class name'),
   colour: Type.String({ pattern: '^#[0-9A-Fa-f]{6}$' }),
   severity: Type.Enum(CLASS_SEVERITIES),
 });
 
 export const PlotTypeBody = Type.Object({
   deployment: Type.String({ minLength: 1 }),
-  name: Type.String({ minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_.-]+$' }),
+  name: Name('Plot type name'),
   group: Type.Optional(Type.String({ maxLength: 200 })),
   title: Type.Optional(Type.String({ maxLength: 200 })),
-  classes: Type.Optional(Type.Array(ClassBody)),
+  classes: Type.Optional(Type.Array(ClassBody, { maxItems: 100 })),
 });
 export type PlotTypeBody = Static<typeof PlotTypeBody>;
 

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { IMAGE_STATUSES } from '../enums.ts';
-import { IsoTime } from './common.ts';
+import { DbInteger, IsoTime } from './common.ts';
+import { Name } from './names.ts';
 import { Prediction } from './predictions.ts';
 
 export const ImageStatus = Type.Enum(IMAGE_STATUSES);
@@ -28,11 +29,11 @@ export type Image = Static<typeof Image>;
 
 /** The multipart fields that go with the file in POST /api/v1/images. */
 export const ImageUploadFields = Type.Object({
-  deployment: Type.String({ minLength: 1 }),
-  plotType: Type.String({ minLength: 1 }),
-  run: Type.Optional(Type.Integer({ minimum: 0 })),
+  deployment: Name('Deployment name'),
+  plotType: Name('Plot type name'),
+  run: Type.Optional(DbInteger()),
   time: Type.Optional(IsoTime),
-  chunk: Type.Optional(Type.String({ minLength: 1 })),
+  chunk: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
 });
 export type ImageUploadFields = Static<typeof ImageUploadFields>;
 

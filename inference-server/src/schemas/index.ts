@@ -5,6 +5,7 @@ export * from './deployments.ts';
 export * from './images.ts';
 export * from './labels.ts';
 export * from './models.ts';
+export * from './names.ts';
 export * from './plots.ts';
 export * from './predictions.ts';
 export * from './runs.ts';

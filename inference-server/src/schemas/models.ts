@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { BACKENDS, MODEL_KINDS, MODEL_VERSION_STATUSES } from '../enums.ts';
-import { IsoTime } from './common.ts';
+import { Id, IsoTime } from './common.ts';
+import { Name } from './names.ts';
 
 export const ModelVersionStatus = Type.Enum(MODEL_VERSION_STATUSES);
 export const ModelKind = Type.Enum(MODEL_KINDS, {
@@ -97,20 +98,20 @@ export type ModelVersion = Static<typeof ModelVersion>;
 export const ModelVersionList = Type.Object({ items: Type.Array(ModelVersion) });
 export type ModelVersionList = Static<typeof ModelVersionList>;
 
-export const ModelLibraryParams = Type.Object({ plotTypeId: Type.Integer({ minimum: 1 }) });
+export const ModelLibraryParams = Type.Object({ plotTypeId: Id });
 export type ModelLibraryParams = Static<typeof ModelLibraryParams>;
 
 export const VersionParams = Type.Object({
-  plotTypeId: Type.Integer({ minimum: 1 }),
-  versionId: Type.Integer({ minimum: 1 }),
+  plotTypeId: Id,
+  versionId: Id,
 });
 export type VersionParams = Static<typeof VersionParams>;
 
 /** The multipart fields that go with model.json and its weight files. */
 export const ModelUploadFields = Type.Object({
-  name: Type.Optional(Type.String({ minLength: 1, default: 'default' })),
-  architecture: Type.Optional(Type.String({ minLength: 1, default: 'custom' })),
-  classes: Type.Array(Type.String({ minLength: 1 }), { minItems: 2 }),
+  name: Type.Optional(Name('Model name', { default: 'default' })),
+  architecture: Type.Optional(Type.String({ minLength: 1, maxLength: 100, default: 'custom' })),
+  classes: Type.Array(Name('Class name'), { minItems: 2, maxItems: 100 }),
   thresholds: Type.Optional(Type.Record(Type.String(), Type.Number({ minimum: 0, maximum: 1 }))),
   activate: Type.Optional(Type.Boolean()),
 });

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
-import { IsoTime, Pagination } from './common.ts';
 import { ModelKind } from './models.ts';
+import { DbInteger, IsoTime, Pagination } from './common.ts';
 
 export const Prediction = Type.Object({
   id: Type.Integer(),
@@ -25,7 +25,7 @@ export type Prediction = Static<typeof Prediction>;
 export const PredictionQuery = Type.Object({
   deployment: Type.Optional(Type.String()),
   plotType: Type.Optional(Type.String({ description: 'Needs `deployment`' })),
-  run: Type.Optional(Type.Integer()),
+  run: Type.Optional(DbInteger()),
   verdict: Type.Optional(Type.String()),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),

@@ -42,6 +42,9 @@ export const ServerStatus = Type.Object({
     dropped: Type.Integer({
       description: 'Points lost because the buffer overflowed while InfluxDB was down',
     }),
+    rejected: Type.Integer({
+      description: 'Points InfluxDB refused (e.g. a field type conflict), dropped so that the others land',
+    }),
     failedWrites: Type.Integer(),
     lastError: Type.Union([Type.String(), Type.Null()]),
   }),

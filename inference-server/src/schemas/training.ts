@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { ARCHITECTURES, TRAINING_JOB_STATUSES } from '../enums.ts';
-import { IsoTime } from './common.ts';
+import { DbInteger, IsoTime } from './common.ts';
 
 export const Architecture = Type.Enum(ARCHITECTURES, {
   description:
@@ -49,7 +49,7 @@ export const TrainRequest = Type.Object({
     description:
       'With a frozen base: epochs of fine-tuning of every layer afterwards, at a tenth of the step size',
   }),
-  seed: Type.Integer({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
+  seed: DbInteger({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
   activate: Type.Boolean({
     default: false,
     description: 'Make the new version active when training succeeds',

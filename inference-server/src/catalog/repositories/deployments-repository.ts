@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { UnknownReferenceError } from '../../errors.ts';
 import type { Database, DeploymentRow } from '../database.ts';
+import { assertValidName } from '../../schemas/names.ts';
 
 export type { DeploymentRow };
 
@@ -24,6 +25,7 @@ export class DeploymentsRepository {
   }
 
   async ensure(name: string, title = name): Promise<DeploymentRow> {
+    assertValidName('deployment', name);
     await this.db
       .insertInto('deployment')
       .values({ name, title, created_at: Date.now() })

@@ -77,6 +77,20 @@ export class ImagesRepository {
     return this.withContext().where('image.id', 'in', latest).execute();
   }
 
+  /** Which of these stored files (paths as the image store gives them) a catalog row refers to. */
+  async referencedPaths(paths: string[]): Promise<Set<string>> {
+    const referenced = new Set<string>();
+    for (let start = 0; start < paths.length; start += 500) {
+      const rows = await this.db
+        .selectFrom('image')
+        .select('path')
+        .where('path', 'in', paths.slice(start, start + 500))
+        .execute();
+      for (const row of rows) referenced.add(row.path);
+    }
+    return referenced;
+  }
+
   async countByStatus(): Promise<Record<ImageStatus, number>> {
     const rows = await this.db
       .selectFrom('image')

@@ -3,6 +3,7 @@ import { atomically } from './atomically.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { LabelFilter, LabelSource } from '../../enums.ts';
 import type { Database, LabelRow } from '../database.ts';
+import { assertValidName } from '../../schemas/names.ts';
 
 export type { LabelRow };
 
@@ -71,6 +72,7 @@ export class LabelsRepository {
     user: string,
     now = Date.now(),
   ): Promise<LabelRow[]> {
+    assertValidName('class', className);
     return atomically(this.db, async (trx) => {
       const labels: LabelRow[] = [];
       for (const batch of inBatches([...new Set(imageIds)])) {

@@ -5,6 +5,7 @@ import type { ModelKind, ModelVersionStatus } from '../../enums.ts';
 import type { ModelMetrics } from '../../schemas/models.ts';
 import type { ActivationRow, Database, ModelVersionRow as ModelVersionTableRow } from '../database.ts';
 import { decodeJson, decodeJsonOrNull, encodeJson } from './json-columns.ts';
+import { assertValidName } from '../../schemas/names.ts';
 
 export type InputShape = [height: number, width: number, channels: number];
 
@@ -54,6 +55,8 @@ export class ModelsRepository {
 
   /** A new version of the named model (created at its first version), numbered after the last. */
   async createVersion(input: NewModelVersion): Promise<ModelVersionRow> {
+    assertValidName('model', input.name);
+    for (const name of input.classes) assertValidName('class', name);
     const id = await atomically(this.db, async (trx) => {
       await trx
         .insertInto('model')

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../errors.ts';
 import type { ClassSeverity } from '../../enums.ts';
 import type { ClassRow, Database, PlotTypeRow as PlotTypeTableRow } from '../database.ts';
 import { flag } from './json-columns.ts';
+import { assertValidName } from '../../schemas/names.ts';
 
 export type { ClassRow };
 
@@ -61,6 +62,7 @@ export class PlotTypesRepository {
     name: string,
     options: { group?: string; title?: string } = {},
   ): Promise<PlotTypeRow> {
+    assertValidName('plot type', name);
     await this.db
       .insertInto('plot_type')
       .values({
@@ -87,6 +89,7 @@ export class PlotTypesRepository {
 
   /** Makes the plot type's classes the given list, in order; existing colours and severities are updated. */
   async defineClasses(plotTypeId: number, classes: ClassDefinition[]): Promise<void> {
+    for (const c of classes) assertValidName('class', c.name);
     await atomically(this.db, async (trx) => {
       for (const [position, c] of classes.entries()) {
         await trx

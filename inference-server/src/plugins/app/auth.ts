@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Catalog } from '../../catalog/catalog.ts';
 import type { Role } from '../../catalog/database.ts';
@@ -27,8 +27,11 @@ declare module 'fastify' {
     authEnabled: boolean;
     /** Who sent the request, from its Bearer token; throws Unauthorized when there is none or it is unknown. */
     authenticate(request: FastifyRequest): Promise<Principal>;
-    /** A preHandler that lets through only a valid token whose role has the right. */
-    requireRight(right: Right): preHandlerAsyncHookHandler;
+    /**
+     * An onRequest hook that lets through only a valid token whose role has the right: it runs before the body
+     * is read or validated, so an anonymous client gets a 401, never a schema error, and sends no body for nothing.
+     */
+    requireRight(right: Right): onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -71,7 +74,7 @@ export default fp(
 
     fastify.decorate('authEnabled', authOn);
     fastify.decorate('authenticate', authenticate);
-    fastify.decorate('requireRight', (right: Right): preHandlerAsyncHookHandler => {
+    fastify.decorate('requireRight', (right: Right): onRequestAsyncHookHandler => {
       return async (request) => {
         const principal = await authenticate(request);
         if (!RIGHTS[principal.role].includes(right)) {

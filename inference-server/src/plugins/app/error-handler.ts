@@ -1,12 +1,47 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
-import { DomainError } from '../../errors.ts';
+import {
+  DomainError,
+  InvalidInputError,
+  PayloadTooLargeError,
+  UnsupportedMediaTypeError,
+} from '../../errors.ts';
 import type { Problem } from '../../schemas/index.ts';
 
 // Relative problem types (RFC 9457 allows them); /docs describes each.
 const PROBLEM_BASE = '/problems/';
 
-function problemOf(error: FastifyError | DomainError): Problem {
+/** Errors of the libraries under us, as they come: Fastify's and its plugins', pg's, better-sqlite3's. */
+type LibraryError = FastifyError & { code?: string };
+
+/**
+ * The library errors that a request causes, as the domain errors they are. Database refusals are the net under
+ * the schemas (which bound what they can): PostgreSQL's data exceptions (SQLSTATE class 22: out of range, too
+ * long, malformed) and program limits (54), SQLite's type mismatches, too-big values and too many parameters.
+ */
+function translated(error: LibraryError): LibraryError | DomainError {
+  const code = error.code ?? '';
+  if (/^22[0-9A-Z]{3}$/.test(code) || code === 'SQLITE_MISMATCH') {
+    return new InvalidInputError(
+      `a value of the request is beyond what the catalog stores (database error ${code})`,
+    );
+  }
+  if (code.startsWith('54') || code === 'SQLITE_TOOBIG' || /too many SQL variables/.test(error.message)) {
+    return new PayloadTooLargeError(
+      'the request holds more values than one catalog statement takes: send fewer',
+    );
+  }
+  // @fastify/multipart says 406 for both.
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+    return new UnsupportedMediaTypeError('send the upload as multipart/form-data, with its boundary');
+  }
+  if (code === 'FST_INVALID_JSON_FIELD_ERROR') {
+    return new InvalidInputError('a form field sent as application/json is not valid JSON');
+  }
+  return error;
+}
+
+function problemOf(error: LibraryError | DomainError): Problem {
   if (error instanceof DomainError) {
     return {
       type: PROBLEM_BASE + error.slug,
@@ -38,6 +73,11 @@ function problemOf(error: FastifyError | DomainError): Problem {
 }
 
 function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Problem) {
+  // RFC 6750: a 401 says which scheme would be accepted.
+  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="hydra"');
+  // A refusal before the whole body arrived (a bad part, a missing token) stops reading it: the connection ends
+  // with the answer, so the client cannot go on sending into a paused socket until the idle timeout.
+  if (!request.raw.complete) reply.header('connection', 'close');
   return reply
     .code(problem.status)
     .type('application/problem+json')
@@ -47,8 +87,8 @@ function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: Prob
 /** One error path: every failure leaves as RFC 9457 problem details, and 5xx internals stay in the log. */
 export default fp(
   async (fastify) => {
-    fastify.setErrorHandler((error: FastifyError, request, reply) => {
-      const problem = problemOf(error);
+    fastify.setErrorHandler((error: LibraryError, request, reply) => {
+      const problem = problemOf(translated(error));
       if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
       else request.log.info({ status: problem.status, detail: problem.detail }, 'request refused');
       return sendProblem(reply, request, problem);

@@ -64,7 +64,7 @@ export default fp(
     });
     new Gauge({
       name: 'hydra_influx_points',
-      help: 'InfluxDB writer: points buffered, written and dropped',
+      help: 'InfluxDB writer: points buffered, written, dropped (buffer full) and rejected (refused by InfluxDB)',
       labelNames: ['state'],
       registers: [registry],
       collect() {
@@ -72,6 +72,7 @@ export default fp(
         this.set({ state: 'buffered' }, status.buffered);
         this.set({ state: 'written' }, status.written);
         this.set({ state: 'dropped' }, status.dropped);
+        this.set({ state: 'rejected' }, status.rejected);
       },
     });
     new Gauge({

@@ -17,6 +17,7 @@ const DISABLED: PointWriterStatus = {
   buffered: 0,
   written: 0,
   dropped: 0,
+  rejected: 0,
   failedWrites: 0,
   lastError: null,
   lastWriteAt: null,

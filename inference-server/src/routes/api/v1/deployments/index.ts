@@ -5,7 +5,7 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Deployments (experiments or halls)',
         response: { 200: DeploymentList, ...problemResponses },
@@ -20,7 +20,7 @@ const deployments: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      preHandler: fastify.requireRight('admin'),
+      onRequest: fastify.requireRight('admin'),
       schema: {
         summary: 'Register a deployment (idempotent)',
         body: DeploymentBody,

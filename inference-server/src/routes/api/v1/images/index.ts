@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { sizeLimit } from '../../../../config.ts';
 import { InvalidInputError } from '../../../../errors.ts';
-import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import { readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
   GradCamMap,
   GradCamQuery,
@@ -19,14 +19,14 @@ import {
 } from '../../../../schemas/index.ts';
 import { imageView, labelView, predictionView } from '../../../../views/api-views.ts';
 
-// Images never change once stored: clients may cache them for good.
-const IMMUTABLE = 'public, max-age=31536000, immutable';
+// Images never change once stored: clients may cache them for good, but no shared cache may (they need a token).
+const IMMUTABLE = 'private, max-age=31536000, immutable';
 
 const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      preHandler: fastify.requireRight('ingest'),
+      onRequest: fastify.requireRight('ingest'),
       schema: {
         summary:
           'Upload a plot image (multipart: a PNG/JPEG file plus deployment, plotType, run, time, chunk)',
@@ -42,13 +42,14 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const form = await readMultipartForm(request, sizeLimit(fastify.config, 'HYDRA_MAX_UPLOAD_BYTES'));
-      if (form.files.length !== 1) {
-        throw new InvalidInputError(`send exactly one image file; this request had ${form.files.length}`);
-      }
-      const fields = parseFormFields(ImageUploadFields, form.fields);
+      const { files, fields } = await readMultipartForm(request, ImageUploadFields, {
+        file: sizeLimit(fastify.config, 'HYDRA_MAX_UPLOAD_BYTES'),
+        maxFiles: 1,
+      });
+      if (files.length !== 1)
+        throw new InvalidInputError('send exactly one image file; this request had none');
       const { image, duplicate } = await fastify.ingest.accept({
-        content: form.files[0]!.content,
+        content: files[0]!.content,
         deployment: fields.deployment,
         plotType: fields.plotType,
         run: fields.run,
@@ -62,7 +63,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Image metadata with its latest prediction',
         params: IdParams,
@@ -79,7 +80,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/file',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'The image file as uploaded',
         params: IdParams,
@@ -99,7 +100,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/thumbnail',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'A WebP thumbnail, made on first request and cached',
         params: IdParams,
@@ -121,7 +122,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/labels',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: "The image's labels, newest first; superseded ones carry supersededAt",
         params: IdParams,
@@ -137,7 +138,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/gradcam',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'Grad-CAM of the latest verdict (or of `class`): a jet overlay PNG, or the raw map as JSON for a client ' +

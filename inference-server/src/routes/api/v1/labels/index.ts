@@ -14,7 +14,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      preHandler: fastify.requireRight('label'),
+      onRequest: fastify.requireRight('label'),
       schema: {
         summary:
           'Label images with a class (an override from the plot grid, or the labeler); the previous label is kept as history',
@@ -49,7 +49,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'Images with their current label and latest verdict: all, labeled, unlabeled, or where label and verdict disagree',

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sizeLimit } from '../../../../config.ts';
-import { parseFormFields, readMultipartForm } from '../../../../http/multipart-form.ts';
+import { MAX_FILES, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
 import {
   ActivationList,
@@ -23,7 +23,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:plotTypeId',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Model versions of a plot type, newest first',
         params: ModelLibraryParams,
@@ -39,7 +39,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/versions',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Import a TF.js layers model (multipart: model.json and its weight files, or a zip of its folder; ' +
@@ -52,8 +52,8 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request, reply) => {
       const plotType = await fastify.catalog.plotTypes.get(request.params.plotTypeId);
       const limit = sizeLimit(fastify.config, 'HYDRA_MAX_MODEL_BYTES');
-      const form = await readMultipartForm(request, limit);
-      const fields = parseFormFields(ModelUploadFields, form.fields);
+      const form = await readMultipartForm(request, ModelUploadFields, { file: limit, maxFiles: MAX_FILES });
+      const { fields } = form;
       const version = await fastify.models.importModel({
         plotType,
         files: unpackZipArchives(
@@ -83,7 +83,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/versions/:versionId/activate',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Make a version the active one (promote); the next batch of this plot type uses it, no restart',
@@ -103,7 +103,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/rollback',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary: 'Make the version that was active before the current one active again',
         params: ModelLibraryParams,
@@ -122,7 +122,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.patch(
     '/:plotTypeId/versions/:versionId',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary: "Edit a version's class thresholds, or retire it",
         params: VersionParams,
@@ -155,7 +155,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:plotTypeId/agreement',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'Per model version: how often human labels given after its predictions agree with them, per day',
@@ -172,7 +172,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:plotTypeId/train',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Train a new version on the labelled images of this plot type (stratified split, class weights, early ' +

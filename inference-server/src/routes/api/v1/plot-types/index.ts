@@ -32,7 +32,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Plot types of a deployment, with their classes',
         querystring: PlotTypeQuery,
@@ -49,7 +49,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Register a plot type (idempotent); classes, when given, replace their colours and severities',
@@ -72,7 +72,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.put(
     '/:id/reference',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary: 'Mark an image of this plot type as its reference (the good plot others are compared with)',
         params: IdParams,
@@ -95,7 +95,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/reference',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'The current reference image of this plot type',
         params: IdParams,
@@ -118,7 +118,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id/references',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Reference history of this plot type, the current one first',
         params: IdParams,

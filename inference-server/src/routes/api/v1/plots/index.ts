@@ -6,7 +6,7 @@ const plots: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'The latest image and verdict of every plot type of a deployment: what the plot grid shows',
         querystring: PlotsQuery,

@@ -7,7 +7,7 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Predictions, newest first, by time range, run, plot type and verdict',
         querystring: PredictionQuery,

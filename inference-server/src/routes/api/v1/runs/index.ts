@@ -6,7 +6,7 @@ const runs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Runs of a deployment, newest first, with their image counts',
         querystring: RunQuery,

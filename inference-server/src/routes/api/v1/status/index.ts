@@ -6,7 +6,7 @@ const status: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Backend, workers, queue, throughput, latency, catalog and InfluxDB health',
         response: { 200: ServerStatus, ...problemResponses },

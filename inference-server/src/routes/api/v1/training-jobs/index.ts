@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import {
+  Id,
   IdParams,
   Problem,
   problemResponses,
@@ -13,10 +14,10 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary: 'Training jobs, newest first',
-        querystring: Type.Object({ plotTypeId: Type.Optional(Type.Integer({ minimum: 1 })) }),
+        querystring: Type.Object({ plotTypeId: Type.Optional(Id) }),
         response: { 200: TrainingJobList, ...problemResponses },
       },
     },
@@ -28,7 +29,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
     '/:id',
     {
-      preHandler: fastify.requireRight('read'),
+      onRequest: fastify.requireRight('read'),
       schema: {
         summary:
           'A training job: status, progress (epoch, step, loss, accuracy, ETA), log, and the version it made',
@@ -42,7 +43,7 @@ const trainingJobs: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/:id/cancel',
     {
-      preHandler: fastify.requireRight('expert'),
+      onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
           'Cancel a queued or running job: a queued one ends at once; one that has started ends as soon as its ' +
