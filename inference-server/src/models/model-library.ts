@@ -83,7 +83,7 @@ export class ModelLibrary {
   async importModel(input: ImportModelInput): Promise<ModelVersionRow> {
     checkThresholds(input.classes, input.thresholds);
     checkClassNames(input.classes);
-    const modelName = input.name ?? 'default';
+    const { name: modelName = 'default' } = input;
     const artifactDir = path.join(this.options.modelsDir, `${input.plotType.id}-${randomUUID()}`);
     try {
       await writeModelArtifacts(input.files, artifactDir);
@@ -127,11 +127,11 @@ export class ModelLibrary {
     input: VersionInput & { artifactDir: string; inputShape: InputShape; metrics?: ModelMetrics },
   ): Promise<ModelVersionRow> {
     const { catalog, dataDir } = this.options;
-    const { inputShape } = input;
-    checkInputShape(input.name ?? 'default', inputShape);
+    const { inputShape, name = 'default' } = input;
+    checkInputShape(name, inputShape);
     const version = await catalog.models.createVersion({
       plotTypeId: input.plotType.id,
-      name: input.name ?? 'default',
+      name,
       architecture: input.architecture ?? 'custom',
       kind: input.kind ?? 'classifier',
       inputShape,
