@@ -73,7 +73,7 @@ const BYTES_PER_VALUE: Partial<Record<string, number>> = {
 };
 
 /** The bytes a manifest's weights take, or undefined when it has strings (length-prefixed, sized only on read). */
-function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number | undefined {
+export function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number | undefined {
   let total = 0;
   for (const spec of specs) {
     const bytesPerValue = BYTES_PER_VALUE[spec.quantization?.dtype ?? spec.dtype];

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -10,8 +11,9 @@ import type { ModelSpec } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import type { ModelMetrics } from '../schemas/models.ts';
 import type { VerdictRule } from '../pipeline/verdict.ts';
-import { inputShapeOf, writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
+import { writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
 import { learnedNothing } from './trivial-answer.ts';
+import { checkClassNames, checkInputShape, checkModelFits } from './version-checks.ts';
 
 /** Colours and severities for well-known class names; others get a neutral colour and `warn`. */
 const KNOWN_CLASSES: Record<string, { colour: string; severity: 'ok' | 'warn' | 'alarm' }> = {
@@ -42,7 +44,6 @@ interface VersionInput {
 
 export interface ImportModelInput extends VersionInput {
   files: ModelFile[];
-  inputShape?: InputShape;
 }
 
 export interface TrainedModelInput extends VersionInput {
@@ -75,14 +76,28 @@ export interface ModelLibraryOptions {
 export class ModelLibrary {
   constructor(private readonly options: ModelLibraryOptions) {}
 
-  /** Imports an uploaded TF.js layers model as a new version. */
+  /**
+   * Imports an uploaded TF.js layers model as a new version, once a worker has loaded it and it fits its classes.
+   * A model that fails a check leaves no folder behind.
+   */
   async importModel(input: ImportModelInput): Promise<ModelVersionRow> {
     checkThresholds(input.classes, input.thresholds);
+    checkClassNames(input.classes);
+    const { name: modelName = 'default' } = input;
     const artifactDir = path.join(this.options.modelsDir, `${input.plotType.id}-${randomUUID()}`);
-    const modelJson = await writeModelArtifacts(input.files, artifactDir);
-    const inputShape = input.inputShape ?? inputShapeOf(modelJson);
-    if (!inputShape) throw new InvalidInputError('the input shape is not in model.json: give it explicitly');
-    return this.createVersion({ ...input, artifactDir, inputShape });
+    try {
+      await writeModelArtifacts(input.files, artifactDir);
+      const shape = await this.options.pool.inspect(artifactDir).catch((error: Error) => {
+        // The worker names the files by their path on this server: the uploader knows them by name.
+        const reason = error.message.replaceAll(`${artifactDir}${path.sep}`, '');
+        throw new InvalidInputError(`model "${modelName}" cannot be loaded: ${reason}`);
+      });
+      checkModelFits(modelName, input.kind ?? 'classifier', shape, input.classes);
+      return await this.createVersion({ ...input, artifactDir, inputShape: shape.inputShape });
+    } catch (error) {
+      await fs.rm(artifactDir, { recursive: true, force: true });
+      throw error;
+    }
   }
 
   /**
@@ -112,15 +127,11 @@ export class ModelLibrary {
     input: VersionInput & { artifactDir: string; inputShape: InputShape; metrics?: ModelMetrics },
   ): Promise<ModelVersionRow> {
     const { catalog, dataDir } = this.options;
-    const { inputShape } = input;
-    if (![1, 3].includes(inputShape[2])) {
-      throw new InvalidInputError(
-        `the model takes ${inputShape[2]} channels; 1 (grayscale) or 3 (RGB) are supported`,
-      );
-    }
+    const { inputShape, name = 'default' } = input;
+    checkInputShape(name, inputShape);
     const version = await catalog.models.createVersion({
       plotTypeId: input.plotType.id,
-      name: input.name ?? 'default',
+      name,
       architecture: input.architecture ?? 'custom',
       kind: input.kind ?? 'classifier',
       inputShape,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { sizeLimit } from '../../../../config.ts';
 import { MAX_FILES, readMultipartForm } from '../../../../http/multipart-form.ts';
-import { unpackZipArchives } from '../../../../models/model-artifacts.ts';
+import { unpackZipArchives } from '../../../../models/model-zip.ts';
 import {
   ActivationList,
   AgreementList,
@@ -56,7 +56,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       const { fields } = form;
       const version = await fastify.models.importModel({
         plotType,
-        files: unpackZipArchives(
+        files: await unpackZipArchives(
           form.files.map((file) => ({ name: file.filename, content: file.content })),
           limit,
         ),
