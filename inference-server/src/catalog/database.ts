@@ -97,6 +97,8 @@ export interface PredictionTable {
   /** The image's share of its batch's forward pass. */
   inference_ms: number;
   created_at: number;
+  /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
+  point_written: ColumnType<number, number | undefined, number>;
 }
 
 export interface ModelTable {

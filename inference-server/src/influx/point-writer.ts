@@ -56,6 +56,7 @@ export class PointWriter {
   private readonly database: string;
   /** Every field and tag seen per measurement: node-influx types fields only through a schema that names them all. */
   private schemas = new Map<string, { fields: Record<string, FieldType>; tags: Set<string> }>();
+  private settledListeners: Array<(points: readonly IPoint[]) => void> = [];
   private stats = {
     written: 0,
     dropped: 0,
@@ -79,6 +80,25 @@ export class PointWriter {
     });
     this.timer = setInterval(() => void this.flush(), options.flushIntervalMs);
     this.timer.unref();
+  }
+
+  /**
+   * Calls `listener` with the points of each write that InfluxDB acknowledged, and with each point it refused
+   * for good: the points that will never be sent again. Points dropped from a full buffer are not among them.
+   */
+  onSettled(listener: (points: readonly IPoint[]) => void): void {
+    this.settledListeners.push(listener);
+  }
+
+  private settled(points: readonly IPoint[]): void {
+    if (points.length === 0) return;
+    for (const listener of this.settledListeners) {
+      try {
+        listener(points);
+      } catch (error) {
+        this.options.logger.warn({ err: error }, 'a listener of written InfluxDB points failed');
+      }
+    }
   }
 
   write(points: IPoint[]): void {
@@ -135,11 +155,13 @@ export class PointWriter {
       } catch (error) {
         // Refused points found before InfluxDB went away are not sent again.
         this.buffer = this.buffer.filter((point) => !refused.has(point));
+        this.settled([...refused]);
         this.onWriteFailed(error as Error);
         return;
       }
       // Points written while this batch was in flight were appended after it.
       this.buffer.splice(0, batch.length);
+      this.settled(batch);
       this.stats.written += batch.length - refused.size;
       this.stats.lastWriteAt = Date.now();
       if (this.backoffMs > 0) this.options.logger.info({ buffered: this.buffer.length }, 'InfluxDB is back');

@@ -4,6 +4,7 @@ import * as initial from './0001-initial.ts';
 import * as labelsReferencesTraining from './0002-labels-references-training.ts';
 import * as activationTime from './0003-activation-time.ts';
 import * as modelKindAndActivations from './0004-model-kind-and-activations.ts';
+import * as predictionPointWritten from './0005-prediction-point-written.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -13,6 +14,7 @@ const migrations: Record<string, EngineMigration> = {
   '0002-labels-references-training': labelsReferencesTraining,
   '0003-activation-time': activationTime,
   '0004-model-kind-and-activations': modelKindAndActivations,
+  '0005-prediction-point-written': predictionPointWritten,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

@@ -42,6 +42,7 @@ export class PredictionsRepository {
             latency_ms: v.latencyMs,
             inference_ms: v.inferenceMs,
             created_at: v.createdAt,
+            point_written: toFlag(false),
           })),
         )
         .returning('id')
@@ -130,6 +131,28 @@ export class PredictionsRepository {
       .orderBy('prediction.id', 'desc')
       .executeTakeFirst();
     return row && PredictionsRepository.decode(row);
+  }
+
+  /** Verdicts whose InfluxDB point was never acknowledged, oldest first, after the id `afterId`. */
+  async withUnwrittenPoints(afterId: number, limit: number): Promise<Verdict[]> {
+    const rows = await this.withContext()
+      .where('prediction.point_written', '=', toFlag(false))
+      .where('prediction.id', '>', afterId)
+      .orderBy('prediction.id')
+      .limit(limit)
+      .execute();
+    return rows.map(PredictionsRepository.decode);
+  }
+
+  /** InfluxDB acknowledged (or refused for good) these predictions' points. */
+  async markPointsWritten(predictionIds: number[]): Promise<void> {
+    for (let start = 0; start < predictionIds.length; start += 500) {
+      await this.db
+        .updateTable('prediction')
+        .set({ point_written: toFlag(true) })
+        .where('id', 'in', predictionIds.slice(start, start + 500))
+        .execute();
+    }
   }
 
   /** The latest verdict of each of these images. */

@@ -1,17 +1,10 @@
 // The verdict sinks: each is a few lines, and a new output is one more entry in the pipeline's list.
-import type { IPoint } from 'influx';
-import { predictionPoint } from '../../influx/prediction-points.ts';
+export { InfluxSink } from './influx-sink.ts';
 import type { GradCamService } from '../../models/gradcam-service.ts';
 import { predictionView } from '../../views/api-views.ts';
 import type { LiveEvents } from '../live-events.ts';
 import type { PipelineStats } from '../pipeline-stats.ts';
 import type { VerdictSink } from '../verdict-sinks.ts';
-
-/** Every verdict as a `hydra_prediction` point, for Grafana's trends and alert rules. */
-export const influxSink = (write: (points: IPoint[]) => void): VerdictSink => ({
-  name: 'influxdb',
-  accept: (verdicts) => write(verdicts.map(predictionPoint)),
-});
 
 /** A `prediction` event per verdict for open plot grids. */
 export const liveEventsSink = (events: LiveEvents): VerdictSink => ({

@@ -1,6 +1,7 @@
 import os from 'node:os';
 import fp from 'fastify-plugin';
 import { dataFolders, type Config } from '../../config.ts';
+import { LabelingService } from '../../labels/labeling-service.ts';
 import { AgreementTracker } from '../../models/agreement.ts';
 import { GradCamService } from '../../models/gradcam-service.ts';
 import { ModelLibrary } from '../../models/model-library.ts';
@@ -8,7 +9,7 @@ import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
 import { LiveEvents } from '../../pipeline/live-events.ts';
 import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
-import { gradCamSink, influxSink, liveEventsSink, statsSink } from '../../pipeline/sinks/index.ts';
+import { gradCamSink, InfluxSink, liveEventsSink, statsSink } from '../../pipeline/sinks/index.ts';
 import { VerdictSinks } from '../../pipeline/verdict-sinks.ts';
 
 declare module 'fastify' {
@@ -16,6 +17,7 @@ declare module 'fastify' {
     ingest: IngestService;
     models: ModelLibrary;
     agreement: AgreementTracker;
+    labeling: LabelingService;
     gradcam: GradCamService;
     liveEvents: LiveEvents;
     pipelineStats: PipelineStats;
@@ -49,9 +51,11 @@ export default fp(
       logger: fastify.log.child({ component: 'gradcam' }),
       cacheDir: folders.gradcam,
     });
-    const writePoints = fastify.pointWriter ? fastify.pointWriter.write.bind(fastify.pointWriter) : () => {};
+    const writer = fastify.pointWriter;
+    const influx =
+      writer && new InfluxSink(writer, fastify.catalog, fastify.log.child({ component: 'influx' }));
     const sinks = new VerdictSinks(
-      [influxSink(writePoints), liveEventsSink(events), statsSink(stats), gradCamSink(gradcam)],
+      [...(influx ? [influx] : []), liveEventsSink(events), statsSink(stats), gradCamSink(gradcam)],
       fastify.log.child({ component: 'verdict-sinks' }),
     );
 
@@ -80,12 +84,20 @@ export default fp(
     fastify.decorate('ingest', ingest);
     fastify.decorate('models', models);
     fastify.decorate('gradcam', gradcam);
-    fastify.decorate('agreement', new AgreementTracker(fastify.catalog, writePoints));
+    const agreement = new AgreementTracker(fastify.catalog, (points) => writer?.write(points));
+    fastify.decorate('agreement', agreement);
+    fastify.decorate(
+      'labeling',
+      new LabelingService(fastify.catalog, agreement, fastify.log.child({ component: 'labeling' })),
+    );
     fastify.decorate('liveEvents', events);
     fastify.decorate('pipelineStats', stats);
     fastify.decorate('verdictSinks', sinks);
     fastify.decorate('instanceId', instanceId);
-    fastify.addHook('onReady', () => batcher.start());
+    fastify.addHook('onReady', async () => {
+      await influx?.replayUnwritten(config.HYDRA_INFLUX_BUFFER_MAX);
+      await batcher.start();
+    });
     // Before the pool and the catalog close: running batches finish and their verdicts are stored.
     fastify.addHook('preClose', async () => {
       await batcher.close();

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { ForbiddenError } from '../../../../errors.ts';
 import {
   LabelBody,
   LabeledImageList,
@@ -24,24 +23,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request, reply) => {
       const { imageIds, class: className, source = 'labeler' } = request.body;
-      if (
-        source === 'import' &&
-        request.principal!.role !== 'admin' &&
-        request.principal!.role !== 'expert'
-      ) {
-        throw new ForbiddenError('imported labels need the expert or admin role');
-      }
-      const rows = await fastify.catalog.labels.add(
-        [...new Set(imageIds)],
-        className,
-        source,
-        request.principal!.name,
-      );
-      await fastify.agreement.recordLabels(rows);
-      request.log.info(
-        { images: rows.length, class: className, source, user: request.principal!.name },
-        'labels added',
-      );
+      const rows = await fastify.labeling.label({ imageIds, className, source, user: request.principal! });
       return reply.code(201).send({ items: rows.map(labelView) });
     },
   );
