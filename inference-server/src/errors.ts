@@ -1,10 +1,25 @@
-// Expected failures, each mapped to one RFC 9457 problem by the error handler.
+// Expected failures of the domain, by kind. They know nothing of HTTP: the error handler maps each kind to its
+// RFC 9457 problem and status.
+
+export const ERROR_KINDS = [
+  'invalid-input',
+  'unauthorized',
+  'forbidden',
+  'not-found',
+  'conflict',
+  'payload-too-large',
+  'unsupported-media-type',
+  'too-many-requests',
+  'invalid-image',
+  'unknown-reference',
+  'service-unavailable',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
 
 export class DomainError extends Error {
   constructor(
-    /** Short slug; the problem `type` URI is derived from it. */
-    readonly slug: string,
-    readonly status: number,
+    /** The problem `type` URI is derived from it. */
+    readonly kind: ErrorKind,
     readonly title: string,
     detail: string,
   ) {
@@ -13,25 +28,25 @@ export class DomainError extends Error {
   }
 }
 
-function problem(slug: string, status: number, title: string) {
+function domainError(kind: ErrorKind, title: string) {
   return class extends DomainError {
     constructor(detail: string) {
-      super(slug, status, title, detail);
+      super(kind, title, detail);
     }
   };
 }
 
-export const InvalidInputError = problem('invalid-input', 400, 'Invalid input');
-export const UnauthorizedError = problem('unauthorized', 401, 'Unauthorized');
-export const ForbiddenError = problem('forbidden', 403, 'Forbidden');
-export const NotFoundError = problem('not-found', 404, 'Not found');
-export const ConflictError = problem('conflict', 409, 'Conflict');
-export const PayloadTooLargeError = problem('payload-too-large', 413, 'Payload too large');
-export const UnsupportedMediaTypeError = problem('unsupported-media-type', 415, 'Unsupported media type');
-export const TooManyRequestsError = problem('too-many-requests', 429, 'Too many requests');
-export const InvalidImageError = problem('invalid-image', 422, 'Invalid image');
-export const UnknownReferenceError = problem('unknown-reference', 422, 'Unknown reference');
-export const ServiceUnavailableError = problem('service-unavailable', 503, 'Service unavailable');
+export const InvalidInputError = domainError('invalid-input', 'Invalid input');
+export const UnauthorizedError = domainError('unauthorized', 'Unauthorized');
+export const ForbiddenError = domainError('forbidden', 'Forbidden');
+export const NotFoundError = domainError('not-found', 'Not found');
+export const ConflictError = domainError('conflict', 'Conflict');
+export const PayloadTooLargeError = domainError('payload-too-large', 'Payload too large');
+export const UnsupportedMediaTypeError = domainError('unsupported-media-type', 'Unsupported media type');
+export const TooManyRequestsError = domainError('too-many-requests', 'Too many requests');
+export const InvalidImageError = domainError('invalid-image', 'Invalid image');
+export const UnknownReferenceError = domainError('unknown-reference', 'Unknown reference');
+export const ServiceUnavailableError = domainError('service-unavailable', 'Service unavailable');
 
 /** A client's value as a problem quotes it: enough to recognise, never a whole 64 KiB field. */
 export function quoted(value: string): string {

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import {
   DomainError,
+  type ErrorKind,
   InvalidInputError,
   PayloadTooLargeError,
   UnsupportedMediaTypeError,
@@ -10,6 +11,21 @@ import type { Problem } from '../../schemas/index.ts';
 
 // Relative problem types (RFC 9457 allows them); /docs describes each.
 const PROBLEM_BASE = '/problems/';
+
+/** The one place where a kind of domain error becomes an HTTP status. */
+const STATUS_OF: Record<ErrorKind, number> = {
+  'invalid-input': 400,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  conflict: 409,
+  'payload-too-large': 413,
+  'unsupported-media-type': 415,
+  'too-many-requests': 429,
+  'invalid-image': 422,
+  'unknown-reference': 422,
+  'service-unavailable': 503,
+};
 
 /** Errors of the libraries under us, as they come: Fastify's and its plugins', pg's, better-sqlite3's. */
 type LibraryError = FastifyError & { code?: string };
@@ -44,9 +60,9 @@ function translated(error: LibraryError): LibraryError | DomainError {
 function problemOf(error: LibraryError | DomainError): Problem {
   if (error instanceof DomainError) {
     return {
-      type: PROBLEM_BASE + error.slug,
+      type: PROBLEM_BASE + error.kind,
       title: error.title,
-      status: error.status,
+      status: STATUS_OF[error.kind],
       detail: error.message,
     };
   }
