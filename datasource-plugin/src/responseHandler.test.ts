@@ -1,4 +1,5 @@
 import type { PlotTypeInfo, Prediction } from '@hydra/inference-server/api';
+import { predictionFixture } from '@hydra/plugin-kit/testing';
 import { describe, expect, it } from 'vitest';
 import { logFrame, predictionsFrame, verdictChangesFrame } from './responseHandler';
 
@@ -16,24 +17,8 @@ const plotTypes: PlotTypeInfo[] = [
 let nextId = 1;
 function prediction(verdict: string, minute: number, confirmed = true): Prediction {
   const id = nextId++;
-  return {
-    id,
-    imageId: id,
-    deployment: 'halld',
-    plotType: 'CDC',
-    run: 7,
-    modelVersionId: 1,
-    model: 'cdc',
-    modelVersion: 1,
-    kind: 'classifier',
-    probabilities: { Good: verdict === 'Good' ? 0.9 : 0.1, Bad: verdict === 'Bad' ? 0.9 : 0.1 },
-    verdict,
-    confidence: 0.9,
-    confirmed,
-    latencyMs: 10,
-    capturedAt: new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString(),
-    createdAt: new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString(),
-  };
+  const at = new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+  return predictionFixture({ id, imageId: id, verdict, confirmed, capturedAt: at, createdAt: at });
 }
 
 const field = (frame: { fields: Array<{ name: string; values: unknown[] }> }, name: string) =>

@@ -3,3 +3,4 @@ export { createBackendSrv, type RecordedRequest, type Resolve } from './backendS
 export { proxyBase, resolveProxyRequest, type DataSourceSettings } from './grafanaProxy';
 export { installGrafanaRuntime, instanceSettings, templateSrv, type InstallOptions } from './grafanaRuntime';
 export type { HydraServerInfo } from './provided';
+export { predictionFixture } from './fixtures';

@@ -14,16 +14,6 @@ import type {
 
 // These are the raw rows: only the repositories (./repositories) read them, and they decode them into domain rows.
 
-export type {
-  ClassSeverity,
-  ImageStatus,
-  LabelSource,
-  ModelKind,
-  ModelVersionStatus,
-  Role,
-  TrainingJobStatus,
-} from '../enums.ts';
-
 export interface DeploymentTable {
   id: Generated<number>;
   name: string;

@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/app.ts';
 import { loadConfig, type Config } from '../../src/config.ts';
 import { Catalog } from '../../src/catalog/catalog.ts';
-import type { Role } from '../../src/catalog/database.ts';
+import type { Role } from '../../src/enums.ts';
 import { createApiToken } from '../../src/plugins/app/auth.ts';
 import { createPostgresDatabase, sharedInfluxUrl } from './services.ts';
 

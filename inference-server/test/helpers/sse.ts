@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify';
 /** Reads a Server-Sent Events stream and collects its `data` payloads, parsed as JSON. */
 export function collectServerSentEvents<T>(url: string, headers: Record<string, string>) {
   const received: T[] = [];
@@ -37,4 +38,19 @@ export function collectServerSentEvents<T>(url: string, headers: Record<string, 
       await reading.catch(() => undefined);
     },
   };
+}
+
+/** Serves the app on a loopback port and follows its event stream as `token`, until the test ends. */
+export async function openEventStream<T>(
+  { app, defer }: { app: FastifyInstance; defer: (step: () => Promise<unknown>) => void },
+  token: string,
+  query = '',
+) {
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const stream = collectServerSentEvents<T>(`${address}/api/v1/events${query}`, {
+    authorization: `Bearer ${token}`,
+  });
+  defer(stream.close);
+  await stream.connected;
+  return stream;
 }

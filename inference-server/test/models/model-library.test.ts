@@ -32,6 +32,26 @@ async function classifyOne(app: FastifyInstance, token: string, seed: number): P
   });
 }
 
+/** Labels the images as given and trains with activate; resolves with the finished job. */
+async function trainWithActivate(
+  app: FastifyInstance,
+  tokens: Record<'labeler' | 'expert' | 'viewer', string>,
+  plotTypeId: number,
+  imageIds: Record<'Good' | 'Bad', number[]>,
+  epochs: number,
+): Promise<TrainingJob> {
+  await labelImages(app, tokens.labeler, imageIds.Good, 'Good');
+  await labelImages(app, tokens.labeler, imageIds.Bad, 'Bad');
+  const queued = await app.inject({
+    method: 'POST',
+    url: `/api/v1/models/${plotTypeId}/train`,
+    headers: auth(tokens.expert),
+    payload: { epochs, batchSize: 4, inputShape: [32, 32, 3], augment: false, activate: true },
+  });
+  assert.equal(queued.statusCode, 202, queued.body);
+  return waitForTrainingJob(app, tokens.viewer, queued.json<TrainingJob>().id, 300_000);
+}
+
 for (const engine of ENGINES) {
   describe(`model library (${engine})`, () => {
     test('import and training with activate unload the replaced version from every worker, and both are in the history', async (t) => {
@@ -65,16 +85,7 @@ for (const engine of ENGINES) {
         );
         imageIds[good ? 'Good' : 'Bad'].push(result!.image.id);
       }
-      await labelImages(app, tokens.labeler, imageIds.Good, 'Good');
-      await labelImages(app, tokens.labeler, imageIds.Bad, 'Bad');
-      const queued = await app.inject({
-        method: 'POST',
-        url: `/api/v1/models/${plotType.id}/train`,
-        headers: auth(tokens.expert),
-        payload: { epochs: 1, batchSize: 4, inputShape: [32, 32, 3], augment: false, activate: true },
-      });
-      assert.equal(queued.statusCode, 202, queued.body);
-      const job = await waitForTrainingJob(app, tokens.viewer, queued.json<TrainingJob>().id, 300_000);
+      const job = await trainWithActivate(app, tokens, plotType.id, imageIds, 1);
       await waitFor(async () => (await loadedPerWorker(app)).every((ids) => !ids.includes(second.id)), {
         what: `version ${second.id} unloaded after training`,
       });
@@ -144,16 +155,7 @@ test('a trained version that does no better than always giving one class is regi
     );
     imageIds[i % 2 === 0 ? 'Good' : 'Bad'].push(result!.image.id);
   }
-  await labelImages(app, tokens.labeler, imageIds.Good, 'Good');
-  await labelImages(app, tokens.labeler, imageIds.Bad, 'Bad');
-  const queued = await app.inject({
-    method: 'POST',
-    url: `/api/v1/models/${plotType.id}/train`,
-    headers: auth(tokens.expert),
-    payload: { epochs: 2, batchSize: 4, inputShape: [32, 32, 3], augment: false, activate: true },
-  });
-  assert.equal(queued.statusCode, 202, queued.body);
-  const job = await waitForTrainingJob(app, tokens.viewer, queued.json<TrainingJob>().id, 300_000);
+  const job = await trainWithActivate(app, tokens, plotType.id, imageIds, 2);
   assert.match(
     job.log.at(-1)!,
     /not activated: it learned nothing: .*always answering (Good|Bad) scores 50\.0%/,

@@ -5,7 +5,7 @@ import { auth, createPlotType, registerBrightnessModel, uploadPlot } from '../he
 import { buildTestApp, ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
 import { influxQuery, waitFor } from '../helpers/services.ts';
-import { collectServerSentEvents } from '../helpers/sse.ts';
+import { openEventStream } from '../helpers/sse.ts';
 
 for (const engine of ENGINES) {
   describe(`image to verdict to InfluxDB (${engine})`, () => {
@@ -16,13 +16,7 @@ for (const engine of ENGINES) {
       await registerBrightnessModel(app, tokens.expert, occupancy.id);
       await registerBrightnessModel(app, tokens.expert, timing.id);
 
-      const address = await app.listen({ port: 0, host: '127.0.0.1' });
-      const stream = collectServerSentEvents<Prediction>(
-        `${address}/api/v1/events?deployment=halld`,
-        auth(tokens.viewer),
-      );
-      defer(stream.close);
-      await stream.connected;
+      const stream = await openEventStream<Prediction>({ app, defer }, tokens.viewer, '?deployment=halld');
 
       // Bright plots are Good and dark ones Bad under the brightness model.
       const plan = [

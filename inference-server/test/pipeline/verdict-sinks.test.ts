@@ -6,7 +6,7 @@ import { auth, createPlotType, registerBrightnessModel, uploadPlot } from '../he
 import { buildTestApp, ENGINES } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
 import { influxQuery, waitFor } from '../helpers/services.ts';
-import { collectServerSentEvents } from '../helpers/sse.ts';
+import { openEventStream } from '../helpers/sse.ts';
 
 for (const engine of ENGINES) {
   describe(`verdict sinks (${engine})`, () => {
@@ -24,13 +24,7 @@ for (const engine of ENGINES) {
       app.verdictSinks.add({ name: 'rejects', accept: () => Promise.reject(new Error('this sink rejects')) });
       app.verdictSinks.add({ name: 'records', accept: (verdicts) => void received.push(...verdicts) });
 
-      const address = await app.listen({ port: 0, host: '127.0.0.1' });
-      const stream = collectServerSentEvents<Prediction>(
-        `${address}/api/v1/events?deployment=halld`,
-        auth(tokens.viewer),
-      );
-      defer(stream.close);
-      await stream.connected;
+      const stream = await openEventStream<Prediction>({ app, defer }, tokens.viewer, '?deployment=halld');
 
       const { result } = await uploadPlot(
         app,

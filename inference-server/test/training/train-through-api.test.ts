@@ -12,7 +12,7 @@ import { simulatePlot } from '../../src/simulator/index.ts';
 import { auth, createPlotType, labelImages, uploadPlot, waitForTrainingJob } from '../helpers/api.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
 import { waitFor } from '../helpers/services.ts';
-import { collectServerSentEvents } from '../helpers/sse.ts';
+import { openEventStream } from '../helpers/sse.ts';
 
 // Seed and size, stated so the figures can be reproduced: 48 Good and 48 Bad CDC occupancy plots (a dead region
 // at normal strength), simulator seed 11, split 70/15/15 with seed 1, the small CNN on 64×64 RGB, at most 20 epochs.
@@ -72,10 +72,7 @@ test('training through the API: labels to a job with streamed progress, an evalu
   assert.match(oneClass.json<{ detail: string }>().detail, /at least two classes/);
   await label(idsByClass.Bad, 'Bad');
 
-  const address = await app.listen({ host: '127.0.0.1', port: 0 });
-  const stream = collectServerSentEvents<TrainingJob>(`${address}/api/v1/events`, auth(tokens.viewer));
-  defer(stream.close);
-  await stream.connected;
+  const stream = await openEventStream<TrainingJob>({ app, defer }, tokens.viewer);
 
   const started = await train({
     epochs: 20,

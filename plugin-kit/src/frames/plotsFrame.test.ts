@@ -1,5 +1,6 @@
 import type { PlotList } from '@hydra/inference-server/api';
 import { describe, expect, it } from 'vitest';
+import { predictionFixture } from '../../testing/fixtures';
 import { PlotField } from './fields';
 import { plotsFrame } from './plotsFrame';
 
@@ -39,24 +40,7 @@ describe('plotsFrame', () => {
             fileUrl: '/api/v1/images/5/file',
             thumbnailUrl: '/api/v1/images/5/thumbnail',
           },
-          prediction: {
-            id: 1,
-            imageId: 5,
-            deployment: 'halld',
-            plotType: 'CDC',
-            run: 7,
-            modelVersionId: 1,
-            model: 'cdc',
-            modelVersion: 1,
-            kind: 'classifier',
-            probabilities: { Good: 0.1, Bad: 0.9 },
-            verdict: 'Bad',
-            confidence: 0.9,
-            confirmed: true,
-            latencyMs: 10,
-            capturedAt: '2025-01-01T00:00:00.000Z',
-            createdAt: '2025-01-01T00:00:00.000Z',
-          },
+          prediction: predictionFixture({ imageId: 5, verdict: 'Bad' }),
         },
         {
           plotType: { id: 2, name: 'FCAL', group: 'FCAL', title: 'FCAL', activeModelVersionId: null },

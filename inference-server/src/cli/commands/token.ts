@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import type { Role } from '../../catalog/database.ts';
+import type { Role } from '../../enums.ts';
 import { createApiToken } from '../../plugins/app/auth.ts';
 import { withCatalog } from './db.ts';
 

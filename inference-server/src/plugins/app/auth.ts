@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Catalog } from '../../catalog/catalog.ts';
-import type { Role } from '../../catalog/database.ts';
+import type { Role } from '../../enums.ts';
 import type { Config } from '../../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
