@@ -85,6 +85,7 @@ export class ModelLibrary {
     checkClassNames(input.classes);
     const { name: modelName = 'default' } = input;
     const artifactDir = path.join(this.options.modelsDir, `${input.plotType.id}-${randomUUID()}`);
+    let version: ModelVersionRow;
     try {
       await writeModelArtifacts(input.files, artifactDir);
       const shape = await this.options.pool.inspect(artifactDir).catch((error: Error) => {
@@ -93,11 +94,13 @@ export class ModelLibrary {
         throw new InvalidInputError(`model "${modelName}" cannot be loaded: ${reason}`);
       });
       checkModelFits(modelName, input.kind ?? 'classifier', shape, input.classes);
-      return await this.createVersion({ ...input, artifactDir, inputShape: shape.inputShape });
+      version = await this.createVersion({ ...input, artifactDir, inputShape: shape.inputShape });
     } catch (error) {
+      // Until its version row exists, the folder is nobody's.
       await fs.rm(artifactDir, { recursive: true, force: true });
       throw error;
     }
+    return input.activate ? this.activate(input.plotType.id, version.id, input.activatedBy) : version;
   }
 
   /**
@@ -109,12 +112,11 @@ export class ModelLibrary {
   ): Promise<{ version: ModelVersionRow; notActivated?: string }> {
     checkThresholds(input.classes, input.thresholds);
     const nothingLearned = input.activate ? learnedNothing(input.metrics.evaluation) : undefined;
-    const version = await this.createVersion({
-      ...input,
-      name: input.name ?? 'trained',
-      activate: input.activate && nothingLearned === undefined,
-    });
-    if (nothingLearned === undefined) return { version };
+    const version = await this.createVersion({ ...input, name: input.name ?? 'trained' });
+    if (!input.activate) return { version };
+    if (nothingLearned === undefined) {
+      return { version: await this.activate(input.plotType.id, version.id, input.activatedBy) };
+    }
     const notActivated = `it learned nothing: ${nothingLearned}`;
     this.options.logger.warn(
       { plotType: input.plotType.name, model: version.model_name, version: version.version, notActivated },
@@ -123,6 +125,7 @@ export class ModelLibrary {
     return { version, notActivated };
   }
 
+  /** Registers the version with its classes; activating it is the caller's next step. */
   private async createVersion(
     input: VersionInput & { artifactDir: string; inputShape: InputShape; metrics?: ModelMetrics },
   ): Promise<ModelVersionRow> {
@@ -147,8 +150,7 @@ export class ModelLibrary {
         ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
       })),
     );
-    if (!input.activate) return version;
-    return this.activate(input.plotType.id, version.id, input.activatedBy);
+    return version;
   }
 
   /** Makes the version active (promote); the replaced one is freed in every worker. */
