@@ -13,14 +13,14 @@ export interface DemoModelsOptions {
   trainingQueue: TrainingJobQueue;
   logger: FastifyBaseLogger;
   deployment: string;
-  /** Labelled plots of each class a plot kind can show. */
+  /** Labeled plots of each class a plot kind can show. */
   perClass: number;
   seed: number;
   /** Training schedule; the defaults train a usable small CNN in well under a minute per plot type on 2 cores. */
   training?: Partial<TrainRequest>;
 }
 
-/** A labelled training set lives in its own run, well below the live feed's, so the grid never shows it. */
+/** A labeled training set lives in its own run, well below the live feed's, so the grid never shows it. */
 const TRAINING_RUN = 1;
 /** The demo's choices; the rest are the API's defaults. */
 const DEMO_TRAINING: Partial<TrainRequest> = {
@@ -32,7 +32,7 @@ const DEMO_TRAINING: Partial<TrainRequest> = {
 };
 
 /**
- * Gives every plot type of the demo deployment that has no model one trained on simulated, labelled plots, so that
+ * Gives every plot type of the demo deployment that has no model one trained on simulated, labeled plots, so that
  * verdicts flow: the plots go through ingest and labels as a labeller's would, and each plot type gets a training
  * job with `activate`. Plot types that already have a version (an earlier demo start) are left alone. Returns the
  * queued jobs' ids; the jobs run one after another, in the background.

@@ -12,7 +12,7 @@ export interface LabelRequest {
   user: { name: string; role: Role };
 }
 
-/** Roles whose labels may be recorded as imported (from a labelled set, not judged here). */
+/** Roles whose labels may be recorded as imported (from a labeled set, not judged here). */
 const IMPORT_ROLES: readonly Role[] = ['expert', 'admin'];
 
 /**

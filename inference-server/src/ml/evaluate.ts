@@ -1,4 +1,4 @@
-// Metrics of a classifier from its class probabilities on a labelled split. Plain numbers in and out: no tensors.
+// Metrics of a classifier from its class probabilities on a labeled split. Plain numbers in and out: no tensors.
 
 import type { Evaluation } from '../schemas/models.ts';
 

@@ -1,23 +1,23 @@
 import type * as tf from '@tensorflow/tfjs';
 import { predictBatch } from './predict.ts';
 import { decodeImage, pixelsToInput } from './preprocess.ts';
-import type { LabelledImage } from './training-set.ts';
+import type { LabeledFile } from './training-set.ts';
 
 /** Decoded pixels kept in memory, at most: beyond it images are decoded again each time they are needed. */
 const DEFAULT_CACHE_BYTES = 1024 ** 3;
 
 /**
- * Labelled image files decoded to a model's input size on demand, and kept as bytes (a quarter of the floats)
+ * Labeled image files decoded to a model's input size on demand, and kept as bytes (a quarter of the floats)
  * while they fit the cache, so each file is read and resized once per job rather than once per epoch.
  */
 export class ImageDataset {
-  readonly images: readonly LabelledImage[];
+  readonly images: readonly LabeledFile[];
   readonly inputShape: [number, number, number];
   readonly #cache = new Map<number, Promise<Uint8Array>>();
   readonly #cacheLimit: number;
 
   constructor(
-    images: readonly LabelledImage[],
+    images: readonly LabeledFile[],
     inputShape: [number, number, number],
     cacheBytes = DEFAULT_CACHE_BYTES,
   ) {

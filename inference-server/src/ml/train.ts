@@ -14,7 +14,7 @@ import { batchesPerEpoch, runEpoch } from './train-epoch.ts';
 import type { EpochSetup } from './train-epoch.ts';
 import { enterPhase, planPhases } from './training-phases.ts';
 import { checkTrainingSet } from './training-set.ts';
-import type { LabelledImage } from './training-set.ts';
+import type { LabeledFile } from './training-set.ts';
 import type { TrainingProgress } from '../schemas/training.ts';
 
 export interface HyperParameters {
@@ -53,8 +53,8 @@ export interface TrainClassifierOptions {
   architecture: ArchitectureName;
   inputShape: [number, number, number];
   classes: string[];
-  train: LabelledImage[];
-  validation: LabelledImage[];
+  train: LabeledFile[];
+  validation: LabeledFile[];
   hyperParameters: HyperParameters;
   /** Seeds the initial weights, the batch order and the augmentation: the same seed gives the same model. */
   seed: number;
@@ -148,7 +148,7 @@ async function validate(
 }
 
 /**
- * Trains a new classifier of `architecture` on labelled image files with Adam: class-weighted cross-entropy,
+ * Trains a new classifier of `architecture` on labeled image files with Adam: class-weighted cross-entropy,
  * light augmentation, early stopping on validation loss (restoring the best epoch's weights). With base weights
  * (transfer learning), the layers they fill are frozen while the new head learns, then optionally fine-tuned. It
  * yields to the event loop between batches, so a worker can still take messages (e.g. a cancel). Every tensor it

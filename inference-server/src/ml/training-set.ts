@@ -2,15 +2,15 @@
 // here: the server checks a request with this before it starts a training worker.
 
 /** An image file and the index of its class in the model's class list. */
-export interface LabelledImage {
+export interface LabeledFile {
   path: string;
   label: number;
 }
 
 export interface TrainingSplit {
-  train: LabelledImage[];
-  validation: LabelledImage[];
-  test: LabelledImage[];
+  train: LabeledFile[];
+  validation: LabeledFile[];
+  test: LabeledFile[];
 }
 
 /** A training set that cannot train a classifier: too few images, one class only, labels out of range. */
@@ -23,7 +23,7 @@ const MIN_TRAINING_IMAGES = 10;
 /** Each class needs this many training images for the model to see it more than once per epoch. */
 const MIN_IMAGES_PER_CLASS = 2;
 
-function countByClass(images: LabelledImage[], classCount: number): number[] {
+function countByClass(images: LabeledFile[], classCount: number): number[] {
   const counts = new Array<number>(classCount).fill(0);
   for (const image of images) counts[image.label] = (counts[image.label] ?? 0) + 1;
   return counts;

@@ -10,7 +10,7 @@ export const ModelKind = Type.Enum(MODEL_KINDS, {
 
 const Counts = Type.Array(Type.Integer());
 
-/** A classifier's metrics on one labelled split. */
+/** A classifier's metrics on one labeled split. */
 export const Evaluation = Type.Object({
   classes: Type.Array(Type.String()),
   images: Type.Integer(),

@@ -1,6 +1,7 @@
 import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
+import type { CurrentLabel } from '../catalog/repositories/labels-repository.ts';
 import type { InputShape } from '../catalog/repositories/models-repository.ts';
 import type {
   SplitImageIds,
@@ -30,8 +31,6 @@ const DEFAULT_INPUT: Record<ArchitectureName, InputShape> = {
 };
 const SPLIT = { validation: 0.15, test: 0.15 };
 const MIN_LABELED = 10;
-
-type LabeledFile = Awaited<ReturnType<Catalog['labels']['currentLabels']>>[number];
 
 export interface TrainingPlan {
   parameters: TrainingParameters;
@@ -79,7 +78,7 @@ export async function planTraining(
       throw new InvalidInputError(`these labels cannot train a model: ${error.message}`);
     throw error;
   }
-  const ids = (part: LabeledFile[]) => part.map((l) => l.image_id);
+  const ids = (part: CurrentLabel[]) => part.map((l) => l.image_id);
   return {
     parameters: { ...request, architecture, inputShape, classes },
     split: { train: ids(split.train), validation: ids(split.validation), test: ids(split.test) },
@@ -89,11 +88,11 @@ export async function planTraining(
 
 /** Each part of a split as the training worker takes it: files with their class index. */
 export function trainingSplit(
-  split: Record<keyof SplitImageIds, LabeledFile[]>,
+  split: Record<keyof SplitImageIds, CurrentLabel[]>,
   classes: string[],
-  file: (labeled: LabeledFile) => string,
+  file: (label: CurrentLabel) => string,
 ): TrainingSplit {
-  const part = (images: LabeledFile[]) =>
+  const part = (images: CurrentLabel[]) =>
     images.map((l) => ({ path: file(l), label: classes.indexOf(l.class_name) }));
   return { train: part(split.train), validation: part(split.validation), test: part(split.test) };
 }
@@ -102,7 +101,7 @@ export function trainingSplit(
 export async function recordedSplit(
   catalog: Catalog,
   job: TrainingJobRow,
-  file: (labeled: LabeledFile) => string,
+  file: (label: CurrentLabel) => string,
 ): Promise<TrainingSplit> {
   const labeled = new Map((await catalog.labels.currentLabels(job.plot_type_id)).map((l) => [l.image_id, l]));
   const images = (ids: number[]) => ids.flatMap((id) => labeled.get(id) ?? []);

@@ -13,7 +13,7 @@ import { buildTestApp } from '../helpers/build-app.ts';
 const HYDRA = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/hydra.js');
 const run = promisify(execFile);
 
-test('hydra import sends a simulated, labelled folder: images, plot types and imported labels', async (t) => {
+test('hydra import sends a simulated, labeled folder: images, plot types and imported labels', async (t) => {
   const { app, tokens, defer } = await buildTestApp(t);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-import-'));
@@ -49,7 +49,7 @@ test('hydra import sends a simulated, labelled folder: images, plot types and im
     '--token',
     tokens.admin,
   ]);
-  assert.match(stderr, new RegExp(`${manifest.length} of ${manifest.length} images imported and labelled`));
+  assert.match(stderr, new RegExp(`${manifest.length} of ${manifest.length} images imported and labeled`));
 
   const plotTypes = (
     await app.inject({ url: '/api/v1/plot-types?deployment=sim', headers: auth(tokens.viewer) })

@@ -44,9 +44,9 @@ test('the demo trains a model for each plot type without one, and verdicts flow 
     const kind = resolvePlotKind(plotType.name);
     const expected = new Set(['Good', ...kind.failureModes.map((mode) => labelFor(mode))]);
     assert.deepEqual(new Set(version.classes), expected);
-    // Labelled as a labeller would: 6 plots of every class.
-    const labelled = await app.catalog.labels.currentLabels(plotType.id);
-    assert.equal(labelled.length, 6 * expected.size);
+    // Labeled as a labeller would: 6 plots of every class.
+    const labeled = await app.catalog.labels.currentLabels(plotType.id);
+    assert.equal(labeled.length, 6 * expected.size);
   }
 
   // A later start leaves trained plot types alone.

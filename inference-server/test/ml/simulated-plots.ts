@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { LabelledImage } from '../../src/ml/training-set.ts';
+import type { LabeledFile } from '../../src/ml/training-set.ts';
 import { simulatePlot } from '../../src/simulator/index.ts';
 import type { Box, FailureModeName } from '../../src/simulator/index.ts';
 
@@ -10,7 +10,7 @@ export const GOOD_BAD = ['Good', 'Bad'];
 /** Plots rendered at once: rendering awaits PNG encoding on libuv threads, so a few in flight use both cores. */
 const RENDER_CONCURRENCY = 4;
 
-export interface SimulatedImage extends LabelledImage {
+export interface SimulatedImage extends LabeledFile {
   mode?: FailureModeName;
   /** Where the fault is, in pixels of the written PNG. */
   bbox?: Box;
@@ -28,7 +28,7 @@ export interface SimulatedPlotsOptions {
   modes: FailureModeName[];
 }
 
-/** Writes simulated plots of one kind (800×600 PNG files) into `dir`, labelled Good (0) or Bad (1). */
+/** Writes simulated plots of one kind (800×600 PNG files) into `dir`, labeled Good (0) or Bad (1). */
 export async function writeSimulatedPlots(
   dir: string,
   { kind, seed, firstRun, count, modes }: SimulatedPlotsOptions,

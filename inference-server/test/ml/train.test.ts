@@ -14,12 +14,12 @@ import { pixelsToInput } from '../../src/ml/preprocess.ts';
 import { trainClassifier } from '../../src/ml/train.ts';
 import type { TrainClassifierOptions, TrainingProgress } from '../../src/ml/train.ts';
 import { TrainingSetError } from '../../src/ml/training-set.ts';
-import type { LabelledImage } from '../../src/ml/training-set.ts';
+import type { LabeledFile } from '../../src/ml/training-set.ts';
 import { Random } from '../../src/simulator/random.ts';
 import { writeGradientPngs } from './synthetic-images.ts';
 
 let workDir: string;
-let images: LabelledImage[];
+let images: LabeledFile[];
 
 before(async () => {
   await selectBackend('wasm');
@@ -62,7 +62,7 @@ describe('training sets that cannot train a classifier are refused with the reas
     ));
   test('a class with too few images', () =>
     refused(
-      { train: [...images.filter((image) => image.label === 0), images[1] as LabelledImage] },
+      { train: [...images.filter((image) => image.label === 0), images[1] as LabeledFile] },
       /at least 2 training images; too few of 'Bad' \(1\)/,
     ));
   test('a label outside the classes', () =>

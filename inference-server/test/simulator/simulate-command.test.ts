@@ -85,7 +85,7 @@ describe('hydra simulate', () => {
     }
   });
 
-  it('writes a labelled contact sheet of every kind and failure mode', async (t) => {
+  it('writes a labeled contact sheet of every kind and failure mode', async (t) => {
     const sheet = path.join(await temporaryFolder(t), 'sheet.png');
     await hydra(
       '--contact-sheet',

@@ -51,6 +51,13 @@ export interface LabelAfterPrediction {
   deployment: string;
 }
 
+/** An image's current label, with its file. */
+export interface CurrentLabel {
+  image_id: number;
+  path: string;
+  class_name: string;
+}
+
 /** Rows per statement: far below SQLite's and PostgreSQL's limits on bound parameters. */
 const BATCH_ROWS = 500;
 
@@ -161,9 +168,7 @@ export class LabelsRepository {
   }
 
   /** The current labels of a plot type's images, with their files: what a model of it learns from. */
-  async currentLabels(
-    plotTypeId: number,
-  ): Promise<Array<{ image_id: number; path: string; class_name: string }>> {
+  async currentLabels(plotTypeId: number): Promise<CurrentLabel[]> {
     return this.db
       .selectFrom('label')
       .innerJoin('image', 'image.id', 'label.image_id')

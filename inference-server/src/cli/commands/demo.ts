@@ -56,7 +56,7 @@ export function registerDemoCommand(program: Command): void {
       String(Date.now() % 1_000_000),
     )
     .option('--no-train', 'do not train models: plots stay no_model until one is imported')
-    .option('--training-plots <count>', 'simulated, labelled plots per class for each demo model', '40')
+    .option('--training-plots <count>', 'simulated, labeled plots per class for each demo model', '40')
     .option('--duration <seconds>', 'stop after this long and print memory use (a soak test)')
     .action(async (options: DemoOptions) => {
       // The demo is for one machine: no tokens unless the environment asks for them.

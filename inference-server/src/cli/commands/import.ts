@@ -50,7 +50,7 @@ export function registerImportCommand(program: Command): void {
   program
     .command('import')
     .description(
-      `Send a labelled folder (a ${MANIFEST_FILE} in the simulator's format) to the server: the images, then their labels`,
+      `Send a labeled folder (a ${MANIFEST_FILE} in the simulator's format) to the server: the images, then their labels`,
     )
     .argument('<dir>', `folder with ${MANIFEST_FILE} and the images it names`)
     .option('--server <url>', 'inference server', process.env.HYDRA_URL ?? 'http://127.0.0.1:8080')
@@ -104,7 +104,7 @@ export function registerImportCommand(program: Command): void {
       }
       const summary = [...imageIdsByLabel].map(([label, ids]) => `${label} ${ids.length}`).join(', ');
       console.error(
-        `${labeled} of ${entries.length} images imported and labelled (${summary})${failed ? `; ${failed} failed` : ''}`,
+        `${labeled} of ${entries.length} images imported and labeled (${summary})${failed ? `; ${failed} failed` : ''}`,
       );
       if (failed) process.exitCode = 1;
     });

@@ -183,7 +183,7 @@ export function registerSimulateCommand(program: Command): void {
     .option('--concurrency <n>', 'runs rendered at once (default: the number of cores)', parseCount)
     .option(
       '--contact-sheet <file>',
-      'write one PNG of every kind × every failure mode, labelled (first run, seed)',
+      'write one PNG of every kind × every failure mode, labeled (first run, seed)',
     )
     .option(
       '--contact-sheet-strength <s>',

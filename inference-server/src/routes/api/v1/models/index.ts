@@ -175,7 +175,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       onRequest: fastify.requireRight('expert'),
       schema: {
         summary:
-          'Train a new version on the labelled images of this plot type (stratified split, class weights, early ' +
+          'Train a new version on the labeled images of this plot type (stratified split, class weights, early ' +
           'stopping); follow it at /api/v1/training-jobs/:id or as `training` events on /api/v1/events',
         params: ModelLibraryParams,
         body: TrainRequest,
