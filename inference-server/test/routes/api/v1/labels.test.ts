@@ -20,6 +20,15 @@ for (const engine of ENGINES)
     const { app, tokens, influxUrl, influxDatabase } = await buildTestApp(t, engine);
     const plotType = await createPlotType(app, tokens.admin, 'halld', 'CDC_occupancy');
     await registerBrightnessModel(app, tokens.expert, plotType.id);
+    // The plot type also has a NoData class, which its model does not give: labels may name any of its classes.
+    const classes = ['Good', 'Bad', 'NoData'].map((name) => ({ name, colour: '#808080', severity: 'warn' }));
+    const registered = await app.inject({
+      method: 'POST',
+      url: '/api/v1/plot-types',
+      headers: auth(tokens.admin),
+      payload: { deployment: 'halld', name: 'CDC_occupancy', group: 'test', classes },
+    });
+    assert.equal(registered.statusCode, 200, registered.body);
     const uploaded: ImageUploadResult[] = [];
     for (const [i, brightness] of [0.9, 0.8, 0.1].entries()) {
       const { result } = await uploadPlot(
