@@ -15,6 +15,7 @@ import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
+import strictNumbers from './plugins/app/strict-numbers.ts';
 import metricsRoute from './routes/metrics.ts';
 import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
@@ -63,6 +64,7 @@ export const hydraApp = fp(
     await fastify.register(errorHandler);
     await fastify.register(helmet);
     await fastify.register(publicPaths, { config });
+    await fastify.register(strictNumbers);
     await fastify.register(multipart);
     await fastify.register(swagger, { version: SERVER_VERSION });
 

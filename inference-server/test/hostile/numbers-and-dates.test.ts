@@ -152,6 +152,22 @@ for (const engine of ENGINES) {
       await hostile.assertVerdictReachesInflux(env);
     });
 
+    test('numbers in a query or a path are decimal: hex, exponents, signs and blanks are 400s that name the field', async () => {
+      const headers = auth(env.tokens.viewer);
+      for (const [url, field] of [
+        ['/api/v1/predictions?limit=0x10', 'querystring limit'],
+        ['/api/v1/predictions?offset=1e3', 'querystring offset'],
+        ['/api/v1/predictions?run=+7', 'querystring run'],
+        ['/api/v1/images/0x1', 'params id'],
+        [`/api/v1/models/${env.plotTypeId}e0`, 'params plotTypeId'],
+      ] as const) {
+        const response = await env.app.inject({ url, headers });
+        hostile.assertProblem(response, 400, new RegExp(`${field} must be written as a decimal integer`));
+      }
+      const decimal = await env.app.inject({ url: '/api/v1/predictions?limit=16&offset=0', headers });
+      assert.equal(decimal.statusCode, 200, decimal.body);
+    });
+
     test('property: any limit, offset, id or time in a query is a 4xx or a success', async () => {
       const headers = auth(env.tokens.viewer);
       await fc.assert(
