@@ -93,7 +93,11 @@ export class IngestService {
     try {
       return await this.options.catalog.images.insert({ ...row, sha256: stored.sha256, path: stored.path });
     } catch (error) {
-      if (stored.created) await this.options.store.remove(stored.path);
+      // The same bytes may have been accepted meanwhile by another upload, whose row now holds the file.
+      const { catalog, store } = this.options;
+      if (stored.created && !(await catalog.images.referencedPaths([stored.path])).has(stored.path)) {
+        await store.remove(stored.path);
+      }
       throw error;
     }
   }
