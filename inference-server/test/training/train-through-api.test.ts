@@ -199,7 +199,14 @@ test('training through the API: labels to a job with streamed progress, an evalu
   const escape = await train({ epochs: 1, baseWeights: '../models' });
   assert.equal(escape.statusCode, 400);
   const { artifact_path } = await app.catalog.models.getVersion(trained.id);
-  await cp(artifact_path, path.join(config.HYDRA_DATA_DIR, 'weights', 'cdc-v1'), { recursive: true });
+  // Artifact paths are stored relative to the data folder.
+  await cp(
+    path.resolve(config.HYDRA_DATA_DIR, artifact_path),
+    path.join(config.HYDRA_DATA_DIR, 'weights', 'cdc-v1'),
+    {
+      recursive: true,
+    },
+  );
   const transfer = await train({ epochs: 1, baseWeights: 'cdc-v1', seed: 1 });
   assert.equal(transfer.statusCode, 202, transfer.body);
   const transferred = await waitForTrainingJob(app, tokens.viewer, transfer.json<TrainingJob>().id, 120_000);
