@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { LabelRow } from '../catalog/repositories/labels-repository.ts';
 import type { LabelSource, Role } from '../enums.ts';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts';
+import { ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { AgreementTracker } from '../models/agreement.ts';
 
 export interface LabelRequest {
@@ -40,10 +40,8 @@ export class LabelingService {
   }
 
   private async checkClass(imageIds: number[], className: string): Promise<void> {
+    // Unknown ids are the labels repository's to refuse, inside its transaction.
     const images = await this.catalog.images.list(imageIds);
-    const found = new Set(images.map((image) => image.id));
-    const missing = imageIds.filter((id) => !found.has(id));
-    if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
     const plotTypes = new Map(images.map((image) => [image.plot_type_id, image.plot_type]));
     for (const [plotTypeId, plotType] of plotTypes) {
       const classes = (await this.catalog.plotTypes.listClasses(plotTypeId)).map((c) => c.name);

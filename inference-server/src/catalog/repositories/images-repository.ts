@@ -3,6 +3,7 @@ import { NotFoundError } from '../../errors.ts';
 import { IMAGE_STATUSES, type ImageStatus } from '../../enums.ts';
 import type { SqlEngine } from '../connection.ts';
 import type { Database, ImageRow, NewImage } from '../database.ts';
+import { inBatches } from './statement-batches.ts';
 
 export type { ImageRow, NewImage };
 
@@ -80,12 +81,8 @@ export class ImagesRepository {
   /** Which of these stored files (paths as the image store gives them) a catalog row refers to. */
   async referencedPaths(paths: string[]): Promise<Set<string>> {
     const referenced = new Set<string>();
-    for (let start = 0; start < paths.length; start += 500) {
-      const rows = await this.db
-        .selectFrom('image')
-        .select('path')
-        .where('path', 'in', paths.slice(start, start + 500))
-        .execute();
+    for (const batch of inBatches(paths)) {
+      const rows = await this.db.selectFrom('image').select('path').where('path', 'in', batch).execute();
       for (const row of rows) referenced.add(row.path);
     }
     return referenced;

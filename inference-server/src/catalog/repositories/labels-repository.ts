@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
+import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { LabelFilter, LabelSource } from '../../enums.ts';
 import type { Database, LabelRow } from '../database.ts';
@@ -56,16 +57,6 @@ export interface CurrentLabel {
   image_id: number;
   path: string;
   class_name: string;
-}
-
-/** Rows per statement: far below SQLite's and PostgreSQL's limits on bound parameters. */
-const BATCH_ROWS = 500;
-
-function inBatches<T>(items: T[]): T[][] {
-  const batches: T[][] = [];
-  for (let start = 0; start < items.length; start += BATCH_ROWS)
-    batches.push(items.slice(start, start + BATCH_ROWS));
-  return batches;
 }
 
 /** Human labels with their history: a newer label supersedes the current one, which stays. */

@@ -3,6 +3,7 @@ import { atomically } from './atomically.ts';
 import type { Verdict } from '../../pipeline/verdict.ts';
 import type { Database } from '../database.ts';
 import { decodeJson, encodeJson, flag, toFlag } from './json-columns.ts';
+import { inBatches } from './statement-batches.ts';
 
 export interface PredictionFilter {
   deploymentId?: number;
@@ -146,11 +147,11 @@ export class PredictionsRepository {
 
   /** InfluxDB acknowledged (or refused for good) these predictions' points. */
   async markPointsWritten(predictionIds: number[]): Promise<void> {
-    for (let start = 0; start < predictionIds.length; start += 500) {
+    for (const batch of inBatches(predictionIds)) {
       await this.db
         .updateTable('prediction')
         .set({ point_written: toFlag(true) })
-        .where('id', 'in', predictionIds.slice(start, start + 500))
+        .where('id', 'in', batch)
         .execute();
     }
   }
