@@ -102,6 +102,60 @@ export const ConfigSchema = Type.Object({
     minimum: 1024,
     description: 'Bytes an event stream may have unsent; a reader that falls further behind is disconnected',
   }),
+  HYDRA_EPICS_CA_ADDR_LIST: Type.String({
+    default: '',
+    description: 'EPICS_CA_ADDR_LIST for Channel Access (hosts of the IOCs); empty disables EPICS',
+  }),
+  HYDRA_EPICS_CA_SERVER_PORT: Type.Integer({
+    default: 5064,
+    minimum: 1,
+    maximum: 65535,
+    description: 'EPICS_CA_SERVER_PORT of the IOCs',
+  }),
+  HYDRA_EPICS_PV_PREFIX: Type.String({ default: 'HYDRA:', description: 'Prefix of every PV Hydra writes' }),
+  HYDRA_EPICS_PLOT_PV: Type.String({
+    default: '{prefix}{deployment}:{plot}',
+    description:
+      "Name of a plot type's verdict PV ({prefix}, {deployment}, {plot}); it holds p(Good) − p(Bad)",
+  }),
+  HYDRA_EPICS_BEAM_CURRENT_PV: Type.String({
+    default: '',
+    description: 'PV of the beam current, monitored; empty means the beam state is unknown and never gates',
+  }),
+  HYDRA_EPICS_BEAM_THRESHOLD: Type.Number({
+    default: 0,
+    minimum: 0,
+    description: 'Below this beam current the beam is off and alarm writes are suppressed',
+  }),
+  HYDRA_EPICS_RUN_NUMBER_PV: Type.String({
+    default: '',
+    description: 'PV of the run number, monitored; it sets the run of images that arrive without one',
+  }),
+  HYDRA_EPICS_PUT_TIMEOUT_MS: Type.Integer({ default: 2000, minimum: 10, description: 'Per put' }),
+  HYDRA_EPICS_RECONNECT_MAX_MS: Type.Integer({
+    default: 30_000,
+    minimum: 100,
+    description: 'Longest back-off between reconnection attempts to an IOC that is down',
+  }),
+  HYDRA_ALERT_WEBHOOK_SECRET: Type.String({
+    default: '',
+    description:
+      'HMAC secret of the Grafana alerting webhook contact point; empty refuses every notification',
+  }),
+  HYDRA_ALERT_SIGNATURE_HEADER: Type.String({
+    default: 'X-Grafana-Alerting-Signature',
+    description: 'hmacConfig.header of the contact point',
+  }),
+  HYDRA_ALERT_TIMESTAMP_HEADER: Type.String({
+    default: 'X-Grafana-Alerting-Timestamp',
+    description:
+      'hmacConfig.timestampHeader of the contact point (Grafana has no default: set both the same)',
+  }),
+  HYDRA_ALERT_MAX_AGE_S: Type.Integer({
+    default: 300,
+    minimum: 1,
+    description: 'A notification signed longer ago than this (or this far in the future) is refused as stale',
+  }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });
