@@ -7,6 +7,7 @@ import multipart from './plugins/external/multipart.ts';
 import swagger from './plugins/external/swagger.ts';
 import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
+import epics from './plugins/app/epics.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import imageStore from './plugins/app/image-store.ts';
 import inferencePool from './plugins/app/inference-pool.ts';
@@ -73,6 +74,7 @@ export const hydraApp = fp(
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });
     await fastify.register(pipeline, { config });
+    await fastify.register(epics, { config });
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
     await fastify.register(metrics);

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
+  BeamState,
   ClassSeverity,
   ImageStatus,
   LabelSource,
@@ -89,6 +90,7 @@ export interface PredictionTable {
   created_at: number;
   /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
   point_written: ColumnType<number, number | undefined, number>;
+  beam: ColumnType<BeamState, BeamState | undefined, BeamState>;
 }
 
 export interface ModelTable {
