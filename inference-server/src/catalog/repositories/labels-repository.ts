@@ -182,8 +182,8 @@ export class LabelsRepository {
       .orderBy('labels', 'desc')
       .orderBy('label.user_name')
       .execute();
-    // Integer division on both engines: bigint by integer.
-    const hour = sql<number>`label.created_at / ${HOUR_MS}`;
+    // A literal, so that the select and the group-by are one expression; the cast floors on SQLite too.
+    const hour = sql<number>`cast(label.created_at / ${sql.lit(HOUR_MS)} as bigint)`;
     const perHour = await given
       .select([hour.as('hour'), labels])
       .groupBy(hour)
