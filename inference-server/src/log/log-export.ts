@@ -53,7 +53,9 @@ export async function* logCsv(log: LogRepository, filter: LogFilter): AsyncGener
   for (;;) {
     const rows = await log.list(filter, { limit: EXPORT_PAGE, after });
     if (rows.length > 0) {
-      yield rows.map((row) => COLUMNS.map(([, get]) => csvField(get(logEntryView(row)))).join(',') + '\r\n').join('');
+      yield rows
+        .map((row) => COLUMNS.map(([, get]) => csvField(get(logEntryView(row)))).join(',') + '\r\n')
+        .join('');
     }
     if (rows.length < EXPORT_PAGE) return;
     const last = rows.at(-1)!;

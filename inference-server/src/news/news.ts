@@ -16,7 +16,10 @@ export async function postNews(catalog: Catalog, post: NewsPost, now = Date.now(
       `expiresAt (${new Date(post.expiresAt).toISOString()}) is not in the future: leave it out for no expiry`,
     );
   }
-  if (post.deploymentId !== undefined && !(await catalog.deployments.list()).some((d) => d.id === post.deploymentId)) {
+  if (
+    post.deploymentId !== undefined &&
+    !(await catalog.deployments.list()).some((d) => d.id === post.deploymentId)
+  ) {
     throw new UnknownReferenceError(`deployment ${post.deploymentId} does not exist`);
   }
   return catalog.news.create({

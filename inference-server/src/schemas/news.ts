@@ -23,7 +23,12 @@ export const NewsList = Type.Object({
 export type NewsList = Static<typeof NewsList>;
 
 export const NewsBody = Type.Object({
-  text: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$', description: 'One line' }),
+  text: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$',
+    description: 'One line',
+  }),
   deploymentId: Type.Optional(Id),
   expiresAt: Type.Optional(IsoTime),
 });

@@ -34,7 +34,11 @@ for (const engine of ENGINES) {
             await plotPng({ brightness: 0.5, seed }),
           )
         ).result!.image.id;
-      const [labeled, unlabeled, untouched] = [await upload('FCAL_timing', 1), await upload('FCAL_timing', 2), await upload('FCAL_timing', 3)];
+      const [labeled, unlabeled, untouched] = [
+        await upload('FCAL_timing', 1),
+        await upload('FCAL_timing', 2),
+        await upload('FCAL_timing', 3),
+      ];
       const foreign = await upload('BCAL_energy', 4);
       const apply = async (imageIds: number[], className: string, token = tokens.labeler) => {
         const response = await app.inject({
@@ -51,7 +55,9 @@ for (const engine of ENGINES) {
         const { items } = (
           await app.inject({ url: `/api/v1/labels?plotTypeId=${plotType.id}`, headers: auth(tokens.viewer) })
         ).json<LabeledImageList>();
-        return Object.fromEntries(items.map((i) => [i.imageId, i.label && { id: i.label.id, class: i.label.class }]));
+        return Object.fromEntries(
+          items.map((i) => [i.imageId, i.label && { id: i.label.id, class: i.label.class }]),
+        );
       };
 
       const mixed = await apply([labeled, foreign], 'Good');
@@ -73,12 +79,20 @@ for (const engine of ENGINES) {
       const appliedState = await current();
       assert.equal(appliedState[labeled]!.class, 'Bad');
 
-      assert.equal((await batchAction(batchId, 'undo', tokens.expert)).statusCode, 403, "someone else's batch");
+      assert.equal(
+        (await batchAction(batchId, 'undo', tokens.expert)).statusCode,
+        403,
+        "someone else's batch",
+      );
       assert.equal((await batchAction(batchId, 'redo')).statusCode, 409, 'nothing to redo yet');
       const undone = await batchAction(batchId, 'undo');
       assert.equal(undone.statusCode, 200, undone.body);
       assert.notEqual(undone.json<LabelBatch>().undoneAt, null);
-      assert.deepEqual(await current(), priorState, 'the very labels of before, and none where there was none');
+      assert.deepEqual(
+        await current(),
+        priorState,
+        'the very labels of before, and none where there was none',
+      );
       assert.equal(priorState[unlabeled], null);
       assert.equal(priorState[untouched], null);
       const unlabeledQueue = (
@@ -127,7 +141,10 @@ for (const engine of ENGINES) {
         { user: 'test-admin', labels: 1 },
         { user: 'test-expert', labels: 1 },
       ]);
-      assert.equal(board.perHour.reduce((sum, h) => sum + h.labels, 0), 4);
+      assert.equal(
+        board.perHour.reduce((sum, h) => sum + h.labels, 0),
+        4,
+      );
       assert.match(board.perHour[0]!.hour, /T\d{2}:00:00\.000Z$/);
     });
 
@@ -145,17 +162,28 @@ for (const engine of ENGINES) {
         ids.push(result!.image.id);
       }
       const byFilter = (payload: object) =>
-        app.inject({ method: 'POST', url: '/api/v1/labels/by-filter', headers: auth(tokens.labeler), payload });
+        app.inject({
+          method: 'POST',
+          url: '/api/v1/labels/by-filter',
+          headers: auth(tokens.labeler),
+          payload,
+        });
       const query = { plotTypeId: plotType.id, runFrom: 302, runTo: 303 };
       const stale = await byFilter({ query, class: 'Bad', expectedCount: 3 });
       assert.equal(stale.statusCode, 409);
       assert.match(stale.json<Problem>().detail, /now matches 2 images, not the 3 confirmed/);
-      assert.equal((await byFilter({ query: { runFrom: 1 }, class: 'Bad', expectedCount: 1 })).statusCode, 400);
+      assert.equal(
+        (await byFilter({ query: { runFrom: 1 }, class: 'Bad', expectedCount: 1 })).statusCode,
+        400,
+      );
       const done = await byFilter({ query, class: 'Bad', expectedCount: 2 });
       assert.equal(done.statusCode, 201, done.body);
       assert.equal(done.json<{ count: number }>().count, 2);
       const labeled = (
-        await app.inject({ url: `/api/v1/labels?plotTypeId=${plotType.id}&labeledAs=Bad`, headers: auth(tokens.viewer) })
+        await app.inject({
+          url: `/api/v1/labels?plotTypeId=${plotType.id}&labeledAs=Bad`,
+          headers: auth(tokens.viewer),
+        })
       ).json<LabeledImageList>();
       assert.deepEqual(labeled.items.map((i) => i.imageId).sort(), ids.slice(1).sort());
     });

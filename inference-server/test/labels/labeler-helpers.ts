@@ -5,7 +5,12 @@ import { plotPng } from '../helpers/images.ts';
 import { waitFor } from '../helpers/services.ts';
 
 /** Classes with severities, as an expert registers them. */
-export async function defineClasses(app: FastifyInstance, token: string, plotType: string, classes: Array<[string, string]>) {
+export async function defineClasses(
+  app: FastifyInstance,
+  token: string,
+  plotType: string,
+  classes: Array<[string, string]>,
+) {
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/plot-types',

@@ -20,7 +20,9 @@ for (const engine of ENGINES) {
       const { plotTypeId, imageIds } = await classifiedPlots(app, tokens, [0.95, 0.7, 0.56, 0.45, 0.3, 0.05]);
       // Two images get a newer verdict with three classes, where margin and entropy rank differently: only the
       // latest verdict of an image counts.
-      const [older] = await app.catalog.predictions.latestForImages([imageIds[0]!]).then((m) => [...m.values()]);
+      const [older] = await app.catalog.predictions
+        .latestForImages([imageIds[0]!])
+        .then((m) => [...m.values()]);
       await app.catalog.predictions.record(
         [
           { imageId: imageIds[0]!, scores: { Good: 0.5, Bad: 0.45, Noise: 0.05 } },
@@ -62,7 +64,10 @@ for (const engine of ENGINES) {
       const ranked = (key: keyof Expected, direction: 1 | -1) =>
         expected
           .filter((e) => e[key] !== null)
-          .sort((a, b) => direction * ((a[key] as number) - (b[key] as number)) || direction * (a.imageId - b.imageId))
+          .sort(
+            (a, b) =>
+              direction * ((a[key] as number) - (b[key] as number)) || direction * (a.imageId - b.imageId),
+          )
           .map((e) => e.imageId);
       const queue = async (query: string) => {
         const response = await app.inject({ url: `/api/v1/labels?${query}`, headers: auth(tokens.viewer) });
@@ -76,7 +81,11 @@ for (const engine of ENGINES) {
       assert.deepEqual(await order('smallest-margin'), ranked('margin', 1));
       assert.deepEqual(await order('highest-entropy'), ranked('entropy', -1));
       assert.deepEqual(await order('most-mistaken'), ranked('mistakenness', -1));
-      assert.notDeepEqual(ranked('margin', 1), ranked('entropy', 1).reverse(), 'the data tells margin from entropy');
+      assert.notDeepEqual(
+        ranked('margin', 1),
+        ranked('entropy', 1).reverse(),
+        'the data tells margin from entropy',
+      );
       assert.deepEqual(await order('newest'), [...imageIds].reverse());
       assert.deepEqual(await order('run'), imageIds);
 
@@ -88,31 +97,42 @@ for (const engine of ENGINES) {
       assert.equal(page.total, imageIds.length, 'total counts every match, not the page');
       const first = page.items[0]!;
       const scores = expected.find((e) => e.imageId === first.imageId)!;
-      assert.ok(Math.abs(first.margin! - scores.margin) < 1e-9 && Math.abs(first.entropy! - scores.entropy) < 1e-9);
+      assert.ok(
+        Math.abs(first.margin! - scores.margin) < 1e-9 && Math.abs(first.entropy! - scores.entropy) < 1e-9,
+      );
       assert.equal(first.fileUrl, `/api/v1/images/${first.imageId}/file`);
 
       const disagreeing = await queue(`plotTypeId=${plotTypeId}&filter=disagreement`);
-      assert.deepEqual(
-        disagreeing.items.map((i) => i.imageId).sort(),
-        ranked('mistakenness', -1).sort(),
-      );
+      assert.deepEqual(disagreeing.items.map((i) => i.imageId).sort(), ranked('mistakenness', -1).sort());
       const labeled = await queue(`plotTypeId=${plotTypeId}&labeledAs=Bad`);
-      assert.deepEqual(labeled.items.map((i) => i.imageId), [imageIds[4]!, imageIds[1]!]);
+      assert.deepEqual(
+        labeled.items.map((i) => i.imageId),
+        [imageIds[4]!, imageIds[1]!],
+      );
       assert.equal(labeled.items[0]!.label!.batchId !== null, true);
       assert.equal((await queue(`plotTypeId=${plotTypeId}&labeledBy=test-expert`)).total, 0);
       assert.equal((await queue(`plotTypeId=${plotTypeId}&filter=unlabeled`)).total, imageIds.length - 2);
       const unsure = await queue(`plotTypeId=${plotTypeId}&maxConfidence=0.6`);
       assert.deepEqual(
         unsure.items.map((i) => i.imageId).sort(),
-        expected.filter((e) => e.confidence < 0.6).map((e) => e.imageId).sort(),
+        expected
+          .filter((e) => e.confidence < 0.6)
+          .map((e) => e.imageId)
+          .sort(),
       );
       const runs = await queue(`plotTypeId=${plotTypeId}&runFrom=101&runTo=102`);
       assert.deepEqual(runs.items.map((i) => i.run).sort(), [101, 102]);
 
-      const reversed = await app.inject({ url: '/api/v1/labels?runFrom=5&runTo=4', headers: auth(tokens.viewer) });
+      const reversed = await app.inject({
+        url: '/api/v1/labels?runFrom=5&runTo=4',
+        headers: auth(tokens.viewer),
+      });
       assert.equal(reversed.statusCode, 400);
       assert.match(reversed.json<Problem>().detail, /runFrom \(5\) is after runTo \(4\)/);
-      const unranked = await app.inject({ url: '/api/v1/labels?sort=highest-entropy', headers: auth(tokens.viewer) });
+      const unranked = await app.inject({
+        url: '/api/v1/labels?sort=highest-entropy',
+        headers: auth(tokens.viewer),
+      });
       assert.equal(unranked.statusCode, 400);
       assert.match(unranked.json<Problem>().detail, /give plotTypeId/);
     });

@@ -61,13 +61,22 @@ for (const engine of ENGINES) {
       assert.match(refused.json<Problem>().detail, /Good verdict/);
       assert.equal((await acknowledge(target.id, 'x'.repeat(501))).statusCode, 400);
       const seen = await log('acknowledged=true');
-      assert.deepEqual(seen.items.map((e) => [e.predictionId, e.acknowledgement?.user]), [[target.id, 'test-labeler']]);
+      assert.deepEqual(
+        seen.items.map((e) => [e.predictionId, e.acknowledgement?.user]),
+        [[target.id, 'test-labeler']],
+      );
       assert.equal((await log('acknowledged=false')).total, bad.length - 1);
 
-      const reversed = await app.inject({ url: '/api/v1/log?runFrom=9&runTo=1', headers: auth(tokens.viewer) });
+      const reversed = await app.inject({
+        url: '/api/v1/log?runFrom=9&runTo=1',
+        headers: auth(tokens.viewer),
+      });
       assert.equal(reversed.statusCode, 400);
 
-      const csv = await app.inject({ url: '/api/v1/log.csv?acknowledged=false', headers: auth(tokens.viewer) });
+      const csv = await app.inject({
+        url: '/api/v1/log.csv?acknowledged=false',
+        headers: auth(tokens.viewer),
+      });
       assert.equal(csv.statusCode, 200, csv.body);
       assert.match(String(csv.headers['content-type']), /^text\/csv/);
       const [header, ...lines] = csv.body.trimEnd().split('\r\n');
@@ -76,7 +85,10 @@ for (const engine of ENGINES) {
         lines.map((line) => Number(line.split(',')[7])),
         bad.filter((p) => p.id !== target.id).map((p) => p.id),
       );
-      const withComment = await app.inject({ url: '/api/v1/log.csv?acknowledged=true', headers: auth(tokens.viewer) });
+      const withComment = await app.inject({
+        url: '/api/v1/log.csv?acknowledged=true',
+        headers: auth(tokens.viewer),
+      });
       assert.match(withComment.body, /,test-labeler,[^,]+,"HV trip, ""known"", see elog"\r\n$/);
     });
   });

@@ -29,7 +29,9 @@ test('admins post one-line news for a deployment or all; the current item is the
   const everywhere = await post({ text: 'Access closed until Monday' });
   assert.equal(everywhere.statusCode, 201, everywhere.body);
   const later = new Date(Date.now() + 3_600_000).toISOString();
-  const forHalld = (await post({ text: 'Solenoid ramp at 14:00', deploymentId: halldId, expiresAt: later })).json<NewsItem>();
+  const forHalld = (
+    await post({ text: 'Solenoid ramp at 14:00', deploymentId: halldId, expiresAt: later })
+  ).json<NewsItem>();
   assert.equal(forHalld.author, 'test-admin');
   assert.equal(forHalld.expiresAt, later);
   // An item that expired is no longer shown.
@@ -43,9 +45,16 @@ test('admins post one-line news for a deployment or all; the current item is the
 
   const halldNews = await news(`?deploymentId=${halldId}`);
   assert.equal(halldNews.current?.id, forHalld.id);
-  assert.deepEqual(halldNews.items.map((i) => i.text), ['Solenoid ramp at 14:00', 'Access closed until Monday']);
+  assert.deepEqual(
+    halldNews.items.map((i) => i.text),
+    ['Solenoid ramp at 14:00', 'Access closed until Monday'],
+  );
   assert.equal((await news(`?deploymentId=${hallbId}`)).current?.text, 'Access closed until Monday');
-  assert.equal((await news()).current?.text, 'Access closed until Monday', 'without a deployment: the one for all');
+  assert.equal(
+    (await news()).current?.text,
+    'Access closed until Monday',
+    'without a deployment: the one for all',
+  );
 
   const remove = (id: number, token = tokens.admin) =>
     app.inject({ method: 'DELETE', url: `/api/v1/news/${id}`, headers: auth(token) });

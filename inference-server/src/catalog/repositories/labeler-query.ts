@@ -45,7 +45,8 @@ export interface LabelerImageRow {
 }
 
 type ImageQuery = SelectQueryBuilder<Database, 'image', object>;
-type SortColumn = 'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
+type SortColumn =
+  'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
 
 /** Each order: its column (none: newest first by id) and direction; each has an index (plot type, column, id). */
 const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc' }> = {

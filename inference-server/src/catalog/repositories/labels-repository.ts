@@ -78,7 +78,11 @@ export class LabelsRepository {
     return atomically(this.db, async (trx) => {
       let plotTypeId: number | undefined;
       for (const slice of inBatches(ids)) {
-        const found = await trx.selectFrom('image').select(['id', 'plot_type_id']).where('id', 'in', slice).execute();
+        const found = await trx
+          .selectFrom('image')
+          .select(['id', 'plot_type_id'])
+          .where('id', 'in', slice)
+          .execute();
         const present = new Set(found.map((row) => row.id));
         const missing = slice.filter((id) => !present.has(id));
         if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
