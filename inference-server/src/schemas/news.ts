@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, IsoTime } from './common.ts';
+import { Name } from './names.ts';
 
 export const NewsItem = Type.Object({
   id: Type.Integer(),
@@ -11,7 +12,10 @@ export const NewsItem = Type.Object({
 });
 export type NewsItem = Static<typeof NewsItem>;
 
-export const NewsQuery = Type.Object({ deploymentId: Type.Optional(Id) });
+export const NewsQuery = Type.Object({
+  deploymentId: Type.Optional(Id),
+  deployment: Type.Optional(Name('Deployment name, instead of deploymentId (what the plot grid panel knows)')),
+});
 export type NewsQuery = Static<typeof NewsQuery>;
 
 export const NewsList = Type.Object({

@@ -50,6 +50,9 @@ test('admins post one-line news for a deployment or all; the current item is the
     ['Solenoid ramp at 14:00', 'Access closed until Monday'],
   );
   assert.equal((await news(`?deploymentId=${hallbId}`)).current?.text, 'Access closed until Monday');
+  assert.equal((await news('?deployment=halld')).current?.id, forHalld.id, 'by name, as the panel asks');
+  const unknown = await app.inject({ url: '/api/v1/news?deployment=nowhere', headers: auth(tokens.viewer) });
+  assert.equal(unknown.statusCode, 422);
   assert.equal(
     (await news()).current?.text,
     'Access closed until Monday',

@@ -3,6 +3,7 @@ import { atomically } from './atomically.ts';
 import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { LabelSource } from '../../enums.ts';
+import type { SqlEngine } from '../connection.ts';
 import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
 import { refreshLabelSummaries } from './image-summaries.ts';
@@ -63,7 +64,10 @@ const HOUR_MS = 3_600_000;
 
 /** Human labels with their history: a newer label supersedes the current one, which stays. */
 export class LabelsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   /**
    * Labels the images as one batch: their current labels are superseded, and each new label remembers the one it
@@ -152,7 +156,7 @@ export class LabelsRepository {
 
   /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
   labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
-    return labelerPage(this.db, query);
+    return labelerPage(this.db, this.engine, query);
   }
 
   /** The ids of the images the filters match, newest first, at most `limit`. */
