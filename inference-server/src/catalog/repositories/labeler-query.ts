@@ -119,10 +119,10 @@ export async function labelerPage(
   query: LabelerQuery,
 ): Promise<{ rows: LabelerImageRow[]; total: number }> {
   const { column, direction } = ORDERS[query.sort];
-  let page = whereLabeler(db.selectFrom('image'), query, { labelStateUnindexed: engine === 'sqlite' });
-  if (column) page = page.orderBy(column, direction);
-  const ordered = page.orderBy('image.id', direction);
-  const rows = await ordered
+  let matching = whereLabeler(db.selectFrom('image'), query, { labelStateUnindexed: engine === 'sqlite' });
+  if (column) matching = matching.orderBy(column, direction);
+  const ordered = matching.orderBy('image.id', direction);
+  const rows = ordered
     .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
     .leftJoin('label', (join) =>
       join.onRef('label.image_id', '=', 'image.id').on('label.superseded_at', 'is', null),
@@ -149,8 +149,10 @@ export async function labelerPage(
     .limit(query.limit)
     .offset(query.offset)
     .execute();
-  const counted = await whereLabeler(db.selectFrom('image'), query)
+  const counted = whereLabeler(db.selectFrom('image'), query)
     .select((eb) => eb.fn.countAll<number | string>().as('total'))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(counted.total) };
+  // On PostgreSQL the two run at once, on two connections of the pool.
+  const [page, count] = await Promise.all([rows, counted]);
+  return { rows: page, total: Number(count.total) };
 }
