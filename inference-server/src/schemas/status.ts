@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { BEAM_STATES, EPICS_CONNECTION_STATES } from '../enums.ts';
+import { BEAM_STATES, EPICS_CONNECTION_STATES, RIGHTS } from '../enums.ts';
 import { IsoTime, Role } from './common.ts';
 
 /** Channel Access: where Hydra stands with the IOCs, what its puts came to, and what it reads of the machine. */
@@ -100,3 +100,10 @@ export const Health = Type.Object({
   role: Type.Union([Role, Type.Null()]),
 });
 export type Health = Static<typeof Health>;
+
+export const Me = Type.Object({
+  name: Type.String({ description: 'The API token name' }),
+  role: Role,
+  rights: Type.Array(Type.Enum(RIGHTS), { description: 'What the role may do; the UI hides the rest' }),
+});
+export type Me = Static<typeof Me>;
