@@ -22,7 +22,10 @@ import eventsRoutes from './routes/api/v1/events/index.ts';
 import healthRoutes from './routes/api/v1/health/index.ts';
 import imagesRoutes from './routes/api/v1/images/index.ts';
 import labelsRoutes from './routes/api/v1/labels/index.ts';
+import logRoutes from './routes/api/v1/log/index.ts';
+import meRoutes from './routes/api/v1/me/index.ts';
 import modelsRoutes from './routes/api/v1/models/index.ts';
+import newsRoutes from './routes/api/v1/news/index.ts';
 import plotTypesRoutes from './routes/api/v1/plot-types/index.ts';
 import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
@@ -48,7 +51,10 @@ const ROUTES = {
   '/api/v1/health': healthRoutes,
   '/api/v1/images': imagesRoutes,
   '/api/v1/labels': labelsRoutes,
+  '/api/v1/log': logRoutes,
+  '/api/v1/me': meRoutes,
   '/api/v1/models': modelsRoutes,
+  '/api/v1/news': newsRoutes,
   '/api/v1/plot-types': plotTypesRoutes,
   '/api/v1/plots': plotsRoutes,
   '/api/v1/predictions': predictionsRoutes,

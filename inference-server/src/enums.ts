@@ -6,6 +6,10 @@ type Member<T extends readonly string[]> = T[number];
 export const ROLES = ['viewer', 'labeler', 'expert', 'admin', 'ingest'] as const;
 export type Role = Member<typeof ROLES>;
 
+/** What a role may do. `ingest` is for the machines that feed plots; people hold the other four. */
+export const RIGHTS = ['read', 'ingest', 'label', 'expert', 'admin'] as const;
+export type Right = Member<typeof RIGHTS>;
+
 export const IMAGE_STATUSES = ['pending', 'classified', 'failed', 'no_model'] as const;
 export type ImageStatus = Member<typeof IMAGE_STATUSES>;
 
@@ -24,6 +28,17 @@ export type LabelSource = Member<typeof LABEL_SOURCES>;
 
 export const LABEL_FILTERS = ['all', 'labeled', 'unlabeled', 'disagreement'] as const;
 export type LabelFilter = Member<typeof LABEL_FILTERS>;
+
+/** The labeler's orders: `run` and the active-learning scores list only the images that have the value. */
+export const LABEL_SORTS = [
+  'newest',
+  'run',
+  'least-confident',
+  'smallest-margin',
+  'highest-entropy',
+  'most-mistaken',
+] as const;
+export type LabelSort = Member<typeof LABEL_SORTS>;
 
 export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type TrainingJobStatus = Member<typeof TRAINING_JOB_STATUSES>;

@@ -12,6 +12,9 @@ import type {
 // Times are epoch milliseconds and flags are 0/1 integers, so SQLite and PostgreSQL share one code path.
 // JSON is stored as text for the same reason.
 
+/** A column added after its table: optional on insert. */
+type Nullable<T> = ColumnType<T | null, T | null | undefined, T | null>;
+
 // These are the raw rows: only the repositories (./repositories) read them, and they decode them into domain rows.
 
 export interface DeploymentTable {
@@ -72,6 +75,17 @@ export interface ImageTable {
   claimed_by: string | null;
   claimed_until: number | null;
   attempts: ColumnType<number, number | undefined, number>;
+  // Copies for the labeler's sorts and filters (migration 0008): kept by the repositories that change them.
+  run_number: Nullable<number>;
+  latest_prediction_id: Nullable<number>;
+  verdict: Nullable<string>;
+  confidence: Nullable<number>;
+  margin: Nullable<number>;
+  entropy: Nullable<number>;
+  /** The current label's class. */
+  label_class: Nullable<string>;
+  /** The latest verdict's confidence when it disagrees with the current label. */
+  mistakenness: Nullable<number>;
 }
 
 export interface PredictionTable {
@@ -87,6 +101,10 @@ export interface PredictionTable {
   /** The image's share of its batch's forward pass. */
   inference_ms: number;
   created_at: number;
+  /** Top-1 minus top-2 probability; null for rows the 0008 migration could not read. */
+  margin: Nullable<number>;
+  /** Entropy of the probabilities, in nats. */
+  entropy: Nullable<number>;
   /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
   point_written: ColumnType<number, number | undefined, number>;
 }
@@ -132,6 +150,40 @@ export interface LabelTable {
   user_name: string;
   created_at: number;
   superseded_at: number | null;
+  batch_id: Nullable<number>;
+  /** The label this one superseded (null: the image was unlabeled): what undoing its batch restores. */
+  replaced_label_id: Nullable<number>;
+}
+
+/** One apply of the labeler: labels of one class on images of one plot type, undoable as a whole. */
+export interface LabelBatchTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  user_name: string;
+  class_name: string;
+  source: LabelSource;
+  count: number;
+  created_at: number;
+  undone_at: number | null;
+}
+
+/** Someone on shift saw a log entry (a non-Good verdict). */
+export interface LogAcknowledgementTable {
+  id: Generated<number>;
+  prediction_id: number;
+  user_name: string;
+  comment: string | null;
+  created_at: number;
+}
+
+export interface NewsTable {
+  id: Generated<number>;
+  text: string;
+  /** Null: for every deployment. */
+  deployment_id: number | null;
+  author: string;
+  created_at: number;
+  expires_at: number | null;
 }
 
 export interface ReferenceTable {
@@ -177,6 +229,9 @@ export interface ActivationTable {
 export interface Database {
   activation: ActivationTable;
   label: LabelTable;
+  label_batch: LabelBatchTable;
+  log_acknowledgement: LogAcknowledgementTable;
+  news: NewsTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;
   deployment: DeploymentTable;
@@ -205,3 +260,6 @@ export type LabelRow = Selectable<LabelTable>;
 export type ReferenceRow = Selectable<ReferenceTable>;
 export type TrainingJobRow = Selectable<TrainingJobTable>;
 export type ActivationRow = Selectable<ActivationTable>;
+export type LabelBatchRow = Selectable<LabelBatchTable>;
+export type LogAcknowledgementRow = Selectable<LogAcknowledgementTable>;
+export type NewsRow = Selectable<NewsTable>;

@@ -69,7 +69,7 @@ export async function trainDemoModels(options: DemoModelsOptions): Promise<numbe
         });
         imageIds.push(image.id);
       }
-      await catalog.labels.add(imageIds, label, 'labeler', 'demo');
+      await catalog.labels.add({ imageIds, className: label, source: 'labeler', user: 'demo' });
     }
     const job = await trainingQueue.create(
       plotType.id,

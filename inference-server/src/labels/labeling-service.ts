@@ -1,24 +1,42 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { LabelRow } from '../catalog/repositories/labels-repository.ts';
+import type { LabelBatch } from '../catalog/repositories/label-batches-repository.ts';
+import type { LabelerFilters } from '../catalog/repositories/labeler-query.ts';
+import type { LabelBatchRow, LabelRow } from '../catalog/repositories/labels-repository.ts';
 import type { LabelSource, Role } from '../enums.ts';
-import { ForbiddenError, InvalidInputError } from '../errors.ts';
+import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { AgreementTracker } from '../models/agreement.ts';
+
+export interface Labeler {
+  name: string;
+  role: Role;
+}
 
 export interface LabelRequest {
   imageIds: number[];
   className: string;
   source: LabelSource;
-  user: { name: string; role: Role };
+  user: Labeler;
+}
+
+export interface LabelByFilterRequest {
+  filters: LabelerFilters;
+  className: string;
+  expectedCount: number;
+  user: Labeler;
 }
 
 /** Roles whose labels may be recorded as imported (from a labeled set, not judged here). */
 const IMPORT_ROLES: readonly Role[] = ['expert', 'admin'];
 
+/** The most images one label-by-filter takes: what the user confirms is a count, not a list. */
+export const MAX_LABEL_BY_FILTER = 100_000;
+
 /**
- * Labels as the rules allow them: imported labels only from experts and admins, and only classes the images'
- * plot types have (a plot type with no classes yet takes any valid name: its first labels define what it learns).
- * Each human label is also a vote on the model's verdict.
+ * Labels as the rules allow them: imported labels only from experts and admins, one plot type per apply, and only
+ * classes that plot type has (a plot type with no classes yet takes any valid name: its first labels define what
+ * it learns). Each apply is a batch that its author (or an admin) can undo and redo. Each human label is also a
+ * vote on the model's verdict.
  */
 export class LabelingService {
   constructor(
@@ -27,30 +45,81 @@ export class LabelingService {
     private readonly logger: FastifyBaseLogger,
   ) {}
 
-  async label({ imageIds, className, source, user }: LabelRequest): Promise<LabelRow[]> {
+  async label({ imageIds, className, source, user }: LabelRequest): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     if (source === 'import' && !IMPORT_ROLES.includes(user.role)) {
       throw new ForbiddenError('imported labels need the expert or admin role');
     }
     const ids = [...new Set(imageIds)];
-    await this.checkClass(ids, className);
-    const rows = await this.catalog.labels.add(ids, className, source, user.name);
-    await this.agreement.recordLabels(rows);
-    this.logger.info({ images: rows.length, class: className, source, user: user.name }, 'labels added');
-    return rows;
+    await this.checkImages(ids, className);
+    return this.apply(ids, className, source, user);
   }
 
-  private async checkClass(imageIds: number[], className: string): Promise<void> {
+  /** Labels every image the filters match, if there are still as many as the user confirmed. */
+  async labelByFilter({ filters, className, expectedCount, user }: LabelByFilterRequest): Promise<LabelBatchRow> {
+    if (filters.plotTypeId === undefined) {
+      throw new InvalidInputError('label-by-filter needs query.plotTypeId: one apply labels one plot type');
+    }
+    const plotType = await this.catalog.plotTypes.get(filters.plotTypeId);
+    await this.checkClass(plotType.id, plotType.name, className);
+    const ids = await this.catalog.labels.matchingImageIds(filters, MAX_LABEL_BY_FILTER + 1);
+    if (ids.length !== expectedCount) {
+      throw new ConflictError(
+        `the filter now matches ${ids.length > MAX_LABEL_BY_FILTER ? `more than ${MAX_LABEL_BY_FILTER}` : ids.length} ` +
+          `images, not the ${expectedCount} confirmed: look at them again and confirm the new count`,
+      );
+    }
+    return (await this.apply(ids, className, 'labeler', user)).batch;
+  }
+
+  async undo(batchId: number, user: Labeler): Promise<LabelBatch> {
+    const batch = await this.catalog.labelBatches.undo(batchId, (found) => this.checkOwner(found, user, 'undo'));
+    this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch undone');
+    return batch;
+  }
+
+  async redo(batchId: number, user: Labeler): Promise<LabelBatch> {
+    const batch = await this.catalog.labelBatches.redo(batchId, (found) => this.checkOwner(found, user, 'redo'));
+    this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch redone');
+    return batch;
+  }
+
+  private async apply(ids: number[], className: string, source: LabelSource, user: Labeler) {
+    const applied = await this.catalog.labels.add({ imageIds: ids, className, source, user: user.name });
+    await this.agreement.recordLabels(applied.labels);
+    this.logger.info(
+      { images: applied.labels.length, class: className, source, user: user.name, batch: applied.batch.id },
+      'labels added',
+    );
+    return applied;
+  }
+
+  private checkOwner(batch: LabelBatch, user: Labeler, action: string): void {
+    if (batch.user_name !== user.name && user.role !== 'admin') {
+      throw new ForbiddenError(`label batch ${batch.id} is ${batch.user_name}'s: only they or an admin may ${action} it`);
+    }
+  }
+
+  /** The images are of one plot type, which has the class. */
+  private async checkImages(imageIds: number[], className: string): Promise<void> {
     // Unknown ids are the labels repository's to refuse, inside its transaction.
     const images = await this.catalog.images.list(imageIds);
     const plotTypes = new Map(images.map((image) => [image.plot_type_id, image.plot_type]));
-    for (const [plotTypeId, plotType] of plotTypes) {
-      const classes = (await this.catalog.plotTypes.listClasses(plotTypeId)).map((c) => c.name);
-      if (classes.length > 0 && !classes.includes(className)) {
-        throw new InvalidInputError(
-          `plot type ${plotType} has no class "${className}": its classes are ${classes.join(', ')} ` +
-            '(an expert adds one with POST /api/v1/plot-types and its classes)',
-        );
-      }
+    if (plotTypes.size > 1) {
+      throw new InvalidInputError(
+        `the images are of ${plotTypes.size} plot types (${[...plotTypes.values()].join(', ')}): ` +
+          'label one plot type per request',
+      );
+    }
+    for (const [plotTypeId, plotType] of plotTypes) await this.checkClass(plotTypeId, plotType, className);
+  }
+
+  private async checkClass(plotTypeId: number, plotType: string, className: string): Promise<void> {
+    const classes = (await this.catalog.plotTypes.listClasses(plotTypeId)).map((c) => c.name);
+    if (classes.length > 0 && !classes.includes(className)) {
+      throw new InvalidInputError(
+        `plot type ${plotType} has no class "${className}": its classes are ${classes.join(', ')} ` +
+          '(an expert adds one with POST /api/v1/plot-types and its classes)',
+      );
     }
   }
 }

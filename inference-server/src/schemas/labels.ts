@@ -1,7 +1,10 @@
 import { Type, type Static } from 'typebox';
-import { LABEL_FILTERS, LABEL_SOURCES } from '../enums.ts';
+import { LABEL_FILTERS, LABEL_SORTS, LABEL_SOURCES } from '../enums.ts';
 import { DbInteger, Id, IsoTime, Pagination } from './common.ts';
 import { Name } from './names.ts';
+
+const NullableScore = (description: string) =>
+  Type.Union([Type.Number(), Type.Null()], { description: `${description}; null without one` });
 
 export const LabelSource = Type.Enum(LABEL_SOURCES);
 export type LabelSource = Static<typeof LabelSource>;
@@ -14,8 +17,9 @@ export const Label = Type.Object({
   user: Type.String({ description: 'Who labeled: the API token name' }),
   createdAt: IsoTime,
   supersededAt: Type.Union([IsoTime, Type.Null()], {
-    description: 'Set when a newer label replaced this one',
+    description: 'Set when a newer label replaced this one, or its batch was undone',
   }),
+  batchId: Type.Union([Type.Integer(), Type.Null()], { description: 'The apply it came with (null: before batches)' }),
 });
 export type Label = Static<typeof Label>;
 
@@ -30,6 +34,12 @@ export type LabelBody = Static<typeof LabelBody>;
 export const LabelList = Type.Object({ items: Type.Array(Label) });
 export type LabelList = Static<typeof LabelList>;
 
+export const AppliedLabels = Type.Object({
+  items: Type.Array(Label),
+  batchId: Type.Integer({ description: 'Undo it with POST /api/v1/labels/batches/{batchId}/undo' }),
+});
+export type AppliedLabels = Static<typeof AppliedLabels>;
+
 /** An image as the labeler sees it: its current label (if any) and its latest verdict (if any). */
 export const LabeledImage = Type.Object({
   imageId: Type.Integer(),
@@ -39,6 +49,7 @@ export const LabeledImage = Type.Object({
   capturedAt: IsoTime,
   status: Type.String(),
   thumbnailUrl: Type.String(),
+  fileUrl: Type.String(),
   label: Type.Union([
     Type.Object({
       id: Type.Integer(),
@@ -46,30 +57,102 @@ export const LabeledImage = Type.Object({
       source: LabelSource,
       user: Type.String(),
       createdAt: IsoTime,
+      batchId: Type.Union([Type.Integer(), Type.Null()]),
     }),
     Type.Null(),
   ]),
   verdict: Type.Union([Type.String(), Type.Null()]),
   confidence: Type.Union([Type.Number(), Type.Null()]),
+  margin: NullableScore('Top-1 minus top-2 probability of the latest verdict'),
+  entropy: NullableScore('Entropy of the latest verdict’s probabilities, in nats'),
+  mistakenness: NullableScore('The latest verdict’s confidence when it disagrees with the current label'),
 });
 export type LabeledImage = Static<typeof LabeledImage>;
 
-export const LabeledImageList = Type.Object({ items: Type.Array(LabeledImage) });
+export const LabeledImageList = Type.Object({
+  items: Type.Array(LabeledImage),
+  total: Type.Integer({ description: 'All matching images, not only this page' }),
+});
 export type LabeledImageList = Static<typeof LabeledImageList>;
 
-export const LabelQuery = Type.Object({
+/** What selects the labeler's images: the queue's filters, and the query of a label-by-filter. */
+const labelFilters = {
   plotTypeId: Type.Optional(Id),
-  runFrom: Type.Optional(DbInteger()),
-  runTo: Type.Optional(DbInteger()),
-  from: Type.Optional(IsoTime),
-  to: Type.Optional(IsoTime),
   filter: Type.Enum(LABEL_FILTERS, {
     default: 'all',
     description: 'disagreement: the current label differs from the latest verdict',
   }),
+  labeledAs: Type.Optional(Name('Current label class (implies labeled)')),
+  labeledBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who gave the current label' })),
+  maxConfidence: Type.Optional(
+    Type.Number({ minimum: 0, maximum: 1, description: 'Only latest verdicts less confident than this' }),
+  ),
+  runFrom: Type.Optional(DbInteger()),
+  runTo: Type.Optional(DbInteger()),
+  from: Type.Optional(IsoTime),
+  to: Type.Optional(IsoTime),
+};
+
+export const LabelFilterQuery = Type.Object(labelFilters);
+export type LabelFilterQuery = Static<typeof LabelFilterQuery>;
+
+export const LabelQuery = Type.Object({
+  ...labelFilters,
+  sort: Type.Enum(LABEL_SORTS, {
+    default: 'newest',
+    description:
+      'Sorts other than newest need plotTypeId; run and the scores list only the images that have the value',
+  }),
   ...Pagination,
 });
 export type LabelQuery = Static<typeof LabelQuery>;
+
+export const LabelByFilterBody = Type.Object({
+  query: LabelFilterQuery,
+  class: Name('Class name'),
+  expectedCount: Type.Integer({ minimum: 1, maximum: 100_000, description: 'The count the user confirmed' }),
+});
+export type LabelByFilterBody = Static<typeof LabelByFilterBody>;
+
+export const LabelByFilterResult = Type.Object({ batchId: Type.Integer(), count: Type.Integer() });
+export type LabelByFilterResult = Static<typeof LabelByFilterResult>;
+
+export const LabelBatch = Type.Object({
+  id: Type.Integer(),
+  user: Type.String(),
+  class: Type.String(),
+  source: LabelSource,
+  count: Type.Integer(),
+  createdAt: IsoTime,
+  undoneAt: Type.Union([IsoTime, Type.Null()]),
+  plotTypeId: Type.Integer(),
+  plotType: Type.String(),
+});
+export type LabelBatch = Static<typeof LabelBatch>;
+
+export const LabelBatchList = Type.Object({ items: Type.Array(LabelBatch) });
+export type LabelBatchList = Static<typeof LabelBatchList>;
+
+export const LabelBatchQuery = Type.Object({
+  user: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+  limit: Type.Integer({ minimum: 1, maximum: 1000, default: 20 }),
+});
+export type LabelBatchQuery = Static<typeof LabelBatchQuery>;
+
+export const LeaderboardQuery = Type.Object({
+  from: Type.Optional(IsoTime),
+  to: Type.Optional(IsoTime),
+  deploymentId: Type.Optional(Id),
+});
+export type LeaderboardQuery = Static<typeof LeaderboardQuery>;
+
+export const Leaderboard = Type.Object({
+  people: Type.Array(Type.Object({ user: Type.String(), labels: Type.Integer() })),
+  perHour: Type.Array(Type.Object({ hour: IsoTime, labels: Type.Integer() }), {
+    description: 'Hours with labels, oldest first; `hour` is its start',
+  }),
+});
+export type Leaderboard = Static<typeof Leaderboard>;
 
 export const ReferenceBody = Type.Object({ imageId: Id });
 export type ReferenceBody = Static<typeof ReferenceBody>;

@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { RIGHTS } from '../enums.ts';
 import { Role } from './common.ts';
 
 export const ServerStatus = Type.Object({
@@ -59,3 +60,10 @@ export const Health = Type.Object({
   role: Type.Union([Role, Type.Null()]),
 });
 export type Health = Static<typeof Health>;
+
+export const Me = Type.Object({
+  name: Type.String({ description: 'The API token name' }),
+  role: Role,
+  rights: Type.Array(Type.Enum(RIGHTS), { description: 'What the role may do; the UI hides the rest' }),
+});
+export type Me = Static<typeof Me>;

@@ -1,5 +1,8 @@
 import type { ImageWithContext } from '../catalog/repositories/images-repository.ts';
-import type { LabelerImageRow, LabelRow } from '../catalog/repositories/labels-repository.ts';
+import type { LabelBatch as LabelBatchRow } from '../catalog/repositories/label-batches-repository.ts';
+import type { LabelerImageRow, LabelRow, Leaderboard as LeaderboardRows } from '../catalog/repositories/labels-repository.ts';
+import type { LogEntryRow } from '../catalog/repositories/log-repository.ts';
+import type { NewsRow } from '../catalog/repositories/news-repository.ts';
 import type {
   Activation as ActivationRow,
   ModelVersionRow,
@@ -12,8 +15,12 @@ import type {
   Activation,
   Image,
   Label,
+  LabelBatch,
   LabeledImage,
+  Leaderboard,
+  LogEntry,
   ModelVersion,
+  NewsItem,
   Prediction,
   Reference,
   Run,
@@ -96,6 +103,7 @@ export function labelView(row: LabelRow): Label {
     user: row.user_name,
     createdAt: iso(row.created_at),
     supersededAt: isoOrNull(row.superseded_at),
+    batchId: row.batch_id,
   };
 }
 
@@ -107,7 +115,7 @@ export function labeledImageView(row: LabelerImageRow): LabeledImage {
     run: row.run_number,
     capturedAt: iso(row.captured_at),
     status: row.status,
-    thumbnailUrl: imageUrls(row.image_id).thumbnailUrl,
+    ...imageUrls(row.image_id),
     label:
       row.label_id === null
         ? null
@@ -117,9 +125,63 @@ export function labeledImageView(row: LabelerImageRow): LabeledImage {
             source: row.label_source!,
             user: row.label_user!,
             createdAt: iso(row.label_created_at!),
+            batchId: row.label_batch_id,
           },
     verdict: row.verdict,
     confidence: row.confidence,
+    margin: row.margin,
+    entropy: row.entropy,
+    mistakenness: row.mistakenness,
+  };
+}
+
+export function labelBatchView(row: LabelBatchRow): LabelBatch {
+  return {
+    id: row.id,
+    user: row.user_name,
+    class: row.class_name,
+    source: row.source,
+    count: row.count,
+    createdAt: iso(row.created_at),
+    undoneAt: isoOrNull(row.undone_at),
+    plotTypeId: row.plot_type_id,
+    plotType: row.plot_type,
+  };
+}
+
+export function leaderboardView(rows: LeaderboardRows): Leaderboard {
+  return {
+    people: rows.people,
+    perHour: rows.perHour.map(({ hour, labels }) => ({ hour: iso(hour), labels })),
+  };
+}
+
+export function logEntryView(row: LogEntryRow): LogEntry {
+  const { acknowledgement } = row;
+  return {
+    predictionId: row.prediction_id,
+    imageId: row.image_id,
+    deployment: row.deployment,
+    plotTypeId: row.plot_type_id,
+    plotType: row.plot_type,
+    run: row.run_number,
+    verdict: row.verdict,
+    confidence: row.confidence,
+    confirmed: row.confirmed,
+    createdAt: iso(row.created_at),
+    thumbnailUrl: imageUrls(row.image_id).thumbnailUrl,
+    acknowledgement: acknowledgement && { ...acknowledgement, at: iso(acknowledgement.at) },
+  };
+}
+
+export function newsView(row: NewsRow): NewsItem {
+  return {
+    id: row.id,
+    text: row.text,
+    deploymentId: row.deployment_id,
+    author: row.author,
+    createdAt: iso(row.created_at),
+    expiresAt: isoOrNull(row.expires_at),
   };
 }
 

@@ -33,7 +33,14 @@ export class ImagesRepository {
   async insert(image: NewImage): Promise<{ image: ImageRow; created: boolean }> {
     const inserted = await this.db
       .insertInto('image')
-      .values(image)
+      .values({
+        ...image,
+        // The labeler sorts by it without a join.
+        run_number:
+          image.run_id === null || image.run_id === undefined
+            ? null
+            : this.db.selectFrom('run').select('run.number').where('run.id', '=', image.run_id),
+      })
       .onConflict((oc) => oc.column('dedup_key').doNothing())
       .returningAll()
       .executeTakeFirst();

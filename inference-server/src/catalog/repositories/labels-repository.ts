@@ -1,39 +1,39 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
 import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { LabelFilter, LabelSource } from '../../enums.ts';
-import type { Database, LabelRow } from '../database.ts';
+import type { LabelSource } from '../../enums.ts';
+import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
+import { refreshLabelSummaries } from './image-summaries.ts';
+import {
+  labelerPage,
+  whereLabeler,
+  type LabelerFilters,
+  type LabelerImageRow,
+  type LabelerQuery,
+} from './labeler-query.ts';
 
-export type { LabelRow };
+export type { LabelBatchRow, LabelerImageRow, LabelerQuery, LabelRow };
 
-export interface LabelerQuery {
-  plotTypeId?: number;
-  runFrom?: number;
-  runTo?: number;
-  from?: number;
-  to?: number;
-  filter: LabelFilter;
-  limit: number;
-  offset: number;
+/** One apply: a class for images of one plot type, by one person. */
+export interface NewLabels {
+  imageIds: number[];
+  className: string;
+  source: LabelSource;
+  user: string;
 }
 
-/** An image as the labeler shows it: its current label and latest verdict. */
-export interface LabelerImageRow {
-  image_id: number;
-  plot_type_id: number;
-  plot_type: string;
-  run_number: number | null;
-  captured_at: number;
-  status: string;
-  label_id: number | null;
-  label_class: string | null;
-  label_source: LabelSource | null;
-  label_user: string | null;
-  label_created_at: number | null;
-  verdict: string | null;
-  confidence: number | null;
+export interface LeaderboardQuery {
+  from: number;
+  to: number;
+  deploymentId?: number;
+}
+
+export interface Leaderboard {
+  people: Array<{ user: string; labels: number }>;
+  /** Hours as epoch milliseconds of their start. */
+  perHour: Array<{ hour: number; labels: number }>;
 }
 
 /** A current human label with the prediction the model had made for its image before it was given. */
@@ -59,48 +59,80 @@ export interface CurrentLabel {
   class_name: string;
 }
 
+const HOUR_MS = 3_600_000;
+
 /** Human labels with their history: a newer label supersedes the current one, which stays. */
 export class LabelsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * Labels the images as one batch: their current labels are superseded, and each new label remembers the one it
+   * replaced, so that undoing the batch can restore exactly what was there.
+   */
   async add(
-    imageIds: number[],
-    className: string,
-    source: LabelSource,
-    user: string,
+    { imageIds, className, source, user }: NewLabels,
     now = Date.now(),
-  ): Promise<LabelRow[]> {
+  ): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     assertValidName('class', className);
+    const ids = [...new Set(imageIds)];
     return atomically(this.db, async (trx) => {
-      const labels: LabelRow[] = [];
-      for (const batch of inBatches([...new Set(imageIds)])) {
-        const found = await trx.selectFrom('image').select('id').where('id', 'in', batch).execute();
+      let plotTypeId: number | undefined;
+      for (const slice of inBatches(ids)) {
+        const found = await trx.selectFrom('image').select(['id', 'plot_type_id']).where('id', 'in', slice).execute();
         const present = new Set(found.map((row) => row.id));
-        const missing = batch.filter((id) => !present.has(id));
+        const missing = slice.filter((id) => !present.has(id));
         if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
+        plotTypeId ??= found[0]!.plot_type_id;
+      }
+      // The labeling service allows one plot type per apply.
+      const batch = await trx
+        .insertInto('label_batch')
+        .values({
+          plot_type_id: plotTypeId!,
+          user_name: user,
+          class_name: className,
+          source,
+          count: ids.length,
+          created_at: now,
+          undone_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const labels: LabelRow[] = [];
+      for (const slice of inBatches(ids)) {
+        const current = await trx
+          .selectFrom('label')
+          .select(['id', 'image_id'])
+          .where('image_id', 'in', slice)
+          .where('superseded_at', 'is', null)
+          .execute();
+        const replaced = new Map(current.map((row) => [row.image_id, row.id]));
         await trx
           .updateTable('label')
           .set({ superseded_at: now })
-          .where('image_id', 'in', batch)
+          .where('image_id', 'in', slice)
           .where('superseded_at', 'is', null)
           .execute();
         const inserted = await trx
           .insertInto('label')
           .values(
-            batch.map((image_id) => ({
+            slice.map((image_id) => ({
               image_id,
               class_name: className,
               source,
               user_name: user,
               created_at: now,
               superseded_at: null,
+              batch_id: batch.id,
+              replaced_label_id: replaced.get(image_id) ?? null,
             })),
           )
           .returningAll()
           .execute();
         labels.push(...inserted);
+        await refreshLabelSummaries(trx, slice);
       }
-      return labels;
+      return { batch, labels };
     });
   }
 
@@ -114,48 +146,53 @@ export class LabelsRepository {
       .execute();
   }
 
-  /** Images with their current label and latest verdict, for the labeler. */
-  async labelerImages(query: LabelerQuery): Promise<LabelerImageRow[]> {
-    const latestPrediction = this.db
-      .selectFrom('prediction')
-      .select(['image_id', (eb) => eb.fn.max('id').as('prediction_id')])
-      .groupBy('image_id')
-      .as('latest');
-    let rows = this.db
-      .selectFrom('image')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .leftJoin('run', 'run.id', 'image.run_id')
-      .leftJoin('label', (join) =>
-        join.onRef('label.image_id', '=', 'image.id').on('label.superseded_at', 'is', null),
-      )
-      .leftJoin(latestPrediction, 'latest.image_id', 'image.id')
-      .leftJoin('prediction', 'prediction.id', 'latest.prediction_id')
-      .select([
-        'image.id as image_id',
-        'image.plot_type_id',
-        'plot_type.name as plot_type',
-        'run.number as run_number',
-        'image.captured_at',
-        'image.status',
-        'label.id as label_id',
-        'label.class_name as label_class',
-        'label.source as label_source',
-        'label.user_name as label_user',
-        'label.created_at as label_created_at',
-        'prediction.verdict',
-        'prediction.confidence',
-      ]);
-    if (query.plotTypeId !== undefined) rows = rows.where('image.plot_type_id', '=', query.plotTypeId);
-    if (query.runFrom !== undefined) rows = rows.where('run.number', '>=', query.runFrom);
-    if (query.runTo !== undefined) rows = rows.where('run.number', '<=', query.runTo);
-    if (query.from !== undefined) rows = rows.where('image.captured_at', '>=', query.from);
-    if (query.to !== undefined) rows = rows.where('image.captured_at', '<=', query.to);
-    if (query.filter === 'labeled') rows = rows.where('label.id', 'is not', null);
-    if (query.filter === 'unlabeled') rows = rows.where('label.id', 'is', null);
-    if (query.filter === 'disagreement') {
-      rows = rows.where('label.id', 'is not', null).whereRef('label.class_name', '!=', 'prediction.verdict');
+  /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
+  labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
+    return labelerPage(this.db, query);
+  }
+
+  /** The ids of the images the filters match, newest first, at most `limit`. */
+  async matchingImageIds(filters: LabelerFilters, limit: number): Promise<number[]> {
+    const rows = await whereLabeler(this.db.selectFrom('image'), filters)
+      .select('image.id')
+      .orderBy('image.id', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => row.id);
+  }
+
+  /** Labels given per person and per hour in a period, leaving out undone batches. */
+  async leaderboard({ from, to, deploymentId }: LeaderboardQuery): Promise<Leaderboard> {
+    let given = this.db
+      .selectFrom('label')
+      .leftJoin('label_batch', 'label_batch.id', 'label.batch_id')
+      .where('label.created_at', '>=', from)
+      .where('label.created_at', '<', to)
+      .where('label_batch.undone_at', 'is', null);
+    if (deploymentId !== undefined) {
+      given = given
+        .innerJoin('image', 'image.id', 'label.image_id')
+        .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+        .where('plot_type.deployment_id', '=', deploymentId);
     }
-    return rows.orderBy('image.id', 'desc').limit(query.limit).offset(query.offset).execute();
+    const labels = sql<number | string>`count(*)`.as('labels');
+    const people = await given
+      .select(['label.user_name', labels])
+      .groupBy('label.user_name')
+      .orderBy('labels', 'desc')
+      .orderBy('label.user_name')
+      .execute();
+    // Integer division on both engines: bigint by integer.
+    const hour = sql<number>`label.created_at / ${HOUR_MS}`;
+    const perHour = await given
+      .select([hour.as('hour'), labels])
+      .groupBy(hour)
+      .orderBy(hour)
+      .execute();
+    return {
+      people: people.map((row) => ({ user: row.user_name, labels: Number(row.labels) })),
+      perHour: perHour.map((row) => ({ hour: Number(row.hour) * HOUR_MS, labels: Number(row.labels) })),
+    };
   }
 
   /** The current labels of a plot type's images, with their files: what a model of it learns from. */

@@ -4,6 +4,8 @@ import type { Verdict } from '../../pipeline/verdict.ts';
 import type { Database } from '../database.ts';
 import { decodeJson, encodeJson, flag, toFlag } from './json-columns.ts';
 import { inBatches } from './statement-batches.ts';
+import { refreshPredictionSummaries } from './image-summaries.ts';
+import { uncertaintyOf } from '../../labels/uncertainty.ts';
 
 export interface PredictionFilter {
   deploymentId?: number;
@@ -26,7 +28,10 @@ export type NewVerdict = Omit<Verdict, 'id'>;
 export class PredictionsRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  /** Stores the verdicts and marks their images classified, atomically; returns them with their ids. */
+  /**
+   * Stores the verdicts with their margin and entropy, and marks their images classified with copies of their
+   * latest scores, atomically; returns them with their ids.
+   */
   async record(verdicts: NewVerdict[]): Promise<Verdict[]> {
     if (verdicts.length === 0) return [];
     return atomically(this.db, async (trx) => {
@@ -39,6 +44,7 @@ export class PredictionsRepository {
             probabilities: encodeJson(v.scores),
             verdict: v.verdict,
             confidence: v.confidence,
+            ...uncertaintyOf(v.scores),
             confirmed: toFlag(v.confirmed),
             latency_ms: v.latencyMs,
             inference_ms: v.inferenceMs,
@@ -57,6 +63,10 @@ export class PredictionsRepository {
           verdicts.map((v) => v.imageId),
         )
         .execute();
+      await refreshPredictionSummaries(
+        trx,
+        verdicts.map((v) => v.imageId),
+      );
       return verdicts.map((verdict, i) => ({ ...verdict, id: ids[i]!.id }));
     });
   }

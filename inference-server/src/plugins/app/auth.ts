@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import type { Catalog } from '../../catalog/catalog.ts';
-import type { Role } from '../../enums.ts';
+import type { Right, Role } from '../../enums.ts';
 import type { Config } from '../../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 
@@ -11,8 +11,7 @@ export interface Principal {
   role: Role;
 }
 
-/** What a role may do. `ingest` is for the machines that feed plots; people hold the other four. */
-export type Right = 'read' | 'ingest' | 'label' | 'expert' | 'admin';
+export type { Right };
 
 const RIGHTS: Record<Role, Right[]> = {
   viewer: ['read'],
@@ -36,6 +35,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal: Principal | null;
   }
+}
+
+/** What the role may do: what `GET /api/v1/me` tells a UI, so that it hides the rest. */
+export function rightsOf(role: Role): Right[] {
+  return [...RIGHTS[role]];
 }
 
 export function hashToken(token: string): string {

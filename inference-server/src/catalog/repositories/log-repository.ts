@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import { InvalidInputError, NotFoundError } from '../../errors.ts';
+import type { Database } from '../database.ts';
+import { flag, toFlag } from './json-columns.ts';
+
+export interface LogFilter {
+  deploymentId?: number;
+  from: number;
+  to: number;
+  runFrom?: number;
+  runTo?: number;
+  plotTypeId?: number;
+  verdict?: string;
+  confirmed?: boolean;
+  acknowledged?: boolean;
+}
+
+/** Where a page starts: after this entry in the log's order (newest first). */
+export interface LogCursor {
+  createdAt: number;
+  predictionId: number;
+}
+
+/** A non-Good verdict, with its acknowledgement if someone gave one. */
+export interface LogEntryRow {
+  prediction_id: number;
+  image_id: number;
+  deployment: string;
+  plot_type_id: number;
+  plot_type: string;
+  run_number: number | null;
+  verdict: string;
+  confidence: number;
+  confirmed: boolean;
+  created_at: number;
+  acknowledgement: { user: string; comment: string | null; at: number } | null;
+}
+
+/**
+ * The monitoring log: every verdict whose class is not Good (its severity in the plot type's classes is not
+ * `ok`; a verdict of a class the plot type does not list counts as not Good), and who acknowledged it.
+ */
+export class LogRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  private entries() {
+    return this.db
+      .selectFrom('prediction')
+      .innerJoin('image', 'image.id', 'prediction.image_id')
+      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .leftJoin('class', (join) =>
+        join.onRef('class.plot_type_id', '=', 'image.plot_type_id').onRef('class.name', '=', 'prediction.verdict'),
+      )
+      .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
+  }
+
+  private matching(filter: LogFilter) {
+    let query = this.entries()
+      .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
+      .where('prediction.created_at', '>=', filter.from)
+      .where('prediction.created_at', '<=', filter.to);
+    if (filter.deploymentId !== undefined) query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
+    if (filter.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', filter.plotTypeId);
+    if (filter.runFrom !== undefined) query = query.where('image.run_number', '>=', filter.runFrom);
+    if (filter.runTo !== undefined) query = query.where('image.run_number', '<=', filter.runTo);
+    if (filter.verdict !== undefined) query = query.where('prediction.verdict', '=', filter.verdict);
+    if (filter.confirmed !== undefined) query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
+    if (filter.acknowledged !== undefined) {
+      query = query.where('ack.id', filter.acknowledged ? 'is not' : 'is', null);
+    }
+    return query;
+  }
+
+  private static select<Q extends ReturnType<LogRepository['entries']>>(query: Q) {
+    return query.select([
+      'prediction.id as prediction_id',
+      'prediction.image_id',
+      'deployment.name as deployment',
+      'image.plot_type_id',
+      'plot_type.name as plot_type',
+      'image.run_number',
+      'prediction.verdict',
+      'prediction.confidence',
+      'prediction.confirmed',
+      'prediction.created_at',
+      'class.severity',
+      'ack.user_name as ack_user',
+      'ack.comment as ack_comment',
+      'ack.created_at as ack_at',
+    ]);
+  }
+
+  private static decode(row: Awaited<ReturnType<ReturnType<typeof LogRepository.select>['executeTakeFirstOrThrow']>>): LogEntryRow {
+    return {
+      prediction_id: row.prediction_id,
+      image_id: row.image_id,
+      deployment: row.deployment,
+      plot_type_id: row.plot_type_id,
+      plot_type: row.plot_type,
+      run_number: row.run_number,
+      verdict: row.verdict,
+      confidence: row.confidence,
+      confirmed: flag(row.confirmed),
+      created_at: row.created_at,
+      acknowledgement:
+        row.ack_user === null ? null : { user: row.ack_user, comment: row.ack_comment, at: row.ack_at! },
+    };
+  }
+
+  /** One page, newest first: from `offset`, or after `cursor` (what a streamed export pages with). */
+  async list(filter: LogFilter, page: { limit: number; offset?: number; after?: LogCursor }): Promise<LogEntryRow[]> {
+    let query = this.matching(filter);
+    const { after } = page;
+    if (after) {
+      query = query.where((eb) =>
+        eb.or([
+          eb('prediction.created_at', '<', after.createdAt),
+          eb.and([eb('prediction.created_at', '=', after.createdAt), eb('prediction.id', '<', after.predictionId)]),
+        ]),
+      );
+    }
+    const rows = await LogRepository.select(query)
+      .orderBy('prediction.created_at', 'desc')
+      .orderBy('prediction.id', 'desc')
+      .limit(page.limit)
+      .offset(page.offset ?? 0)
+      .execute();
+    return rows.map(LogRepository.decode);
+  }
+
+  async count(filter: LogFilter): Promise<number> {
+    const row = await this.matching(filter)
+      .select((eb) => eb.fn.countAll<number | string>().as('total'))
+      .executeTakeFirstOrThrow();
+    return Number(row.total);
+  }
+
+  /** Records (or replaces) who acknowledged the entry; a Good verdict is not in the log. */
+  async acknowledge(predictionId: number, user: string, comment: string | null, now = Date.now()): Promise<LogEntryRow> {
+    const entry = await this.entry(predictionId);
+    if (entry.severity === 'ok') {
+      throw new InvalidInputError(
+        `prediction ${predictionId} is a Good verdict (${entry.verdict}): only log entries can be acknowledged`,
+      );
+    }
+    await this.db
+      .insertInto('log_acknowledgement')
+      .values({ prediction_id: predictionId, user_name: user, comment, created_at: now })
+      .onConflict((oc) => oc.column('prediction_id').doUpdateSet({ user_name: user, comment, created_at: now }))
+      .execute();
+    return LogRepository.decode(await this.entry(predictionId));
+  }
+
+  private async entry(predictionId: number) {
+    const row = await LogRepository.select(this.entries())
+      .where('prediction.id', '=', predictionId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`prediction ${predictionId} does not exist`);
+    return row;
+  }
+}
