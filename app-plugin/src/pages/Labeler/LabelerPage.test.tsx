@@ -1,5 +1,5 @@
 import { act, fireEvent, screen, waitFor } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlotTypeList } from '@hydra/inference-server/api';
 import type { QueuePage } from '@hydra/plugin-kit/client';
 // global setup registers it with no image (EMPTY_PLOT_TYPE there).
@@ -11,6 +11,18 @@ const plotTypeId = async (name: string) =>
   (await api<PlotTypeList>('viewer', 'GET', `/plot-types?deployment=${hydra.deployment}`)).items.find(
     (p) => p.name === name
   )!.id;
+
+// jsdom lays nothing out: give elements a size, so the virtualized grid renders its first screen as a browser would.
+beforeAll(() => {
+  for (const [property, size] of [
+    ['offsetWidth', 1200],
+    ['offsetHeight', 800],
+    ['clientWidth', 1200],
+    ['clientHeight', 800],
+  ] as const) {
+    Object.defineProperty(HTMLElement.prototype, property, { configurable: true, get: () => size });
+  }
+});
 
 describe('Labeler page', () => {
   it('says it is loading, then shows the linked plot type’s images as thumbnails with the palette', async () => {

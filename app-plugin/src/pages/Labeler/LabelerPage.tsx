@@ -126,13 +126,15 @@ export function LabelerPage() {
     body = <Alert title="Cannot load the plot types">{catalog.error}</Alert>;
   } else if (!catalog.plotTypes) {
     body = <LoadingPlaceholder text="Loading deployments and plot types…" />;
-  } else if (!plotType) {
+  } else if (catalog.plotTypes.length === 0) {
     body = (
       <Alert severity="info" title="Nothing to label yet" data-testid={testIds.labeler.empty}>
         The inference server has no plot types. Register a deployment and its plot types (`hydra demo` makes a simulated
         one), then upload plots.
       </Alert>
     );
+  } else if (!plotType) {
+    body = <LoadingPlaceholder text="Loading deployments and plot types…" />;
   } else if (queue.error) {
     body = (
       <Alert title="Cannot load the images" data-testid={testIds.labeler.error}>

@@ -8,6 +8,7 @@ describe('News page', () => {
   it('says there is no news, then an admin posts a line and it is listed as the current one', async () => {
     renderPage('/news', { role: 'admin' });
     expect(screen.getByText('Loading the news…')).toBeInTheDocument();
+    await screen.findByTestId(testIds.news.text);
     expect(await screen.findByTestId(testIds.news.empty)).toHaveTextContent('shows in the plot grid’s header');
     fireEvent.change(screen.getByTestId(testIds.news.text), { target: { value: 'Magnet ramp at 14:00' } });
     fireEvent.click(screen.getByTestId(testIds.news.post));
