@@ -4,7 +4,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { inject } from 'vitest';
-import { appProxyBase } from '@hydra/plugin-kit/client';
+// The route alone: the client's index loads @grafana/runtime, which Node cannot import.
+import { appProxyBase } from '@hydra/plugin-kit/client/proxy-route';
 import { launchChromium, startHarness, type Harness } from '@hydra/plugin-kit/testing/browser-harness';
 import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
 import { PLUGIN_ID } from '../src/constants';

@@ -54,7 +54,7 @@ export function LabelerActions(props: Props) {
         disabled={!props.pendingCount || props.busy}
         onClick={props.onApply}
       >
-        Apply <span data-testid={testIds.labeler.pending}>{props.pendingCount}</span>
+        Apply (<span data-testid={testIds.labeler.pending}>{props.pendingCount}</span>)
       </Button>
       <Button
         size="sm"

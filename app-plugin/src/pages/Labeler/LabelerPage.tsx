@@ -60,6 +60,9 @@ export function LabelerPage() {
   const queue = useQueue(client, query, filters.sort, reloadKey);
   const applies = useApplyHistory(client, reload);
   const { ensure, items } = queue;
+  // The cells' handlers read the items through a ref, so a chunk's arrival does not re-render every cell on screen.
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
 
   useEffect(() => {
     setSelection(NO_SELECTION);
@@ -74,19 +77,20 @@ export function LabelerPage() {
     [ensure]
   );
   const onClick = useCallback(
-    (index: number, shift: boolean) => setSelection((current) => clickSelection(current, items, index, shift)),
-    [items]
+    (index: number, shift: boolean) =>
+      setSelection((current) => clickSelection(current, itemsRef.current, index, shift)),
+    []
   );
   const onHover = useCallback(
     (index: number | undefined) => {
       hovered.current = index;
       clearTimeout(hoverTimer.current);
-      const item = index === undefined ? undefined : items[index];
+      const item = index === undefined ? undefined : itemsRef.current[index];
       if (hoverPreview && item) {
         hoverTimer.current = setTimeout(() => setPreviewId(item.imageId), 300);
       }
     },
-    [hoverPreview, items]
+    [hoverPreview]
   );
   const assign = useCallback(
     (className: string) => {

@@ -1,4 +1,4 @@
-import React from 'react';
+import React, { memo } from 'react';
 import type { GrafanaTheme2, SelectableValue } from '@grafana/data';
 import { InlineField, Select, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
@@ -74,7 +74,7 @@ interface Props {
 }
 
 /** Filters (unlabelled, labelled as, disagreeing, low confidence, runs, capture time, labelled by) and the order. */
-export function QueueFilters({ value, classes, onChange }: Props) {
+export const QueueFilters = memo(function QueueFilters({ value, classes, onChange }: Props) {
   const styles = useStyles2(getStyles);
   const set =
     <K extends keyof FilterState>(key: K) =>
@@ -139,7 +139,7 @@ export function QueueFilters({ value, classes, onChange }: Props) {
       </InlineField>
     </div>
   );
-}
+});
 
 const getStyles = (theme: GrafanaTheme2) => ({
   bar: css({ display: 'flex', flexWrap: 'wrap', gap: theme.spacing(0.5, 1) }),

@@ -1,4 +1,4 @@
-import React, { memo, useEffect, useLayoutEffect, useRef, useState } from 'react';
+import React, { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
@@ -57,7 +57,7 @@ export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ..
     onRangeChange(first * columns, Math.min(total, (last + 1) * columns));
   }, [first, last, columns, total, onRangeChange]);
 
-  const colours = new Map(classes.map((c) => [c.name, c.colour]));
+  const colours = useMemo(() => new Map(classes.map((c) => [c.name, c.colour])), [classes]);
   return (
     <div ref={scroller} className={styles.scroller} data-testid={testIds.labeler.grid} data-columns={columns}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>

@@ -1,7 +1,7 @@
 import React, { useCallback, useEffect, useMemo, useState } from 'react';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, LinkButton, LoadingPlaceholder, TextLink, useStyles2 } from '@grafana/ui';
+import { Alert, Button, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import { describeError, type LogEntry } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
@@ -139,9 +139,9 @@ export function LogPage() {
                   )}
                 </td>
                 <td>
-                  <TextLink href={labelerLink(entry.imageId, entry.plotType)} inline={false}>
+                  <LinkButton size="sm" fill="text" icon="eye" href={labelerLink(entry.imageId, entry.plotType)}>
                     Open in the viewer
-                  </TextLink>
+                  </LinkButton>
                 </td>
               </tr>
             ))}
