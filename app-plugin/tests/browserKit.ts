@@ -73,8 +73,9 @@ export async function api<T>(role: keyof typeof hydra.tokens, method: string, ur
 }
 
 /**
- * Uploads `count` simulator plots of a plot type (every third darkened, which the brightness model calls Bad), a few
- * at a time, and waits until every image of the plot type has a verdict.
+ * Uploads `count` simulator plots of a plot type, a few at a time, dimmed by factors from 0.1 to 1 (the brightness
+ * model calls the darkest Bad), so that the verdicts and their confidences spread out. Waits until every image
+ * of the plot type has a verdict.
  */
 export async function seedPlots(plotType: string, plotTypeId: number, count: number, firstRun = 2000) {
   const server = hydra as unknown as HydraServer;

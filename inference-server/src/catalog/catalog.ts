@@ -39,7 +39,7 @@ export class Repositories {
     this.predictions = new PredictionsRepository(db);
     this.runs = new RunsRepository(db);
     this.models = new ModelsRepository(db);
-    this.labels = new LabelsRepository(db);
+    this.labels = new LabelsRepository(db, engine);
     this.labelBatches = new LabelBatchesRepository(db);
     this.log = new LogRepository(db);
     this.news = new NewsRepository(db);

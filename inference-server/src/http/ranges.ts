@@ -1,7 +1,10 @@
 import { InvalidInputError } from '../errors.ts';
 
 /** A run range from a query, refused when it is reversed. */
-export function runRange(runFrom: number | undefined, runTo: number | undefined): { runFrom?: number; runTo?: number } {
+export function runRange(
+  runFrom: number | undefined,
+  runTo: number | undefined,
+): { runFrom?: number; runTo?: number } {
   if (runFrom !== undefined && runTo !== undefined && runFrom > runTo) {
     throw new InvalidInputError(`runFrom (${runFrom}) is after runTo (${runTo}): swap them`);
   }

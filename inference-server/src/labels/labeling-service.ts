@@ -45,7 +45,12 @@ export class LabelingService {
     private readonly logger: FastifyBaseLogger,
   ) {}
 
-  async label({ imageIds, className, source, user }: LabelRequest): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
+  async label({
+    imageIds,
+    className,
+    source,
+    user,
+  }: LabelRequest): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     if (source === 'import' && !IMPORT_ROLES.includes(user.role)) {
       throw new ForbiddenError('imported labels need the expert or admin role');
     }
@@ -55,7 +60,12 @@ export class LabelingService {
   }
 
   /** Labels every image the filters match, if there are still as many as the user confirmed. */
-  async labelByFilter({ filters, className, expectedCount, user }: LabelByFilterRequest): Promise<LabelBatchRow> {
+  async labelByFilter({
+    filters,
+    className,
+    expectedCount,
+    user,
+  }: LabelByFilterRequest): Promise<LabelBatchRow> {
     if (filters.plotTypeId === undefined) {
       throw new InvalidInputError('label-by-filter needs query.plotTypeId: one apply labels one plot type');
     }
@@ -72,13 +82,17 @@ export class LabelingService {
   }
 
   async undo(batchId: number, user: Labeler): Promise<LabelBatch> {
-    const batch = await this.catalog.labelBatches.undo(batchId, (found) => this.checkOwner(found, user, 'undo'));
+    const batch = await this.catalog.labelBatches.undo(batchId, (found) =>
+      this.checkOwner(found, user, 'undo'),
+    );
     this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch undone');
     return batch;
   }
 
   async redo(batchId: number, user: Labeler): Promise<LabelBatch> {
-    const batch = await this.catalog.labelBatches.redo(batchId, (found) => this.checkOwner(found, user, 'redo'));
+    const batch = await this.catalog.labelBatches.redo(batchId, (found) =>
+      this.checkOwner(found, user, 'redo'),
+    );
     this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch redone');
     return batch;
   }
@@ -95,7 +109,9 @@ export class LabelingService {
 
   private checkOwner(batch: LabelBatch, user: Labeler, action: string): void {
     if (batch.user_name !== user.name && user.role !== 'admin') {
-      throw new ForbiddenError(`label batch ${batch.id} is ${batch.user_name}'s: only they or an admin may ${action} it`);
+      throw new ForbiddenError(
+        `label batch ${batch.id} is ${batch.user_name}'s: only they or an admin may ${action} it`,
+      );
     }
   }
 

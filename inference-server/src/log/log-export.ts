@@ -47,15 +47,21 @@ function csvField(value: string | number | boolean | null): string {
 }
 
 /** Every matching entry as CSV lines, a header first, read from the catalog one page at a time. */
-export async function* logCsv(log: LogRepository, filter: LogFilter): AsyncGenerator<string> {
+export async function* logCsv(
+  log: LogRepository,
+  filter: LogFilter,
+  pageSize = EXPORT_PAGE,
+): AsyncGenerator<string> {
   yield COLUMNS.map(([name]) => name).join(',') + '\r\n';
   let after: { createdAt: number; predictionId: number } | undefined;
   for (;;) {
-    const rows = await log.list(filter, { limit: EXPORT_PAGE, after });
+    const rows = await log.list(filter, { limit: pageSize, after });
     if (rows.length > 0) {
-      yield rows.map((row) => COLUMNS.map(([, get]) => csvField(get(logEntryView(row)))).join(',') + '\r\n').join('');
+      yield rows
+        .map((row) => COLUMNS.map(([, get]) => csvField(get(logEntryView(row)))).join(',') + '\r\n')
+        .join('');
     }
-    if (rows.length < EXPORT_PAGE) return;
+    if (rows.length < pageSize) return;
     const last = rows.at(-1)!;
     after = { createdAt: last.created_at, predictionId: last.prediction_id };
   }

@@ -16,7 +16,10 @@ export async function postNews(catalog: Catalog, post: NewsPost, now = Date.now(
       `expiresAt (${new Date(post.expiresAt).toISOString()}) is not in the future: leave it out for no expiry`,
     );
   }
-  if (post.deploymentId !== undefined && !(await catalog.deployments.list()).some((d) => d.id === post.deploymentId)) {
+  if (
+    post.deploymentId !== undefined &&
+    !(await catalog.deployments.list()).some((d) => d.id === post.deploymentId)
+  ) {
     throw new UnknownReferenceError(`deployment ${post.deploymentId} does not exist`);
   }
   return catalog.news.create({
@@ -30,13 +33,14 @@ export async function postNews(catalog: Catalog, post: NewsPost, now = Date.now(
 
 /**
  * The items not expired, newest first, and the current one: the newest for the deployment or for all of them
- * (without a deployment, the newest for all).
+ * (without a deployment, the newest for all). A deployment is an id or a name.
  */
 export async function currentNews(
   catalog: Catalog,
-  deploymentId: number | undefined,
+  deployment: number | string | undefined,
   now = Date.now(),
 ): Promise<{ current: NewsRow | null; items: NewsRow[] }> {
+  const deploymentId = typeof deployment === 'string' ? (await catalog.deployments.require(deployment)).id : deployment;
   const items = await catalog.news.current(deploymentId, now);
   const current = items.find((item) => deploymentId !== undefined || item.deployment_id === null) ?? null;
   return { current, items };

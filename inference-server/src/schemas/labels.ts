@@ -19,7 +19,9 @@ export const Label = Type.Object({
   supersededAt: Type.Union([IsoTime, Type.Null()], {
     description: 'Set when a newer label replaced this one, or its batch was undone',
   }),
-  batchId: Type.Union([Type.Integer(), Type.Null()], { description: 'The apply it came with (null: before batches)' }),
+  batchId: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The apply it came with (null: before batches)',
+  }),
 });
 export type Label = Static<typeof Label>;
 
@@ -83,7 +85,9 @@ const labelFilters = {
     description: 'disagreement: the current label differs from the latest verdict',
   }),
   labeledAs: Type.Optional(Name('Current label class (implies labeled)')),
-  labeledBy: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Who gave the current label' })),
+  labeledBy: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 200, description: 'Who gave the current label' }),
+  ),
   maxConfidence: Type.Optional(
     Type.Number({ minimum: 0, maximum: 1, description: 'Only latest verdicts less confident than this' }),
   ),

@@ -1,5 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { Id, IsoTime } from './common.ts';
+import { Name } from './names.ts';
 
 export const NewsItem = Type.Object({
   id: Type.Integer(),
@@ -11,7 +12,10 @@ export const NewsItem = Type.Object({
 });
 export type NewsItem = Static<typeof NewsItem>;
 
-export const NewsQuery = Type.Object({ deploymentId: Type.Optional(Id) });
+export const NewsQuery = Type.Object({
+  deploymentId: Type.Optional(Id),
+  deployment: Type.Optional(Name('Deployment name, instead of deploymentId (what the plot grid panel knows)')),
+});
 export type NewsQuery = Static<typeof NewsQuery>;
 
 export const NewsList = Type.Object({
@@ -23,7 +27,12 @@ export const NewsList = Type.Object({
 export type NewsList = Static<typeof NewsList>;
 
 export const NewsBody = Type.Object({
-  text: Type.String({ minLength: 1, maxLength: 200, pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$', description: 'One line' }),
+  text: Type.String({
+    minLength: 1,
+    maxLength: 200,
+    pattern: '^[^\\r\\n]*\\S[^\\r\\n]*$',
+    description: 'One line',
+  }),
   deploymentId: Type.Optional(Id),
   expiresAt: Type.Optional(IsoTime),
 });

@@ -1,6 +1,10 @@
 import type { ImageWithContext } from '../catalog/repositories/images-repository.ts';
 import type { LabelBatch as LabelBatchRow } from '../catalog/repositories/label-batches-repository.ts';
-import type { LabelerImageRow, LabelRow, Leaderboard as LeaderboardRows } from '../catalog/repositories/labels-repository.ts';
+import type {
+  LabelerImageRow,
+  LabelRow,
+  Leaderboard as LeaderboardRows,
+} from '../catalog/repositories/labels-repository.ts';
 import type { LogEntryRow } from '../catalog/repositories/log-repository.ts';
 import type { NewsRow } from '../catalog/repositories/news-repository.ts';
 import type {

@@ -69,8 +69,9 @@ export class HydraAppClient extends HydraClient {
     return this.request('PUT', `/log/${predictionId}/acknowledgement`, {}, comment ? { comment } : {});
   }
 
-  news(deploymentId?: number): Promise<NewsList> {
-    return this.get('/news', { deploymentId });
+  /** Every unexpired news item, of all deployments (the News page); `news(deployment)` is one deployment's. */
+  allNews(): Promise<NewsList> {
+    return this.get('/news');
   }
 
   postNews(text: string, deploymentId?: number, expiresAt?: string): Promise<NewsItem> {

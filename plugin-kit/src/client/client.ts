@@ -4,6 +4,7 @@ import type {
   GradCamMap,
   LabelList,
   ModelVersionList,
+  NewsList,
   PlotList,
   PlotTypeList,
   PredictionList,
@@ -104,6 +105,11 @@ export class HydraClient {
 
   runs(deployment: string, limit?: number): Promise<RunList> {
     return this.get('/runs', { deployment, limit });
+  }
+
+  /** The news items for a deployment (by name) and the current one, which the plot grid's header shows. */
+  news(deployment: string): Promise<NewsList> {
+    return this.get('/news', { deployment });
   }
 
   /** The Grad-CAM map of an image as JSON (its PNG overlay is an image URL, see imageUrl). */

@@ -23,7 +23,7 @@ export function NewsPage() {
 
   const load = useCallback(
     () =>
-      client.news().then(
+      client.allNews().then(
         (list) => setNews({ list }),
         (error) => setNews({ error: describeError(error) })
       ),

@@ -104,7 +104,9 @@ async function backfillUncertainty(db: Kysely<unknown>): Promise<void> {
     if (rows.length === 0) return;
     for (const row of rows) {
       const { margin, entropy } = uncertaintyOf(JSON.parse(row.probabilities) as Record<string, number>);
-      await sql`update prediction set margin = ${margin}, entropy = ${entropy} where id = ${row.id}`.execute(db);
+      await sql`update prediction set margin = ${margin}, entropy = ${entropy} where id = ${row.id}`.execute(
+        db,
+      );
     }
     after = rows.at(-1)!.id;
   }

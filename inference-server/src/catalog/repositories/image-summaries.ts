@@ -6,7 +6,10 @@ import { inBatches } from './statement-batches.ts';
 // filters by. Every write to labels or predictions refreshes them in its own transaction.
 
 /** Copies the current label's class, then the mistakenness it implies. */
-export async function refreshLabelSummaries(db: Kysely<Database>, imageIds: readonly number[]): Promise<void> {
+export async function refreshLabelSummaries(
+  db: Kysely<Database>,
+  imageIds: readonly number[],
+): Promise<void> {
   for (const batch of inBatches([...new Set(imageIds)])) {
     await db
       .updateTable('image')
@@ -44,7 +47,9 @@ export async function refreshPredictionSummaries(
     await db
       .updateTable('image')
       .set((eb) => {
-        const latest = eb.selectFrom('prediction').whereRef('prediction.id', '=', 'image.latest_prediction_id');
+        const latest = eb
+          .selectFrom('prediction')
+          .whereRef('prediction.id', '=', 'image.latest_prediction_id');
         return {
           verdict: latest.select('prediction.verdict'),
           confidence: latest.select('prediction.confidence'),

@@ -54,7 +54,9 @@ export class LabelBatchesRepository {
         );
       }
       await trx.updateTable('label').set({ superseded_at: now }).where('batch_id', '=', id).execute();
-      const restored = labels.flatMap((label) => (label.replaced_label_id === null ? [] : [label.replaced_label_id]));
+      const restored = labels.flatMap((label) =>
+        label.replaced_label_id === null ? [] : [label.replaced_label_id],
+      );
       for (const slice of inBatches(restored)) {
         await trx.updateTable('label').set({ superseded_at: null }).where('id', 'in', slice).execute();
       }
@@ -72,7 +74,8 @@ export class LabelBatchesRepository {
     return atomically(this.db, async (trx) => {
       const batch = await this.get(id, trx);
       authorize(batch);
-      if (batch.undone_at === null) throw new ConflictError(`label batch ${id} is not undone: nothing to redo`);
+      if (batch.undone_at === null)
+        throw new ConflictError(`label batch ${id} is not undone: nothing to redo`);
       const labels = await this.labelsOf(trx, id);
       const imageIds = labels.map((label) => label.image_id);
       const current = new Map<number, number>();
@@ -85,7 +88,9 @@ export class LabelBatchesRepository {
           .execute();
         for (const row of rows) current.set(row.image_id, row.id);
       }
-      const relabeled = labels.filter((label) => (current.get(label.image_id) ?? null) !== label.replaced_label_id);
+      const relabeled = labels.filter(
+        (label) => (current.get(label.image_id) ?? null) !== label.replaced_label_id,
+      );
       if (relabeled.length > 0) {
         throw new ConflictError(
           `${relabeled.length} of the ${labels.length} images of label batch ${id} were labeled again since ` +

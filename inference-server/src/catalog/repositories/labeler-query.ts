@@ -1,5 +1,6 @@
-import type { Kysely, SelectQueryBuilder } from 'kysely';
+import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
 import type { LabelFilter, LabelSort, LabelSource } from '../../enums.ts';
+import type { SqlEngine } from '../connection.ts';
 import type { Database } from '../database.ts';
 
 export interface LabelerFilters {
@@ -45,7 +46,8 @@ export interface LabelerImageRow {
 }
 
 type ImageQuery = SelectQueryBuilder<Database, 'image', object>;
-type SortColumn = 'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
+type SortColumn =
+  'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
 
 /** Each order: its column (none: newest first by id) and direction; each has an index (plot type, column, id). */
 const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc' }> = {
@@ -57,8 +59,19 @@ const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc'
   'most-mistaken': { column: 'image.mistakenness', direction: 'desc' },
 };
 
-/** The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them. */
-export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort?: LabelSort }): ImageQuery {
+/**
+ * The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them.
+ * `labelStateUnindexed`: for SQLite's page query, the label state is tested through an expression, which no
+ * index serves, so that its planner walks the sort's index and stops after the page, rather than gather every
+ * unlabeled image by the label index and sort them all (measured: 170 ms against 5 ms at 100,000 images).
+ * PostgreSQL's planner, which knows the share of nulls, picks the sort's index by itself and misjudges the
+ * expression, so it gets the plain tests; the counts take the label index on both.
+ */
+export function whereLabeler(
+  query: ImageQuery,
+  filters: LabelerFilters & { sort?: LabelSort },
+  { labelStateUnindexed = false } = {},
+): ImageQuery {
   let rows = query;
   const { column } = ORDERS[filters.sort ?? 'newest'];
   if (column) rows = rows.where(column, 'is not', null);
@@ -68,10 +81,21 @@ export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort
   if (filters.from !== undefined) rows = rows.where('image.captured_at', '>=', filters.from);
   if (filters.to !== undefined) rows = rows.where('image.captured_at', '<=', filters.to);
   if (filters.maxConfidence !== undefined) rows = rows.where('image.confidence', '<', filters.maxConfidence);
-  if (filters.labeledAs !== undefined) rows = rows.where('image.label_class', '=', filters.labeledAs);
-  if (filters.filter === 'labeled') rows = rows.where('image.label_class', 'is not', null);
-  if (filters.filter === 'unlabeled') rows = rows.where('image.label_class', 'is', null);
-  if (filters.filter === 'disagreement') rows = rows.where('image.mistakenness', 'is not', null);
+  // Class names are never empty, so '' stands for "no label" and -1 for "no mistakenness".
+  const labelClass = labelStateUnindexed ? sql<string>`coalesce(image.label_class, '')` : undefined;
+  const mistaken = labelStateUnindexed ? sql<number>`coalesce(image.mistakenness, -1)` : undefined;
+  if (filters.labeledAs !== undefined) {
+    rows = rows.where(labelClass ?? 'image.label_class', '=', filters.labeledAs);
+  }
+  if (filters.filter === 'labeled') {
+    rows = labelClass ? rows.where(labelClass, '!=', '') : rows.where('image.label_class', 'is not', null);
+  }
+  if (filters.filter === 'unlabeled') {
+    rows = labelClass ? rows.where(labelClass, '=', '') : rows.where('image.label_class', 'is', null);
+  }
+  if (filters.filter === 'disagreement') {
+    rows = mistaken ? rows.where(mistaken, '>=', 0) : rows.where('image.mistakenness', 'is not', null);
+  }
   if (filters.labeledBy !== undefined) {
     const user = filters.labeledBy;
     rows = rows.where((eb) =>
@@ -91,13 +115,14 @@ export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort
 /** One page of the labeler's queue, in its order, and how many images match in all. */
 export async function labelerPage(
   db: Kysely<Database>,
+  engine: SqlEngine,
   query: LabelerQuery,
 ): Promise<{ rows: LabelerImageRow[]; total: number }> {
   const { column, direction } = ORDERS[query.sort];
-  let page = whereLabeler(db.selectFrom('image'), query);
-  if (column) page = page.orderBy(column, direction);
-  const ordered = page.orderBy('image.id', direction);
-  const rows = await ordered
+  let matching = whereLabeler(db.selectFrom('image'), query, { labelStateUnindexed: engine === 'sqlite' });
+  if (column) matching = matching.orderBy(column, direction);
+  const ordered = matching.orderBy('image.id', direction);
+  const rows = ordered
     .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
     .leftJoin('label', (join) =>
       join.onRef('label.image_id', '=', 'image.id').on('label.superseded_at', 'is', null),
@@ -124,8 +149,10 @@ export async function labelerPage(
     .limit(query.limit)
     .offset(query.offset)
     .execute();
-  const counted = await whereLabeler(db.selectFrom('image'), query)
+  const counted = whereLabeler(db.selectFrom('image'), query)
     .select((eb) => eb.fn.countAll<number | string>().as('total'))
     .executeTakeFirstOrThrow();
-  return { rows, total: Number(counted.total) };
+  // On PostgreSQL the two run at once, on two connections of the pool.
+  const [page, count] = await Promise.all([rows, counted]);
+  return { rows: page, total: Number(count.total) };
 }

@@ -3,6 +3,7 @@ import { atomically } from './atomically.ts';
 import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { LabelSource } from '../../enums.ts';
+import type { SqlEngine } from '../connection.ts';
 import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
 import { refreshLabelSummaries } from './image-summaries.ts';
@@ -63,7 +64,10 @@ const HOUR_MS = 3_600_000;
 
 /** Human labels with their history: a newer label supersedes the current one, which stays. */
 export class LabelsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   /**
    * Labels the images as one batch: their current labels are superseded, and each new label remembers the one it
@@ -78,7 +82,11 @@ export class LabelsRepository {
     return atomically(this.db, async (trx) => {
       let plotTypeId: number | undefined;
       for (const slice of inBatches(ids)) {
-        const found = await trx.selectFrom('image').select(['id', 'plot_type_id']).where('id', 'in', slice).execute();
+        const found = await trx
+          .selectFrom('image')
+          .select(['id', 'plot_type_id'])
+          .where('id', 'in', slice)
+          .execute();
         const present = new Set(found.map((row) => row.id));
         const missing = slice.filter((id) => !present.has(id));
         if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
@@ -148,7 +156,7 @@ export class LabelsRepository {
 
   /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
   labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
-    return labelerPage(this.db, query);
+    return labelerPage(this.db, this.engine, query);
   }
 
   /** The ids of the images the filters match, newest first, at most `limit`. */
@@ -182,8 +190,8 @@ export class LabelsRepository {
       .orderBy('labels', 'desc')
       .orderBy('label.user_name')
       .execute();
-    // Integer division on both engines: bigint by integer.
-    const hour = sql<number>`label.created_at / ${HOUR_MS}`;
+    // A literal, so that the select and the group-by are one expression; the cast floors on SQLite too.
+    const hour = sql<number>`cast(label.created_at / ${sql.lit(HOUR_MS)} as bigint)`;
     const perHour = await given
       .select([hour.as('hour'), labels])
       .groupBy(hour)

@@ -50,7 +50,9 @@ export class LogRepository {
       .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
       .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
       .leftJoin('class', (join) =>
-        join.onRef('class.plot_type_id', '=', 'image.plot_type_id').onRef('class.name', '=', 'prediction.verdict'),
+        join
+          .onRef('class.plot_type_id', '=', 'image.plot_type_id')
+          .onRef('class.name', '=', 'prediction.verdict'),
       )
       .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
   }
@@ -60,12 +62,14 @@ export class LogRepository {
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
       .where('prediction.created_at', '>=', filter.from)
       .where('prediction.created_at', '<=', filter.to);
-    if (filter.deploymentId !== undefined) query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
+    if (filter.deploymentId !== undefined)
+      query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
     if (filter.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', filter.plotTypeId);
     if (filter.runFrom !== undefined) query = query.where('image.run_number', '>=', filter.runFrom);
     if (filter.runTo !== undefined) query = query.where('image.run_number', '<=', filter.runTo);
     if (filter.verdict !== undefined) query = query.where('prediction.verdict', '=', filter.verdict);
-    if (filter.confirmed !== undefined) query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
+    if (filter.confirmed !== undefined)
+      query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
     if (filter.acknowledged !== undefined) {
       query = query.where('ack.id', filter.acknowledged ? 'is not' : 'is', null);
     }
@@ -91,7 +95,9 @@ export class LogRepository {
     ]);
   }
 
-  private static decode(row: Awaited<ReturnType<ReturnType<typeof LogRepository.select>['executeTakeFirstOrThrow']>>): LogEntryRow {
+  private static decode(
+    row: Awaited<ReturnType<ReturnType<typeof LogRepository.select>['executeTakeFirstOrThrow']>>,
+  ): LogEntryRow {
     return {
       prediction_id: row.prediction_id,
       image_id: row.image_id,
@@ -109,14 +115,20 @@ export class LogRepository {
   }
 
   /** One page, newest first: from `offset`, or after `cursor` (what a streamed export pages with). */
-  async list(filter: LogFilter, page: { limit: number; offset?: number; after?: LogCursor }): Promise<LogEntryRow[]> {
+  async list(
+    filter: LogFilter,
+    page: { limit: number; offset?: number; after?: LogCursor },
+  ): Promise<LogEntryRow[]> {
     let query = this.matching(filter);
     const { after } = page;
     if (after) {
       query = query.where((eb) =>
         eb.or([
           eb('prediction.created_at', '<', after.createdAt),
-          eb.and([eb('prediction.created_at', '=', after.createdAt), eb('prediction.id', '<', after.predictionId)]),
+          eb.and([
+            eb('prediction.created_at', '=', after.createdAt),
+            eb('prediction.id', '<', after.predictionId),
+          ]),
         ]),
       );
     }
@@ -137,7 +149,12 @@ export class LogRepository {
   }
 
   /** Records (or replaces) who acknowledged the entry; a Good verdict is not in the log. */
-  async acknowledge(predictionId: number, user: string, comment: string | null, now = Date.now()): Promise<LogEntryRow> {
+  async acknowledge(
+    predictionId: number,
+    user: string,
+    comment: string | null,
+    now = Date.now(),
+  ): Promise<LogEntryRow> {
     const entry = await this.entry(predictionId);
     if (entry.severity === 'ok') {
       throw new InvalidInputError(
@@ -147,7 +164,9 @@ export class LogRepository {
     await this.db
       .insertInto('log_acknowledgement')
       .values({ prediction_id: predictionId, user_name: user, comment, created_at: now })
-      .onConflict((oc) => oc.column('prediction_id').doUpdateSet({ user_name: user, comment, created_at: now }))
+      .onConflict((oc) =>
+        oc.column('prediction_id').doUpdateSet({ user_name: user, comment, created_at: now }),
+      )
       .execute();
     return LogRepository.decode(await this.entry(predictionId));
   }

@@ -26,7 +26,9 @@ export class NewsRepository {
       .selectAll()
       .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]));
     if (deploymentId !== undefined) {
-      query = query.where((eb) => eb.or([eb('deployment_id', 'is', null), eb('deployment_id', '=', deploymentId)]));
+      query = query.where((eb) =>
+        eb.or([eb('deployment_id', 'is', null), eb('deployment_id', '=', deploymentId)]),
+      );
     }
     return query.orderBy('created_at', 'desc').orderBy('id', 'desc').execute();
   }

@@ -214,6 +214,31 @@ async function renderServerPlots(apiToken: string): Promise<PlotList> {
   return plots;
 }
 
+describe('the header against the real inference server', () => {
+  it("shows the server's current news item instead of the panel's news option", async () => {
+    const hydra = inject('hydra');
+    const posted = await fetch(`${hydra.url}/api/v1/news`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hydra.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text: 'Magnet quench recovery until 18:00' }),
+    });
+    expect(posted.status).toBe(201);
+    const { id } = await posted.json();
+    try {
+      await renderServerPlots(hydra.tokens.viewer);
+      await waitFor(() =>
+        expect(screen.getByTestId(testIds.header.news)).toHaveTextContent('Magnet quench recovery until 18:00')
+      );
+      expect(requests.some((r) => r.url.endsWith(`/news?deployment=${hydra.deployment}`))).toBe(true);
+    } finally {
+      await fetch(`${hydra.url}/api/v1/news/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${hydra.tokens.admin}` },
+      });
+    }
+  });
+});
+
 describe('the viewer against the real inference server', () => {
   it('an empty reference names the plot and says how to set one', async () => {
     const plots = await renderServerPlots(inject('hydra').tokens.viewer);

@@ -49,6 +49,7 @@ export function PlotGridPanel({ data, options, id, width, height }: Props) {
     null
   );
   const beam = useBeamState(client, meta?.deployment, run);
+  const serverNews = useServerNews(client, meta?.deployment, lastUpdate);
 
   const [hidden, toggleHidden] = useHiddenPlots(String(id));
   const [showHidden, setShowHidden] = useState(false);
@@ -148,7 +149,7 @@ export function PlotGridPanel({ data, options, id, width, height }: Props) {
       onKeyDown={onKeyDown}
       onClick={alarm.soundLocked ? alarm.enableSound : undefined}
     >
-      <Header beam={beam} run={run} lastUpdate={lastUpdate} news={options.news} />
+      <Header beam={beam} run={run} lastUpdate={lastUpdate} news={serverNews ?? options.news} />
       <AlarmBar alarm={alarm} />
       <Legend entries={legend} active={category} onSelect={setCategory} />
       <div className={styles.filters}>
@@ -219,6 +220,26 @@ function useBeamState(client: HydraClient | undefined, deployment: string | unde
     };
   }, [client, deployment, run]);
   return beam;
+}
+
+/** The server's current news item for the deployment, asked again with each update; null when there is none. */
+function useServerNews(client: HydraClient | undefined, deployment: string | undefined, update: number | null) {
+  const [news, setNews] = useState<string | null>(null);
+  useEffect(() => {
+    if (!client || !deployment) {
+      return;
+    }
+    let cancelled = false;
+    client
+      .news(deployment)
+      .then(({ current }) => !cancelled && setNews(current?.text ?? null))
+      // An older server has no news route: the panel's own news option stays.
+      .catch(() => !cancelled && setNews(null));
+    return () => {
+      cancelled = true;
+    };
+  }, [client, deployment, update]);
+  return news;
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({

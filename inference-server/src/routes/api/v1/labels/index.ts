@@ -17,12 +17,7 @@ import {
   Problem,
   problemResponses,
 } from '../../../../schemas/index.ts';
-import {
-  labelBatchView,
-  labeledImageView,
-  labelView,
-  leaderboardView,
-} from '../../../../views/api-views.ts';
+import { labelBatchView, labeledImageView, labelView, leaderboardView } from '../../../../views/api-views.ts';
 
 const WEEK_MS = 7 * 24 * 3_600_000;
 
@@ -99,7 +94,9 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: LabelBatchList, ...problemResponses },
       },
     },
-    async (request) => ({ items: (await fastify.catalog.labelBatches.list(request.query)).map(labelBatchView) }),
+    async (request) => ({
+      items: (await fastify.catalog.labelBatches.list(request.query)).map(labelBatchView),
+    }),
   );
 
   for (const action of ['undo', 'redo'] as const) {
@@ -126,7 +123,8 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.requireRight('read'),
       schema: {
-        summary: 'Labels per person and per hour over a period (default: the last 7 days), undone batches left out',
+        summary:
+          'Labels per person and per hour over a period (default: the last 7 days), undone batches left out',
         querystring: LeaderboardQuery,
         response: { 200: Leaderboard, ...problemResponses },
       },
@@ -135,7 +133,11 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       const { deploymentId } = request.query;
       const range = timeRange(request.query.from, request.query.to);
       const to = range.to ?? Date.now();
-      const board = await fastify.catalog.labels.leaderboard({ from: range.from ?? to - WEEK_MS, to, deploymentId });
+      const board = await fastify.catalog.labels.leaderboard({
+        from: range.from ?? to - WEEK_MS,
+        to,
+        deploymentId,
+      });
       return leaderboardView(board);
     },
   );

@@ -20,7 +20,8 @@ const log: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.requireRight('read'),
       schema: {
-        summary: 'The monitoring log: non-Good verdicts, newest first (default: the trailing 24 h), with the total',
+        summary:
+          'The monitoring log: non-Good verdicts, newest first (default: the trailing 24 h), with the total',
         querystring: LogQuery,
         response: { 200: LogList, ...problemResponses },
       },
@@ -62,7 +63,8 @@ const log: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.requireRight('label'),
       schema: {
-        summary: 'Acknowledge a log entry (who and when are recorded, with an optional comment); again replaces it',
+        summary:
+          'Acknowledge a log entry (who and when are recorded, with an optional comment); again replaces it',
         params: PredictionIdParams,
         body: AcknowledgementBody,
         response: { 200: LogEntry, ...problemResponses, 404: Problem },

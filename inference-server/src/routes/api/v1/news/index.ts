@@ -20,11 +20,12 @@ const news: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         summary: "News items not expired, newest first, and the one the plot grid's header shows",
         querystring: NewsQuery,
-        response: { 200: NewsList, ...problemResponses },
+        response: { 200: NewsList, ...problemResponses, 422: Problem },
       },
     },
     async (request) => {
-      const { current, items } = await currentNews(fastify.catalog, request.query.deploymentId);
+      const { deploymentId, deployment } = request.query;
+      const { current, items } = await currentNews(fastify.catalog, deployment ?? deploymentId);
       return { current: current && newsView(current), items: items.map(newsView) };
     },
   );

@@ -1,0 +1,199 @@
+// The labeler's queue query with each sort order over 100,000 images of one plot type (one page of 100, the first
+// ten pages in turn, with the total), p50/p99 ms on SQLite and PostgreSQL. The rows go in with straight SQL in
+// bulk; the query is the labels repository's. Goal: p99 ≤ 50 ms.
+// Run: npm run bench:labeler [-- --images 100000 --rounds 200]
+// PostgreSQL: HYDRA_BENCH_POSTGRES_URL (a database it may fill), else a fresh database next to the tests'.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { sql, type Kysely } from 'kysely';
+import { Catalog } from '../src/catalog/catalog.ts';
+import { connectCatalog } from '../src/catalog/connection.ts';
+import type { Database } from '../src/catalog/database.ts';
+import { inBatches } from '../src/catalog/repositories/statement-batches.ts';
+import { LABEL_SORTS, type LabelFilter, type LabelSort } from '../src/enums.ts';
+import { uncertaintyOf } from '../src/labels/uncertainty.ts';
+import { createPostgresDatabase } from '../test/helpers/services.ts';
+
+const { values: args } = parseArgs({
+  options: { images: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '200' } },
+});
+const IMAGES = Number(args.images);
+const ROUNDS = Number(args.rounds);
+const CLASSES = ['Good', 'Bad', 'NoData'];
+const PAGE = 100;
+
+/** A deterministic stream of numbers in [0, 1). */
+function random(seed: number) {
+  let state = seed;
+  return () => {
+    state = (state * 1_103_515_245 + 12_345) % 2_147_483_648;
+    return state / 2_147_483_648;
+  };
+}
+
+/** 100,000 classified images of one plot type, a third of them labeled, the copies on the image row as stored. */
+async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
+  await catalog.migrate();
+  const deployment = await catalog.deployments.ensure('bench');
+  const plotType = await catalog.plotTypes.ensure(deployment.id, 'CDC_occupancy');
+  const version = await catalog.models.createVersion({
+    plotTypeId: plotType.id,
+    name: 'bench',
+    architecture: 'small-cnn',
+    kind: 'classifier',
+    inputShape: [64, 64, 1],
+    classes: CLASSES,
+    thresholds: {},
+    artifactPath: 'models/bench',
+  });
+  const runIds = new Map<number, number>();
+  for (let run = 1; run <= Math.ceil(IMAGES / 100); run++) {
+    runIds.set(run, await catalog.runs.ensure(deployment.id, run, run * 1000));
+  }
+  const next = random(42);
+  const now = Date.now();
+  for (const slice of inBatches(Array.from({ length: IMAGES }, (_, i) => i))) {
+    const rows = slice.map((n) => {
+      const raw = CLASSES.map(() => next() ** 3);
+      const sum = raw.reduce((a, b) => a + b, 0);
+      const scores = Object.fromEntries(CLASSES.map((c, i) => [c, raw[i]! / sum]));
+      const [verdict, confidence] = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]!;
+      const label = next() < 1 / 3 ? CLASSES[Math.floor(next() * CLASSES.length)]! : null;
+      return { n, run: Math.floor(n / 100) + 1, scores, verdict, confidence, label };
+    });
+    const images = await db
+      .insertInto('image')
+      .values(
+        rows.map(({ n, run, scores, verdict, confidence, label }) => ({
+          sha256: n.toString(16).padStart(64, '0'),
+          dedup_key: `bench:${n}`,
+          plot_type_id: plotType.id,
+          run_id: runIds.get(run)!,
+          run_number: run,
+          chunk: null,
+          captured_at: now - (IMAGES - n) * 1000,
+          received_at: now,
+          path: `images/${n}.png`,
+          format: 'png',
+          bytes: 1000,
+          width: 800,
+          height: 600,
+          status: 'classified' as const,
+          error: null,
+          claimed_by: null,
+          claimed_until: null,
+          verdict,
+          confidence,
+          ...uncertaintyOf(scores),
+          label_class: label,
+          mistakenness: label !== null && label !== verdict ? confidence : null,
+        })),
+      )
+      .returning('id')
+      .execute();
+    await db
+      .insertInto('prediction')
+      .values(
+        rows.map(({ scores, verdict, confidence }, i) => ({
+          image_id: images[i]!.id,
+          model_version_id: version.id,
+          probabilities: JSON.stringify(scores),
+          verdict,
+          confidence,
+          ...uncertaintyOf(scores),
+          confirmed: 1,
+          latency_ms: 10,
+          inference_ms: 2,
+          created_at: now,
+          point_written: 1,
+        })),
+      )
+      .execute();
+    await db
+      .updateTable('image')
+      .set((eb) => ({
+        latest_prediction_id: eb
+          .selectFrom('prediction')
+          .select((p) => p.fn.max('prediction.id').as('id'))
+          .whereRef('prediction.image_id', '=', 'image.id'),
+      }))
+      .where(
+        'id',
+        'in',
+        images.map((image) => image.id),
+      )
+      .execute();
+    const labeled = rows.flatMap((row, i) => (row.label === null ? [] : [{ row, imageId: images[i]!.id }]));
+    if (labeled.length > 0) {
+      await db
+        .insertInto('label')
+        .values(
+          labeled.map(({ row, imageId }) => ({
+            image_id: imageId,
+            class_name: row.label!,
+            source: 'labeler' as const,
+            user_name: 'bench',
+            created_at: now,
+            superseded_at: null,
+          })),
+        )
+        .execute();
+    }
+  }
+  // Fresh statistics, and on PostgreSQL a visibility map, so that counts can be index-only scans.
+  await sql`${sql.raw(catalog.engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
+  return plotType.id;
+}
+
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
+
+async function measure(engine: string, url: string, done: () => Promise<void>) {
+  const catalog = Catalog.open(url);
+  const { db } = connectCatalog(url);
+  try {
+    let started = performance.now();
+    const plotTypeId = await fill(catalog, db);
+    console.log(
+      `${engine}: ${IMAGES} images stored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
+    const cases: Array<{ sort: LabelSort; filter: LabelFilter }> = [
+      ...LABEL_SORTS.map((sort) => ({ sort, filter: 'all' as const })),
+      { sort: 'least-confident', filter: 'unlabeled' },
+    ];
+    for (const { sort, filter } of cases) {
+      const query = { plotTypeId, sort, filter, limit: PAGE, offset: 0 };
+      await catalog.labels.labelerImages(query); // warm
+      const times: number[] = [];
+      let total = 0;
+      for (let round = 0; round < ROUNDS; round++) {
+        started = performance.now();
+        ({ total } = await catalog.labels.labelerImages({ ...query, offset: (round % 10) * PAGE }));
+        times.push(performance.now() - started);
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `${engine}: sort=${sort.padEnd(15)} filter=${filter.padEnd(9)} total ${String(total).padStart(6)}  ` +
+          `p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${percentile(times, 0.99).toFixed(1)} ms`,
+      );
+    }
+  } finally {
+    await db.destroy();
+    await catalog.close();
+    await done();
+  }
+}
+
+const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-labeler-'));
+await measure('SQLite', `sqlite:${path.join(dir, 'bench.sqlite')}`, () =>
+  fs.rm(dir, { recursive: true, force: true }),
+);
+try {
+  const given = process.env.HYDRA_BENCH_POSTGRES_URL;
+  const database = given ? { url: given, drop: async () => undefined } : await createPostgresDatabase();
+  await measure('PostgreSQL', database.url, database.drop);
+} catch (error) {
+  console.log(`PostgreSQL: not measured (${(error as Error).message})`);
+}
