@@ -210,4 +210,18 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
     expect(update.ms).toBeLessThan(renderMs);
     await page.close();
   });
+
+  it("shows the server's current news in the header, in place of the panel's news option", async () => {
+    const text = 'Posted by an admin: beam studies until 18:00';
+    const posted = await fetch(`${hydra.url}/api/v1/news`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hydra.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    expect(posted.status).toBe(201);
+    const page = await openHarness('dark');
+    await page.waitForSelector(`${tid(testIds.header.news)}:has-text("${text}")`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'news-header-dark.png') });
+    await page.close();
+  });
 });
