@@ -101,6 +101,22 @@ describe('the Labeler in Chromium, on a real inference server full of simulator 
     await status(tab, 'Redone: 50 labels');
     expect(await labelled()).toEqual(after);
     await tab.screenshot({ path: path.join(ARTIFACTS, 'labeler-dark.png') });
+
+    // Label all matching the filter: the confirmation states the server's count; undo takes it back too.
+    const total = Number((await tab.locator(tid(testIds.labeler.total)).textContent())!.split(' ')[0]);
+    await tab.getByLabel('Label all matching as').click();
+    await tab.getByRole('option', { name: 'Good', exact: true }).click();
+    await tab.click(tid(testIds.labeler.applyToFilter));
+    await tab.waitForSelector(`text=Label all ${total} images matching the filter as Good?`);
+    await tab.screenshot({ path: path.join(ARTIFACTS, 'labeler-confirm-dark.png') });
+    await tab.getByRole('button', { name: `Label ${total} images` }).click();
+    await status(tab, `Labelled all ${total} matching images Good`);
+    const all = await labelled();
+    expect(all.size).toBe(total);
+    expect([...all.values()].every((label) => label.class === 'Good')).toBe(true);
+    await tab.click(tid(testIds.labeler.undo));
+    await status(tab, `Undone: ${total} labels`);
+    expect(await labelled()).toEqual(after);
     await tab.close();
   });
 

@@ -86,7 +86,7 @@ export async function seedPlots(plotType: string, plotTypeId: number, count: num
           plotType,
           run: firstRun + Math.floor((i + j) / 10),
           seed: 100 + i + j,
-          bad: (i + j) % 3 === 0,
+          brightness: 0.1 + (0.9 * (((i + j) * 29) % count)) / count,
         })
       )
     );
