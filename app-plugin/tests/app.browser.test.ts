@@ -160,6 +160,18 @@ describe('the Labeler in Chromium, on a real inference server full of simulator 
     expect(onScreen.length).toBeGreaterThanOrEqual(16);
     expect(Math.max(...screen)).toBeLessThanOrEqual(Math.min(...rest));
     expect(screen).toEqual([...screen].sort((a, b) => a - b));
+
+    // Select all on screen: the cells in view, whole or in part, and not the rows rendered beyond.
+    await page.click(tid(testIds.labeler.selectVisible));
+    const inView = await page.locator(tid(testIds.labeler.grid)).evaluate((grid) => {
+      const box = grid.getBoundingClientRect();
+      return [...grid.querySelectorAll('[data-index]')].filter((cell) => {
+        const r = cell.getBoundingClientRect();
+        return r.bottom > box.top && r.top < box.bottom;
+      }).length;
+    });
+    expect(await page.locator('[data-selected]').count()).toBe(inView);
+    expect(inView).toBeLessThan(await page.locator('[data-index]').count());
     await page.close();
   });
 

@@ -70,9 +70,9 @@ export function LabelerPage() {
   }, [query, filters.sort]);
 
   const onRangeChange = useCallback(
-    (start: number, end: number) => {
-      visible.current = [start, end];
-      ensure(start, end);
+    (rendered: [number, number], onScreen: [number, number]) => {
+      visible.current = onScreen;
+      ensure(...rendered);
     },
     [ensure]
   );
@@ -183,6 +183,7 @@ export function LabelerPage() {
             }
             noMapReason={previewItem && !previewItem.verdict ? 'No verdict to explain: no model judged it.' : undefined}
             classes={classes}
+            version={reloadKey}
             onClose={() => setPreviewId(undefined)}
           />
         )}

@@ -21,10 +21,14 @@ export function Leaderboard({ client, deploymentId }: { client: HydraAppClient; 
   useEffect(() => {
     const to = new Date();
     const from = new Date(to.getTime() - hours * 3600_000);
+    let stale = false;
     client.leaderboard(from.toISOString(), to.toISOString(), deploymentId).then(
-      (result) => setBoard({ key, board: result }),
-      (error) => setBoard({ key, error: describeError(error) })
+      (result) => !stale && setBoard({ key, board: result }),
+      (error) => !stale && setBoard({ key, error: describeError(error) })
     );
+    return () => {
+      stale = true;
+    };
   }, [client, hours, deploymentId, key]);
   const current = board?.key === key ? board : undefined;
   const peak = Math.max(1, ...(current?.board?.perHour.map((h) => h.labels) ?? []));

@@ -15,22 +15,28 @@ interface Props {
   /** No verdict to explain: says why there is no Grad-CAM map. */
   noMapReason?: string;
   classes: PlotClass[];
+  /** Changes when labels changed on the server (Apply, undo, redo): the history is asked for again. */
+  version: number;
   onClose: () => void;
 }
 
 /** The image large with the server's Grad-CAM overlay, and its label history (who, when, source, superseded). */
-export function Preview({ client, imageId, title, noMapReason, classes, onClose }: Props) {
+export function Preview({ client, imageId, title, noMapReason, classes, version, onClose }: Props) {
   const styles = useStyles2(getStyles);
   const [opacity, setOpacity] = useState(0.5);
   const [mapClass, setMapClass] = useState('');
   const [history, setHistory] = useState<{ imageId: number; items?: HistoryLabel[]; error?: string }>();
 
   useEffect(() => {
+    let stale = false;
     client.history(imageId).then(
-      ({ items }) => setHistory({ imageId, items }),
-      (error) => setHistory({ imageId, error: describeError(error) })
+      ({ items }) => !stale && setHistory({ imageId, items }),
+      (error) => !stale && setHistory({ imageId, error: describeError(error) })
     );
-  }, [client, imageId]);
+    return () => {
+      stale = true;
+    };
+  }, [client, imageId, version]);
   const current = history?.imageId === imageId ? history : undefined;
 
   return (

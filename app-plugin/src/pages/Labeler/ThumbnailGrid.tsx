@@ -21,8 +21,8 @@ interface Props {
   showLabels: boolean;
   onClick: (index: number, shift: boolean) => void;
   onHover: (index: number | undefined) => void;
-  /** The images on screen changed: [start, end). */
-  onRangeChange: (start: number, end: number) => void;
+  /** The images rendered (with a few rows off screen) and those on screen changed: [start, end) each. */
+  onRangeChange: (rendered: [number, number], onScreen: [number, number]) => void;
 }
 
 /** The queue as rows of thumbnails; only the rows on screen (and a few more) are in the DOM. */
@@ -52,10 +52,16 @@ export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ..
   const virtualRows = virtualizer.getVirtualItems();
   const first = virtualRows[0]?.index ?? 0;
   const last = virtualRows[virtualRows.length - 1]?.index ?? -1;
+  const firstVisible = virtualizer.range?.startIndex ?? first;
+  const lastVisible = virtualizer.range?.endIndex ?? last;
 
   useEffect(() => {
-    onRangeChange(first * columns, Math.min(total, (last + 1) * columns));
-  }, [first, last, columns, total, onRangeChange]);
+    const images = (from: number, to: number): [number, number] => [
+      from * columns,
+      Math.min(total, (to + 1) * columns),
+    ];
+    onRangeChange(images(first, last), images(firstVisible, lastVisible));
+  }, [first, last, firstVisible, lastVisible, columns, total, onRangeChange]);
 
   const colours = useMemo(() => new Map(classes.map((c) => [c.name, c.colour])), [classes]);
   return (

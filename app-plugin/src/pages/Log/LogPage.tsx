@@ -1,4 +1,4 @@
-import React, { useCallback, useEffect, useMemo, useState } from 'react';
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
@@ -37,16 +37,20 @@ export function LogPage() {
   const [ackError, setAckError] = useState<string>();
   const [busy, setBusy] = useState(false);
 
+  // The query of the latest request: an answer to an earlier one, arriving late, is dropped.
+  const latest = useRef(key);
+  latest.current = key;
   const load = useCallback(
     (offset: number) =>
       client.log(query, PAGE, offset).then(
         (page) =>
+          latest.current === key &&
           setRows((previous) => ({
             key,
             total: page.total,
             items: offset && previous.key === key ? [...(previous.items ?? []), ...page.items] : page.items,
           })),
-        (error) => setRows({ key, error: describeError(error) })
+        (error) => latest.current === key && setRows({ key, error: describeError(error) })
       ),
     [client, query, key]
   );
