@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { startTransition, useCallback, useEffect, useRef, useState } from 'react';
 import {
   describeError,
   type HydraAppClient,
@@ -39,11 +39,14 @@ export function useQueue(client: HydraAppClient, query: QueueQuery | undefined, 
           if (generation.current !== current) {
             return;
           }
-          setState((previous) => {
-            const items = previous.total === page.total ? [...previous.items] : new Array(page.total);
-            page.items.forEach((item, i) => (items[chunk * QUEUE_CHUNK + i] = item));
-            return { total: page.total, items, loading: false };
-          });
+          // A transition: rendering a chunk that arrives mid-scroll yields to the scroll's frames.
+          startTransition(() =>
+            setState((previous) => {
+              const items = previous.total === page.total ? [...previous.items] : new Array(page.total);
+              page.items.forEach((item, i) => (items[chunk * QUEUE_CHUNK + i] = item));
+              return { total: page.total, items, loading: false };
+            })
+          );
         },
         (error) => {
           if (generation.current === current) {
