@@ -83,6 +83,7 @@ export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ..
                 <Cell
                   key={column}
                   apiUrl={apiUrl}
+                  styles={styles}
                   index={index}
                   item={item}
                   colours={colours}
@@ -105,6 +106,8 @@ export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ..
 
 interface CellProps {
   apiUrl: string;
+  /** The grid's classes, made once for all cells. */
+  styles: ReturnType<typeof getStyles>;
   index: number;
   item: QueueItem;
   colours: Map<string, string>;
@@ -118,6 +121,7 @@ interface CellProps {
 /** One thumbnail: its border is the pending class's colour, else its label's; the caption says label and verdict. */
 const Cell = memo(function Cell({
   apiUrl,
+  styles,
   index,
   item,
   colours,
@@ -127,7 +131,6 @@ const Cell = memo(function Cell({
   onClick,
   onHover,
 }: CellProps) {
-  const styles = useStyles2(getStyles);
   const shownClass = pendingClass ?? item.label?.class;
   const verdict = item.verdict
     ? `${item.verdict} ${item.confidence === null ? '' : `${Math.round(item.confidence * 100)}%`}`
