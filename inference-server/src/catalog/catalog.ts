@@ -40,7 +40,7 @@ export class Repositories {
     this.runs = new RunsRepository(db);
     this.models = new ModelsRepository(db);
     this.labels = new LabelsRepository(db, engine);
-    this.labelBatches = new LabelBatchesRepository(db);
+    this.labelBatches = new LabelBatchesRepository(db, engine);
     this.log = new LogRepository(db);
     this.news = new NewsRepository(db);
     this.references = new ReferencesRepository(db);

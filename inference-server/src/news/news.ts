@@ -40,7 +40,8 @@ export async function currentNews(
   deployment: number | string | undefined,
   now = Date.now(),
 ): Promise<{ current: NewsRow | null; items: NewsRow[] }> {
-  const deploymentId = typeof deployment === 'string' ? (await catalog.deployments.require(deployment)).id : deployment;
+  const deploymentId =
+    typeof deployment === 'string' ? (await catalog.deployments.require(deployment)).id : deployment;
   const items = await catalog.news.current(deploymentId, now);
   const current = items.find((item) => deploymentId !== undefined || item.deployment_id === null) ?? null;
   return { current, items };

@@ -14,7 +14,9 @@ export type NewsItem = Static<typeof NewsItem>;
 
 export const NewsQuery = Type.Object({
   deploymentId: Type.Optional(Id),
-  deployment: Type.Optional(Name('Deployment name, instead of deploymentId (what the plot grid panel knows)')),
+  deployment: Type.Optional(
+    Name('Deployment name, instead of deploymentId (what the plot grid panel knows)'),
+  ),
 });
 export type NewsQuery = Static<typeof NewsQuery>;
 

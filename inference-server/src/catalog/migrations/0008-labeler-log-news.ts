@@ -52,7 +52,6 @@ export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> 
     ['image_plot_type_margin', 'margin'],
     ['image_plot_type_entropy', 'entropy'],
     ['image_plot_type_mistakenness', 'mistakenness'],
-    ['image_plot_type_label_class', 'label_class'],
   ] as const) {
     await db.schema
       .createIndex(name)
@@ -60,6 +59,12 @@ export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> 
       .columns(column ? ['plot_type_id', column, 'id'] : ['plot_type_id', 'id'])
       .execute();
   }
+  // Counts a label state of the ranked images (unlabeled, labeled as X, below a confidence) from the index alone.
+  await db.schema
+    .createIndex('image_plot_type_label_class')
+    .on('image')
+    .columns(['plot_type_id', 'label_class', 'confidence'])
+    .execute();
 
   await table('label_batch')
     .addColumn('plot_type_id', 'integer', (c) => c.notNull().references('plot_type.id'))

@@ -1,9 +1,32 @@
 import type { Kysely } from 'kysely';
+import type { SqlEngine } from '../connection.ts';
 import type { Database } from '../database.ts';
 import { inBatches } from './statement-batches.ts';
 
 // The image row's copies of its latest verdict and current label (migration 0008), which the labeler sorts and
 // filters by. Every write to labels or predictions refreshes them in its own transaction.
+
+/**
+ * Locks the images' rows until the transaction ends, on PostgreSQL (SQLite runs one writer at a time): applies and
+ * undos of the same images then run one after the other, each reading the labels the other left.
+ */
+export async function lockImages(
+  db: Kysely<Database>,
+  engine: SqlEngine,
+  imageIds: readonly number[],
+): Promise<Array<{ id: number; plot_type_id: number }>> {
+  const rows: Array<{ id: number; plot_type_id: number }> = [];
+  // In id order, so that two transactions never wait on each other's rows in a circle.
+  for (const batch of inBatches([...new Set(imageIds)].sort((a, b) => a - b))) {
+    const query = db
+      .selectFrom('image')
+      .select(['id', 'plot_type_id'])
+      .where('id', 'in', batch)
+      .orderBy('id');
+    rows.push(...(await (engine === 'postgres' ? query.forUpdate() : query).execute()));
+  }
+  return rows;
+}
 
 /** Copies the current label's class, then the mistakenness it implies. */
 export async function refreshLabelSummaries(

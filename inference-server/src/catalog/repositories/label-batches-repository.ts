@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
 import type { Database, LabelBatchRow } from '../database.ts';
-import { refreshLabelSummaries } from './image-summaries.ts';
+import type { SqlEngine } from '../connection.ts';
+import { lockImages, refreshLabelSummaries } from './image-summaries.ts';
 import { inBatches } from './statement-batches.ts';
 
 /** A batch with its plot type's name. */
@@ -16,7 +17,10 @@ export interface LabelBatch extends LabelBatchRow {
  * conflict, when a later label got in between.
  */
 export class LabelBatchesRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   private withPlotType(db: Kysely<Database> = this.db) {
     return db
@@ -107,12 +111,18 @@ export class LabelBatchesRepository {
     });
   }
 
-  private labelsOf(db: Kysely<Database>, batchId: number) {
-    return db
+  /** The batch's labels, read after locking their images (a label given meanwhile is seen). */
+  private async labelsOf(db: Kysely<Database>, batchId: number) {
+    const query = db
       .selectFrom('label')
       .select(['id', 'image_id', 'superseded_at', 'replaced_label_id'])
       .where('batch_id', '=', batchId)
-      .orderBy('id')
-      .execute();
+      .orderBy('id');
+    await lockImages(
+      db,
+      this.engine,
+      (await query.execute()).map((label) => label.image_id),
+    );
+    return query.execute();
   }
 }

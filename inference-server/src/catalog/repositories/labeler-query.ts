@@ -1,6 +1,5 @@
-import { sql, type Kysely, type SelectQueryBuilder } from 'kysely';
+import type { Kysely, SelectQueryBuilder } from 'kysely';
 import type { LabelFilter, LabelSort, LabelSource } from '../../enums.ts';
-import type { SqlEngine } from '../connection.ts';
 import type { Database } from '../database.ts';
 
 export interface LabelerFilters {
@@ -49,53 +48,35 @@ type ImageQuery = SelectQueryBuilder<Database, 'image', object>;
 type SortColumn =
   'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
 
-/** Each order: its column (none: newest first by id) and direction; each has an index (plot type, column, id). */
-const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc' }> = {
+/**
+ * Each order: its column (none: newest first by id), its direction, and the column an image must have to be ranked
+ * (margin and entropy exist exactly when the confidence does; testing the confidence lets the count of a label
+ * state use the index on plot type, label class and confidence). Each order has an index (plot type, column, id).
+ */
+const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc'; requires?: SortColumn }> = {
   newest: { direction: 'desc' },
-  run: { column: 'image.run_number', direction: 'asc' },
-  'least-confident': { column: 'image.confidence', direction: 'asc' },
-  'smallest-margin': { column: 'image.margin', direction: 'asc' },
-  'highest-entropy': { column: 'image.entropy', direction: 'desc' },
-  'most-mistaken': { column: 'image.mistakenness', direction: 'desc' },
+  run: { column: 'image.run_number', direction: 'asc', requires: 'image.run_number' },
+  'least-confident': { column: 'image.confidence', direction: 'asc', requires: 'image.confidence' },
+  'smallest-margin': { column: 'image.margin', direction: 'asc', requires: 'image.confidence' },
+  'highest-entropy': { column: 'image.entropy', direction: 'desc', requires: 'image.confidence' },
+  'most-mistaken': { column: 'image.mistakenness', direction: 'desc', requires: 'image.mistakenness' },
 };
 
-/**
- * The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them.
- * `labelStateUnindexed`: for SQLite's page query, the label state is tested through an expression, which no
- * index serves, so that its planner walks the sort's index and stops after the page, rather than gather every
- * unlabeled image by the label index and sort them all (measured: 170 ms against 5 ms at 100,000 images).
- * PostgreSQL's planner, which knows the share of nulls, picks the sort's index by itself and misjudges the
- * expression, so it gets the plain tests; the counts take the label index on both.
- */
-export function whereLabeler(
-  query: ImageQuery,
-  filters: LabelerFilters & { sort?: LabelSort },
-  { labelStateUnindexed = false } = {},
-): ImageQuery {
+/** The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them. */
+export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort?: LabelSort }): ImageQuery {
   let rows = query;
-  const { column } = ORDERS[filters.sort ?? 'newest'];
-  if (column) rows = rows.where(column, 'is not', null);
+  const { requires } = ORDERS[filters.sort ?? 'newest'];
+  if (requires) rows = rows.where(requires, 'is not', null);
   if (filters.plotTypeId !== undefined) rows = rows.where('image.plot_type_id', '=', filters.plotTypeId);
   if (filters.runFrom !== undefined) rows = rows.where('image.run_number', '>=', filters.runFrom);
   if (filters.runTo !== undefined) rows = rows.where('image.run_number', '<=', filters.runTo);
   if (filters.from !== undefined) rows = rows.where('image.captured_at', '>=', filters.from);
   if (filters.to !== undefined) rows = rows.where('image.captured_at', '<=', filters.to);
   if (filters.maxConfidence !== undefined) rows = rows.where('image.confidence', '<', filters.maxConfidence);
-  // Class names are never empty, so '' stands for "no label" and -1 for "no mistakenness".
-  const labelClass = labelStateUnindexed ? sql<string>`coalesce(image.label_class, '')` : undefined;
-  const mistaken = labelStateUnindexed ? sql<number>`coalesce(image.mistakenness, -1)` : undefined;
-  if (filters.labeledAs !== undefined) {
-    rows = rows.where(labelClass ?? 'image.label_class', '=', filters.labeledAs);
-  }
-  if (filters.filter === 'labeled') {
-    rows = labelClass ? rows.where(labelClass, '!=', '') : rows.where('image.label_class', 'is not', null);
-  }
-  if (filters.filter === 'unlabeled') {
-    rows = labelClass ? rows.where(labelClass, '=', '') : rows.where('image.label_class', 'is', null);
-  }
-  if (filters.filter === 'disagreement') {
-    rows = mistaken ? rows.where(mistaken, '>=', 0) : rows.where('image.mistakenness', 'is not', null);
-  }
+  if (filters.labeledAs !== undefined) rows = rows.where('image.label_class', '=', filters.labeledAs);
+  if (filters.filter === 'labeled') rows = rows.where('image.label_class', 'is not', null);
+  if (filters.filter === 'unlabeled') rows = rows.where('image.label_class', 'is', null);
+  if (filters.filter === 'disagreement') rows = rows.where('image.mistakenness', 'is not', null);
   if (filters.labeledBy !== undefined) {
     const user = filters.labeledBy;
     rows = rows.where((eb) =>
@@ -115,11 +96,10 @@ export function whereLabeler(
 /** One page of the labeler's queue, in its order, and how many images match in all. */
 export async function labelerPage(
   db: Kysely<Database>,
-  engine: SqlEngine,
   query: LabelerQuery,
 ): Promise<{ rows: LabelerImageRow[]; total: number }> {
   const { column, direction } = ORDERS[query.sort];
-  let matching = whereLabeler(db.selectFrom('image'), query, { labelStateUnindexed: engine === 'sqlite' });
+  let matching = whereLabeler(db.selectFrom('image'), query);
   if (column) matching = matching.orderBy(column, direction);
   const ordered = matching.orderBy('image.id', direction);
   const rows = ordered

@@ -6,7 +6,7 @@ import type { LabelSource } from '../../enums.ts';
 import type { SqlEngine } from '../connection.ts';
 import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
-import { refreshLabelSummaries } from './image-summaries.ts';
+import { lockImages, refreshLabelSummaries } from './image-summaries.ts';
 import {
   labelerPage,
   whereLabeler,
@@ -80,23 +80,15 @@ export class LabelsRepository {
     assertValidName('class', className);
     const ids = [...new Set(imageIds)];
     return atomically(this.db, async (trx) => {
-      let plotTypeId: number | undefined;
-      for (const slice of inBatches(ids)) {
-        const found = await trx
-          .selectFrom('image')
-          .select(['id', 'plot_type_id'])
-          .where('id', 'in', slice)
-          .execute();
-        const present = new Set(found.map((row) => row.id));
-        const missing = slice.filter((id) => !present.has(id));
-        if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
-        plotTypeId ??= found[0]!.plot_type_id;
-      }
+      const found = await lockImages(trx, this.engine, ids);
+      const present = new Set(found.map((row) => row.id));
+      const missing = ids.filter((id) => !present.has(id));
+      if (missing.length) throw new NotFoundError(`no image with id ${missing.join(', ')}`);
       // The labeling service allows one plot type per apply.
       const batch = await trx
         .insertInto('label_batch')
         .values({
-          plot_type_id: plotTypeId!,
+          plot_type_id: found[0]!.plot_type_id,
           user_name: user,
           class_name: className,
           source,
@@ -156,7 +148,7 @@ export class LabelsRepository {
 
   /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
   labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
-    return labelerPage(this.db, this.engine, query);
+    return labelerPage(this.db, query);
   }
 
   /** The ids of the images the filters match, newest first, at most `limit`. */

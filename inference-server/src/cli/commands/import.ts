@@ -74,7 +74,8 @@ export function registerImportCommand(program: Command): void {
           });
         }
       }
-      const imageIdsByLabel = new Map<string, number[]>();
+      // Per plot type, then per label: one label request holds images of one plot type.
+      const imageIdsByLabel = new Map<string, Map<string, number[]>>();
       let failed = 0;
       for (const [index, entry] of entries.entries()) {
         try {
@@ -84,7 +85,9 @@ export function registerImportCommand(program: Command): void {
             run: entry.run,
             time: new Date(entry.time),
           });
-          imageIdsByLabel.set(entry.label, [...(imageIdsByLabel.get(entry.label) ?? []), image.id]);
+          const byKind = imageIdsByLabel.get(entry.label) ?? new Map<string, number[]>();
+          byKind.set(entry.kind, [...(byKind.get(entry.kind) ?? []), image.id]);
+          imageIdsByLabel.set(entry.label, byKind);
         } catch (error) {
           failed++;
           console.error(`${entry.file}: ${(error as Error).message}`);
@@ -92,7 +95,9 @@ export function registerImportCommand(program: Command): void {
         if ((index + 1) % 100 === 0) console.error(`${index + 1} of ${entries.length} images sent`);
       }
       let labeled = 0;
-      for (const [label, ids] of imageIdsByLabel) {
+      for (const [label, ids] of [...imageIdsByLabel].flatMap(([label, byKind]) =>
+        [...byKind.values()].map((kindIds) => [label, kindIds] as const),
+      )) {
         for (let start = 0; start < ids.length; start += LABEL_CHUNK) {
           const { items } = await api<LabelList>(target, 'POST', '/api/v1/labels', {
             imageIds: ids.slice(start, start + LABEL_CHUNK),
@@ -102,7 +107,9 @@ export function registerImportCommand(program: Command): void {
           labeled += items.length;
         }
       }
-      const summary = [...imageIdsByLabel].map(([label, ids]) => `${label} ${ids.length}`).join(', ');
+      const summary = [...imageIdsByLabel]
+        .map(([label, byKind]) => `${label} ${[...byKind.values()].reduce((n, ids) => n + ids.length, 0)}`)
+        .join(', ');
       console.error(
         `${labeled} of ${entries.length} images imported and labeled (${summary})${failed ? `; ${failed} failed` : ''}`,
       );
