@@ -1,7 +1,10 @@
 import { useCallback, useState } from 'react';
 import { describeError, type HydraAppClient, type QueueQuery } from '@hydra/plugin-kit/client';
 
-/** One Apply: the server's label batches it made (one per class). */
+/** The most images POST /labels takes at once. */
+const APPLY_LIMIT = 5000;
+
+/** One Apply: the server's label batches it made (one per class, or per 5000 images of a class). */
 interface Applied {
   batchIds: number[];
   count: number;
@@ -46,7 +49,9 @@ export function useApplyHistory(client: HydraAppClient, onChanged: () => void) {
         pending.forEach((className, imageId) => byClass.set(className, [...(byClass.get(className) ?? []), imageId]));
         const batchIds: number[] = [];
         for (const [className, imageIds] of byClass) {
-          batchIds.push((await client.apply(imageIds, className)).batchId);
+          for (let i = 0; i < imageIds.length; i += APPLY_LIMIT) {
+            batchIds.push((await client.apply(imageIds.slice(i, i + APPLY_LIMIT), className)).batchId);
+          }
         }
         setDone((stack) => [...stack, { batchIds, count: pending.size }]);
         setUndone([]);
