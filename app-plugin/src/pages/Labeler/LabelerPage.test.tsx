@@ -75,4 +75,20 @@ describe('Labeler page', () => {
     expect(screen.queryByTestId(testIds.labeler.apply)).not.toBeInTheDocument();
     expect(screen.queryByTestId(testIds.viewer.override('Good'))).not.toBeInTheDocument();
   });
+
+  it('editor mode lists the images in run order with their labels', async () => {
+    renderPage('/labeler?plotType=BCAL_occupancy');
+    const queue = await api<QueuePage>('viewer', 'GET', `/labels?plotTypeId=${await plotTypeId('BCAL_occupancy')}`);
+    await screen.findByTestId(testIds.labeler.cell(queue.items[0]!.imageId));
+    fireEvent.click(screen.getByTestId(testIds.labeler.editorMode));
+    expect(await screen.findByText('By run')).toBeInTheDocument();
+    expect(screen.getByText(/give a run range/)).toBeInTheDocument();
+    const byRun = await api<QueuePage>(
+      'viewer',
+      'GET',
+      `/labels?plotTypeId=${await plotTypeId('BCAL_occupancy')}&sort=run`
+    );
+    const cell = await screen.findByTestId(testIds.labeler.cell(byRun.items[0]!.imageId));
+    expect(cell).toHaveTextContent(byRun.items[0]!.label?.class ?? 'unlabelled');
+  });
 });
