@@ -1,93 +1,18 @@
 import fs from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { resolveProxyRequest } from '@hydra/plugin-kit/testing/proxy';
+import { launchChromium, startHarness, type Harness } from '@hydra/plugin-kit/testing/browser-harness';
 import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
 import { testIds } from '../src/testIds';
 
 const hydra = inject('hydra');
 const ARTIFACTS = path.resolve(__dirname, '../test-results/browser');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const tid = (id: string) => `[data-testid="${id}"]`;
 
-let harness: http.Server;
+let harness: Harness;
 let harnessUrl = '';
 let browser: Browser;
-
-/**
- * The harness page, its bundle (script and the stylesheets its packages import, e.g. the slider's, which Grafana
- * ships in its own bundle), and Grafana's data source proxy: the token is added here, never in the page.
- */
-async function startHarness(): Promise<void> {
-  const bundle = await esbuild.build({
-    entryPoints: [path.resolve(__dirname, 'harness/harness.tsx')],
-    bundle: true,
-    write: false,
-    outdir: 'harness',
-    format: 'esm',
-    platform: 'browser',
-    jsx: 'transform',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    loader: {
-      '.svg': 'text',
-      '.woff': 'empty',
-      '.woff2': 'empty',
-      '.ttf': 'empty',
-      '.png': 'dataurl',
-      '.css': 'css',
-    },
-    logLevel: 'error',
-  });
-  const output = (extension: string) => bundle.outputFiles.find((file) => file.path.endsWith(extension))?.contents;
-  const script = output('.js')!;
-  const styles = output('.css') ?? new Uint8Array();
-  const proxy = { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.expert } };
-  harness = http.createServer(async (request, response) => {
-    const target = resolveProxyRequest(request.url!, proxy);
-    if (target) {
-      const chunks: Buffer[] = [];
-      for await (const chunk of request) {
-        chunks.push(chunk as Buffer);
-      }
-      const upstream = await fetch(target.url, {
-        method: request.method,
-        headers: {
-          ...(request.headers['content-type'] ? { 'content-type': request.headers['content-type'] } : {}),
-          ...target.headers,
-        },
-        body: chunks.length ? Buffer.concat(chunks) : undefined,
-      }).catch(() => undefined);
-      if (!upstream) {
-        response.writeHead(502).end();
-        return;
-      }
-      response.writeHead(upstream.status, Object.fromEntries(upstream.headers));
-      response.flushHeaders();
-      // Streams pass straight through, as Grafana's proxy does for text/event-stream.
-      const reader = upstream.body?.getReader();
-      for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
-        response.write(read.value);
-      }
-      response.end();
-    } else if (request.url === '/harness.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' }).end(script);
-    } else if (request.url === '/harness.css') {
-      response.writeHead(200, { 'content-type': 'text/css' }).end(styles);
-    } else {
-      response
-        .writeHead(200, { 'content-type': 'text/html' })
-        .end(
-          '<!doctype html><html><head><meta charset="utf-8"><title>Hydra harness</title><link rel="stylesheet" href="/harness.css"></head><body><div id="root"></div><script type="module" src="/harness.js"></script></body></html>'
-        );
-    }
-  });
-  await new Promise<void>((resolve) => harness.listen(0, '127.0.0.1', resolve));
-  harnessUrl = `http://127.0.0.1:${(harness.address() as AddressInfo).port}`;
-}
 
 /** Records every oscillator start, so the test can hear the alarm. */
 const instrumentAudio = () => {
@@ -142,25 +67,17 @@ const sliderRailWidth = async (page: Page) =>
 
 beforeAll(async () => {
   await fs.mkdir(ARTIFACTS, { recursive: true });
-  await startHarness();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  // The page's own server plays Grafana's data source proxy: the token is added there, never in the page.
+  harness = await startHarness(path.resolve(__dirname, 'harness/harness.tsx'), [
+    { uid: 'hydra', jsonData: { url: hydra.url }, secureJsonData: { apiToken: hydra.tokens.expert } },
+  ]);
+  harnessUrl = harness.url;
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => harness?.close(resolve));
+  await harness?.close();
 });
 
 describe('the plot grid in Chromium, on a real inference server full of simulator plots', () => {
@@ -291,6 +208,20 @@ describe('the plot grid in Chromium, on a real inference server full of simulato
     expect(renderMs).toBeLessThan(100);
     expect(update.cardsChanged).toEqual([testIds.card('CDC_occupancy_000')]);
     expect(update.ms).toBeLessThan(renderMs);
+    await page.close();
+  });
+
+  it("shows the server's current news in the header, in place of the panel's news option", async () => {
+    const text = 'Posted by an admin: beam studies until 18:00';
+    const posted = await fetch(`${hydra.url}/api/v1/news`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${hydra.tokens.admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+    expect(posted.status).toBe(201);
+    const page = await openHarness('dark');
+    await page.waitForSelector(`${tid(testIds.header.news)}:has-text("${text}")`);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'news-header-dark.png') });
     await page.close();
   });
 });

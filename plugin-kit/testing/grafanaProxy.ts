@@ -6,6 +6,8 @@ import { HYDRA_PROXY_ROUTE } from '../src/client/proxyRoute';
 
 export interface DataSourceSettings {
   uid: string;
+  /** Where the route is mounted when not a data source's proxyBase(uid), e.g. an app's appProxyBase(id). */
+  base?: string;
   jsonData: Record<string, string | undefined>;
   secureJsonData: Record<string, string | undefined>;
 }
@@ -22,7 +24,7 @@ export function resolveProxyRequest(
   url: string,
   settings: DataSourceSettings
 ): { url: string; headers: Record<string, string> } | undefined {
-  const base = proxyBase(settings.uid);
+  const base = settings.base ?? proxyBase(settings.uid);
   const path = url.replace(/^https?:\/\/[^/]+/, '');
   const route = HYDRA_PROXY_ROUTE;
   const prefix = `${base}/${route.path}`;

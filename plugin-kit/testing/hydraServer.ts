@@ -137,15 +137,22 @@ export async function seedDeployment(server: HydraServer, options: SeedOptions):
 
 /**
  * Uploads a simulator plot of the plot type's kind. `bad` darkens it, which the brightness model calls Bad
- * (it judges brightness, not physics).
+ * (it judges brightness, not physics); `brightness` scales its pixels by another factor (0.15 is `bad`), which near
+ * 0.6 gives the model's verdicts every confidence.
  */
 export async function postPlot(
   server: HydraServer,
-  { plotType, run, seed, bad = false }: { plotType: string; run: number; seed: number; bad?: boolean }
+  {
+    plotType,
+    run,
+    seed,
+    bad = false,
+    brightness = bad ? 0.15 : 1,
+  }: { plotType: string; run: number; seed: number; bad?: boolean; brightness?: number }
 ): Promise<ImageUploadResult> {
   const { simulatePlot } = await serverHelpers();
   const plot = await simulatePlot({ kind: plotType, run, seed, time: new Date() });
-  const png = bad ? await sharp(plot.png).linear(0.15, 0).png().toBuffer() : plot.png;
+  const png = brightness === 1 ? plot.png : await sharp(plot.png).linear(brightness, 0).png().toBuffer();
   const { body, contentType } = multipart({ deployment: server.deployment, plotType, run: String(run) }, png);
   const response = await fetch(`${server.url}/api/v1/images`, {
     method: 'POST',

@@ -18,6 +18,8 @@ const PROVIDED = [
   '@grafana/data',
   '@grafana/ui',
   '@grafana/runtime',
+  // Apps route with the react-router Grafana runs (its externals list it).
+  'react-router',
 ];
 
 export function expectValidPluginJson(pluginJson: object): void {

@@ -15,3 +15,6 @@ export const API_PREFIX = '/api/v1';
 
 /** The inference server's API through a Hydra data source's proxy, e.g. /api/datasources/proxy/uid/x/hydra/api/v1 */
 export const apiUrlOf = (dataSourceUrl: string) => `${dataSourceUrl}/${HYDRA_PROXY_ROUTE.path}${API_PREFIX}`;
+
+/** Where Grafana's server proxies an app plugin's routes (apps declare the same route as the data source). */
+export const appProxyBase = (pluginId: string, appSubUrl = '') => `${appSubUrl}/api/plugin-proxy/${pluginId}`;

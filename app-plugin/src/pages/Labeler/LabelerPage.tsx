@@ -1,0 +1,293 @@
+import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useLocation } from 'react-router';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { PluginPage } from '@grafana/runtime';
+import { Alert, Collapse, InlineField, InlineSwitch, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
+import { css } from '@emotion/css';
+import { useApp } from '../../components/App/AppContext';
+import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
+import { queryParam, useCatalog } from '../../hooks/useCatalog';
+import { testIds } from '../../testIds';
+import { LabelerActions } from './LabelerActions';
+import { Leaderboard } from './Leaderboard';
+import { Preview } from './Preview';
+import { DEFAULT_FILTERS, QueueFilters, toQuery, type FilterState } from './QueueFilters';
+import { clickSelection, NO_SELECTION, selectRange } from './selection';
+import { ThumbnailGrid } from './ThumbnailGrid';
+import { useApplyHistory } from './useApplyHistory';
+import { useLabelerKeys } from './useLabelerKeys';
+import { useQueue } from './useQueue';
+
+/**
+ * The Labeler: a plot type's images as a virtualized grid in the server's order (newest, by run, or an active-learning
+ * score), selected with click and shift-click, labelled with the palette (1–9), written with Apply, undone on the
+ * server. `?imageId=&plotType=` (the panel's "open in the labeler") opens that image's preview.
+ */
+export function LabelerPage() {
+  const styles = useStyles2(getStyles);
+  const { client, can } = useApp();
+  const location = useLocation();
+  const catalog = useCatalog(client);
+  const [plotTypeId, setPlotTypeId] = useState<number>();
+  const [filters, setFilters] = useState<FilterState>(DEFAULT_FILTERS);
+  const [editorMode, setEditorMode] = useState(false);
+  const [hoverPreview, setHoverPreview] = useState(false);
+  const [reloadKey, setReloadKey] = useState(0);
+  const [selection, setSelection] = useState(NO_SELECTION);
+  const [pending, setPending] = useState<ReadonlyMap<number, string>>(new Map());
+  const [previewId, setPreviewId] = useState<number | undefined>(() => {
+    const linked = Number(queryParam(location.search, 'imageId'));
+    return Number.isInteger(linked) && linked > 0 ? linked : undefined;
+  });
+  const [leaderboardOpen, setLeaderboardOpen] = useState(false);
+  const visible = useRef<[number, number]>([0, 0]);
+  const hovered = useRef<number>(undefined);
+  const hoverTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+
+  // The linked plot type, else the first one.
+  useEffect(() => {
+    if (plotTypeId === undefined && catalog.plotTypes?.length) {
+      const linked = catalog.plotTypes.find((p) => p.name === queryParam(location.search, 'plotType'));
+      setPlotTypeId((linked ?? catalog.plotTypes[0]!).id);
+    }
+  }, [catalog.plotTypes, location.search, plotTypeId]);
+
+  const plotType = catalog.plotTypes?.find((p) => p.id === plotTypeId);
+  const deployment = plotType?.deployment;
+  const classes = useMemo(() => plotType?.classes ?? [], [plotType]);
+  const query = useMemo(() => (plotType ? toQuery(plotType.id, filters) : undefined), [plotType, filters]);
+  const reload = useCallback(() => setReloadKey((key) => key + 1), []);
+  const queue = useQueue(client, query, filters.sort, reloadKey);
+  const applies = useApplyHistory(client, reload);
+  const { ensure, items } = queue;
+  // The cells' handlers read the items through a ref, so a chunk's arrival does not re-render every cell on screen.
+  const itemsRef = useRef(items);
+  itemsRef.current = items;
+
+  useEffect(() => {
+    setSelection(NO_SELECTION);
+    setPending(new Map());
+  }, [query, filters.sort]);
+
+  const onRangeChange = useCallback(
+    (rendered: [number, number], onScreen: [number, number]) => {
+      visible.current = onScreen;
+      ensure(...rendered);
+    },
+    [ensure]
+  );
+  const onClick = useCallback(
+    (index: number, shift: boolean) =>
+      setSelection((current) => clickSelection(current, itemsRef.current, index, shift)),
+    []
+  );
+  const onHover = useCallback(
+    (index: number | undefined) => {
+      hovered.current = index;
+      clearTimeout(hoverTimer.current);
+      const item = index === undefined ? undefined : itemsRef.current[index];
+      if (hoverPreview && item) {
+        hoverTimer.current = setTimeout(() => setPreviewId(item.imageId), 300);
+      }
+    },
+    [hoverPreview]
+  );
+  const assign = useCallback(
+    (className: string) => {
+      if (!selection.ids.size) {
+        return;
+      }
+      setPending((previous) => {
+        const next = new Map(previous);
+        selection.ids.forEach((id) => next.set(id, className));
+        return next;
+      });
+      setSelection(NO_SELECTION);
+    },
+    [selection]
+  );
+  const apply = async () => {
+    if (await applies.apply(pending)) {
+      setPending(new Map());
+    }
+  };
+
+  useLabelerKeys({
+    onUndo: applies.undo,
+    onRedo: applies.redo,
+    onSpace: () => {
+      const item = hovered.current === undefined ? undefined : items[hovered.current];
+      setPreviewId((open) => (open !== undefined && (!item || open === item.imageId) ? undefined : item?.imageId));
+    },
+    onEscape: () => (previewId !== undefined ? setPreviewId(undefined) : setSelection(NO_SELECTION)),
+  });
+
+  const previewItem = items.find((item) => item?.imageId === previewId);
+  const mayLabel = can('label');
+
+  let body: React.ReactNode;
+  if (catalog.error) {
+    body = <Alert title="Cannot load the plot types">{catalog.error}</Alert>;
+  } else if (!catalog.plotTypes) {
+    body = <LoadingPlaceholder text="Loading deployments and plot types…" />;
+  } else if (catalog.plotTypes.length === 0) {
+    body = (
+      <Alert severity="info" title="Nothing to label yet" data-testid={testIds.labeler.empty}>
+        The inference server has no plot types. Register a deployment and its plot types (`hydra demo` makes a simulated
+        one), then upload plots.
+      </Alert>
+    );
+  } else if (!plotType) {
+    body = <LoadingPlaceholder text="Loading deployments and plot types…" />;
+  } else if (queue.error) {
+    body = (
+      <Alert title="Cannot load the images" data-testid={testIds.labeler.error}>
+        {queue.error}
+      </Alert>
+    );
+  } else if (queue.total === undefined) {
+    body = <LoadingPlaceholder text={`Loading the images of ${plotType.name}…`} />;
+  } else if (queue.total === 0) {
+    body = (
+      <Alert severity="info" title="No images" data-testid={testIds.labeler.empty}>
+        {filters === DEFAULT_FILTERS
+          ? `${plotType.name} has no images yet: they come with each plot the DAQ uploads.`
+          : `No image of ${plotType.name} matches these filters. Widen them to see more.`}
+      </Alert>
+    );
+  } else {
+    body = (
+      <div className={styles.content}>
+        <div className={styles.grid}>
+          <ThumbnailGrid
+            apiUrl={client.apiUrl}
+            items={items}
+            total={queue.total}
+            classes={classes}
+            selected={selection.ids}
+            pending={pending}
+            showLabels={editorMode}
+            onClick={onClick}
+            onHover={onHover}
+            onRangeChange={onRangeChange}
+          />
+        </div>
+        {previewId !== undefined && (
+          <Preview
+            client={client}
+            imageId={previewId}
+            title={
+              previewItem
+                ? `${previewItem.plotType}, run ${previewItem.run ?? '–'}: ${previewItem.verdict ?? 'no verdict'}`
+                : `${plotType.name}: the linked image`
+            }
+            noMapReason={previewItem && !previewItem.verdict ? 'No verdict to explain: no model judged it.' : undefined}
+            classes={classes}
+            version={reloadKey}
+            onClose={() => setPreviewId(undefined)}
+          />
+        )}
+      </div>
+    );
+  }
+
+  return (
+    <PluginPage>
+      <div className={styles.page}>
+        <RightsNotice right="label" actions="labelling, Apply and undo" />
+        <div className={styles.bar}>
+          <InlineField label="Deployment">
+            <Select
+              data-testid={testIds.labeler.deployment}
+              aria-label="Deployment"
+              width={24}
+              options={catalog.deployments?.map((d) => ({ label: d.title || d.name, value: d.name })) ?? []}
+              value={deployment ?? null}
+              onChange={(option) => setPlotTypeId(catalog.plotTypes?.find((p) => p.deployment === option.value)?.id)}
+            />
+          </InlineField>
+          <InlineField label="Plot type">
+            <Select
+              data-testid={testIds.labeler.plotType}
+              aria-label="Plot type"
+              width={30}
+              options={
+                catalog.plotTypes
+                  ?.filter((p) => p.deployment === deployment)
+                  .map((p) => ({ label: p.title || p.name, value: p.id, description: p.name })) ?? []
+              }
+              value={plotTypeId ?? null}
+              onChange={(option) => setPlotTypeId(option.value)}
+            />
+          </InlineField>
+          <InlineField label="Editor mode" tooltip="Every image of a run range in run order with its label, to relabel">
+            <InlineSwitch
+              data-testid={testIds.labeler.editorMode}
+              value={editorMode}
+              onChange={() => {
+                setEditorMode(!editorMode);
+                if (!editorMode) {
+                  setFilters({ ...filters, filter: 'all', sort: 'run' });
+                }
+              }}
+            />
+          </InlineField>
+          <InlineField label="Preview on hover" tooltip="Or press space over an image">
+            <InlineSwitch value={hoverPreview} onChange={() => setHoverPreview(!hoverPreview)} />
+          </InlineField>
+          {queue.total !== undefined && (
+            <span data-testid={testIds.labeler.total} className={styles.total}>
+              {queue.total} image{queue.total === 1 ? '' : 's'} match
+            </span>
+          )}
+        </div>
+        <QueueFilters value={filters} classes={classes} onChange={setFilters} />
+        {editorMode && !(filters.runFrom && filters.runTo) && (
+          <span className={styles.hint}>Editor mode: give a run range to see all of its images with their labels.</span>
+        )}
+        {mayLabel && plotType && (
+          <LabelerActions
+            classes={classes}
+            selectedCount={selection.ids.size}
+            pendingCount={pending.size}
+            total={queue.total ?? 0}
+            busy={applies.busy}
+            canUndo={applies.canUndo}
+            canRedo={applies.canRedo}
+            onPick={assign}
+            onSelectVisible={() => setSelection((s) => selectRange(s, items, ...visible.current))}
+            onClear={() => {
+              setSelection(NO_SELECTION);
+              setPending(new Map());
+            }}
+            onApply={apply}
+            onApplyToFilter={(className) => query && applies.applyToFilter(query, className, queue.total ?? 0)}
+            onUndo={applies.undo}
+            onRedo={applies.redo}
+          />
+        )}
+        {applies.status && (
+          <span data-testid={testIds.labeler.status} className={applies.status.ok ? styles.hint : styles.error}>
+            {applies.status.message}
+          </span>
+        )}
+        {body}
+        <Collapse label="Leaderboard" collapsible isOpen={leaderboardOpen} onToggle={setLeaderboardOpen}>
+          {leaderboardOpen && (
+            <Leaderboard client={client} deploymentId={catalog.deployments?.find((d) => d.name === deployment)?.id} />
+          )}
+        </Collapse>
+      </div>
+    </PluginPage>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
+  bar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(0.5, 1) }),
+  total: css({ color: theme.colors.text.secondary, marginLeft: 'auto' }),
+  hint: css({ color: theme.colors.text.secondary }),
+  error: css({ color: theme.colors.error.text }),
+  content: css({ display: 'flex', gap: theme.spacing(1) }),
+  grid: css({ flex: 1, minWidth: 0 }),
+});

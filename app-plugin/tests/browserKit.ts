@@ -1,0 +1,109 @@
+// What the app's browser tests share: the harness (the app's pages behind Grafana's plugin proxy emulated, with the
+// admin token, which may do everything), Chromium, the artefact folder, and seeding the server with many plots.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { inject } from 'vitest';
+// The route alone: the client's index loads @grafana/runtime, which Node cannot import.
+import { appProxyBase } from '@hydra/plugin-kit/client/proxy-route';
+import { launchChromium, startHarness, type Harness } from '@hydra/plugin-kit/testing/browser-harness';
+import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
+import { PLUGIN_ID } from '../src/constants';
+
+export const hydra = inject('hydra');
+export const ARTIFACTS = path.resolve(__dirname, '../test-results/browser');
+export const tid = (id: string) => `[data-testid="${id}"]`;
+
+export interface Session {
+  harness: Harness;
+  browser: Browser;
+}
+
+export async function openSession(): Promise<Session> {
+  await fs.mkdir(ARTIFACTS, { recursive: true });
+  console.log(`screenshots: ${ARTIFACTS}`);
+  const harness = await startHarness(path.resolve(__dirname, 'harness/harness.tsx'), [
+    {
+      uid: PLUGIN_ID,
+      base: appProxyBase(PLUGIN_ID),
+      jsonData: { url: hydra.url },
+      secureJsonData: { apiToken: hydra.tokens.admin },
+    },
+  ]);
+  return { harness, browser: await launchChromium() };
+}
+
+export async function closeSession(session?: Session) {
+  await session?.browser.close();
+  await session?.harness.close();
+}
+
+/** Opens an app page in the harness; `search` is the page's own query string (e.g. ?imageId=). */
+export async function openPage(
+  session: Session,
+  {
+    page,
+    theme = 'dark',
+    search = '',
+    extra = '',
+  }: { page: string; theme?: 'dark' | 'light'; search?: string; extra?: string }
+): Promise<Page> {
+  const tab = await session.browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  tab.on('pageerror', (error) => console.error('page error:', error));
+  const query = new URLSearchParams({ page, theme, search });
+  await tab.goto(`${session.harness.url}/?${query}${extra}`);
+  return tab;
+}
+
+/** Calls the server directly, as the role given. */
+export async function api<T>(role: keyof typeof hydra.tokens, method: string, url: string, body?: object): Promise<T> {
+  const response = await fetch(`${hydra.url}/api/v1${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${hydra.tokens[role]}`,
+      ...(body ? { 'content-type': 'application/json' } : {}),
+    },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  if (!response.ok) {
+    throw new Error(`${method} ${url}: ${response.status} ${await response.text()}`);
+  }
+  const text = await response.text();
+  return (text ? JSON.parse(text) : undefined) as T;
+}
+
+/**
+ * Uploads `count` simulator plots of a plot type, a few at a time, dimmed by factors from 0.1 to 1 (the brightness
+ * model calls the darkest Bad), so that the verdicts and their confidences spread out. Waits until every image
+ * of the plot type has a verdict.
+ */
+export async function seedPlots(plotType: string, plotTypeId: number, count: number, firstRun = 2000) {
+  const server = hydra as unknown as HydraServer;
+  for (let i = 0; i < count; i += 6) {
+    await Promise.all(
+      Array.from({ length: Math.min(6, count - i) }, (_, j) =>
+        postPlot(server, {
+          plotType,
+          run: firstRun + Math.floor((i + j) / 10),
+          seed: 100 + i + j,
+          brightness: 0.1 + (0.9 * (((i + j) * 29) % count)) / count,
+        })
+      )
+    );
+  }
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const queue = await api<{ items: Array<{ verdict: string | null }>; total: number }>(
+      'viewer',
+      'GET',
+      `/labels?plotTypeId=${plotTypeId}&limit=10000`
+    );
+    if (queue.total >= count && queue.items.every((item) => item.verdict !== null)) {
+      return queue.total;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`${plotType}: the seeded plots got no verdicts within 120 s`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,0 +1,84 @@
+import type {
+  HistoryLabel,
+  LabelBatch,
+  Leaderboard,
+  LogEntry,
+  LogQuery,
+  Me,
+  NewsItem,
+  NewsList,
+  QueuePage,
+  QueueQuery,
+  QueueSort,
+} from './appTypes';
+import { HydraClient } from './client';
+
+/** The app's part of the API: who am I, the Labeler's queue, label batches (undo/redo), the Log and the News. */
+export class HydraAppClient extends HydraClient {
+  me(): Promise<Me> {
+    return this.get('/me');
+  }
+
+  queue(query: QueueQuery, sort: QueueSort, limit: number, offset = 0): Promise<QueuePage> {
+    return this.get('/labels', { ...query, sort, limit, offset });
+  }
+
+  apply(imageIds: number[], className: string): Promise<{ batchId: number }> {
+    return this.request('POST', '/labels', {}, { imageIds, class: className, source: 'labeler' });
+  }
+
+  /** Labels every image matching the query; the server refuses (409) if the count is no longer `expectedCount`. */
+  applyToFilter(
+    query: QueueQuery,
+    className: string,
+    expectedCount: number
+  ): Promise<{ batchId: number; count: number }> {
+    return this.request('POST', '/labels/by-filter', {}, { query, class: className, expectedCount });
+  }
+
+  batches(user?: string, limit = 20): Promise<{ items: LabelBatch[] }> {
+    return this.get('/labels/batches', { user, limit });
+  }
+
+  undo(batchId: number): Promise<LabelBatch> {
+    return this.request('POST', `/labels/batches/${batchId}/undo`);
+  }
+
+  redo(batchId: number): Promise<LabelBatch> {
+    return this.request('POST', `/labels/batches/${batchId}/redo`);
+  }
+
+  history(imageId: number): Promise<{ items: HistoryLabel[] }> {
+    return this.get(`/images/${imageId}/labels`);
+  }
+
+  leaderboard(from: string, to: string, deploymentId?: number): Promise<Leaderboard> {
+    return this.get('/labels/leaderboard', { from, to, deploymentId });
+  }
+
+  log(query: LogQuery, limit: number, offset = 0): Promise<{ items: LogEntry[]; total: number }> {
+    return this.get('/log', { ...query, limit, offset });
+  }
+
+  /** The streamed CSV of every row the query matches, for a download link. */
+  logCsvUrl(query: LogQuery): string {
+    return this.url('/log.csv', { ...query });
+  }
+
+  acknowledge(predictionId: number, comment?: string): Promise<LogEntry> {
+    return this.request('PUT', `/log/${predictionId}/acknowledgement`, {}, comment ? { comment } : {});
+  }
+
+  /** Every unexpired news item, of all deployments (the News page); `news(deployment)` is one deployment's. */
+  allNews(): Promise<NewsList> {
+    return this.get('/news');
+  }
+
+  postNews(text: string, deploymentId?: number, expiresAt?: string): Promise<NewsItem> {
+    return this.request('POST', '/news', {}, { text, deploymentId, expiresAt });
+  }
+
+  deleteNews(id: number): Promise<void> {
+    return this.request('DELETE', `/news/${id}`);
+  }
+}
