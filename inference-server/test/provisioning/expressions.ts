@@ -131,13 +131,15 @@ function union(a: NumberValue[], b: NumberValue[]): Array<{ labels: Labels; a: n
     for (const y of b) {
       const [lx, ly] = [keys(x.labels).length, keys(y.labels).length];
       let labels: Labels | undefined;
-      if (lx === 0 || ly === 0 || (lx === ly && contains(x.labels, y.labels))) labels = lx ? x.labels : y.labels;
+      if (lx === 0 || ly === 0 || (lx === ly && contains(x.labels, y.labels)))
+        labels = lx ? x.labels : y.labels;
       else if (lx !== ly && contains(x.labels, y.labels)) labels = x.labels;
       else if (lx !== ly && contains(y.labels, x.labels)) labels = y.labels;
       if (labels) pairs.push({ labels, a: x.value, b: y.value });
     }
   }
-  if (pairs.length === 0 && a.length === 1 && b.length === 1) pairs.push({ labels: {}, a: a[0]!.value, b: b[0]!.value });
+  if (pairs.length === 0 && a.length === 1 && b.length === 1)
+    pairs.push({ labels: {}, a: a[0]!.value, b: b[0]!.value });
   return pairs;
 }
 
@@ -157,7 +159,8 @@ export function math(expression: string, vars: Record<string, Result>): Result {
       if (value?.kind !== 'numbers') throw new Error(`${token} is not a reduced result`);
       return value.items;
     }
-    if (token === undefined || Number.isNaN(Number(token))) throw new Error(`unexpected ${token} in ${expression}`);
+    if (token === undefined || Number.isNaN(Number(token)))
+      throw new Error(`unexpected ${token} in ${expression}`);
     return [{ labels: {}, value: Number(token) }];
   };
   const binary = (minPrecedence: number): NumberValue[] => {

@@ -3,13 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import AjvModule from 'ajv';
-import {
-  PROVISIONING,
-  pluginJson,
-  provisioningFiles,
-  readYaml,
-  rules,
-} from './provisioning-files.ts';
+import { PROVISIONING, pluginJson, provisioningFiles, readYaml, rules } from './provisioning-files.ts';
 
 // No Grafana server runs here: each provisioning file is checked against a schema of the keys Grafana's
 // provisioning code reads (provisioning/schemas, each citing its source). Grafana itself ignores unknown keys.
@@ -40,7 +34,9 @@ function schemaOf(file: string, content: Record<string, unknown>): string {
 
 function validate(name: string, content: unknown): string[] {
   const check = validators[name]!;
-  return check(content) ? [] : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+  return check(content)
+    ? []
+    : (check.errors ?? []).map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
 }
 
 test('every provisioning YAML parses and has only the keys Grafana reads', () => {
@@ -53,7 +49,9 @@ test('every provisioning YAML parses and has only the keys Grafana reads', () =>
 });
 
 test('the schemas refuse an unknown key, two threshold conditions and an unknown no-data state', () => {
-  const file = readYaml('alerting/rules.yaml') as { groups: Array<{ rules: Array<Record<string, unknown>> }> };
+  const file = readYaml('alerting/rules.yaml') as {
+    groups: Array<{ rules: Array<Record<string, unknown>> }>;
+  };
   const rule = file.groups[0]!.rules[0]!;
   const broken = (change: (r: Record<string, unknown>) => void) => {
     const copy = structuredClone(file);
@@ -61,15 +59,25 @@ test('the schemas refuse an unknown key, two threshold conditions and an unknown
     return validate('alert-rules', copy);
   };
   assert.deepEqual(validate('alert-rules', file), []);
-  assert.notDeepEqual(broken((r) => (r.forr = '1m')), [], 'a misspelt key');
-  assert.notDeepEqual(broken((r) => (r.noDataState = 'Ok')), [], 'a state Grafana does not know');
+  assert.notDeepEqual(
+    broken((r) => (r.forr = '1m')),
+    [],
+    'a misspelt key',
+  );
+  assert.notDeepEqual(
+    broken((r) => (r.noDataState = 'Ok')),
+    [],
+    'a state Grafana does not know',
+  );
   const thresholdQuery = (rule.data as Array<{ model: { type?: string; conditions?: unknown[] } }>).find(
     (q) => q.model.type === 'threshold',
   )!;
   assert.ok(thresholdQuery, 'the first rule has a threshold');
   assert.notDeepEqual(
     broken((r) => {
-      const q = (r.data as Array<{ model: { type?: string; conditions: unknown[] } }>).find((d) => d.model.type === 'threshold')!;
+      const q = (r.data as Array<{ model: { type?: string; conditions: unknown[] } }>).find(
+        (d) => d.model.type === 'threshold',
+      )!;
       q.model.conditions.push(q.model.conditions[0]);
     }),
     [],
@@ -81,13 +89,21 @@ test('the schemas refuse an unknown key, two threshold conditions and an unknown
 function expandEnv(value: string, env: Record<string, string>): string {
   return value
     .split('$$')
-    .map((part) => part.replace(/\$\{([^}]*)\}|\$(\w+)/g, (_, braced?: string, bare?: string) => env[braced ?? bare!] ?? ''))
+    .map((part) =>
+      part.replace(
+        /\$\{([^}]*)\}|\$(\w+)/g,
+        (_, braced?: string, bare?: string) => env[braced ?? bare!] ?? '',
+      ),
+    )
     .join('$');
 }
 
 test('the contact point signs as the inference server checks, and its templates survive env expansion', () => {
   const { contactPoints } = readYaml('alerting/contact-points.yaml') as {
-    contactPoints: Array<{ name: string; receivers: Array<{ type: string; settings: Record<string, unknown> }> }>;
+    contactPoints: Array<{
+      name: string;
+      receivers: Array<{ type: string; settings: Record<string, unknown> }>;
+    }>;
   };
   const receiver = contactPoints[0]!.receivers[0]!;
   assert.equal(receiver.type, 'webhook');
@@ -111,9 +127,14 @@ test('the contact point signs as the inference server checks, and its templates 
   // Written with a single `$`, the variable would be expanded to nothing: the check above can fail.
   assert.equal(expandEnv('{{ range $alert := .Alerts }}', env), '{{ range  := .Alerts }}');
 
-  const policies = readYaml('alerting/policies.yaml') as { policies: Array<{ receiver: string; group_by: string[] }> };
+  const policies = readYaml('alerting/policies.yaml') as {
+    policies: Array<{ receiver: string; group_by: string[] }>;
+  };
   for (const policy of policies.policies) {
-    assert.ok(contactPoints.some((c) => c.name === policy.receiver), `policy receiver ${policy.receiver}`);
+    assert.ok(
+      contactPoints.some((c) => c.name === policy.receiver),
+      `policy receiver ${policy.receiver}`,
+    );
     assert.ok(policy.group_by.includes('plot_type') && policy.group_by.includes('deployment'));
   }
 });
@@ -123,13 +144,21 @@ test('rule titles, labels and conditions hold no `$`: Grafana expands them from 
     for (const text of [rule.title, rule.condition, ...Object.values(rule.labels ?? {})]) {
       assert.doesNotMatch(text, /\$/, `${rule.uid}: ${text}`);
     }
-    assert.ok(rule.data.some((q) => q.refId === rule.condition), `${rule.uid}: its condition is one of its queries`);
+    assert.ok(
+      rule.data.some((q) => q.refId === rule.condition),
+      `${rule.uid}: its condition is one of its queries`,
+    );
   }
 });
 
 test('the data sources are the ones the rules and plugins need, with the settings their code reads', (t) => {
   const { datasources } = readYaml('datasources/hydra.yaml') as {
-    datasources: Array<{ uid: string; type: string; jsonData: Record<string, string>; secureJsonData?: Record<string, string> }>;
+    datasources: Array<{
+      uid: string;
+      type: string;
+      jsonData: Record<string, string>;
+      secureJsonData?: Record<string, string>;
+    }>;
   };
   const influx = datasources.find((ds) => ds.type === 'influxdb')!;
   assert.equal(influx.jsonData.version, 'InfluxQL');
@@ -148,9 +177,15 @@ test('the data sources are the ones the rules and plugins need, with the setting
     apps: Array<{ type: string; jsonData: Record<string, string>; secureJsonData: Record<string, string> }>;
   };
   // Every {{ .JsonData.x }} and {{ .SecureJsonData.y }} a plugin's proxy route reads is provisioned.
-  const checkRoutes = (folder: string, provisioned: { type: string; jsonData: object; secureJsonData?: object }) => {
+  const checkRoutes = (
+    folder: string,
+    provisioned: { type: string; jsonData: object; secureJsonData?: object },
+  ) => {
     const plugin = pluginJson(folder);
-    if (!plugin) return t.diagnostic(`${folder}/src/plugin.json is not in this checkout: its settings are not cross-checked`);
+    if (!plugin)
+      return t.diagnostic(
+        `${folder}/src/plugin.json is not in this checkout: its settings are not cross-checked`,
+      );
     assert.equal(provisioned.type, plugin.id, folder);
     const routes = JSON.stringify(plugin.routes ?? []);
     for (const [, kind, key] of routes.matchAll(/\{\{ *\.(JsonData|SecureJsonData)\.(\w+) *\}\}/g)) {
@@ -158,6 +193,9 @@ test('the data sources are the ones the rules and plugins need, with the setting
       assert.ok(key! in settings, `${folder}: ${kind}.${key} is provisioned`);
     }
   };
-  checkRoutes('datasource-plugin', datasources.find((ds) => ds.uid === 'hydra')!);
+  checkRoutes(
+    'datasource-plugin',
+    datasources.find((ds) => ds.uid === 'hydra')!,
+  );
   checkRoutes('app-plugin', apps[0]!);
 });

@@ -23,7 +23,9 @@ export function readJson(file: string): unknown {
 }
 
 /** A plugin's id from its src/plugin.json, or null where that plugin is not in this checkout. */
-export function pluginJson(folder: string): { id: string; routes?: Array<{ url?: string; headers?: unknown }> } | null {
+export function pluginJson(
+  folder: string,
+): { id: string; routes?: Array<{ url?: string; headers?: unknown }> } | null {
   const file = path.join(REPO_ROOT, folder, 'src', 'plugin.json');
   return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }) : null;
 }
@@ -91,7 +93,8 @@ export function dashboards(): Array<{ file: string; dashboard: Dashboard }> {
   }));
 }
 
-export const allPanels = (panels: Panel[]): Panel[] => panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
+export const allPanels = (panels: Panel[]): Panel[] =>
+  panels.flatMap((p) => [p, ...allPanels(p.panels ?? [])]);
 
 /** Grafana's regex escaping of a variable's value inside `/^$var$/` (InfluxDB data source). */
 const regexEscape = (value: string) => value.replace(/[\\^$*+?.()|[\]{}/]/g, '\\$&');
@@ -102,7 +105,12 @@ const regexEscape = (value: string) => value.replace(/[\\^$*+?.()|[\]{}/]/g, '\\
  */
 export function interpolate(
   query: string,
-  { from, to, interval = '1m', variables = {} }: { from: number; to: number; interval?: string; variables?: Record<string, string> },
+  {
+    from,
+    to,
+    interval = '1m',
+    variables = {},
+  }: { from: number; to: number; interval?: string; variables?: Record<string, string> },
 ): string {
   let text = query
     .replaceAll('$timeFilter', `time >= ${from}ms and time <= ${to}ms`)
