@@ -58,7 +58,8 @@ function verdictPoint(
     createdAt,
   };
   // predictionPoint writes the beam tag once the Verdict carries it; setting it here keeps this test independent.
-  const point = predictionPoint({ ...verdict, beam } as Verdict & { beam: Beam });
+  const withBeam = { ...verdict, beam };
+  const point = predictionPoint(withBeam);
   return { ...point, tags: { ...point.tags, beam } };
 }
 
