@@ -22,12 +22,15 @@ export function readJson(file: string): unknown {
   return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, file), 'utf8'));
 }
 
-/** A plugin's id from its src/plugin.json, or null where that plugin is not in this checkout. */
-export function pluginJson(
-  folder: string,
-): { id: string; routes?: Array<{ url?: string; headers?: unknown }> } | null {
+export interface PluginJson {
+  id: string;
+  routes?: unknown[];
+}
+
+/** A plugin's src/plugin.json, or null where that plugin is not in this checkout. */
+export function pluginJson(folder: string): PluginJson | null {
   const file = path.join(REPO_ROOT, folder, 'src', 'plugin.json');
-  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { id: string }) : null;
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PluginJson) : null;
 }
 
 // The shapes of the provisioned files these tests read (their keys are checked by the schemas).
