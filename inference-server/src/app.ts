@@ -14,6 +14,7 @@ import inferencePool from './plugins/app/inference-pool.ts';
 import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
+import serverPoints from './plugins/app/server-points.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
@@ -84,6 +85,7 @@ export const hydraApp = fp(
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
     await fastify.register(metrics);
+    await fastify.register(serverPoints, { config });
 
     for (const [prefix, routes] of Object.entries(ROUTES)) {
       await fastify.register(routes, { prefix });

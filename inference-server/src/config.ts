@@ -41,6 +41,11 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'Points kept while InfluxDB is down; older ones are dropped (and counted) beyond this',
   }),
+  HYDRA_INFLUX_SERVER_INTERVAL_MS: Type.Integer({
+    default: 10_000,
+    minimum: 0,
+    description: 'How often a hydra_server health point is written (the Status dashboard); 0 = never',
+  }),
   HYDRA_BACKEND: Type.Enum(['auto', ...BACKENDS], {
     default: 'auto',
     description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',

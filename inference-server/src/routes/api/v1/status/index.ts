@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { problemResponses, ServerStatus } from '../../../../schemas/index.ts';
-import { SERVER_VERSION } from '../../../../version.ts';
+import { serverStatus } from '../../../../views/server-status.ts';
 
 const status: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.get(
@@ -12,42 +12,7 @@ const status: FastifyPluginAsyncTypebox = async (fastify) => {
         response: { 200: ServerStatus, ...problemResponses },
       },
     },
-    async () => {
-      const { catalog, inferencePool, pipelineStats } = fastify;
-      const catalogHealthy = await catalog.ping().then(
-        () => true,
-        () => false,
-      );
-      const counts = catalogHealthy
-        ? await catalog.images.countByStatus()
-        : { pending: 0, classified: 0, failed: 0, no_model: 0 };
-      const workers = inferencePool.stats();
-      return {
-        version: SERVER_VERSION,
-        uptimeSeconds: process.uptime(),
-        instance: fastify.instanceId,
-        auth: fastify.authEnabled,
-        backend: inferencePool.backend,
-        workers: { size: workers.size, busy: workers.busy, queued: workers.queued },
-        catalog: { engine: catalog.engine, healthy: catalogHealthy },
-        queue: {
-          pending: counts.pending,
-          classified: counts.classified,
-          failed: counts.failed,
-          noModel: counts.no_model,
-        },
-        throughput: pipelineStats.throughput(),
-        latencyMs: pipelineStats.latency(),
-        verdictSinks: Object.fromEntries(
-          Object.entries(fastify.verdictSinks.failureCounts()).map(([sink, failures]) => [
-            sink,
-            { failures },
-          ]),
-        ),
-        influx: fastify.influxStatus(),
-        epics: fastify.epicsStatus(),
-      };
-    },
+    () => serverStatus(fastify),
   );
 };
 

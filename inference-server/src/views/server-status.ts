@@ -1,0 +1,38 @@
+import type { FastifyInstance } from 'fastify';
+import type { ServerStatus } from '../schemas/index.ts';
+import { SERVER_VERSION } from '../version.ts';
+
+/** What `/api/v1/status` answers and each `hydra_server` point records, read from the running services. */
+export async function serverStatus(fastify: FastifyInstance): Promise<ServerStatus> {
+  const { catalog, inferencePool, pipelineStats } = fastify;
+  const catalogHealthy = await catalog.ping().then(
+    () => true,
+    () => false,
+  );
+  const counts = catalogHealthy
+    ? await catalog.images.countByStatus()
+    : { pending: 0, classified: 0, failed: 0, no_model: 0 };
+  const workers = inferencePool.stats();
+  return {
+    version: SERVER_VERSION,
+    uptimeSeconds: process.uptime(),
+    instance: fastify.instanceId,
+    auth: fastify.authEnabled,
+    backend: inferencePool.backend,
+    workers: { size: workers.size, busy: workers.busy, queued: workers.queued },
+    catalog: { engine: catalog.engine, healthy: catalogHealthy },
+    queue: {
+      pending: counts.pending,
+      classified: counts.classified,
+      failed: counts.failed,
+      noModel: counts.no_model,
+    },
+    throughput: pipelineStats.throughput(),
+    latencyMs: pipelineStats.latency(),
+    verdictSinks: Object.fromEntries(
+      Object.entries(fastify.verdictSinks.failureCounts()).map(([sink, failures]) => [sink, { failures }]),
+    ),
+    influx: fastify.influxStatus(),
+    epics: fastify.epicsStatus(),
+  };
+}
