@@ -5,6 +5,7 @@ import * as labelsReferencesTraining from './0002-labels-references-training.ts'
 import * as activationTime from './0003-activation-time.ts';
 import * as modelKindAndActivations from './0004-model-kind-and-activations.ts';
 import * as predictionPointWritten from './0005-prediction-point-written.ts';
+import * as alertEvents from './0007-alert-events.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -15,6 +16,7 @@ const migrations: Record<string, EngineMigration> = {
   '0003-activation-time': activationTime,
   '0004-model-kind-and-activations': modelKindAndActivations,
   '0005-prediction-point-written': predictionPointWritten,
+  '0007-alert-events': alertEvents,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {
