@@ -97,7 +97,8 @@ export class AlertDispatcher {
       attempts < maxAttempts ? Date.now() + Math.min(MAX_RETRY_MS, retryMs * 2 ** (attempts - 1)) : null;
     await repository.recordAttempt(write.id, { ok: false, at: outcome.at, error, retryAt });
     if (retryAt === null) logger.error({ ...context, error }, 'alarm write failed: giving up');
-    else logger.warn({ ...context, error, retryInMs: retryAt - Date.now() }, 'alarm write failed: will retry');
+    else
+      logger.warn({ ...context, error, retryInMs: retryAt - Date.now() }, 'alarm write failed: will retry');
   }
 
   private async scheduleNext(): Promise<void> {

@@ -19,8 +19,7 @@ export interface SignedNotification {
 }
 
 export type SignatureCheck =
-  | { ok: true; signature: string; signedAt: number | null }
-  | { ok: false; reason: string };
+  { ok: true; signature: string; signedAt: number | null } | { ok: false; reason: string };
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/;
 const UNIX_SECONDS = /^\d{1,12}$/;

@@ -35,7 +35,11 @@ export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> 
     .addColumn('written_at', 'bigint')
     .execute();
   await db.schema.createIndex('alert_write_event').on('alert_write').column('event_id').execute();
-  await db.schema.createIndex('alert_write_due').on('alert_write').columns(['status', 'next_attempt_at']).execute();
+  await db.schema
+    .createIndex('alert_write_due')
+    .on('alert_write')
+    .columns(['status', 'next_attempt_at'])
+    .execute();
   await db.schema.createIndex('alert_write_pv').on('alert_write').columns(['pv', 'id']).execute();
 
   await db.schema

@@ -63,8 +63,7 @@ export interface PlannedWrite {
 
 /** What a put ended as; `retryAt` null after a failure means the write gives up. */
 export type WriteOutcome =
-  | { ok: true; at: number }
-  | { ok: false; at: number; error: string; retryAt: number | null };
+  { ok: true; at: number } | { ok: false; at: number; error: string; retryAt: number | null };
 
 function writeRow(row: AlertWriteRecord): AlertWriteRow {
   return {
@@ -219,12 +218,7 @@ export class AlertEventsRepository {
       .select((eb) => eb.fn.countAll<number>().as('count'))
       .executeTakeFirstOrThrow();
     return {
-      items: events.map((e) =>
-        eventRow(
-          e,
-          writes.filter((w) => w.event_id === e.id).map(writeRow),
-        ),
-      ),
+      items: events.map((e) => eventRow(e, writes.filter((w) => w.event_id === e.id).map(writeRow))),
       total: Number(count),
     };
   }

@@ -63,9 +63,7 @@ const grafanaWebhook: FastifyPluginAsyncTypebox = async (fastify) => {
         try {
           request.body = JSON.parse(raw.toString('utf8'));
         } catch (error) {
-          throw new InvalidInputError(
-            `the notification is not valid JSON: ${(error as Error).message}`,
-          );
+          throw new InvalidInputError(`the notification is not valid JSON: ${(error as Error).message}`);
         }
       },
       schema: {
