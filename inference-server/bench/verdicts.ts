@@ -64,6 +64,7 @@ async function seed(catalog: Catalog) {
         verdict: 'Good',
         confidence: 0.9,
         confirmed: true,
+        beam: 'unknown',
         latencyMs: 10,
         inferenceMs: 2,
         capturedAt: Date.now(),

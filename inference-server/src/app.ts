@@ -8,6 +8,7 @@ import swagger from './plugins/external/swagger.ts';
 import alerts from './plugins/app/alerts.ts';
 import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
+import epics from './plugins/app/epics.ts';
 import errorHandler from './plugins/app/error-handler.ts';
 import imageStore from './plugins/app/image-store.ts';
 import inferencePool from './plugins/app/inference-pool.ts';
@@ -76,6 +77,7 @@ export const hydraApp = fp(
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });
     await fastify.register(pipeline, { config });
+    await fastify.register(epics, { config });
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
     await fastify.register(alerts, { config });

@@ -34,6 +34,14 @@ export type ArchitectureName = Member<typeof ARCHITECTURES>;
 export const BACKENDS = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = Member<typeof BACKENDS>;
 
+/** The beam at a verdict, read from the beam-current PV: `unknown` without EPICS or before the first reading. */
+export const BEAM_STATES = ['on', 'off', 'unknown'] as const;
+export type BeamState = Member<typeof BEAM_STATES>;
+
+/** Where Hydra stands with the EPICS IOCs. */
+export const EPICS_CONNECTION_STATES = ['not_configured', 'connecting', 'connected', 'disconnected'] as const;
+export type EpicsConnectionState = Member<typeof EPICS_CONNECTION_STATES>;
+
 /** How a model's outputs become a verdict: `autoencoder` and `siamese` come with the unsupervised models. */
 export const MODEL_KINDS = ['classifier'] as const;
 export type ModelKind = Member<typeof MODEL_KINDS>;

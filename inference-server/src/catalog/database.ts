@@ -2,6 +2,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
   AlertStatus,
   AlertWriteStatus,
+  BeamState,
   ClassSeverity,
   ImageStatus,
   LabelSource,
@@ -91,6 +92,7 @@ export interface PredictionTable {
   created_at: number;
   /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
   point_written: ColumnType<number, number | undefined, number>;
+  beam: ColumnType<BeamState, BeamState | undefined, BeamState>;
 }
 
 export interface ModelTable {

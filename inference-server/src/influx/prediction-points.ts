@@ -24,6 +24,7 @@ export function predictionPoint(v: Verdict): IPoint {
       model_version: String(v.modelVersion),
       kind: v.kind,
       confirmed: String(v.confirmed),
+      beam: v.beam,
     },
     fields,
     timestamp: (BigInt(v.createdAt) * 1_000_000n + BigInt(v.id % 1_000_000)).toString(),

@@ -1,11 +1,13 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
+import type { BeamState } from '../enums.ts';
 import type { ClaimedImage } from '../catalog/repositories/images-repository.ts';
 import type { NewVerdict } from '../catalog/repositories/predictions-repository.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { PredictOutcome } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
+import type { MachineStateReader } from './machine-state.ts';
 import { decideVerdict } from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
@@ -28,6 +30,8 @@ export interface BatcherOptions {
   sweepIntervalMs: number;
   /** Where the stored verdicts of each finished batch go. */
   sinks: VerdictSinks;
+  /** The beam each verdict is made under. */
+  machine: Pick<MachineStateReader, 'beam'>;
 }
 
 /**
@@ -150,10 +154,11 @@ export class Batcher {
     }
     const byId = new Map(images.map((image) => [image.id, image]));
     const now = Date.now();
+    const beam = this.options.machine.beam();
     const verdicts: NewVerdict[] = [];
     for (const outcome of outcomes) {
       const image = byId.get(outcome.imageId)!;
-      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now) : outcome.error;
+      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now, beam) : outcome.error;
       if (typeof verdict !== 'string') {
         verdicts.push(verdict);
       } else {
@@ -171,6 +176,7 @@ export class Batcher {
     image: ClaimedImage,
     outcome: Extract<PredictOutcome, { ok: true }>,
     now: number,
+    beam: BeamState,
   ): NewVerdict | string {
     try {
       return {
@@ -184,6 +190,7 @@ export class Batcher {
         model: model.name,
         modelVersion: model.version,
         kind: model.kind,
+        beam,
         latencyMs: now - image.received_at,
         inferenceMs: outcome.inferenceMs,
         capturedAt: image.captured_at,

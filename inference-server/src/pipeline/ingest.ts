@@ -4,6 +4,7 @@ import type { ImageWithContext, NewImage } from '../catalog/repositories/images-
 import { UnknownReferenceError } from '../errors.ts';
 import type { ImageStore, StoredFile } from '../images/image-store.ts';
 import { validateImage } from '../images/validate-image.ts';
+import type { MachineStateReader } from './machine-state.ts';
 
 export interface IngestRequest {
   content: Buffer;
@@ -28,6 +29,8 @@ export interface IngestOptions {
   logger: FastifyBaseLogger;
   /** Called when a new image waits for classification. */
   onPending: () => void;
+  /** The run of an image sent without one (EPICS's run-number PV). */
+  machine: Pick<MachineStateReader, 'runNumber'>;
 }
 
 /**
@@ -40,8 +43,9 @@ export class IngestService {
 
   constructor(private readonly options: IngestOptions) {}
 
-  async accept(request: IngestRequest): Promise<IngestResult> {
+  async accept(sent: IngestRequest): Promise<IngestResult> {
     const { store } = this.options;
+    const request = { ...sent, run: sent.run ?? this.options.machine.runNumber() ?? undefined };
     const info = await validateImage(request.content, this.options.maxImagePixels);
     const deployment = await this.resolveDeployment(request.deployment);
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);

@@ -1,4 +1,4 @@
-import type { ModelKind } from '../enums.ts';
+import type { BeamState, ModelKind } from '../enums.ts';
 
 /**
  * One classified image: what the batcher stores, what every sink receives, and what the API reads back.
@@ -22,6 +22,8 @@ export interface Verdict {
   confidence: number;
   /** The score reached its class threshold. */
   confirmed: boolean;
+  /** The beam when the verdict was made. */
+  beam: BeamState;
   /** From acceptance to verdict. */
   latencyMs: number;
   /** The image's share of its batch's forward pass. */

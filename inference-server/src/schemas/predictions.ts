@@ -1,4 +1,5 @@
 import { Type, type Static } from 'typebox';
+import { BEAM_STATES } from '../enums.ts';
 import { ModelKind } from './models.ts';
 import { DbInteger, IsoTime, Pagination } from './common.ts';
 
@@ -16,6 +17,7 @@ export const Prediction = Type.Object({
   verdict: Type.String({ description: 'The most probable class' }),
   confidence: Type.Number({ description: 'Probability of the verdict' }),
   confirmed: Type.Boolean({ description: "Whether the confidence reaches the verdict class's threshold" }),
+  beam: Type.Enum(BEAM_STATES, { description: 'The beam when the verdict was made (from EPICS)' }),
   latencyMs: Type.Number({ description: 'From acceptance of the image to the verdict' }),
   capturedAt: IsoTime,
   createdAt: IsoTime,

@@ -1,5 +1,40 @@
 import { Type, type Static } from 'typebox';
-import { Role } from './common.ts';
+import { BEAM_STATES, EPICS_CONNECTION_STATES } from '../enums.ts';
+import { IsoTime, Role } from './common.ts';
+
+/** Channel Access: where Hydra stands with the IOCs, what its puts came to, and what it reads of the machine. */
+export const EpicsStatus = Type.Object({
+  state: Type.Enum(EPICS_CONNECTION_STATES, {
+    description: 'not_configured when HYDRA_EPICS_CA_ADDR_LIST is empty',
+  }),
+  since: Type.Union([IsoTime, Type.Null()], {
+    description: 'Since when the state holds (e.g. disconnected since)',
+  }),
+  addrList: Type.Union([Type.String(), Type.Null()]),
+  lastError: Type.Union([Type.String(), Type.Null()]),
+  puts: Type.Object({
+    ok: Type.Integer({ description: 'Puts the IOC confirmed' }),
+    failed: Type.Integer({ description: 'Puts refused, unconfirmed in time, or to a PV that does not answer' }),
+    droppedWhileDown: Type.Integer({
+      description: 'Puts not sent because the IOC was down; the latest value of each PV is written on reconnect',
+    }),
+    catchUpWrites: Type.Integer({ description: 'Latest values written when the IOC came back' }),
+    suppressedBeamOff: Type.Integer({ description: 'Verdicts not written to EPICS because the beam was off' }),
+  }),
+  beam: Type.Object({
+    state: Type.Enum(BEAM_STATES),
+    current: Type.Union([Type.Number(), Type.Null()]),
+    threshold: Type.Number(),
+    pv: Type.Union([Type.String(), Type.Null()]),
+  }),
+  run: Type.Object({
+    number: Type.Union([Type.Integer(), Type.Null()], {
+      description: 'From the run-number PV; it sets the run of images sent without one',
+    }),
+    pv: Type.Union([Type.String(), Type.Null()]),
+  }),
+});
+export type EpicsStatus = Static<typeof EpicsStatus>;
 
 export const ServerStatus = Type.Object({
   version: Type.String(),
@@ -48,6 +83,7 @@ export const ServerStatus = Type.Object({
     failedWrites: Type.Integer(),
     lastError: Type.Union([Type.String(), Type.Null()]),
   }),
+  epics: EpicsStatus,
 });
 export type ServerStatus = Static<typeof ServerStatus>;
 

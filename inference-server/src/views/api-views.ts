@@ -44,6 +44,7 @@ export function predictionView(v: Verdict): Prediction {
     verdict: v.verdict,
     confidence: v.confidence,
     confirmed: v.confirmed,
+    beam: v.beam,
     latencyMs: v.latencyMs,
     capturedAt: iso(v.capturedAt),
     createdAt: iso(v.createdAt),

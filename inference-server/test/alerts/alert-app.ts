@@ -39,15 +39,18 @@ export class RecordingPvWriter implements PvWriter {
   }
 }
 
-/** The real app with `writer` decorated as `fastify.epics`, as the EPICS plugin would. */
+/**
+ * The real app, its alarm writes going to `writer`: the EPICS plugin's writer is swapped for it once the plugins
+ * are loaded and before the app is ready, when the alert dispatcher starts.
+ */
 export async function buildAppWithWriter(config: Config, writer: PvWriter): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.HYDRA_LOG_LEVEL },
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   });
-  app.decorate('epics', writer);
   await app.register(hydraApp, { config });
+  app.epics = writer;
   await app.ready();
   return app;
 }

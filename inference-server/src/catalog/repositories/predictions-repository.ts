@@ -44,6 +44,7 @@ export class PredictionsRepository {
             inference_ms: v.inferenceMs,
             created_at: v.createdAt,
             point_written: toFlag(false),
+            beam: v.beam,
           })),
         )
         .returning('id')
@@ -101,6 +102,7 @@ export class PredictionsRepository {
       verdict: row.verdict,
       confidence: row.confidence,
       confirmed: flag(row.confirmed),
+      beam: row.beam,
       latencyMs: row.latency_ms,
       inferenceMs: row.inference_ms,
       capturedAt: row.captured_at,

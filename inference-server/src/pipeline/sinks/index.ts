@@ -25,3 +25,4 @@ export const gradCamSink = (gradcam: GradCamService): VerdictSink => ({
   name: 'gradcam',
   accept: (verdicts) => gradcam.precompute(verdicts.filter((v) => v.verdict !== 'Good')),
 });
+export { EpicsSink } from './epics-sink.ts';

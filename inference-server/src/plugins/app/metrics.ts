@@ -1,5 +1,6 @@
 import fp from 'fastify-plugin';
 import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { EPICS_CONNECTION_STATES } from '../../enums.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -86,7 +87,60 @@ export default fp(
         }
       },
     });
+    new Gauge({
+      name: 'hydra_epics_connected',
+      help: 'EPICS Channel Access: 1 in the connection state given (not_configured, connecting, connected, disconnected)',
+      labelNames: ['state'],
+      registers: [registry],
+      collect() {
+        const { state } = fastify.epicsStatus();
+        for (const s of EPICS_CONNECTION_STATES) this.set({ state: s }, s === state ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'hydra_epics_puts',
+      help: 'EPICS puts since the start: ok, failed, dropped_while_down, catch_up (on reconnect), suppressed_beam_off',
+      labelNames: ['outcome'],
+      registers: [registry],
+      collect() {
+        const { puts } = fastify.epicsStatus();
+        this.set({ outcome: 'ok' }, puts.ok);
+        this.set({ outcome: 'failed' }, puts.failed);
+        this.set({ outcome: 'dropped_while_down' }, puts.droppedWhileDown);
+        this.set({ outcome: 'catch_up' }, puts.catchUpWrites);
+        this.set({ outcome: 'suppressed_beam_off' }, puts.suppressedBeamOff);
+      },
+    });
+    new Gauge({
+      name: 'hydra_epics_beam_on',
+      help: 'The beam from the beam-current PV: 1 on, 0 off, -1 unknown',
+      registers: [registry],
+      collect() {
+        const { beam } = fastify.epicsStatus();
+        this.set(beam.state === 'on' ? 1 : beam.state === 'off' ? 0 : -1);
+      },
+    });
+    new Gauge({
+      name: 'hydra_epics_beam_current',
+      help: 'The last beam-current reading (absent while unknown)',
+      registers: [registry],
+      collect() {
+        const { current } = fastify.epicsStatus().beam;
+        if (current === null) this.reset();
+        else this.set(current);
+      },
+    });
+    new Gauge({
+      name: 'hydra_epics_run_number',
+      help: 'The run number read from the run-number PV (absent while unknown)',
+      registers: [registry],
+      collect() {
+        const run = fastify.epicsStatus().run.number;
+        if (run === null) this.reset();
+        else this.set(run);
+      },
+    });
     fastify.decorate('metricsRegistry', registry);
   },
-  { name: 'metrics', dependencies: ['catalog', 'inference-pool', 'pipeline', 'point-writer'] },
+  { name: 'metrics', dependencies: ['catalog', 'inference-pool', 'pipeline', 'point-writer', 'epics'] },
 );

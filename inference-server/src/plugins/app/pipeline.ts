@@ -8,6 +8,7 @@ import { ModelLibrary } from '../../models/model-library.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
 import { LiveEvents } from '../../pipeline/live-events.ts';
+import { MachineState } from '../../pipeline/machine-state.ts';
 import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
 import { gradCamSink, InfluxSink, liveEventsSink, statsSink } from '../../pipeline/sinks/index.ts';
 import { VerdictSinks } from '../../pipeline/verdict-sinks.ts';
@@ -22,6 +23,8 @@ declare module 'fastify' {
     liveEvents: LiveEvents;
     pipelineStats: PipelineStats;
     verdictSinks: VerdictSinks;
+    /** Beam and run, written by the EPICS plugin; read by the batcher and ingest. */
+    machineState: MachineState;
     instanceId: string;
   }
 }
@@ -35,6 +38,7 @@ export default fp(
     const instanceId = config.HYDRA_INSTANCE_ID || os.hostname();
     const events = new LiveEvents();
     const stats = new PipelineStats();
+    const machine = new MachineState();
     const folders = dataFolders(config);
     const models = new ModelLibrary({
       catalog: fastify.catalog,
@@ -71,6 +75,7 @@ export default fp(
       leaseMs: config.HYDRA_CLAIM_LEASE_MS,
       sweepIntervalMs: SWEEP_INTERVAL_MS,
       sinks,
+      machine,
     });
     const ingest = new IngestService({
       catalog: fastify.catalog,
@@ -79,6 +84,7 @@ export default fp(
       autoRegister: config.HYDRA_AUTO_REGISTER,
       logger: fastify.log.child({ component: 'ingest' }),
       onPending: () => batcher.notify(),
+      machine,
     });
 
     fastify.decorate('ingest', ingest);
@@ -93,6 +99,7 @@ export default fp(
     fastify.decorate('liveEvents', events);
     fastify.decorate('pipelineStats', stats);
     fastify.decorate('verdictSinks', sinks);
+    fastify.decorate('machineState', machine);
     fastify.decorate('instanceId', instanceId);
     fastify.addHook('onReady', async () => {
       await influx?.replayUnwritten(config.HYDRA_INFLUX_BUFFER_MAX);

@@ -45,6 +45,7 @@ const status: FastifyPluginAsyncTypebox = async (fastify) => {
           ]),
         ),
         influx: fastify.influxStatus(),
+        epics: fastify.epicsStatus(),
       };
     },
   );

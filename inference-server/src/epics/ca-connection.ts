@@ -1,0 +1,191 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { Channel_STATES, Context, type Channel } from 'epics-tca';
+import type { EpicsConnectionState } from '../enums.ts';
+
+export interface CaConnectionOptions {
+  /** EPICS_CA_ADDR_LIST: the hosts searched for PVs. */
+  addrList: string;
+  serverPort: number;
+  /** How long a channel may take to connect, and a put to be confirmed. */
+  timeoutMs: number;
+  /** Longest wait between two connection attempts while the IOC is down. */
+  reconnectMaxMs: number;
+  logger: FastifyBaseLogger;
+  /** PVs whose channels tell whether the IOC answers (the monitored ones, then every PV written so far). */
+  probePvs: () => string[];
+  /** Called once per connection, before any put goes through it (subscribe monitors, write the latest values). */
+  onConnected: () => Promise<void>;
+  /** Called when the IOC stops answering. */
+  onDisconnected: () => void;
+}
+
+/** epics-tca's log level: 5 is fatal only. Every outcome is logged by us, with names. */
+const CA_LOG_LEVEL = 5;
+const FIRST_RETRY_MS = 100;
+/** How often open channels are checked: a killed IOC closes their TCP connection. */
+const WATCH_INTERVAL_MS = 250;
+
+/**
+ * One Channel Access context and its channels, reconnecting with back-off. When the IOC stops answering, the
+ * context is dropped whole and a new one searches again, so that no half-dead channel is ever used.
+ */
+export class CaConnection {
+  private context: Context | undefined;
+  private channels = new Map<string, Promise<Channel | undefined>>();
+  /** The channels that connected, watched for the IOC going away. */
+  private open = new Map<string, Channel>();
+  private connectionState: EpicsConnectionState = 'connecting';
+  private stateSince = Date.now();
+  private retryMs = FIRST_RETRY_MS;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private attempting: Promise<void> | undefined;
+  private closed = false;
+  private lastError: string | null = null;
+
+  constructor(private readonly options: CaConnectionOptions) {}
+
+  get state(): EpicsConnectionState {
+    return this.connectionState;
+  }
+
+  get since(): number {
+    return this.stateSince;
+  }
+
+  get error(): string | null {
+    return this.lastError;
+  }
+
+  /** Starts connecting in the background: an IOC that is down never holds up the server's start. */
+  start(): void {
+    this.attemptSoon(0);
+  }
+
+  /** A new PV to probe while not connected: try at once rather than at the end of a long back-off. */
+  nudge(): void {
+    if (this.connectionState !== 'connected' && !this.attempting) this.attemptSoon(0);
+  }
+
+  /** The connected channel of a PV; undefined when the PV does not answer within the timeout. */
+  channel(pv: string): Promise<Channel | undefined> {
+    const context = this.context;
+    if (!context || this.connectionState !== 'connected') return Promise.resolve(undefined);
+    return this.channels.get(pv) ?? this.createChannel(context, pv);
+  }
+
+  /** The IOC stopped answering (a put found the channel gone): drop the context and reconnect. */
+  lost(reason: string): void {
+    if (this.connectionState !== 'connected') return;
+    this.lastError = reason;
+    this.setState('disconnected');
+    this.options.logger.warn({ reason }, 'EPICS IOC disconnected; writes are dropped until it is back');
+    this.dropContext();
+    this.options.onDisconnected();
+    this.attemptSoon(this.retryMs);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.retryTimer);
+    clearInterval(this.watchTimer);
+    await this.attempting;
+    this.dropContext();
+  }
+
+  private attemptSoon(delayMs: number): void {
+    if (this.closed) return;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => {
+      this.attempting ??= this.attempt().finally(() => (this.attempting = undefined));
+    }, delayMs);
+    this.retryTimer.unref();
+  }
+
+  private async attempt(): Promise<void> {
+    const { logger } = this.options;
+    const context = new Context(
+      {
+        EPICS_CA_ADDR_LIST: this.options.addrList,
+        EPICS_CA_AUTO_ADDR_LIST: 'NO',
+        EPICS_CA_SERVER_PORT: String(this.options.serverPort),
+      },
+      CA_LOG_LEVEL,
+    );
+    this.context = context;
+    this.channels.clear();
+    this.open.clear();
+    const pvs = this.options.probePvs();
+    try {
+      await context.initialize();
+      // Connected when any known PV answers; with none known yet there is nothing to ask.
+      const found = await Promise.all(pvs.map((pv) => this.createChannel(context, pv)));
+      if (this.closed) return;
+      if (!found.some(Boolean)) {
+        throw new Error(pvs.length ? `none of ${pvs.join(', ')} answered` : 'no PV to connect to yet');
+      }
+    } catch (error) {
+      this.dropContext();
+      if (this.closed) return;
+      this.lastError = (error as Error).message;
+      logger.debug({ reason: this.lastError, retryMs: this.retryMs }, 'EPICS IOC not reachable yet');
+      // With no PV known, wait for the first put to nudge rather than poll for nothing.
+      if (pvs.length) this.attemptSoon(this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, this.options.reconnectMaxMs);
+      return;
+    }
+    this.retryMs = FIRST_RETRY_MS;
+    this.lastError = null;
+    this.setState('connected');
+    logger.info({ addrList: this.options.addrList, port: this.options.serverPort }, 'EPICS IOC connected');
+    this.watch();
+    await this.options.onConnected();
+  }
+
+  private createChannel(context: Context, pv: string): Promise<Channel | undefined> {
+    const channel = context
+      .createChannel(pv, 'ca', this.options.timeoutMs)
+      .catch(() => undefined)
+      .then((found) => {
+        if (found && this.context === context) this.open.set(pv, found);
+        // A PV that did not answer is looked for again next time.
+        if (!found && this.channels.get(pv) === channel) this.channels.delete(pv);
+        return found;
+      });
+    this.channels.set(pv, channel);
+    return channel;
+  }
+
+  /** A killed IOC closes the TCP connection of every channel: notice it even when nothing is being written. */
+  private watch(): void {
+    clearInterval(this.watchTimer);
+    this.watchTimer = setInterval(() => {
+      for (const [pv, channel] of this.open) {
+        if (channel.getState() !== Channel_STATES.CREATED) {
+          this.lost(`the channel of ${pv} is ${channel.getStateStr()}`);
+          return;
+        }
+      }
+    }, WATCH_INTERVAL_MS);
+    this.watchTimer.unref();
+  }
+
+  private dropContext(): void {
+    clearInterval(this.watchTimer);
+    const context = this.context;
+    this.context = undefined;
+    this.channels.clear();
+    this.open.clear();
+    if (!context) return;
+    try {
+      context.destroyHard();
+    } catch (error) {
+      this.options.logger.debug({ err: error }, 'EPICS context did not close cleanly');
+    }
+  }
+
+  private setState(state: EpicsConnectionState): void {
+    this.connectionState = state;
+    this.stateSince = Date.now();
+  }
+}
