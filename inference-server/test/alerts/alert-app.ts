@@ -55,15 +55,39 @@ export async function buildAppWithWriter(config: Config, writer: PvWriter): Prom
   return app;
 }
 
+export interface SendOptions {
+  secret?: string;
+  nowMs?: number;
+  headers?: Record<string, string>;
+}
+
+/** Posts the notification signed as Grafana signs it, with the server's header names. */
+export function postSigned(
+  app: FastifyInstance,
+  config: Config,
+  notification: unknown,
+  options: SendOptions = {},
+) {
+  const body = Buffer.from(JSON.stringify(notification));
+  const headers = grafanaHeaders(body, {
+    secret: options.secret ?? SECRET,
+    header: config.HYDRA_ALERT_SIGNATURE_HEADER,
+    timestampHeader: config.HYDRA_ALERT_TIMESTAMP_HEADER,
+    nowMs: options.nowMs,
+  });
+  return app.inject({
+    method: 'POST',
+    url: '/api/v1/alerts/grafana',
+    headers: { ...headers, ...options.headers },
+    payload: body,
+  });
+}
+
 export interface AlertApp extends TestEnvironment {
   app: FastifyInstance;
   config: Config;
   writer: RecordingPvWriter;
-  /** Posts the notification signed as Grafana signs it, with the server's header names. */
-  send(
-    notification: unknown,
-    options?: { secret?: string; nowMs?: number; headers?: Record<string, string> },
-  ): Promise<{ statusCode: number; headers: Record<string, unknown>; json<T = unknown>(): T; body: string }>;
+  send(notification: unknown, options?: SendOptions): ReturnType<typeof postSigned>;
   list(): Promise<AlertEventList>;
   /** The events once none of their writes is pending. */
   settled(): Promise<AlertEventList>;
@@ -98,21 +122,7 @@ export async function alertApp(
     config,
     writer,
     list,
-    send: async (notification, sendOptions = {}) => {
-      const body = Buffer.from(JSON.stringify(notification));
-      const headers = grafanaHeaders(body, {
-        secret: sendOptions.secret ?? SECRET,
-        header: config.HYDRA_ALERT_SIGNATURE_HEADER,
-        timestampHeader: config.HYDRA_ALERT_TIMESTAMP_HEADER,
-        nowMs: sendOptions.nowMs,
-      });
-      return app.inject({
-        method: 'POST',
-        url: '/api/v1/alerts/grafana',
-        headers: { ...headers, ...sendOptions.headers },
-        payload: body,
-      });
-    },
+    send: (notification, sendOptions) => postSigned(app, config, notification, sendOptions),
     settled: () =>
       waitFor(
         async () => {
