@@ -14,12 +14,17 @@ export const EpicsStatus = Type.Object({
   lastError: Type.Union([Type.String(), Type.Null()]),
   puts: Type.Object({
     ok: Type.Integer({ description: 'Puts the IOC confirmed' }),
-    failed: Type.Integer({ description: 'Puts refused, unconfirmed in time, or to a PV that does not answer' }),
+    failed: Type.Integer({
+      description: 'Puts refused, unconfirmed in time, or to a PV that does not answer',
+    }),
     droppedWhileDown: Type.Integer({
-      description: 'Puts not sent because the IOC was down; the latest value of each PV is written on reconnect',
+      description:
+        'Puts not sent because the IOC was down; the latest value of each PV is written on reconnect',
     }),
     catchUpWrites: Type.Integer({ description: 'Latest values written when the IOC came back' }),
-    suppressedBeamOff: Type.Integer({ description: 'Verdicts not written to EPICS because the beam was off' }),
+    suppressedBeamOff: Type.Integer({
+      description: 'Verdicts not written to EPICS because the beam was off',
+    }),
   }),
   beam: Type.Object({
     state: Type.Enum(BEAM_STATES),

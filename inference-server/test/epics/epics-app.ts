@@ -14,7 +14,10 @@ export const BEAM_THRESHOLD = 5;
 /** What every verdict PV holds before Hydra writes it: p(Good) − p(Bad) is never below −1. */
 export const UNWRITTEN = -99;
 
-const names = pvNames({ HYDRA_EPICS_PV_PREFIX: 'HYDRA:', HYDRA_EPICS_PLOT_PV: '{prefix}{deployment}:{plot}' });
+const names = pvNames({
+  HYDRA_EPICS_PV_PREFIX: 'HYDRA:',
+  HYDRA_EPICS_PLOT_PV: '{prefix}{deployment}:{plot}',
+});
 export const plotPv = (plotType: string) => names.plot(DEPLOYMENT, plotType);
 export const BAD_COUNT_PV = names.badCount(DEPLOYMENT);
 export const LAST_BAD_PV = names.lastBad(DEPLOYMENT);
@@ -69,7 +72,12 @@ export async function upload(
   run?: number,
 ): Promise<number> {
   const fields = { deployment: DEPLOYMENT, plotType, ...(run === undefined ? {} : { run: String(run) }) };
-  const { response, result } = await uploadPlot(app.app, app.tokens.ingest, fields, await plotPng({ brightness, seed }));
+  const { response, result } = await uploadPlot(
+    app.app,
+    app.tokens.ingest,
+    fields,
+    await plotPng({ brightness, seed }),
+  );
   if (response.statusCode !== 201) throw new Error(`upload: ${response.body}`);
   return result!.image.id;
 }

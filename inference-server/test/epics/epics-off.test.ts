@@ -18,7 +18,13 @@ test('with EPICS not configured the server classifies, and status and /metrics s
   assert.equal(status.state, 'not_configured');
   assert.equal(status.since, null);
   assert.equal(status.beam.state, 'unknown');
-  assert.deepEqual(status.puts, { ok: 0, failed: 0, droppedWhileDown: 0, catchUpWrites: 0, suppressedBeamOff: 0 });
+  assert.deepEqual(status.puts, {
+    ok: 0,
+    failed: 0,
+    droppedWhileDown: 0,
+    catchUpWrites: 0,
+    suppressedBeamOff: 0,
+  });
   const outcome = await app.app.epics.put('HYDRA:halld:CDC_occupancy', 1);
   assert.equal(outcome.ok, false);
   assert.equal(outcome.error, 'EPICS is not configured');

@@ -39,7 +39,9 @@ test('an IOC killed mid-run slows nothing; status shows it down; after restart e
   const withIoc = await classifyRound(app, 2000);
 
   await app.ioc.kill();
-  await waitFor(async () => (await epicsStatus(app)).state === 'disconnected', { what: 'EPICS disconnected' });
+  await waitFor(async () => (await epicsStatus(app)).state === 'disconnected', {
+    what: 'EPICS disconnected',
+  });
   const withoutIoc = await classifyRound(app, 3000);
   const down = await epicsStatus(app);
   assert.equal(down.state, 'disconnected');
@@ -47,7 +49,10 @@ test('an IOC killed mid-run slows nothing; status shows it down; after restart e
   assert.equal(down.beam.state, 'unknown', 'no beam reading while the IOC is down');
   assert.ok(down.puts.droppedWhileDown >= ROUND, `dropped ${down.puts.droppedWhileDown}`);
   // Generous: the point is that nothing waits on the IOC, not a timing bound.
-  assert.ok(withoutIoc > withIoc * 0.5, `${withoutIoc.toFixed(1)}/s without the IOC, ${withIoc.toFixed(1)}/s with`);
+  assert.ok(
+    withoutIoc > withIoc * 0.5,
+    `${withoutIoc.toFixed(1)}/s without the IOC, ${withIoc.toFixed(1)}/s with`,
+  );
   const metrics = (await app.app.inject({ url: '/metrics' })).body;
   assert.match(metrics, /hydra_epics_connected\{state="disconnected"\} 1/);
 
@@ -61,7 +66,9 @@ test('an IOC killed mid-run slows nothing; status shows it down; after restart e
     });
   }
   const badCount = expectedBadCount(all, PLOT_TYPES);
-  await waitFor(async () => (await app.ioc.cagetNumber(BAD_COUNT_PV)) === badCount, { what: 'BAD_COUNT caught up' });
+  await waitFor(async () => (await app.ioc.cagetNumber(BAD_COUNT_PV)) === badCount, {
+    what: 'BAD_COUNT caught up',
+  });
   const up = await epicsStatus(app);
   assert.equal(up.state, 'connected');
   assert.equal(up.beam.state, 'on');

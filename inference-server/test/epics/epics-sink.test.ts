@@ -69,9 +69,12 @@ test('with the beam current below the threshold no alarm PV is written, and verd
   const pv = plotPv('CDC_occupancy');
   const first = await upload(app, 'CDC_occupancy', 0.9, 1);
   const [good] = await predictionsOf(app, [first]);
-  await waitFor(async () => close(await app.ioc.cagetNumber(pv), good!.probabilities.Good! - good!.probabilities.Bad!), {
-    what: 'the beam-on verdict written',
-  });
+  await waitFor(
+    async () => close(await app.ioc.cagetNumber(pv), good!.probabilities.Good! - good!.probabilities.Bad!),
+    {
+      what: 'the beam-on verdict written',
+    },
+  );
 
   await app.ioc.caput(BEAM_PV, BEAM_THRESHOLD / 10);
   await waitFor(async () => (await epicsStatus(app)).beam.state === 'off', { what: 'beam off' });
@@ -80,7 +83,9 @@ test('with the beam current below the threshold no alarm PV is written, and verd
   const bad = (await predictionsOf(app, [dark])).find((p) => p.imageId === dark)!;
   assert.equal(bad.verdict, 'Bad');
   assert.equal(bad.beam, 'off');
-  await waitFor(async () => (await epicsStatus(app)).puts.suppressedBeamOff === 1, { what: 'one suppressed' });
+  await waitFor(async () => (await epicsStatus(app)).puts.suppressedBeamOff === 1, {
+    what: 'one suppressed',
+  });
   // The sink has handled the verdict (counted above); the IOC still holds what the test put there.
   assert.equal(await app.ioc.cagetNumber(pv), UNWRITTEN);
   assert.equal(await app.ioc.caget(LAST_BAD_PV), 'none');
@@ -88,15 +93,19 @@ test('with the beam current below the threshold no alarm PV is written, and verd
   const baseUrl = app.influxUrl.slice(0, app.influxUrl.lastIndexOf('/'));
   const points = await waitFor(
     async () => {
-      const rows = await influxQuery(baseUrl, app.influxDatabase, 'SELECT image_id, beam FROM hydra_prediction');
+      const rows = await influxQuery(
+        baseUrl,
+        app.influxDatabase,
+        'SELECT image_id, beam FROM hydra_prediction',
+      );
       return rows.length === 2 && rows;
     },
     { what: 'two points in InfluxDB' },
   );
-  assert.deepEqual(
-    Object.fromEntries(points.map((p) => [p.image_id, p.beam])),
-    { [first]: 'on', [dark]: 'off' },
-  );
+  assert.deepEqual(Object.fromEntries(points.map((p) => [p.image_id, p.beam])), {
+    [first]: 'on',
+    [dark]: 'off',
+  });
 
   // Beam back: the next verdict is written again.
   await app.ioc.caput(BEAM_PV, BEAM_THRESHOLD * 2);
@@ -104,9 +113,12 @@ test('with the beam current below the threshold no alarm PV is written, and verd
   const again = await upload(app, 'CDC_occupancy', 0.1, 3);
   const latest = (await predictionsOf(app, [again])).find((p) => p.imageId === again)!;
   assert.equal(latest.beam, 'on');
-  await waitFor(async () => close(await app.ioc.cagetNumber(pv), latest.probabilities.Good! - latest.probabilities.Bad!), {
-    what: 'the beam-on verdict written',
-  });
+  await waitFor(
+    async () => close(await app.ioc.cagetNumber(pv), latest.probabilities.Good! - latest.probabilities.Bad!),
+    {
+      what: 'the beam-on verdict written',
+    },
+  );
   assert.equal(await app.ioc.caget(LAST_BAD_PV), 'CDC_occupancy');
   assert.equal((await epicsStatus(app)).run.pv, RUN_PV);
 });

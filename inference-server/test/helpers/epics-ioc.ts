@@ -171,6 +171,7 @@ export class EpicsIoc {
 
 function recordText({ name, type, value }: IocRecord): string {
   const initial = value === undefined ? '' : `  field(VAL, "${String(value)}")\n`;
-  const precision = type === 'ai' ? '  field(PREC, "6")\n' : '';
-  return `record(${type}, "${name}") {\n${initial}${precision}}\n`;
+  // MDEL -1: every put reaches monitors, even of the value the PV already holds.
+  const numeric = type === 'ai' ? '  field(PREC, "6")\n  field(MDEL, "-1")\n' : '';
+  return `record(${type}, "${name}") {\n${initial}${numeric}}\n`;
 }

@@ -1,0 +1,142 @@
+// The alarm path's latency: from an image POST to the change of its plot's PV as `camonitor` (another
+// process, EPICS's own client) sees it, at Hall-D rate (bursts of 16 plots), with the small CNN on wasm,
+// against a real softIoc. Goal: p99 ≤ 1 s.
+// Run: npm run bench:alarm [-- --bursts 10]
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildApp } from '../src/app.ts';
+import { uploadImage } from '../src/cli/ingest-client.ts';
+import { loadConfig } from '../src/config.ts';
+import { pvNames } from '../src/epics/pv-names.ts';
+import { createSmallCnn } from '../src/ml/architectures/small-cnn.ts';
+import { saveModel } from '../src/ml/model-io.ts';
+import type { ServerStatus } from '../src/schemas/index.ts';
+import { createPlotType, httpClient, registerModelFolder } from '../test/helpers/api.ts';
+import { EpicsIoc, numericPv, type MonitorEvent } from '../test/helpers/epics-ioc.ts';
+import { plotPng } from '../test/helpers/images.ts';
+import { waitFor } from '../test/helpers/services.ts';
+
+const { values: args } = parseArgs({
+  options: { bursts: { type: 'string', default: '10' } },
+});
+
+const BURST = 16;
+const DEPLOYMENT = 'bench';
+const names = pvNames({
+  HYDRA_EPICS_PV_PREFIX: 'HYDRA:',
+  HYDRA_EPICS_PLOT_PV: '{prefix}{deployment}:{plot}',
+});
+// One plot type per image of a burst, so that each PV change belongs to exactly one POST.
+const PLOT_TYPES = Array.from({ length: BURST }, (_, i) => `plot_${String(i).padStart(2, '0')}`);
+
+async function startServer(ioc: EpicsIoc) {
+  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-alarm-'));
+  const config = loadConfig({
+    HYDRA_DATA_DIR: dataDir,
+    HYDRA_BACKEND: 'wasm',
+    HYDRA_WORKERS: '2',
+    HYDRA_AUTH: 'false',
+    HYDRA_LOG_LEVEL: 'warn',
+    HYDRA_EPICS_CA_ADDR_LIST: ioc.serverConfig().HYDRA_EPICS_CA_ADDR_LIST,
+    HYDRA_EPICS_CA_SERVER_PORT: String(ioc.port),
+  });
+  const app = await buildApp(config);
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return {
+    url,
+    api: httpClient(url),
+    close: async () => {
+      await app.close();
+      await fs.rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function registerSmallCnn(api: ReturnType<typeof httpClient>, plotType: string) {
+  const { id } = await createPlotType(api, 'none', DEPLOYMENT, plotType);
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-model-'));
+  const network = createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 });
+  await saveModel(network, dir);
+  network.dispose();
+  await registerModelFolder(api, 'none', id, dir, {
+    classes: 'Good,Bad,NoData',
+    activate: 'true',
+    architecture: 'small-cnn',
+  });
+  await fs.rm(dir, { recursive: true, force: true });
+}
+
+/**
+ * The Grafana alert webhook's own time, from request to recorded event. Its bench (bench/alert-webhook.ts,
+ * exporting a function) comes with the webhook's branch; after the merge it is called here.
+ */
+function webhookFigures(): string {
+  return 'Grafana webhook, request to recorded event: not measured here yet (bench/alert-webhook.ts)';
+}
+
+const percentile = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+async function main() {
+  const bursts = Number(args.bursts);
+  const pvs = PLOT_TYPES.map((plotType) => names.plot(DEPLOYMENT, plotType));
+  const ioc = await EpicsIoc.start(pvs.map((pv) => numericPv(pv, -99)));
+  const server = await startServer(ioc);
+  const seen: MonitorEvent[] = [];
+  const monitor = ioc.camonitor(pvs, (event) => seen.push(event));
+  try {
+    console.log(`Hydra alarm-path benchmark on ${os.cpus().length} cores, small CNN on wasm, 2 workers`);
+    await waitFor(
+      async () =>
+        (await server.api.inject({ url: '/api/v1/status' })).json<ServerStatus>().epics.state === 'connected',
+      { what: 'EPICS connected' },
+    );
+    for (const plotType of PLOT_TYPES) await registerSmallCnn(server.api, plotType);
+    const pngs = await Promise.all(
+      Array.from({ length: (bursts + 1) * BURST }, (_, i) =>
+        plotPng({ brightness: (i % 10) / 10, seed: i + 1, width: 400, height: 300 }),
+      ),
+    );
+
+    const latencies: number[] = [];
+    // The first burst warms the workers (model load, kernels) and is not counted.
+    for (let b = 0; b <= bursts; b++) {
+      const posted = await Promise.all(
+        PLOT_TYPES.map(async (plotType, i) => {
+          const at = Date.now();
+          await uploadImage({ serverUrl: server.url }, pngs[b * BURST + i]!, `${plotType}.png`, {
+            deployment: DEPLOYMENT,
+            plotType,
+            run: 1,
+          });
+          return { pv: pvs[i]!, at };
+        }),
+      );
+      const changes = await waitFor(
+        () => {
+          const found = posted.map(({ pv, at }) => seen.find((e) => e.pv === pv && e.receivedAt >= at));
+          return found.every(Boolean) && found.map((e, i) => e!.receivedAt - posted[i]!.at);
+        },
+        { timeoutMs: 30_000, intervalMs: 5, what: `burst ${b}'s PV changes` },
+      );
+      if (b > 0) latencies.push(...changes);
+      seen.length = 0;
+    }
+    latencies.sort((a, b) => a - b);
+    const p99 = percentile(latencies, 0.99);
+    console.log(
+      `image POST to PV change seen by camonitor, Hall-D rate (${bursts} bursts of ${BURST}): ` +
+        `p50 ${percentile(latencies, 0.5)} ms, p99 ${p99} ms, max ${latencies.at(-1)} ms ` +
+        `(${latencies.length} images; goal p99 ≤ 1000 ms: ${p99 <= 1000 ? 'met' : 'NOT met'})`,
+    );
+    console.log(webhookFigures());
+  } finally {
+    monitor.stop();
+    await server.close();
+    await ioc.stop();
+  }
+}
+
+await main();
