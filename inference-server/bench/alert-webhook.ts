@@ -24,11 +24,14 @@ type WebhookSettings = Pick<
   'HYDRA_ALERT_WEBHOOK_SECRET' | 'HYDRA_ALERT_SIGNATURE_HEADER' | 'HYDRA_ALERT_TIMESTAMP_HEADER'
 >;
 
-/** Sends `count` signed notifications one after another to a running server; their times in percentiles. */
+/**
+ * Sends `count` signed notifications one after another to a running server, each a new alert on one of the plot
+ * types in turn (their alarm PVs and the message PV are written after each answer); the times in percentiles.
+ */
 export async function measureAlertWebhook(
   client: ApiClient,
   settings: WebhookSettings,
-  { count = 300, deployment = 'bench', plotType = 'webhook' } = {},
+  { count = 300, deployment = 'bench', plotTypes = ['webhook'] as readonly string[] } = {},
 ): Promise<AlertWebhookFigures> {
   const times: number[] = [];
   for (let i = 0; i < count; i++) {
@@ -37,7 +40,7 @@ export async function measureAlertWebhook(
         grafanaNotification([
           {
             status: i % 2 === 0 ? 'firing' : 'resolved',
-            labels: { alertname: 'HydraBench', deployment, plot_type: `${plotType}${i}` },
+            labels: { alertname: 'HydraBench', deployment, plot_type: plotTypes[i % plotTypes.length]! },
             summary: `bench alert ${i}`,
             fingerprint: `bench${String(i).padStart(11, '0')}`,
           },
