@@ -21,8 +21,8 @@ const BATCH = 100;
 
 /**
  * Does the EPICS writes of recorded alert events, from their rows: Grafana got its answer already, so a write
- * that fails is retried here with back-off, and its outcome recorded. Only the newest write to a PV is ever sent,
- * so a retry never puts back an older value.
+ * that fails is retried here with back-off, and its outcome recorded. A write still waiting when a newer one to
+ * its PV comes is superseded, so a retry never puts back an older value.
  */
 export class AlertDispatcher {
   private running: Promise<void> | null = null;
