@@ -122,6 +122,10 @@ describe('Grafana webhook refusals', () => {
     assert.equal(malformed.statusCode, 400, malformed.body);
     assert.match(malformed.json<Problem>().detail, /not valid JSON/);
 
+    const poisoned = await post(`{"__proto__": {"admin": true}, ${JSON.stringify(FIRING).slice(1)}`);
+    assert.equal(poisoned.statusCode, 400, poisoned.body);
+    assert.match(poisoned.json<Problem>().detail, /__proto__/);
+
     const { alerts, ...withoutAlerts } = FIRING;
     assert.ok(alerts);
     const notPayload = await post(JSON.stringify(withoutAlerts));

@@ -37,6 +37,8 @@ const grafanaWebhook: FastifyPluginAsyncTypebox = async (fastify) => {
     timestampHeader: config.HYDRA_ALERT_TIMESTAMP_HEADER,
     maxAgeS: config.HYDRA_ALERT_MAX_AGE_S,
   };
+  // Fastify's own JSON parser (it refuses prototype poisoning), called once the signature checked out.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.decorateRequest('grafanaSignature', null);
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
@@ -60,11 +62,17 @@ const grafanaWebhook: FastifyPluginAsyncTypebox = async (fastify) => {
         );
         if (!check.ok) throw new UnauthorizedError(check.reason);
         request.grafanaSignature = { signature: check.signature, signedAt: check.signedAt };
-        try {
-          request.body = JSON.parse(raw.toString('utf8'));
-        } catch (error) {
-          throw new InvalidInputError(`the notification is not valid JSON: ${(error as Error).message}`);
-        }
+        request.body = await new Promise<typeof request.body>((resolve, reject) =>
+          parseJson(request, raw.toString('utf8'), (error, parsed) =>
+            error
+              ? reject(
+                  new InvalidInputError(
+                    `the notification is not valid JSON, or holds a __proto__ or constructor key: ${error.message}`,
+                  ),
+                )
+              : resolve(parsed as typeof request.body),
+          ),
+        );
       },
       schema: {
         summary:
