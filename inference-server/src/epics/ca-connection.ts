@@ -13,7 +13,7 @@ export interface CaConnectionOptions {
   logger: FastifyBaseLogger;
   /** PVs whose channels tell whether the IOC answers (the monitored ones, then every PV written so far). */
   probePvs: () => string[];
-  /** Called once per connection, before any put goes through it (subscribe monitors, write the latest values). */
+  /** Called once per connection (subscribe the monitors, write the latest values). */
   onConnected: () => Promise<void>;
   /** Called when the IOC stops answering. */
   onDisconnected: () => void;
@@ -22,8 +22,11 @@ export interface CaConnectionOptions {
 /** epics-tca's log level: 5 is fatal only. Every outcome is logged by us, with names. */
 const CA_LOG_LEVEL = 5;
 const FIRST_RETRY_MS = 100;
+/** PVs asked per connection attempt, each for up to the timeout. */
+const MAX_PROBES = 3;
 /** How often open channels are checked: a killed IOC closes their TCP connection. */
 const WATCH_INTERVAL_MS = 250;
+const WATCH_GRACE_MS = 1000;
 
 /**
  * One Channel Access context and its channels, reconnecting with back-off. When the IOC stops answering, the
@@ -34,6 +37,9 @@ export class CaConnection {
   private channels = new Map<string, Promise<Channel | undefined>>();
   /** The channels that connected, watched for the IOC going away. */
   private open = new Map<string, Channel>();
+  /** Channel creations under way, per context (a dropped context waits for its own). */
+  private creating = new Map<Context, Set<Promise<Channel | undefined>>>();
+  private retiring = new Set<Promise<void>>();
   private connectionState: EpicsConnectionState = 'connecting';
   private stateSince = Date.now();
   private retryMs = FIRST_RETRY_MS;
@@ -91,6 +97,7 @@ export class CaConnection {
     clearInterval(this.watchTimer);
     await this.attempting;
     this.dropContext();
+    await Promise.all([...this.retiring]);
   }
 
   private attemptSoon(delayMs: number): void {
@@ -118,10 +125,15 @@ export class CaConnection {
     const pvs = this.options.probePvs();
     try {
       await context.initialize();
-      // Connected when any known PV answers; with none known yet there is nothing to ask.
-      const found = await Promise.all(pvs.map((pv) => this.createChannel(context, pv)));
+      // Connected when a known PV answers; with none known yet there is nothing to ask. One at a time: epics-tca
+      // lets a second creation race the first one's handshake on a new TCP connection and fault.
+      let found = false;
+      for (const pv of pvs.slice(0, MAX_PROBES)) {
+        if (this.closed) return;
+        if ((found = (await this.createChannel(context, pv)) !== undefined)) break;
+      }
       if (this.closed) return;
-      if (!found.some(Boolean)) {
+      if (!found) {
         throw new Error(pvs.length ? `none of ${pvs.join(', ')} answered` : 'no PV to connect to yet');
       }
     } catch (error) {
@@ -144,24 +156,39 @@ export class CaConnection {
 
   private createChannel(context: Context, pv: string): Promise<Channel | undefined> {
     const channel = context
-      .createChannel(pv, 'ca', this.options.timeoutMs)
+      .createChannel(pv, 'ca', caSeconds(this.options.timeoutMs))
       .catch(() => undefined)
       .then((found) => {
         if (found && this.context === context) this.open.set(pv, found);
         // A PV that did not answer is looked for again next time.
         if (!found && this.channels.get(pv) === channel) this.channels.delete(pv);
         return found;
-      });
+      })
+      .finally(() => this.creating.get(context)?.delete(channel));
     this.channels.set(pv, channel);
+    const creating = this.creating.get(context) ?? new Set();
+    this.creating.set(context, creating.add(channel));
     return channel;
   }
 
-  /** A killed IOC closes the TCP connection of every channel: notice it even when nothing is being written. */
+  /**
+   * A killed IOC closes the TCP connection of every channel: notice it even when nothing is being written. A
+   * channel that epics-tca recreates at once (it does so on a beacon anomaly, e.g. another IOC starting) is
+   * given a grace period.
+   */
   private watch(): void {
     clearInterval(this.watchTimer);
+    const down = new Map<string, number>();
     this.watchTimer = setInterval(() => {
+      const now = Date.now();
       for (const [pv, channel] of this.open) {
-        if (channel.getState() !== Channel_STATES.CREATED) {
+        if (channel.getState() === Channel_STATES.CREATED) {
+          down.delete(pv);
+          continue;
+        }
+        const since = down.get(pv) ?? now;
+        down.set(pv, since);
+        if (now - since >= WATCH_GRACE_MS) {
           this.lost(`the channel of ${pv} is ${channel.getStateStr()}`);
           return;
         }
@@ -170,6 +197,10 @@ export class CaConnection {
     this.watchTimer.unref();
   }
 
+  /**
+   * Stops using the context, and destroys it once its channel creations have settled: epics-tca does not await
+   * one step of a creation, and a context destroyed under it makes that step an unhandled rejection.
+   */
   private dropContext(): void {
     clearInterval(this.watchTimer);
     const context = this.context;
@@ -177,15 +208,32 @@ export class CaConnection {
     this.channels.clear();
     this.open.clear();
     if (!context) return;
-    try {
-      context.destroyHard();
-    } catch (error) {
-      this.options.logger.debug({ err: error }, 'EPICS context did not close cleanly');
-    }
+    const retired = Promise.allSettled([...(this.creating.get(context) ?? [])]).then(() => {
+      this.creating.delete(context);
+      try {
+        context.destroyHard();
+      } catch (error) {
+        this.options.logger.debug({ err: error }, 'EPICS context did not close cleanly');
+      }
+    });
+    this.retiring.add(retired);
+    void retired.finally(() => this.retiring.delete(retired));
   }
 
   private setState(state: EpicsConnectionState): void {
     this.connectionState = state;
     this.stateSince = Date.now();
   }
+}
+
+/** epics-tca's timeouts are in seconds. */
+export const caSeconds = (ms: number) => ms / 1000;
+
+/** The promise's value, or undefined when it takes longer than `ms`. */
+export async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  return Promise.race([promise, timedOut]).finally(() => clearTimeout(timer));
 }

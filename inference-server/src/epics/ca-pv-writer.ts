@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { CaConnection } from './ca-connection.ts';
+import { caSeconds, withTimeout, type CaConnection } from './ca-connection.ts';
 import type { PutOutcome, PvWriter } from './pv-writer.ts';
 
 /** What happened to the puts since the start. */
@@ -64,7 +64,10 @@ export class CaPvWriter implements PvWriter {
   }
 
   private async send(pv: string, value: number | string): Promise<PutOutcome> {
-    const error = await this.sendAndConfirm(pv, value).catch((e: Error) => e.message);
+    const error = await withTimeout(
+      this.sendAndConfirm(pv, value).catch((e: Error) => e.message),
+      this.timeoutMs,
+    ).then((reason) => (reason === undefined ? `no confirmation within ${this.timeoutMs} ms` : reason));
     if (error === null) {
       this.counters.ok += 1;
       this.logger.debug({ pv, value }, 'EPICS put confirmed');
@@ -83,20 +86,18 @@ export class CaPvWriter implements PvWriter {
         ? `no PV named ${pv} answered within ${this.timeoutMs} ms`
         : `IOC ${this.connection.state}`;
     }
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<'timeout'>((resolve) => {
-      timer = setTimeout(() => resolve('timeout'), this.timeoutMs);
-    });
     // One element of the value's own type: a string record takes strings, a numeric one numbers.
     const payload = typeof value === 'string' ? [value] : [value];
-    const status = await Promise.race([channel.put(payload, this.timeoutMs, true), timedOut]).finally(() =>
-      clearTimeout(timer),
-    );
+    const status = await channel.put(payload, caSeconds(this.timeoutMs), true);
     if (status === ECA_NORMAL) return null;
-    if (status === 'timeout' || status === undefined || status === 0) {
-      // No answer on a channel that was connected: the IOC may be gone; the watch decides.
-      return `no confirmation within ${this.timeoutMs} ms`;
+    if (status === undefined) {
+      // The channel is not connected: reconnect, and the latest values are written again then.
+      const reason = `the channel of ${pv} is ${channel.getStateStr()}`;
+      this.connection.lost(reason);
+      return reason;
     }
+    // No answer on a connected channel: a slow IOC, or one gone (the connection's watch decides).
+    if (status === 0) return `no confirmation within ${this.timeoutMs} ms`;
     return `the IOC refused the put (CA status ${status})`;
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { CaConnection } from './ca-connection.ts';
+import { caSeconds, type CaConnection } from './ca-connection.ts';
 
 /** A PV read by a CA monitor: its value on every change, null while it cannot be read. */
 export interface MonitoredPv {
@@ -31,7 +31,7 @@ export class PvMonitors {
 
   private async subscribeOne({ pv, onValue }: MonitoredPv): Promise<void> {
     const channel = await this.connection.channel(pv);
-    const monitor = await channel?.createMonitor(this.timeoutMs, (event) => {
+    const monitor = await channel?.createMonitor(caSeconds(this.timeoutMs), (event) => {
       onValue(numberOf(event.getChannel().getDbrValue()));
     });
     if (!monitor) {
