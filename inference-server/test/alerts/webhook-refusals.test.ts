@@ -156,6 +156,7 @@ describe('Grafana webhook refusals', () => {
     const response = await alert.send(large);
     assert.equal(response.statusCode, 413, response.body);
     assert.match(String(response.headers['content-type']), /^application\/problem\+json/);
+    assert.match(response.json<Problem>().detail, /larger than 4,096 bytes \(HYDRA_ALERT_BODY_LIMIT_BYTES\)/);
     assert.equal((await alert.list()).total, 0);
     // Just under the limit goes through.
     assert.equal((await alert.send({ ...FIRING, message: 'x'.repeat(1024) })).statusCode, 202);

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyRequest } from 'fastify';
 import type { VerifiedSignature } from '../../../../alerts/alert-service.ts';
 import { verifyGrafanaSignature, type SignatureSettings } from '../../../../alerts/grafana-signature.ts';
-import { InvalidInputError, UnauthorizedError } from '../../../../errors.ts';
+import { InvalidInputError, PayloadTooLargeError, UnauthorizedError } from '../../../../errors.ts';
 import {
   AlertAccepted,
   AlertEventList,
@@ -40,6 +40,14 @@ const grafanaWebhook: FastifyPluginAsyncTypebox = async (fastify) => {
   // Fastify's own JSON parser (it refuses prototype poisoning), called once the signature checked out.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.decorateRequest('grafanaSignature', null);
+  // Fastify's 413 names no setting; the app's error handler (the parent) sends this one instead.
+  fastify.setErrorHandler((error: FastifyError) => {
+    if (error.code !== 'FST_ERR_CTP_BODY_TOO_LARGE') throw error;
+    throw new PayloadTooLargeError(
+      `the notification is larger than ${config.HYDRA_ALERT_BODY_LIMIT_BYTES.toLocaleString('en')} bytes ` +
+        '(HYDRA_ALERT_BODY_LIMIT_BYTES); lower maxAlerts on the contact point, or raise the limit',
+    );
+  });
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_request, body, done) =>
     done(null, body),
