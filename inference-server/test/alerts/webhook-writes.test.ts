@@ -123,6 +123,19 @@ describe('Grafana webhook writes', () => {
       ['TEST:halld:calorimetry:ALARM', 0],
       [MESSAGE, 'RESOLVED calorimetry flickers'],
     ]);
+
+    // Paginated, newest first; readers need a token.
+    const page = await alert.app.inject({
+      url: '/api/v1/alerts?limit=1&offset=1',
+      headers: auth(alert.tokens.viewer),
+    });
+    const older = page.json<AlertEventList>();
+    assert.equal(older.total, 2);
+    assert.deepEqual(
+      older.items.map((e) => e.id),
+      [event.id],
+    );
+    assert.equal((await alert.app.inject({ url: '/api/v1/alerts' })).statusCode, 401);
   });
 
   test('writes that fail are retried; one that keeps failing is recorded as failed, with why', async (t) => {
