@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { Channel_STATES, Context, type Channel } from 'epics-tca';
+import { Channel_STATES, Context, Context_STATES, type Channel } from 'epics-tca';
 import type { EpicsConnectionState } from '../enums.ts';
 
 export interface CaConnectionOptions {
@@ -29,17 +29,19 @@ const WATCH_INTERVAL_MS = 250;
 const WATCH_GRACE_MS = 1000;
 
 /**
- * One Channel Access context and its channels, reconnecting with back-off. When the IOC stops answering, the
- * context is dropped whole and a new one searches again, so that no half-dead channel is ever used.
+ * One Channel Access context and the channels on it, reconnecting with back-off. The context lives as long as
+ * the connection (making one costs about 270 ms of CPU: a UDP socket and a repeater thread); when the IOC
+ * stops answering, every channel is dropped and a new one is searched for, so that no half-dead channel is
+ * ever used.
  */
 export class CaConnection {
   private context: Context | undefined;
   private channels = new Map<string, Promise<Channel | undefined>>();
   /** The channels that connected, watched for the IOC going away. */
   private open = new Map<string, Channel>();
-  /** Channel creations under way, per context (a dropped context waits for its own). */
-  private creating = new Map<Context, Set<Promise<Channel | undefined>>>();
-  private retiring = new Set<Promise<void>>();
+  /** Bumped when the channels are dropped: a creation that settles later belongs to the past. */
+  private generation = 0;
+  private creating = new Set<Promise<Channel | undefined>>();
   private connectionState: EpicsConnectionState = 'connecting';
   private stateSince = Date.now();
   private retryMs = FIRST_RETRY_MS;
@@ -80,13 +82,13 @@ export class CaConnection {
     return this.channels.get(pv) ?? this.createChannel(context, pv);
   }
 
-  /** The IOC stopped answering (a put found the channel gone): drop the context and reconnect. */
+  /** The IOC stopped answering (a put found the channel gone): drop the channels and reconnect. */
   lost(reason: string): void {
     if (this.connectionState !== 'connected') return;
     this.lastError = reason;
     this.setState('disconnected');
     this.options.logger.warn({ reason }, 'EPICS IOC disconnected; writes are dropped until it is back');
-    this.dropContext();
+    this.dropChannels();
     this.options.onDisconnected();
     this.attemptSoon(this.retryMs);
   }
@@ -94,10 +96,12 @@ export class CaConnection {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.retryTimer);
-    clearInterval(this.watchTimer);
     await this.attempting;
-    this.dropContext();
-    await Promise.all([...this.retiring]);
+    this.dropChannels();
+    // epics-tca does not await one step of a creation, and a context destroyed under it faults there.
+    await Promise.allSettled([...this.creating]);
+    this.context?.destroyHard();
+    this.context = undefined;
   }
 
   private attemptSoon(delayMs: number): void {
@@ -111,20 +115,9 @@ export class CaConnection {
 
   private async attempt(): Promise<void> {
     const { logger } = this.options;
-    const context = new Context(
-      {
-        EPICS_CA_ADDR_LIST: this.options.addrList,
-        EPICS_CA_AUTO_ADDR_LIST: 'NO',
-        EPICS_CA_SERVER_PORT: String(this.options.serverPort),
-      },
-      CA_LOG_LEVEL,
-    );
-    this.context = context;
-    this.channels.clear();
-    this.open.clear();
     const pvs = this.options.probePvs();
     try {
-      await context.initialize();
+      const context = await this.contextOnce();
       // Connected when a known PV answers; with none known yet there is nothing to ask. One at a time: epics-tca
       // lets a second creation race the first one's handshake on a new TCP connection and fault.
       let found = false;
@@ -137,7 +130,7 @@ export class CaConnection {
         throw new Error(pvs.length ? `none of ${pvs.join(', ')} answered` : 'no PV to connect to yet');
       }
     } catch (error) {
-      this.dropContext();
+      this.dropChannels();
       if (this.closed) return;
       this.lastError = (error as Error).message;
       logger.debug({ reason: this.lastError, retryMs: this.retryMs }, 'EPICS IOC not reachable yet');
@@ -154,20 +147,42 @@ export class CaConnection {
     await this.options.onConnected();
   }
 
+  private async contextOnce(): Promise<Context> {
+    if (this.context) return this.context;
+    const context = new Context(
+      {
+        EPICS_CA_ADDR_LIST: this.options.addrList,
+        EPICS_CA_AUTO_ADDR_LIST: 'NO',
+        EPICS_CA_SERVER_PORT: String(this.options.serverPort),
+      },
+      CA_LOG_LEVEL,
+    );
+    await context.initialize();
+    if (context.getState() !== Context_STATES.INITIALIZED) {
+      context.destroyHard();
+      throw new Error('could not open the Channel Access UDP socket');
+    }
+    this.context = context;
+    return context;
+  }
+
   private createChannel(context: Context, pv: string): Promise<Channel | undefined> {
+    const generation = this.generation;
     const channel = context
       .createChannel(pv, 'ca', caSeconds(this.options.timeoutMs))
       .catch(() => undefined)
       .then((found) => {
-        if (found && this.context === context) this.open.set(pv, found);
+        // Created for channels since dropped: not used (nor destroyed: a newer creation of the same PV may
+        // have been handed the same channel by epics-tca).
+        if (generation !== this.generation) return undefined;
+        if (found) this.open.set(pv, found);
         // A PV that did not answer is looked for again next time.
         if (!found && this.channels.get(pv) === channel) this.channels.delete(pv);
         return found;
       })
-      .finally(() => this.creating.get(context)?.delete(channel));
+      .finally(() => this.creating.delete(channel));
     this.channels.set(pv, channel);
-    const creating = this.creating.get(context) ?? new Set();
-    this.creating.set(context, creating.add(channel));
+    this.creating.add(channel);
     return channel;
   }
 
@@ -197,27 +212,19 @@ export class CaConnection {
     this.watchTimer.unref();
   }
 
-  /**
-   * Stops using the context, and destroys it once its channel creations have settled: epics-tca does not await
-   * one step of a creation, and a context destroyed under it makes that step an unhandled rejection.
-   */
-  private dropContext(): void {
+  /** Forgets every channel; the connected ones are destroyed now, those being created when they settle. */
+  private dropChannels(): void {
     clearInterval(this.watchTimer);
-    const context = this.context;
-    this.context = undefined;
+    this.generation += 1;
+    for (const channel of this.open.values()) {
+      channel
+        .destroyHard()
+        .catch((error: unknown) =>
+          this.options.logger.debug({ err: error }, 'EPICS channel did not close cleanly'),
+        );
+    }
     this.channels.clear();
     this.open.clear();
-    if (!context) return;
-    const retired = Promise.allSettled([...(this.creating.get(context) ?? [])]).then(() => {
-      this.creating.delete(context);
-      try {
-        context.destroyHard();
-      } catch (error) {
-        this.options.logger.debug({ err: error }, 'EPICS context did not close cleanly');
-      }
-    });
-    this.retiring.add(retired);
-    void retired.finally(() => this.retiring.delete(retired));
   }
 
   private setState(state: EpicsConnectionState): void {
