@@ -17,6 +17,7 @@ import { createPlotType, httpClient, registerModelFolder } from '../test/helpers
 import { EpicsIoc, numericPv, stringPv, type MonitorEvent } from '../test/helpers/epics-ioc.ts';
 import { plotPng } from '../test/helpers/images.ts';
 import { waitFor } from '../test/helpers/services.ts';
+import { formatAlertWebhookFigures, measureAlertWebhook } from './alert-webhook.ts';
 
 const { values: args } = parseArgs({
   options: { bursts: { type: 'string', default: '10' } },
@@ -41,11 +42,13 @@ async function startServer(ioc: EpicsIoc) {
     HYDRA_LOG_LEVEL: 'warn',
     HYDRA_EPICS_CA_ADDR_LIST: ioc.serverConfig().HYDRA_EPICS_CA_ADDR_LIST,
     HYDRA_EPICS_CA_SERVER_PORT: String(ioc.port),
+    HYDRA_ALERT_WEBHOOK_SECRET: 'bench secret',
   });
   const app = await buildApp(config);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     url,
+    config,
     api: httpClient(url),
     close: async () => {
       await app.close();
@@ -68,24 +71,18 @@ async function registerSmallCnn(api: ReturnType<typeof httpClient>, plotType: st
   await fs.rm(dir, { recursive: true, force: true });
 }
 
-/**
- * The Grafana alert webhook's own time, from request to recorded event. Its bench (bench/alert-webhook.ts,
- * exporting a function) comes with the webhook's branch; after the merge it is called here.
- */
-function webhookFigures(): string {
-  return 'Grafana webhook, request to recorded event: not measured here yet (bench/alert-webhook.ts)';
-}
-
 const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main() {
   const bursts = Number(args.bursts);
   const pvs = PLOT_TYPES.map((plotType) => names.plot(DEPLOYMENT, plotType));
+  const alarmPvs = PLOT_TYPES.map((plotType) => names.alarm(DEPLOYMENT, plotType));
   const ioc = await EpicsIoc.start([
-    ...pvs.map((pv) => numericPv(pv, -99)),
+    ...[...pvs, ...alarmPvs].map((pv) => numericPv(pv, -99)),
     numericPv(names.badCount(DEPLOYMENT)),
     stringPv(names.lastBad(DEPLOYMENT)),
+    stringPv(names.alertMessage(), ''),
   ]);
   const server = await startServer(ioc);
   const seen: MonitorEvent[] = [];
@@ -145,7 +142,11 @@ async function main() {
       `of which image-to-verdict (stored): p50 ${Math.round(percentile(verdictLatencies, 0.5))} ms, ` +
         `p99 ${Math.round(percentile(verdictLatencies, 0.99))} ms`,
     );
-    console.log(webhookFigures());
+    const webhook = await measureAlertWebhook(server.api, server.config, {
+      deployment: DEPLOYMENT,
+      plotTypes: PLOT_TYPES,
+    });
+    console.log(formatAlertWebhookFigures(webhook));
   } finally {
     monitor.stop();
     await server.close();

@@ -5,6 +5,7 @@ import type { Config } from './config.ts';
 import helmet from './plugins/external/helmet.ts';
 import multipart from './plugins/external/multipart.ts';
 import swagger from './plugins/external/swagger.ts';
+import alerts from './plugins/app/alerts.ts';
 import auth from './plugins/app/auth.ts';
 import catalog from './plugins/app/catalog.ts';
 import epics from './plugins/app/epics.ts';
@@ -19,6 +20,7 @@ import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
 import metricsRoute from './routes/metrics.ts';
+import alertsRoutes from './routes/api/v1/alerts/index.ts';
 import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
 import healthRoutes from './routes/api/v1/health/index.ts';
@@ -48,6 +50,7 @@ declare module 'fastify' {
 
 // Each route folder is its URL prefix.
 const ROUTES = {
+  '/api/v1/alerts': alertsRoutes,
   '/api/v1/deployments': deploymentsRoutes,
   '/api/v1/events': eventsRoutes,
   '/api/v1/health': healthRoutes,
@@ -84,6 +87,7 @@ export const hydraApp = fp(
     await fastify.register(epics, { config });
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
+    await fastify.register(alerts, { config });
     await fastify.register(metrics);
     await fastify.register(serverPoints, { config });
 

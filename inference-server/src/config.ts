@@ -161,6 +161,21 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     description: 'A notification signed longer ago than this (or this far in the future) is refused as stale',
   }),
+  HYDRA_ALERT_BODY_LIMIT_BYTES: Type.Integer({
+    default: 1024 * 1024,
+    minimum: 1024,
+    description: 'Largest alert notification accepted (Grafana sends up to maxAlerts alerts in one)',
+  }),
+  HYDRA_ALERT_WRITE_ATTEMPTS: Type.Integer({
+    default: 5,
+    minimum: 1,
+    description: 'Puts tried per alarm write before it is recorded as failed',
+  }),
+  HYDRA_ALERT_RETRY_MS: Type.Integer({
+    default: 1000,
+    minimum: 10,
+    description: 'Wait before the first retry of a failed alarm write; it doubles with each attempt',
+  }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });

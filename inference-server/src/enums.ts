@@ -60,3 +60,11 @@ export type EpicsConnectionState = Member<typeof EPICS_CONNECTION_STATES>;
 /** How a model's outputs become a verdict: `autoencoder` and `siamese` come with the unsupervised models. */
 export const MODEL_KINDS = ['classifier'] as const;
 export type ModelKind = Member<typeof MODEL_KINDS>;
+
+/** A Grafana alert's status, as its webhook sends it. */
+export const ALERT_STATUSES = ['firing', 'resolved'] as const;
+export type AlertStatus = Member<typeof ALERT_STATUSES>;
+
+/** An alarm write's outcome; `superseded`: a newer write to the same PV came first, so it is never sent. */
+export const ALERT_WRITE_STATUSES = ['pending', 'ok', 'failed', 'superseded'] as const;
+export type AlertWriteStatus = Member<typeof ALERT_WRITE_STATUSES>;

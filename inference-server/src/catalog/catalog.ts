@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { connectCatalog, type SqlEngine } from './connection.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
+import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
 import { DeploymentsRepository } from './repositories/deployments-repository.ts';
 import { ImagesRepository } from './repositories/images-repository.ts';
 import { LabelBatchesRepository } from './repositories/label-batches-repository.ts';
@@ -31,6 +32,7 @@ export class Repositories {
   readonly references: ReferencesRepository;
   readonly tokens: TokensRepository;
   readonly trainingJobs: TrainingJobsRepository;
+  readonly alertEvents: AlertEventsRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -46,6 +48,7 @@ export class Repositories {
     this.references = new ReferencesRepository(db);
     this.tokens = new TokensRepository(db);
     this.trainingJobs = new TrainingJobsRepository(db);
+    this.alertEvents = new AlertEventsRepository(db);
   }
 }
 

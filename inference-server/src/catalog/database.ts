@@ -1,5 +1,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type {
+  AlertStatus,
+  AlertWriteStatus,
   BeamState,
   ClassSeverity,
   ImageStatus,
@@ -228,7 +230,50 @@ export interface ActivationTable {
   created_at: number;
 }
 
+export interface AlertEventTable {
+  id: Generated<number>;
+  /** The Grafana signature it came with: unique, so a replay finds it. */
+  signature: string;
+  receiver: string;
+  status: AlertStatus;
+  group_key: string;
+  title: string;
+  /** JSON: the alerts, summarised (fingerprint, status, labels, summary, alarm PV, repeated). */
+  alerts: string;
+  /** JSON: why alerts wrote less than they could. */
+  notes: string;
+  signed_at: number | null;
+  received_at: number;
+}
+
+export interface AlertWriteTable {
+  id: Generated<number>;
+  event_id: number;
+  /** The alert it comes from; null for the message write. */
+  fingerprint: string | null;
+  pv: string;
+  /** JSON: a number or a string. */
+  value: string;
+  status: AlertWriteStatus;
+  attempts: ColumnType<number, number | undefined, number>;
+  last_error: string | null;
+  next_attempt_at: number;
+  created_at: number;
+  written_at: number | null;
+}
+
+/** The status last notified for each alert (by Grafana fingerprint). */
+export interface AlertInstanceTable {
+  fingerprint: string;
+  status: AlertStatus;
+  event_id: number;
+  changed_at: number;
+}
+
 export interface Database {
+  alert_event: AlertEventTable;
+  alert_instance: AlertInstanceTable;
+  alert_write: AlertWriteTable;
   activation: ActivationTable;
   label: LabelTable;
   label_batch: LabelBatchTable;
@@ -265,3 +310,5 @@ export type ActivationRow = Selectable<ActivationTable>;
 export type LabelBatchRow = Selectable<LabelBatchTable>;
 export type LogAcknowledgementRow = Selectable<LogAcknowledgementTable>;
 export type NewsRow = Selectable<NewsTable>;
+export type AlertEventRecord = Selectable<AlertEventTable>;
+export type AlertWriteRecord = Selectable<AlertWriteTable>;

@@ -1,5 +1,6 @@
 // The API contract: request and response schemas, and their types. The Grafana plugins import these
 // types (`import type ... from '@hydra/inference-server/api'`), so the server and the UI cannot drift.
+export * from './alerts.ts';
 export * from './common.ts';
 export * from './deployments.ts';
 export * from './images.ts';

@@ -6,6 +6,7 @@ import * as activationTime from './0003-activation-time.ts';
 import * as modelKindAndActivations from './0004-model-kind-and-activations.ts';
 import * as predictionPointWritten from './0005-prediction-point-written.ts';
 import * as predictionBeam from './0006-prediction-beam.ts';
+import * as alertEvents from './0007-alert-events.ts';
 import * as labelerLogNews from './0008-labeler-log-news.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
@@ -18,6 +19,7 @@ const migrations: Record<string, EngineMigration> = {
   '0004-model-kind-and-activations': modelKindAndActivations,
   '0005-prediction-point-written': predictionPointWritten,
   '0006-prediction-beam': predictionBeam,
+  '0007-alert-events': alertEvents,
   '0008-labeler-log-news': labelerLogNews,
 };
 
