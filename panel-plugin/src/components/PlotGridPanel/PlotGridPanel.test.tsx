@@ -72,6 +72,7 @@ function plot(id: number, name: string, verdict?: string | null, imageId = id * 
           verdict,
           confidence: verdict === 'Good' ? 0.93 : 0.96,
           confirmed: true,
+          beam: 'unknown',
           latencyMs: 20,
           capturedAt: image!.capturedAt,
           createdAt: image!.capturedAt,
