@@ -51,6 +51,19 @@ export function epicsBin(): Promise<string> {
   return binDir;
 }
 
+let repeaterStarted = false;
+
+/**
+ * Starts caRepeater with no stdio of ours. Otherwise the first CA tool (caget, softIoc) to run spawns it, it
+ * inherits that tool's stdout pipe and outlives it, and execFile waits for the pipe to close forever. A second
+ * caRepeater (one already runs) exits at once.
+ */
+function startRepeater(bin: string): void {
+  if (repeaterStarted) return;
+  repeaterStarted = true;
+  spawn(path.join(bin, 'caRepeater'), [], { stdio: 'ignore', detached: true }).unref();
+}
+
 export class EpicsIoc {
   private process: ChildProcess | undefined;
   private readonly monitors = new Set<ChildProcess>();
@@ -65,6 +78,7 @@ export class EpicsIoc {
   /** Starts softIoc with these records and waits until it answers. */
   static async start(records: readonly IocRecord[]): Promise<EpicsIoc> {
     const bin = await epicsBin();
+    startRepeater(bin);
     const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-ioc-'));
     await fs.writeFile(path.join(dir, 'test.db'), records.map(recordText).join('\n'));
     const ioc = new EpicsIoc(await freePort(), dir, bin, records);
