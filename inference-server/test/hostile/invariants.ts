@@ -28,8 +28,7 @@ export async function buildHostileApp(
   engine: Engine,
   extraEnv: Record<string, string> = {},
 ): Promise<HostileApp> {
-  // No server-health points: the tests check that InfluxDB holds the verdicts' measurement and nothing else.
-  const env = await buildTestApp(scope, engine, { HYDRA_INFLUX_SERVER_INTERVAL_MS: '0', ...extraEnv });
+  const env = await buildTestApp(scope, engine, extraEnv);
   const plotType = await createPlotType(env.app, env.tokens.admin, DEPLOYMENT, PLOT_TYPE);
   await registerBrightnessModel(env.app, env.tokens.admin, plotType.id);
   return { ...env, plotTypeId: plotType.id };
