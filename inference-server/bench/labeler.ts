@@ -11,6 +11,10 @@ import { sql, type Kysely } from 'kysely';
 import { Catalog } from '../src/catalog/catalog.ts';
 import { connectCatalog } from '../src/catalog/connection.ts';
 import type { Database } from '../src/catalog/database.ts';
+import {
+  refreshLabelSummaries,
+  refreshPredictionSummaries,
+} from '../src/catalog/repositories/image-summaries.ts';
 import { inBatches } from '../src/catalog/repositories/statement-batches.ts';
 import { LABEL_SORTS, type LabelFilter, type LabelSort } from '../src/enums.ts';
 import { uncertaintyOf } from '../src/labels/uncertainty.ts';
@@ -66,7 +70,7 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
     const images = await db
       .insertInto('image')
       .values(
-        rows.map(({ n, run, scores, verdict, confidence, label }) => ({
+        rows.map(({ n, run }) => ({
           sha256: n.toString(16).padStart(64, '0'),
           dedup_key: `bench:${n}`,
           plot_type_id: plotType.id,
@@ -84,11 +88,6 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
           error: null,
           claimed_by: null,
           claimed_until: null,
-          verdict,
-          confidence,
-          ...uncertaintyOf(scores),
-          label_class: label,
-          mistakenness: label !== null && label !== verdict ? confidence : null,
         })),
       )
       .returning('id')
@@ -111,20 +110,6 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
         })),
       )
       .execute();
-    await db
-      .updateTable('image')
-      .set((eb) => ({
-        latest_prediction_id: eb
-          .selectFrom('prediction')
-          .select((p) => p.fn.max('prediction.id').as('id'))
-          .whereRef('prediction.image_id', '=', 'image.id'),
-      }))
-      .where(
-        'id',
-        'in',
-        images.map((image) => image.id),
-      )
-      .execute();
     const labeled = rows.flatMap((row, i) => (row.label === null ? [] : [{ row, imageId: images[i]!.id }]));
     if (labeled.length > 0) {
       await db
@@ -141,6 +126,10 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
         )
         .execute();
     }
+    // The image rows' copies of their latest verdict and label, as the repositories keep them.
+    const ids = images.map((image) => image.id);
+    await refreshPredictionSummaries(db, ids);
+    await refreshLabelSummaries(db, ids);
   }
   // Fresh statistics, and on PostgreSQL a visibility map, so that counts can be index-only scans.
   await sql`${sql.raw(catalog.engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
