@@ -95,7 +95,15 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
         labels:
           label === null
             ? []
-            : [{ class_name: label, source: 'labeler', user_name: 'bench', created_at: now, superseded_at: null }],
+            : [
+                {
+                  class_name: label,
+                  source: 'labeler',
+                  user_name: 'bench',
+                  created_at: now,
+                  superseded_at: null,
+                },
+              ],
         acknowledgement: null,
       };
     });

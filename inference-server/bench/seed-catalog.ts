@@ -16,9 +16,11 @@ const { values: args } = parseArgs({
   },
 });
 const images = Number(args.images);
-if (!Number.isInteger(images) || images < 1) throw new Error(`--images must be a positive integer, not "${args.images}"`);
+if (!Number.isInteger(images) || images < 1)
+  throw new Error(`--images must be a positive integer, not "${args.images}"`);
 const url =
-  args.db ?? `sqlite:${path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-catalog-')), 'hydra.sqlite')}`;
+  args.db ??
+  `sqlite:${path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-catalog-')), 'hydra.sqlite')}`;
 
 const count = (n: number) => n.toLocaleString('en-US');
 console.log(`seeding ${count(images)} images into ${url}`);

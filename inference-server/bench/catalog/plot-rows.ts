@@ -174,7 +174,8 @@ export class PlotRows {
     if (verdict === 'Bad' && truth !== 'Bad' && random.chance(CHANCE.overridden) && overrideAt <= this.now) {
       given.push({ class_name: truth, source: 'override', user_name: SHIFT_CREW, created_at: overrideAt });
     }
-    const chance = truth === 'Good' && verdict === 'Good' ? CHANCE.expertLabelsGood : CHANCE.expertLabelsOther;
+    const chance =
+      truth === 'Good' && verdict === 'Good' ? CHANCE.expertLabelsGood : CHANCE.expertLabelsOther;
     const session = Math.floor((capturedAt + random.between(1, 72) * HOUR_MS) / HOUR_MS) * HOUR_MS;
     if (random.chance(chance) && session <= this.now) {
       const expert = random.pick(EXPERTS);

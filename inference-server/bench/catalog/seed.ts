@@ -8,6 +8,7 @@ import { connectCatalog, type SqlEngine } from '../../src/catalog/connection.ts'
 import type { Database } from '../../src/catalog/database.ts';
 import { migrateToLatest } from '../../src/catalog/migrations/index.ts';
 import { inBatches } from '../../src/catalog/repositories/statement-batches.ts';
+import { withIndexesDeferred } from './deferred-indexes.ts';
 import { classDefinitions } from '../../src/models/model-library.ts';
 import { PlotRows, SEED_RULE } from './plot-rows.ts';
 import { storeImages, type BulkImage } from './store-images.ts';
@@ -51,7 +52,8 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       .selectFrom('image')
       .select((eb) => eb.fn.countAll<number | string>().as('count'))
       .executeTakeFirstOrThrow();
-    if (Number(count) > 0) throw new Error(`the catalog at ${url} already holds ${count} images: seed an empty one`);
+    if (Number(count) > 0)
+      throw new Error(`the catalog at ${url} already holds ${count} images: seed an empty one`);
 
     const repositories = new Repositories(db, engine);
     const plan = planTimeline(seed, images);
@@ -63,12 +65,11 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
     const references = new ReferencePicker(plan.minutes);
     const pending: BulkImage[] = [];
     let stored = 0;
+    let flushes = 0;
     let inserted = runIds.size;
     const flush = async () => {
-      const ids = await db.transaction().execute(async (trx) => {
-        inserted += await batchLabels(trx, pending);
-        return storeImages(trx, pending);
-      });
+      inserted += await batchLabels(db, pending);
+      const ids = await storeImages(db, pending);
       inserted += countRows(pending);
       for (const { index, at } of references.taken()) {
         const row = pending[index]!;
@@ -76,29 +77,36 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       }
       stored += pending.length;
       pending.length = 0;
+      flushes++;
+      // Statistics that keep up with the load, as autovacuum's would: without them PostgreSQL finds an image's
+      // latest prediction by walking every newer one.
+      if ((flushes & (flushes - 1)) === 0) await sql`analyze`.execute(db);
       options.onProgress?.(stored);
     };
-    for (const { minute, runs } of timeline(seed)) {
-      if (minute >= plan.minutes) break;
-      for (const run of runs) {
-        const registered = deployments[run.deployment]!.plotTypes;
-        for (const [plotIndex, plotType] of registered.entries()) {
-          if (stored + pending.length >= images) break;
-          const row = rows.next({
-            plotTypeId: plotType.id,
-            plotIndex,
-            run,
-            runId: runIds.get(runKey(run))!,
-            minute,
-            modelVersionId: plotType.versions[minute < plan.minutes * FIRST_VERSION_SHARE ? 0 : 1]!,
-          });
-          pending.push(row);
-          references.consider(row, pending.length - 1, minute);
+    // The image rows are written four times each (insert, then their summary copies): their indexes wait.
+    await withIndexesDeferred(db, engine, ['image'], async () => {
+      for (const { minute, runs } of timeline(seed)) {
+        if (minute >= plan.minutes) break;
+        for (const run of runs) {
+          const registered = deployments[run.deployment]!.plotTypes;
+          for (const [plotIndex, plotType] of registered.entries()) {
+            if (stored + pending.length >= images) break;
+            const row = rows.next({
+              plotTypeId: plotType.id,
+              plotIndex,
+              run,
+              runId: runIds.get(runKey(run))!,
+              minute,
+              modelVersionId: plotType.versions[minute < plan.minutes * FIRST_VERSION_SHARE ? 0 : 1]!,
+            });
+            pending.push(row);
+            references.consider(row, pending.length - 1, minute);
+          }
         }
+        if (pending.length >= IMAGES_PER_TRANSACTION) await flush();
       }
-      if (pending.length >= IMAGES_PER_TRANSACTION) await flush();
-    }
-    if (pending.length > 0) await flush();
+      if (pending.length > 0) await flush();
+    });
     await refreshStatistics(db, engine);
     return {
       images: stored,
@@ -150,7 +158,12 @@ async function registerPlotTypes(repositories: Repositories): Promise<Registered
           thresholds: SEED_RULE.thresholds,
           artifactPath: `models/${deployment.name}/${name}/${versions.length + 1}`,
         });
-        await repositories.models.activate({ plotTypeId: plotType.id, versionId: version.id, actor: 'alice', reason });
+        await repositories.models.activate({
+          plotTypeId: plotType.id,
+          versionId: version.id,
+          actor: 'alice',
+          reason,
+        });
         versions.push(version.id);
       }
       plotTypes.push({ id: plotType.id, versions });
@@ -198,9 +211,13 @@ async function batchLabels(db: Kysely<Database>, rows: readonly BulkImage[]): Pr
   const groups = new Map<string, Array<BulkImage['labels'][number]>>();
   for (const row of rows) {
     for (const label of row.labels) {
-      const key = [row.image.plot_type_id, label.user_name, label.class_name, label.source, label.created_at].join(
-        '\u001f',
-      );
+      const key = [
+        row.image.plot_type_id,
+        label.user_name,
+        label.class_name,
+        label.source,
+        label.created_at,
+      ].join('\u001f');
       const group = groups.get(key);
       if (group) group.push(label);
       else groups.set(key, [label]);

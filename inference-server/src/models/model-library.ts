@@ -26,7 +26,10 @@ const KNOWN_CLASSES: Record<string, { colour: string; severity: 'ok' | 'warn' | 
 
 /** The classes with their colours and severities, as a registered version defines them for its plot type. */
 export function classDefinitions(classes: readonly string[]): ClassDefinition[] {
-  return classes.map((name) => ({ name, ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }) }));
+  return classes.map((name) => ({
+    name,
+    ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
+  }));
 }
 
 /** Who changes the library, and why: recorded with every activation. */
