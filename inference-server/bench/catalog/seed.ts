@@ -10,7 +10,7 @@ import { migrateToLatest } from '../../src/catalog/migrations/index.ts';
 import { inBatches } from '../../src/catalog/repositories/statement-batches.ts';
 import { withIndexesDeferred } from './deferred-indexes.ts';
 import { classDefinitions } from '../../src/models/model-library.ts';
-import { PlotRows, SEED_RULE } from './plot-rows.ts';
+import { PlotRows, SEED_EXPERTS, SEED_RULE } from './plot-rows.ts';
 import { storeImages, type BulkImage } from './store-images.ts';
 import { planTimeline, SEED_DEPLOYMENTS, SEED_PLOT_TYPES, timeline, type ScheduledRun } from './timeline.ts';
 
@@ -73,7 +73,7 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       inserted += countRows(pending);
       for (const { index, at } of references.taken()) {
         const row = pending[index]!;
-        await repositories.references.set(row.image.plot_type_id, ids[index]!, 'alice', at);
+        await repositories.references.set(row.image.plot_type_id, ids[index]!, SEED_EXPERTS[0]!, at);
       }
       stored += pending.length;
       pending.length = 0;
@@ -161,7 +161,7 @@ async function registerPlotTypes(repositories: Repositories): Promise<Registered
         await repositories.models.activate({
           plotTypeId: plotType.id,
           versionId: version.id,
-          actor: 'alice',
+          actor: SEED_EXPERTS[0]!,
           reason,
         });
         versions.push(version.id);

@@ -1,9 +1,9 @@
-import type { Catalog } from '../catalog/catalog.ts';
+import type { Repositories } from '../catalog/catalog.ts';
 import type { Plot } from '../schemas/index.ts';
 import { imageView, predictionView } from './api-views.ts';
 
 /** The newest image of each plot type of a deployment, with its latest verdict and classes: the plot grid. */
-export async function latestPlots(catalog: Catalog, deploymentId: number): Promise<Plot[]> {
+export async function latestPlots(catalog: Repositories, deploymentId: number): Promise<Plot[]> {
   const [plotTypes, images] = await Promise.all([
     catalog.plotTypes.list(deploymentId),
     catalog.images.latestPerPlotType(deploymentId),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { flag, toFlag } from './json-columns.ts';
@@ -57,11 +57,37 @@ export class LogRepository {
       .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
   }
 
-  private matching(filter: LogFilter) {
+  /**
+   * The verdicts that are Good (severity ok) for every plot type with images: a prediction with one of them is no
+   * log entry whatever its plot type, so the log drops it from the prediction's own columns before any join.
+   */
+  private async alwaysGood(): Promise<string[]> {
+    const hasImages = (
+      eb: ExpressionBuilder<Database, 'class' | 'plot_type'>,
+      plotTypeId: 'class.plot_type_id' | 'plot_type.id',
+    ) => eb.exists(eb.selectFrom('image').select('image.id').whereRef('image.plot_type_id', '=', plotTypeId));
+    const plotTypesWithImages = this.db
+      .selectFrom('plot_type')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where((eb) => hasImages(eb, 'plot_type.id'));
+    const rows = await this.db
+      .selectFrom('class')
+      .select('class.name')
+      .where('class.severity', '=', 'ok')
+      .where((eb) => hasImages(eb, 'class.plot_type_id'))
+      .groupBy('class.name')
+      .having((eb) => eb(eb.fn.countAll(), '=', plotTypesWithImages))
+      .execute();
+    return rows.map((row) => row.name);
+  }
+
+  private async matching(filter: LogFilter) {
+    const alwaysGood = await this.alwaysGood();
     let query = this.entries()
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
       .where('prediction.created_at', '>=', filter.from)
       .where('prediction.created_at', '<=', filter.to);
+    if (alwaysGood.length > 0) query = query.where('prediction.verdict', 'not in', alwaysGood);
     if (filter.deploymentId !== undefined)
       query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
     if (filter.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', filter.plotTypeId);
@@ -119,7 +145,7 @@ export class LogRepository {
     filter: LogFilter,
     page: { limit: number; offset?: number; after?: LogCursor },
   ): Promise<LogEntryRow[]> {
-    let query = this.matching(filter);
+    let query = await this.matching(filter);
     const { after } = page;
     if (after) {
       query = query.where((eb) =>
@@ -142,7 +168,9 @@ export class LogRepository {
   }
 
   async count(filter: LogFilter): Promise<number> {
-    const row = await this.matching(filter)
+    const row = await (
+      await this.matching(filter)
+    )
       .select((eb) => eb.fn.countAll<number | string>().as('total'))
       .executeTakeFirstOrThrow();
     return Number(row.total);
