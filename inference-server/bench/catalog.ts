@@ -48,7 +48,8 @@ async function measure(engine: BenchEngine, url: string): Promise<void> {
     const cases = catalogCases(await catalogShape(new Repositories(db, sqlEngine)));
     let statements = 0;
     for (const query of cases)
-      if (!process.env.SKIP_PLANS) statements += await assertIndexed(db, sqlEngine, query.name, query.request(0).call);
+      if (!process.env.SKIP_PLANS)
+        statements += await assertIndexed(db, sqlEngine, query.name, query.request(0).call);
     console.log(`${engine}: the plans of all ${statements} statements read the big tables through indexes`);
 
     const headers = {

@@ -1,6 +1,6 @@
 // Fills an empty catalog with a realistic history: several halls and plot types, runs, one plot per plot type a
 // minute while a run takes data, verdicts (mostly Good), labels, overrides, acknowledgements and references.
-// Run: npm run seed:catalog [-- --images 1000000 --db sqlite:PATH|postgres://... --seed 1]
+// Run: npm run seed:catalog [-- --images 1000000 --db sqlite:PATH|postgres://... --deployments 4 --seed 1]
 // Without --db it makes a fresh SQLite file in a temp folder and says where.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -13,6 +13,7 @@ const { values: args } = parseArgs({
     images: { type: 'string', default: '1000000' },
     db: { type: 'string' },
     seed: { type: 'string', default: '1' },
+    deployments: { type: 'string', default: '4' },
   },
 });
 const images = Number(args.images);
@@ -28,6 +29,7 @@ let reported = 0;
 const summary = await seedCatalog(url, {
   images,
   seed: Number(args.seed),
+  deployments: Number(args.deployments),
   onProgress: (stored) => {
     if (stored - reported < images / 10 && stored < images) return;
     reported = stored;

@@ -37,7 +37,7 @@ export async function catalogShape(repositories: Repositories): Promise<CatalogS
   const deployments: CatalogShape['deployments'] = [];
   for (const { id, name } of await repositories.deployments.list()) {
     const plotTypes = (await repositories.plotTypes.list(id)).map((row) => ({ id: row.id, name: row.name }));
-    const runs = (await repositories.runs.list(id, 20, 0)).map((run) => run.number);
+    const runs = (await repositories.runs.list(id, 40, 0)).map((run) => run.number);
     if (plotTypes.length > 0 && runs.length > 0) deployments.push({ id, name, plotTypes, runs });
   }
   return { deployments, newest: newest.createdAt };
@@ -131,8 +131,9 @@ export function catalogCases(shape: CatalogShape): QueryCase[] {
         plotTypeId: plotTypes[round % plotTypes.length]!.id,
         filter: 'all',
         labeledAs: 'Bad',
-        runFrom: runs[Math.min(runs.length - 1, 10)],
-        runTo: runs[0],
+        // Runs of a day or two ago: experts label plots hours to days after they were taken.
+        runFrom: runs[Math.min(runs.length - 1, 30)],
+        runTo: runs[Math.min(runs.length - 1, 20)],
         sort: 'run',
         ...page,
       };

@@ -12,12 +12,21 @@ import { withIndexesDeferred } from './deferred-indexes.ts';
 import { classDefinitions } from '../../src/models/model-library.ts';
 import { PlotRows, SEED_EXPERTS, SEED_RULE } from './plot-rows.ts';
 import { storeImages, type BulkImage } from './store-images.ts';
-import { planTimeline, SEED_DEPLOYMENTS, SEED_PLOT_TYPES, timeline, type ScheduledRun } from './timeline.ts';
+import {
+  planTimeline,
+  SEED_DEPLOYMENTS,
+  SEED_PLOT_TYPES,
+  timeline,
+  type ScheduledRun,
+  type SeedDeployment,
+} from './timeline.ts';
 
 export interface SeedOptions {
   images: number;
   /** The same seed gives the same catalog (but for the times, which end now). */
   seed?: number;
+  /** How many halls (1 to 4): fewer take longer to fill, as one hall writes fewer plots a minute. */
+  deployments?: number;
   now?: number;
   /** Called after each transaction with the images stored so far. */
   onProgress?: (images: number) => void;
@@ -45,6 +54,10 @@ const REFERENCE_MIN_CONFIDENCE = 0.95;
 export async function seedCatalog(url: string, options: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
   const { images, seed = 1, now = Date.now() } = options;
+  const halls = SEED_DEPLOYMENTS.slice(0, options.deployments ?? SEED_DEPLOYMENTS.length);
+  if (!Number.isInteger(options.deployments ?? 1) || halls.length === 0 || halls.length < (options.deployments ?? 1)) {
+    throw new Error(`deployments must be 1 to ${SEED_DEPLOYMENTS.length}, not ${options.deployments}`);
+  }
   const { db, engine } = connectCatalog(url);
   try {
     await migrateToLatest(db as Kysely<unknown>, engine);
@@ -56,9 +69,9 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       throw new Error(`the catalog at ${url} already holds ${count} images: seed an empty one`);
 
     const repositories = new Repositories(db, engine);
-    const plan = planTimeline(seed, images);
+    const plan = planTimeline(seed, halls, images);
     const base = now - plan.minutes * MINUTE_MS;
-    const deployments = await registerPlotTypes(repositories);
+    const deployments = await registerPlotTypes(repositories, halls);
     const runIds = await insertRuns(db, plan.runs, plan.minutes, base, deployments);
 
     const rows = new PlotRows(seed, base, now);
@@ -85,7 +98,7 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
     };
     // The image rows are written four times each (insert, then their summary copies): their indexes wait.
     await withIndexesDeferred(db, engine, ['image'], async () => {
-      for (const { minute, runs } of timeline(seed)) {
+      for (const { minute, runs } of timeline(seed, halls)) {
         if (minute >= plan.minutes) break;
         for (const run of runs) {
           const registered = deployments[run.deployment]!.plotTypes;
@@ -138,9 +151,12 @@ interface RegisteredDeployment {
 }
 
 /** Each hall's deployment and plot types, with their classes and two versions of a model, the second active. */
-async function registerPlotTypes(repositories: Repositories): Promise<RegisteredDeployment[]> {
+async function registerPlotTypes(
+  repositories: Repositories,
+  halls: readonly SeedDeployment[],
+): Promise<RegisteredDeployment[]> {
   const registered: RegisteredDeployment[] = [];
-  for (const deployment of SEED_DEPLOYMENTS) {
+  for (const deployment of halls) {
     const row = await repositories.deployments.ensure(deployment.name, deployment.title);
     const plotTypes: RegisteredPlotType[] = [];
     for (const { name, group, title } of SEED_PLOT_TYPES) {

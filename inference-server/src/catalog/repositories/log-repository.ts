@@ -1,4 +1,4 @@
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { flag, toFlag } from './json-columns.ts';
@@ -58,9 +58,27 @@ export class LogRepository {
   }
 
   /**
-   * The verdicts that are Good (severity ok) for every plot type with images: a prediction with one of them is no
-   * log entry whatever its plot type, so the log drops it from the prediction's own columns before any join.
+   * The verdicts a log entry can have: those the predictions hold but the ones that are Good (severity ok) for every
+   * plot type with images, which are no entry whatever their plot type. The log then reads the index ranges of these
+   * verdicts instead of every prediction in its time range.
    */
+  private async entryVerdicts(): Promise<string[]> {
+    const alwaysGood = new Set(await this.alwaysGood());
+    return (await this.heldVerdicts()).filter((verdict) => !alwaysGood.has(verdict));
+  }
+
+  /** Every verdict the predictions hold, skipping through the (verdict, time) index: one probe per verdict. */
+  private async heldVerdicts(): Promise<string[]> {
+    const { rows } = await sql<{ verdict: string }>`
+      with recursive held(verdict) as (
+        select min(verdict) from prediction
+        union all
+        select (select min(verdict) from prediction where verdict > held.verdict) from held where held.verdict is not null
+      )
+      select verdict from held where verdict is not null`.execute(this.db);
+    return rows.map((row) => row.verdict);
+  }
+
   private async alwaysGood(): Promise<string[]> {
     const hasImages = (
       eb: ExpressionBuilder<Database, 'class' | 'plot_type'>,
@@ -81,13 +99,15 @@ export class LogRepository {
     return rows.map((row) => row.name);
   }
 
+  /** The entries the filter matches; none when no prediction has a verdict that can be one. */
   private async matching(filter: LogFilter) {
-    const alwaysGood = await this.alwaysGood();
+    const verdicts = await this.entryVerdicts();
+    if (verdicts.length === 0) return undefined;
     let query = this.entries()
+      .where('prediction.verdict', 'in', verdicts)
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
       .where('prediction.created_at', '>=', filter.from)
       .where('prediction.created_at', '<=', filter.to);
-    if (alwaysGood.length > 0) query = query.where('prediction.verdict', 'not in', alwaysGood);
     if (filter.deploymentId !== undefined)
       query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
     if (filter.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', filter.plotTypeId);
@@ -146,6 +166,7 @@ export class LogRepository {
     page: { limit: number; offset?: number; after?: LogCursor },
   ): Promise<LogEntryRow[]> {
     let query = await this.matching(filter);
+    if (!query) return [];
     const { after } = page;
     if (after) {
       query = query.where((eb) =>
@@ -168,9 +189,9 @@ export class LogRepository {
   }
 
   async count(filter: LogFilter): Promise<number> {
-    const row = await (
-      await this.matching(filter)
-    )
+    const query = await this.matching(filter);
+    if (!query) return 0;
+    const row = await query
       .select((eb) => eb.fn.countAll<number | string>().as('total'))
       .executeTakeFirstOrThrow();
     return Number(row.total);
