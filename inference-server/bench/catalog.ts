@@ -16,7 +16,7 @@ import { loadConfig } from '../src/config.ts';
 import { createApiToken } from '../src/plugins/app/auth.ts';
 import { assertIndexed } from './catalog/query-plans.ts';
 import { catalogCases, catalogShape } from './catalog/query-cases.ts';
-import { seedCatalog } from './catalog/seed.ts';
+import { describeSeed, formatCount, seedCatalog } from './catalog/seed.ts';
 import { onEachEngine, timeRounds, type BenchEngine } from './engines.ts';
 
 const { values: args } = parseArgs({
@@ -30,7 +30,6 @@ const { values: args } = parseArgs({
 const IMAGES = Number(args.images);
 const ROUNDS = Number(args.rounds);
 const ENGINE_NAMES: Record<string, BenchEngine> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
-const count = (n: number) => n.toLocaleString('en-US');
 
 async function measure(engine: BenchEngine, url: string): Promise<void> {
   const { db, engine: sqlEngine } = connectCatalog(url);
@@ -72,7 +71,7 @@ async function measure(engine: BenchEngine, url: string): Promise<void> {
       const verdict = p99 <= query.goalMs ? '' : '  MISSED';
       console.log(
         `${engine}: ${query.name.padEnd(58)} ${p50.toFixed(1).padStart(7)} ${p99.toFixed(1).padStart(7)}  ` +
-          `≤ ${String(query.goalMs).padEnd(4)}${total === undefined ? '' : count(total).padStart(9)}${verdict}`,
+          `≤ ${String(query.goalMs).padEnd(4)}${total === undefined ? '' : formatCount(total).padStart(9)}${verdict}`,
       );
     }
   } finally {
@@ -94,10 +93,7 @@ if (args.db) {
     'catalog',
     async (engine, url) => {
       const seeded = await seedCatalog(url, { images: IMAGES });
-      console.log(
-        `${engine}: seeded ${count(seeded.images)} images (${count(seeded.rows)} rows) in ${seeded.seconds.toFixed(1)} s: ` +
-          `${count(Math.round(seeded.images / seeded.seconds))} images/s, ${count(Math.round(seeded.rows / seeded.seconds))} rows/s`,
-      );
+      console.log(`${engine}: seeded ${describeSeed(seeded)}`);
       await measure(engine, url);
     },
     engines,

@@ -6,7 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { seedCatalog } from './catalog/seed.ts';
+import { describeSeed, formatCount, seedCatalog } from './catalog/seed.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -23,8 +23,7 @@ const url =
   args.db ??
   `sqlite:${path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-catalog-')), 'hydra.sqlite')}`;
 
-const count = (n: number) => n.toLocaleString('en-US');
-console.log(`seeding ${count(images)} images into ${url}`);
+console.log(`seeding ${formatCount(images)} images into ${url}`);
 let reported = 0;
 const summary = await seedCatalog(url, {
   images,
@@ -33,13 +32,8 @@ const summary = await seedCatalog(url, {
   onProgress: (stored) => {
     if (stored - reported < images / 10 && stored < images) return;
     reported = stored;
-    console.log(`  ${count(stored)} images`);
+    console.log(`  ${formatCount(stored)} images`);
   },
 });
-const perSecond = (n: number) => count(Math.round(n / summary.seconds));
-console.log(
-  `${count(summary.images)} images, ${count(summary.rows)} rows (${summary.plotTypes} plot types, ` +
-    `${count(summary.runs)} runs, from ${new Date(summary.firstCapturedAt).toISOString()}) in ` +
-    `${summary.seconds.toFixed(1)} s: ${perSecond(summary.images)} images/s, ${perSecond(summary.rows)} rows/s`,
-);
+console.log(describeSeed(summary));
 console.log(`catalog: ${url}`);

@@ -7,7 +7,7 @@ import { uncertaintyOf } from '../../src/labels/uncertainty.ts';
 import { decideVerdict, type VerdictRule } from '../../src/pipeline/verdict.ts';
 import { Random } from '../../src/simulator/random.ts';
 import type { BulkImage, BulkLabel } from './store-images.ts';
-import type { ScheduledRun } from './timeline.ts';
+import { MINUTE_MS, type ScheduledRun } from './timeline.ts';
 
 export const SEED_RULE: VerdictRule = {
   kind: 'classifier',
@@ -15,7 +15,6 @@ export const SEED_RULE: VerdictRule = {
   thresholds: { Good: 0.5, Bad: 0.8, NoData: 0.7 },
 };
 
-const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
 export const SEED_EXPERTS = ['alice', 'bob', 'carol', 'dmitri'];
 const SHIFT_CREW = 'shift-crew';

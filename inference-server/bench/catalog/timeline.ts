@@ -24,6 +24,7 @@ export const SEED_PLOT_TYPES = plotKinds.map((kind) => ({
   group: kind.name.split('_')[0]!,
 }));
 
+export const MINUTE_MS = 60_000;
 const RUN_MINUTES = { min: 60, max: 180 };
 const TUNING_MINUTES = { min: 5, max: 30 };
 const DOWN_MINUTES = { min: 120, max: 720 };
