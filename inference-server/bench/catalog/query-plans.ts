@@ -2,6 +2,7 @@
 // QUERY PLAN on SQLite, EXPLAIN (FORMAT JSON) on PostgreSQL.
 import {
   CompiledQuery,
+  sql,
   createQueryId,
   type Kysely,
   type KyselyPlugin,
@@ -73,31 +74,45 @@ interface PostgresPlanNode {
   'Relation Name'?: string;
   'Index Name'?: string;
   'Index Cond'?: string;
-  'Recheck Cond'?: string;
+  Filter?: string;
   Plans?: PostgresPlanNode[];
+}
+
+/** Each index's first column: a condition on a later one alone still reads the whole index. */
+async function leadingColumns(db: Kysely<Database>): Promise<Map<string, string>> {
+  const { rows } = await sql<{ index: string; column: string }>`
+    select index_class.relname as index, attribute.attname as column
+    from pg_index
+    join pg_class index_class on index_class.oid = pg_index.indexrelid
+    join pg_attribute attribute on attribute.attrelid = pg_index.indrelid and attribute.attnum = pg_index.indkey[0]
+    where index_class.relnamespace = current_schema()::regnamespace`.execute(db);
+  return new Map(rows.map((row) => [row.index, row.column]));
 }
 
 async function postgresPlan(db: Kysely<Database>, statement: CompiledQuery): Promise<PlanVerdict> {
   const { rows } = await db.executeQuery<{ 'QUERY PLAN': Array<{ Plan: PostgresPlanNode }> }>(
     CompiledQuery.raw(`explain (format json) ${statement.sql}`, [...statement.parameters]),
   );
-  const root = rows[0]!['QUERY PLAN'][0]!.Plan;
+  const leading = await leadingColumns(db);
   const fullScans: string[] = [];
-  const visit = (node: PostgresPlanNode) => {
+  const lines: string[] = [];
+  const visit = (node: PostgresPlanNode, depth: number) => {
     const table = node['Relation Name'];
-    // An index scan with no condition reads the whole index.
+    const index = node['Index Name'];
+    const scan = `${node['Node Type']}${table ? ` on ${table}` : ''}${index ? ` using ${index}` : ''}`;
+    const condition = node['Index Cond'] ?? node.Filter;
+    lines.push(`${'  '.repeat(depth)}${scan}${condition ? ` (${condition})` : ''}`);
+    // An index scan reads the whole index unless its condition holds the index's first column.
+    const first = index === undefined ? undefined : leading.get(index);
     const whole =
       node['Node Type'] === 'Seq Scan' ||
-      (/Index (Only )?Scan/.test(node['Node Type']) && node['Index Cond'] === undefined);
-    if (table !== undefined && BIG_TABLES.has(table) && whole) {
-      fullScans.push(
-        `${node['Node Type']} on ${table}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`,
-      );
-    }
-    node.Plans?.forEach(visit);
+      (/Index (Only )?Scan/.test(node['Node Type']) &&
+        (first === undefined || !new RegExp(`\\b${first}\\b`).test(node['Index Cond'] ?? '')));
+    if (table !== undefined && BIG_TABLES.has(table) && whole) fullScans.push(scan);
+    node.Plans?.forEach((child) => visit(child, depth + 1));
   };
-  visit(root);
-  return { fullScans, plan: JSON.stringify(root, null, 1) };
+  visit(rows[0]!['QUERY PLAN'][0]!.Plan, 0);
+  return { fullScans, plan: lines.join('\n') };
 }
 
 /**

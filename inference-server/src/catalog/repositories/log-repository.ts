@@ -117,7 +117,7 @@ export class LogRepository {
     if (filter.confirmed !== undefined)
       query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
     if (filter.acknowledged !== undefined) {
-      query = query.where('ack.id', filter.acknowledged ? 'is not' : 'is', null);
+      query = query.where('ack.prediction_id', filter.acknowledged ? 'is not' : 'is', null);
     }
     return query;
   }
