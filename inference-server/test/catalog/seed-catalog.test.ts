@@ -4,7 +4,13 @@ import { sql } from 'kysely';
 import { seedCatalog } from '../../bench/catalog/seed.ts';
 import { SEED_DEPLOYMENTS, SEED_PLOT_TYPES } from '../../bench/catalog/timeline.ts';
 import { connectCatalog } from '../../src/catalog/connection.ts';
-import type { LabeledImageList, LogList, PlotList, PredictionList, RunList } from '../../src/schemas/index.ts';
+import type {
+  LabeledImageList,
+  LogList,
+  PlotList,
+  PredictionList,
+  RunList,
+} from '../../src/schemas/index.ts';
 import { auth } from '../helpers/api.ts';
 import { buildTestApp, ENGINES } from '../helpers/build-app.ts';
 
@@ -40,7 +46,10 @@ for (const engine of ENGINES) {
       const verdictShare = shares(verdicts, IMAGES);
       assert.ok(verdictShare.Good! > 0.8 && verdictShare.Good! < 0.97, `Good: ${verdictShare.Good}`);
       assert.ok(verdictShare.Bad! > 0.01 && verdictShare.Bad! < 0.12, `Bad: ${verdictShare.Bad}`);
-      assert.ok(verdictShare.NoData! > 0.005 && verdictShare.NoData! < 0.08, `NoData: ${verdictShare.NoData}`);
+      assert.ok(
+        verdictShare.NoData! > 0.005 && verdictShare.NoData! < 0.08,
+        `NoData: ${verdictShare.NoData}`,
+      );
       const statuses = await db
         .selectFrom('image')
         .select(['status as key', (eb) => eb.fn.countAll<number | string>().as('count')])
@@ -71,7 +80,13 @@ for (const engine of ENGINES) {
       const labels = await db
         .selectFrom('label')
         .innerJoin('image', 'image.id', 'label.image_id')
-        .select(['label.source', 'image.verdict', 'label.class_name', 'label.superseded_at', 'label.batch_id'])
+        .select([
+          'label.source',
+          'image.verdict',
+          'label.class_name',
+          'label.superseded_at',
+          'label.batch_id',
+        ])
         .execute();
       const overrides = labels.filter((label) => label.source === 'override');
       assert.ok(overrides.length > 0, 'no overrides');
@@ -102,11 +117,18 @@ for (const engine of ENGINES) {
         where coalesce(image.verdict, '') <> coalesce(prediction.verdict, '')
            or coalesce(image.label_class, '') <> coalesce((select class_name from label
                 where label.image_id = image.id and label.superseded_at is null), '')`.execute(db);
-      assert.equal(Number(stale[0]!.count), 0, 'images whose copies differ from their latest verdict or label');
+      assert.equal(
+        Number(stale[0]!.count),
+        0,
+        'images whose copies differ from their latest verdict or label',
+      );
 
       // The plot grid: every plot type with its newest image and that image's verdict, and its reference.
       const { items: plots } = await get<PlotList>(`/api/v1/plots?deployment=${HALL}`);
-      assert.deepEqual(plots.map((plot) => plot.plotType.name).sort(), SEED_PLOT_TYPES.map((p) => p.name).sort());
+      assert.deepEqual(
+        plots.map((plot) => plot.plotType.name).sort(),
+        SEED_PLOT_TYPES.map((p) => p.name).sort(),
+      );
       for (const plot of plots) {
         const newest = await db
           .selectFrom('image')
@@ -140,12 +162,17 @@ for (const engine of ENGINES) {
       assert.equal(predictions.items.length, 50);
       assert.ok(predictions.items.every((p) => p.plotType === plots[0]!.plotType.name));
       const times = predictions.items.map((p) => Date.parse(p.createdAt));
-      assert.deepEqual(times, [...times].sort((a, b) => b - a));
+      assert.deepEqual(
+        times,
+        [...times].sort((a, b) => b - a),
+      );
 
       // The labeler's queue of each plot type counts the images with a current label.
       let labeled = 0;
       for (const plot of plots) {
-        const page = await get<LabeledImageList>(`/api/v1/labels?plotTypeId=${plot.plotType.id}&filter=labeled`);
+        const page = await get<LabeledImageList>(
+          `/api/v1/labels?plotTypeId=${plot.plotType.id}&filter=labeled`,
+        );
         assert.ok(page.items.every((item) => item.label !== null));
         labeled += page.total;
       }
