@@ -33,6 +33,7 @@ import newsRoutes from './routes/api/v1/news/index.ts';
 import plotTypesRoutes from './routes/api/v1/plot-types/index.ts';
 import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
+import reprocessRoutes from './routes/api/v1/reprocess/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
 import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
@@ -63,6 +64,7 @@ const ROUTES = {
   '/api/v1/plot-types': plotTypesRoutes,
   '/api/v1/plots': plotsRoutes,
   '/api/v1/predictions': predictionsRoutes,
+  '/api/v1/reprocess': reprocessRoutes,
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
   '/api/v1/training-jobs': trainingJobsRoutes,

@@ -63,6 +63,13 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'Longest wait for a batch to fill before it is flushed',
   }),
+  HYDRA_REPROCESS_BATCH_SIZE: Type.Integer({
+    default: 4,
+    minimum: 1,
+    maximum: 512,
+    description:
+      'Images per reprocessing batch; reprocessing only takes idle workers, and a live burst waits at most for one such batch',
+  }),
   HYDRA_CLAIM_LEASE_MS: Type.Integer({
     default: 120_000,
     minimum: 100,

@@ -68,3 +68,11 @@ export type AlertStatus = Member<typeof ALERT_STATUSES>;
 /** An alarm write's outcome; `superseded`: a newer write to the same PV came first, so it is never sent. */
 export const ALERT_WRITE_STATUSES = ['pending', 'ok', 'failed', 'superseded'] as const;
 export type AlertWriteStatus = Member<typeof ALERT_WRITE_STATUSES>;
+
+/** A reprocessing job: queued behind others, running, all its images done, or stopped by someone. */
+export const REPROCESS_JOB_STATUSES = ['queued', 'running', 'completed', 'cancelled'] as const;
+export type ReprocessJobStatus = Member<typeof REPROCESS_JOB_STATUSES>;
+
+/** One image of a reprocessing job: waiting (maybe claimed), with its prediction, failed, or left by a cancel. */
+export const REPROCESS_ITEM_STATUSES = ['pending', 'done', 'failed', 'cancelled'] as const;
+export type ReprocessItemStatus = Member<typeof REPROCESS_ITEM_STATUSES>;

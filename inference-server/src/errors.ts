@@ -12,6 +12,7 @@ export const ERROR_KINDS = [
   'too-many-requests',
   'invalid-image',
   'unknown-reference',
+  'empty-selection',
   'service-unavailable',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -46,6 +47,8 @@ export const UnsupportedMediaTypeError = domainError('unsupported-media-type', '
 export const TooManyRequestsError = domainError('too-many-requests', 'Too many requests');
 export const InvalidImageError = domainError('invalid-image', 'Invalid image');
 export const UnknownReferenceError = domainError('unknown-reference', 'Unknown reference');
+/** A request well formed, but whose filters select nothing to work on. */
+export const EmptySelectionError = domainError('empty-selection', 'Empty selection');
 export const ServiceUnavailableError = domainError('service-unavailable', 'Service unavailable');
 
 /** A client's value as a problem quotes it: enough to recognise, never a whole 64 KiB field. */

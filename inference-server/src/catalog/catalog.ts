@@ -13,6 +13,8 @@ import { NewsRepository } from './repositories/news-repository.ts';
 import { PlotTypesRepository } from './repositories/plot-types-repository.ts';
 import { PredictionsRepository } from './repositories/predictions-repository.ts';
 import { ReferencesRepository } from './repositories/references-repository.ts';
+import { ReprocessComparisonsRepository } from './repositories/reprocess-comparisons-repository.ts';
+import { ReprocessJobsRepository } from './repositories/reprocess-jobs-repository.ts';
 import { RunsRepository } from './repositories/runs-repository.ts';
 import { TokensRepository } from './repositories/tokens-repository.ts';
 import { TrainingJobsRepository } from './repositories/training-jobs-repository.ts';
@@ -33,6 +35,8 @@ export class Repositories {
   readonly tokens: TokensRepository;
   readonly trainingJobs: TrainingJobsRepository;
   readonly alertEvents: AlertEventsRepository;
+  readonly reprocessJobs: ReprocessJobsRepository;
+  readonly reprocessComparisons: ReprocessComparisonsRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -49,6 +53,8 @@ export class Repositories {
     this.tokens = new TokensRepository(db);
     this.trainingJobs = new TrainingJobsRepository(db);
     this.alertEvents = new AlertEventsRepository(db);
+    this.reprocessJobs = new ReprocessJobsRepository(db, engine);
+    this.reprocessComparisons = new ReprocessComparisonsRepository(db);
   }
 }
 

@@ -8,6 +8,8 @@ import type {
   LabelSource,
   ModelKind,
   ModelVersionStatus,
+  ReprocessItemStatus,
+  ReprocessJobStatus,
   Role,
   TrainingJobStatus,
 } from '../enums.ts';
@@ -108,9 +110,11 @@ export interface PredictionTable {
   margin: Nullable<number>;
   /** Entropy of the probabilities, in nats. */
   entropy: Nullable<number>;
-  /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
+  /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point, or for one never to be written. */
   point_written: ColumnType<number, number | undefined, number>;
   beam: ColumnType<BeamState, BeamState | undefined, BeamState>;
+  /** The reprocessing job that made it; null for a live verdict. Only live verdicts are an image's latest. */
+  reprocess_job_id: Nullable<number>;
 }
 
 export interface ModelTable {
@@ -270,6 +274,40 @@ export interface AlertInstanceTable {
   changed_at: number;
 }
 
+/** A model version run over a plot type's images of a run or time range, behind the live queue. */
+export interface ReprocessJobTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  model_version_id: number;
+  /** The range asked for: runs, or capture times (epoch ms); null ends are open. */
+  run_from: number | null;
+  run_to: number | null;
+  time_from: number | null;
+  time_to: number | null;
+  status: ReprocessJobStatus;
+  /** Images in the range when the job was made: its items. */
+  total: number;
+  done: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  cancelled_by: Nullable<string>;
+  created_at: number;
+  started_at: Nullable<number>;
+  finished_at: Nullable<number>;
+}
+
+/** One image of a reprocessing job: the job's queue, claimed with a lease as pending images are. */
+export interface ReprocessItemTable {
+  id: Generated<number>;
+  job_id: number;
+  image_id: number;
+  status: ReprocessItemStatus;
+  claimed_by: Nullable<string>;
+  claimed_until: Nullable<number>;
+  attempts: ColumnType<number, number | undefined, number>;
+  error: Nullable<string>;
+}
+
 export interface Database {
   alert_event: AlertEventTable;
   alert_instance: AlertInstanceTable;
@@ -290,6 +328,8 @@ export interface Database {
   model: ModelTable;
   model_version: ModelVersionTable;
   api_token: ApiTokenTable;
+  reprocess_job: ReprocessJobTable;
+  reprocess_item: ReprocessItemTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentTable>;
@@ -312,3 +352,4 @@ export type LogAcknowledgementRow = Selectable<LogAcknowledgementTable>;
 export type NewsRow = Selectable<NewsTable>;
 export type AlertEventRecord = Selectable<AlertEventTable>;
 export type AlertWriteRecord = Selectable<AlertWriteTable>;
+export type ReprocessJobRecord = Selectable<ReprocessJobTable>;

@@ -11,6 +11,7 @@ export * from './names.ts';
 export * from './news.ts';
 export * from './plots.ts';
 export * from './predictions.ts';
+export * from './reprocess.ts';
 export * from './runs.ts';
 export * from './status.ts';
 export * from './training.ts';

@@ -24,6 +24,7 @@ const STATUS_OF: Record<ErrorKind, number> = {
   'too-many-requests': 429,
   'invalid-image': 422,
   'unknown-reference': 422,
+  'empty-selection': 422,
   'service-unavailable': 503,
 };
 
