@@ -16,14 +16,39 @@ export interface UploadFields {
   chunk?: string;
 }
 
-/** A refusal by the server (4xx): retrying the same upload would not help. */
-export class UploadRefusedError extends Error {
+/** A refusal by the server (4xx): retrying the same request would not help. */
+export class ServerRefusedError extends Error {
   constructor(readonly problem: Problem) {
     super(`${problem.title} (${problem.status}): ${problem.detail}`);
   }
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000, 10_000];
+
+/** A JSON request to the server's API; a refusal throws with the server's words. */
+export async function apiRequest<T>(
+  target: UploadTarget,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(new URL(url, target.serverUrl), {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = (await response.json()) as T | Problem;
+  if (!response.ok) {
+    const problem = payload as Problem;
+    throw response.status < 500
+      ? new ServerRefusedError(problem)
+      : new Error(`${method} ${url}: ${problem.detail}`);
+  }
+  return payload as T;
+}
 
 /** Posts one image to POST /api/v1/images; retries while the server is unreachable or answers 5xx. */
 export async function uploadImage(
@@ -52,7 +77,7 @@ export async function uploadImage(
     }
     if (response) {
       if (response.ok) return (await response.json()) as ImageUploadResult;
-      if (response.status < 500) throw new UploadRefusedError((await response.json()) as Problem);
+      if (response.status < 500) throw new ServerRefusedError((await response.json()) as Problem);
       if (attempt >= RETRY_DELAYS_MS.length)
         throw new Error(`the server answered ${response.status}: ${await response.text()}`);
     }
