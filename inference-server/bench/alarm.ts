@@ -10,14 +10,13 @@ import { buildApp } from '../src/app.ts';
 import { uploadImage } from '../src/cli/ingest-client.ts';
 import { loadConfig } from '../src/config.ts';
 import { pvNames } from '../src/epics/pv-names.ts';
-import { createSmallCnn } from '../src/ml/architectures/small-cnn.ts';
-import { saveModel } from '../src/ml/model-io.ts';
 import type { PredictionList, ServerStatus } from '../src/schemas/index.ts';
-import { createPlotType, httpClient, registerModelFolder } from '../test/helpers/api.ts';
+import { createPlotType, httpClient } from '../test/helpers/api.ts';
 import { EpicsIoc, numericPv, stringPv, type MonitorEvent } from '../test/helpers/epics-ioc.ts';
 import { plotPng } from '../test/helpers/images.ts';
 import { waitFor } from '../test/helpers/services.ts';
 import { formatAlertWebhookFigures, measureAlertWebhook } from './alert-webhook.ts';
+import { importSmallCnn, percentile } from './bench-kit.ts';
 
 const { values: args } = parseArgs({
   options: { bursts: { type: 'string', default: '10' } },
@@ -59,20 +58,8 @@ async function startServer(ioc: EpicsIoc) {
 
 async function registerSmallCnn(api: ReturnType<typeof httpClient>, plotType: string) {
   const { id } = await createPlotType(api, 'none', DEPLOYMENT, plotType);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-model-'));
-  const network = createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 });
-  await saveModel(network, dir);
-  network.dispose();
-  await registerModelFolder(api, 'none', id, dir, {
-    classes: 'Good,Bad,NoData',
-    activate: 'true',
-    architecture: 'small-cnn',
-  });
-  await fs.rm(dir, { recursive: true, force: true });
+  await importSmallCnn(api, id);
 }
-
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main() {
   const bursts = Number(args.bursts);

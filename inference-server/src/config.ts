@@ -68,7 +68,13 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     maximum: 512,
     description:
-      'Images per reprocessing batch; reprocessing only takes idle workers, and a live burst waits at most for one such batch',
+      'Images per reprocessing batch: a live burst that finds a worker reprocessing waits for at most one such batch',
+  }),
+  HYDRA_REPROCESS_WORKERS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description:
+      'Inference workers reprocessing may keep busy at once; 0 = all but one (one when there is only one)',
   }),
   HYDRA_CLAIM_LEASE_MS: Type.Integer({
     default: 120_000,

@@ -28,9 +28,11 @@ export interface BackgroundBatch extends BatchOutcomes {
 
 /**
  * Work that waits behind the live queue (reprocessing). It is asked for a batch only when no live image is pending
- * and a worker would otherwise idle, so a live batch never waits in line behind more than what is running.
+ * and fewer than `workers` batches are in flight, so a live batch never waits in line behind more than what runs.
  */
 export interface BackgroundWork {
+  /** How many workers it may keep busy at once (never more than the pool has). */
+  readonly workers: number;
   claim(): Promise<BackgroundBatch | undefined>;
 }
 
@@ -149,7 +151,7 @@ export class Batcher {
   /** Live images first: background work gets a worker only while it would otherwise idle. */
   private async dispatchBackground(): Promise<boolean> {
     const { background, pool } = this.options;
-    if (!background || this.inFlight.size >= pool.stats().size) return false;
+    if (!background || this.inFlight.size >= Math.min(background.workers, pool.stats().size)) return false;
     const batch = await background.claim();
     if (!batch) return false;
     this.dispatch(this.classify(batch.modelVersionId, batch.images, batch));

@@ -19,6 +19,8 @@ export interface ReprocessQueueOptions {
   instanceId: string;
   /** Images per claimed batch: small, so that a live burst arriving meanwhile waits little for a worker. */
   batchSize: number;
+  /** Workers reprocessing may keep busy at once. */
+  workers: number;
   leaseMs: number;
   /** Tells the batcher that work is waiting. */
   wake: () => void;
@@ -32,8 +34,11 @@ export interface ReprocessQueueOptions {
  */
 export class ReprocessQueue implements BackgroundWork {
   private readonly lastEventAt = new Map<number, number>();
+  readonly workers: number;
 
-  constructor(private readonly options: ReprocessQueueOptions) {}
+  constructor(private readonly options: ReprocessQueueOptions) {
+    this.workers = options.workers;
+  }
 
   /** Claims left by this replica's previous life are stale: their jobs resume from what was stored. */
   async start(): Promise<void> {

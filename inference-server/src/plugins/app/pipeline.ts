@@ -75,6 +75,8 @@ export default fp(
       logger: reprocessLog,
       instanceId,
       batchSize: config.HYDRA_REPROCESS_BATCH_SIZE,
+      // All workers but one by default: the main thread and a live burst keep a core of their own.
+      workers: config.HYDRA_REPROCESS_WORKERS || Math.max(1, fastify.inferencePool.stats().size - 1),
       leaseMs: config.HYDRA_CLAIM_LEASE_MS,
       wake: () => batcher.notify(),
     });
