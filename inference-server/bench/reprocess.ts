@@ -2,18 +2,14 @@
 // at once, one per plot type), without and with a reprocessing job keeping the workers busy, in alternating rounds
 // on one server (small CNNs on wasm, 2 workers, default batch settings). Also the reprocessing rate meanwhile.
 // Run: npm run bench:reprocess [-- --rounds 3 --bursts 5 --seed-images 320 --reprocess-workers 2]
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app.ts';
 import { uploadImage } from '../src/cli/ingest-client.ts';
-import { loadConfig } from '../src/config.ts';
 import type { PredictionList, ReprocessJob } from '../src/schemas/index.ts';
-import { createPlotType, httpClient, type ApiClient } from '../test/helpers/api.ts';
+import { createPlotType, type ApiClient } from '../test/helpers/api.ts';
 import { plotPng } from '../test/helpers/images.ts';
 import { waitFor } from '../test/helpers/services.ts';
-import { importSmallCnn, percentile } from './bench-kit.ts';
+import { importSmallCnn, percentile, startBenchServer } from './bench-kit.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,29 +26,6 @@ const DEPLOYMENT = 'bench';
 const PLOT_TYPES = Array.from({ length: BURST }, (_, i) => `plot_${String(i).padStart(2, '0')}`);
 const REPROCESSED = PLOT_TYPES[0]!;
 const PER_RUN = 16;
-
-async function startServer() {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-reprocess-'));
-  const config = loadConfig({
-    HYDRA_DATA_DIR: dataDir,
-    HYDRA_BACKEND: 'wasm',
-    HYDRA_WORKERS: '2',
-    HYDRA_AUTH: 'false',
-    HYDRA_LOG_LEVEL: 'error',
-    HYDRA_REPROCESS_WORKERS: args['reprocess-workers'],
-  });
-  const app = await buildApp(config);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    config,
-    api: httpClient(url),
-    close: async () => {
-      await app.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 let seed = 0;
 const nextPng = () => plotPng({ brightness: (seed % 10) / 10, seed: ++seed, width: 400, height: 300 });
@@ -114,7 +87,10 @@ async function main() {
   const bursts = Number(args.bursts);
   const seedImages = Number(args['seed-images']);
   const gapMs = Number(args['gap-ms']);
-  const server = await startServer();
+  const server = await startBenchServer('reprocess', {
+    HYDRA_LOG_LEVEL: 'error',
+    HYDRA_REPROCESS_WORKERS: args['reprocess-workers'],
+  });
   try {
     console.log(
       `Hydra live latency under reprocessing, ${os.cpus().length} cores, small CNN on wasm, 2 workers, ` +
