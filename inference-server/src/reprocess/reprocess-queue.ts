@@ -34,10 +34,11 @@ export interface ReprocessQueueOptions {
  */
 export class ReprocessQueue implements BackgroundWork {
   private readonly lastEventAt = new Map<number, number>();
-  readonly workers: number;
 
-  constructor(private readonly options: ReprocessQueueOptions) {
-    this.workers = options.workers;
+  constructor(private readonly options: ReprocessQueueOptions) {}
+
+  get workers(): number {
+    return this.options.workers;
   }
 
   /** Claims left by this replica's previous life are stale: their jobs resume from what was stored. */
