@@ -107,6 +107,26 @@ export const ConfigSchema = Type.Object({
     minimum: 1024,
     description: 'Bytes an event stream may have unsent; a reader that falls further behind is disconnected',
   }),
+  HYDRA_AUTH_FAILURES_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 0,
+    description:
+      'Failed authentications (401) one client address may have in a minute; beyond, its requests get 429 ' +
+      'until the minute is over (/api/v1/health excepted); 0 = no limit',
+  }),
+  HYDRA_UPLOADS_PER_MINUTE: Type.Integer({
+    default: 1200,
+    minimum: 0,
+    description:
+      'Image uploads per API token per minute (75 times the rate of Hall D); beyond, 429 with Retry-After, so that ' +
+      'one runaway DAQ script cannot starve the others; 0 = no limit (none without auth either)',
+  }),
+  HYDRA_TRUST_PROXY: Type.String({
+    default: '',
+    description:
+      'Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs, comma-separated; true = ' +
+      'any): the per-address limits then count clients, not the proxy; empty = the peer is the client',
+  }),
   HYDRA_EPICS_CA_ADDR_LIST: Type.String({
     default: '',
     description: 'EPICS_CA_ADDR_LIST for Channel Access (hosts of the IOCs); empty disables EPICS',
