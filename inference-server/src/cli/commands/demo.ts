@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { loadConfig } from '../../config.ts';
+import { processLogger } from '../../server.ts';
 import type { InferencePool } from '../../inference/pool.ts';
 import { DemoFeed } from '../../demo/demo-feed.ts';
 import { trainDemoModels } from '../../demo/demo-models.ts';
@@ -65,7 +66,7 @@ export function registerDemoCommand(program: Command): void {
         HYDRA_DATA_DIR: path.join('data', 'demo'),
         ...process.env,
       });
-      const app = await buildApp(config);
+      const app = await buildApp(config, processLogger(config));
       await app.listen({ host: config.HYDRA_HOST, port: config.HYDRA_PORT });
       const feed = new DemoFeed({
         catalog: app.catalog,
