@@ -4,6 +4,7 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
 import helmet from './plugins/external/helmet.ts';
 import multipart from './plugins/external/multipart.ts';
+import previewPage from './plugins/external/preview-page.ts';
 import rateLimit from './plugins/external/rate-limit.ts';
 import swagger from './plugins/external/swagger.ts';
 import alerts from './plugins/app/alerts.ts';
@@ -93,6 +94,7 @@ export const hydraApp = fp(
     await fastify.register(metrics);
     await fastify.register(serverPoints, { config });
 
+    await fastify.register(previewPage, { config });
     for (const [prefix, routes] of Object.entries(ROUTES)) {
       await fastify.register(routes, { prefix });
     }

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { BACKENDS } from './enums.ts';
@@ -197,6 +198,16 @@ export const ConfigSchema = Type.Object({
     description: 'Wait before the first retry of a failed alarm write; it doubles with each attempt',
   }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
+  HYDRA_PREVIEW: BooleanFlag(
+    false,
+    'Serve the preview page at / (the plot grid and viewer outside Grafana); it reads the API without a token, ' +
+      'so it needs HYDRA_AUTH=false (hydra serve --preview, npm run demo)',
+  ),
+  HYDRA_PREVIEW_DIR: Type.String({
+    default: '',
+    description:
+      'Folder of the built preview page; empty = panel-plugin/preview/dist of this repository (npm run build:preview)',
+  }),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });
 
@@ -238,6 +249,13 @@ export function sizeLimit(
   setting: 'HYDRA_MAX_UPLOAD_BYTES' | 'HYDRA_MAX_MODEL_BYTES',
 ): SizeLimit {
   return { bytes: config[setting], setting };
+}
+
+/** Where the built preview page is: HYDRA_PREVIEW_DIR, or where `npm run build:preview` puts it in this repository. */
+export function previewFolder(config: Config): string {
+  return config.HYDRA_PREVIEW_DIR
+    ? path.resolve(config.HYDRA_PREVIEW_DIR)
+    : fileURLToPath(new URL('../../panel-plugin/preview/dist', import.meta.url));
 }
 
 /** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */

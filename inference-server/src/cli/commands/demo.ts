@@ -63,11 +63,12 @@ export function registerDemoCommand(program: Command): void {
       // The demo is for one machine: no tokens unless the environment asks for them.
       const config = loadConfig({
         HYDRA_AUTH: 'false',
+        HYDRA_PREVIEW: 'true',
         HYDRA_DATA_DIR: path.join('data', 'demo'),
         ...process.env,
       });
       const app = await buildApp(config, processLogger(config));
-      await app.listen({ host: config.HYDRA_HOST, port: config.HYDRA_PORT });
+      const address = await app.listen({ host: config.HYDRA_HOST, port: config.HYDRA_PORT });
       const feed = new DemoFeed({
         catalog: app.catalog,
         ingest: app.ingest,
@@ -81,9 +82,8 @@ export function registerDemoCommand(program: Command): void {
       });
       await feed.seed();
       feed.start();
-      const address = `http://${config.HYDRA_HOST}:${config.HYDRA_PORT}`;
       app.log.info(
-        `demo running: ${address}/api/v1/plots?deployment=demo shows the plot grid, ${address}/docs the API, ` +
+        `demo running: ${address}/ shows a preview of the plot grid, ${address}/docs the API, ` +
           `${address}/api/v1/training-jobs the models being trained.`,
       );
       // In the background: the feed runs meanwhile, and each plot type's verdicts start when its model is active.
