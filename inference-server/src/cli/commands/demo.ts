@@ -86,6 +86,7 @@ export function registerDemoCommand(program: Command): void {
         `demo running: ${address}/ shows a preview of the plot grid, ${address}/docs the API, ` +
           `${address}/api/v1/training-jobs the models being trained.`,
       );
+      const stopping = new AbortController();
       // In the background: the feed runs meanwhile, and each plot type's verdicts start when its model is active.
       const training = options.train
         ? trainDemoModels({
@@ -96,6 +97,7 @@ export function registerDemoCommand(program: Command): void {
             deployment: 'demo',
             perClass: Number(options.trainingPlots),
             seed: Number(options.seed) + 1_000_000,
+            signal: stopping.signal,
           }).catch((error: unknown) => {
             app.log.error({ err: error }, 'demo: could not train the demo models');
             return [];
@@ -103,7 +105,6 @@ export function registerDemoCommand(program: Command): void {
         : Promise.resolve([]);
       const startedAt = Date.now();
       const atStart = await memorySample(app.inferencePool);
-      const stopping = new AbortController();
       const stop = async () => {
         stopping.abort();
         await training;
