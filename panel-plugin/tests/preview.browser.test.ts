@@ -82,7 +82,7 @@ describe('the preview page at / of a server without tokens', () => {
       const overlay = document.querySelector<HTMLImageElement>(`[data-testid="${id}"]`);
       return overlay?.complete && overlay.naturalWidth > 0;
     }, testIds.viewer.gradcam);
-    const overlaySrc = new URL(await page.locator(tid(testIds.viewer.gradcam)).getAttribute('src'), server.url);
+    const overlaySrc = new URL((await page.locator(tid(testIds.viewer.gradcam)).getAttribute('src'))!, server.url);
     expect(overlaySrc.pathname).toMatch(/^\/api\/v1\/images\/\d+\/gradcam$/);
     expect(await page.locator(tid(testIds.viewer.labeler)).count()).toBe(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'preview-viewer.png') });

@@ -211,6 +211,10 @@ function start(step: DocumentedStep) {
 }
 
 async function runToEnd(step: DocumentedStep, check: Extract<Check, { run: unknown }>) {
+  // What the command writes is removed after it, unless it was there before (someone's own).
+  const created = (check.cleanup ?? [])
+    .map((leftover) => path.resolve(ROOT, leftover))
+    .filter((p) => !existsSync(p));
   const running = start(step);
   const timer = setTimeout(() => process.kill(-running.child.pid!, 'SIGKILL'), check.timeoutS * 1000);
   try {
@@ -219,9 +223,7 @@ async function runToEnd(step: DocumentedStep, check: Extract<Check, { run: unkno
     await check.run(running.output());
   } finally {
     clearTimeout(timer);
-    for (const leftover of check.cleanup ?? []) {
-      await fs.rm(path.resolve(ROOT, leftover), { recursive: true, force: true });
-    }
+    for (const leftover of created) await fs.rm(leftover, { recursive: true, force: true });
   }
 }
 
@@ -243,7 +245,7 @@ async function serveThenStop(step: DocumentedStep, ready: { path: string; body: 
     );
   } catch (error) {
     process.kill(-running.child.pid!, 'SIGKILL');
-    throw new Error(`${(error as Error).message}\n${running.output()}`);
+    throw new Error(`${(error as Error).message}\n${running.output()}`, { cause: error });
   }
   // Ctrl+C in a terminal signals the whole foreground group.
   process.kill(-running.child.pid!, 'SIGINT');
