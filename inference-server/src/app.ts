@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
 import helmet from './plugins/external/helmet.ts';
 import multipart from './plugins/external/multipart.ts';
+import previewPage from './plugins/external/preview-page.ts';
+import rateLimit from './plugins/external/rate-limit.ts';
 import swagger from './plugins/external/swagger.ts';
 import alerts from './plugins/app/alerts.ts';
 import auth from './plugins/app/auth.ts';
@@ -89,10 +91,12 @@ export const hydraApp = fp(
     await fastify.register(epics, { config });
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
+    await fastify.register(rateLimit, { config });
     await fastify.register(alerts, { config });
     await fastify.register(metrics);
     await fastify.register(serverPoints, { config });
 
+    await fastify.register(previewPage, { config });
     for (const [prefix, routes] of Object.entries(ROUTES)) {
       await fastify.register(routes, { prefix });
     }
@@ -100,6 +104,11 @@ export const hydraApp = fp(
   },
   { name: 'hydra-app' },
 );
+
+/** HYDRA_TRUST_PROXY as Fastify's trustProxy: nothing, every hop, or the listed addresses and CIDRs. */
+function trustedProxies(setting: string): boolean | string {
+  return setting === 'true' ? true : setting.trim() || false;
+}
 
 /** Builds the app exactly as the server and the tests use it. */
 export async function buildApp(
@@ -121,6 +130,7 @@ export async function buildApp(
     // Workers compile the wasm backend at start-up; on a busy two-core machine that takes far more than 10 s.
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    trustProxy: trustedProxies(config.HYDRA_TRUST_PROXY),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await fastify.register(hydraApp, { config });
   await fastify.ready();

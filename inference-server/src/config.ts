@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { BACKENDS } from './enums.ts';
@@ -120,6 +121,26 @@ export const ConfigSchema = Type.Object({
     minimum: 1024,
     description: 'Bytes an event stream may have unsent; a reader that falls further behind is disconnected',
   }),
+  HYDRA_AUTH_FAILURES_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 0,
+    description:
+      'Failed authentications (401) one client address may have in a minute; beyond, its requests get 429 ' +
+      'until the minute is over (/api/v1/health excepted); 0 = no limit',
+  }),
+  HYDRA_UPLOADS_PER_MINUTE: Type.Integer({
+    default: 1200,
+    minimum: 0,
+    description:
+      'Image uploads per API token per minute (75 times the rate of Hall D); beyond, 429 with Retry-After, so that ' +
+      'one runaway DAQ script cannot starve the others; 0 = no limit (none without auth either)',
+  }),
+  HYDRA_TRUST_PROXY: Type.String({
+    default: '',
+    description:
+      'Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs, comma-separated; true = ' +
+      'any): the per-address limits then count clients, not the proxy; empty = the peer is the client',
+  }),
   HYDRA_EPICS_CA_ADDR_LIST: Type.String({
     default: '',
     description: 'EPICS_CA_ADDR_LIST for Channel Access (hosts of the IOCs); empty disables EPICS',
@@ -190,6 +211,16 @@ export const ConfigSchema = Type.Object({
     description: 'Wait before the first retry of a failed alarm write; it doubles with each attempt',
   }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
+  HYDRA_PREVIEW: BooleanFlag(
+    false,
+    'Serve the preview page at / (the plot grid and viewer outside Grafana); it reads the API without a token, ' +
+      'so it needs HYDRA_AUTH=false (hydra serve --preview, npm run demo)',
+  ),
+  HYDRA_PREVIEW_DIR: Type.String({
+    default: '',
+    description:
+      'Folder of the built preview page; empty = panel-plugin/preview/dist of this repository (npm run build:preview)',
+  }),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });
 
@@ -231,6 +262,13 @@ export function sizeLimit(
   setting: 'HYDRA_MAX_UPLOAD_BYTES' | 'HYDRA_MAX_MODEL_BYTES',
 ): SizeLimit {
   return { bytes: config[setting], setting };
+}
+
+/** Where the built preview page is: HYDRA_PREVIEW_DIR, or where `npm run build:preview` puts it in this repository. */
+export function previewFolder(config: Config): string {
+  return config.HYDRA_PREVIEW_DIR
+    ? path.resolve(config.HYDRA_PREVIEW_DIR)
+    : fileURLToPath(new URL('../../panel-plugin/preview/dist', import.meta.url));
 }
 
 /** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */

@@ -41,6 +41,16 @@ export const EpicsStatus = Type.Object({
 });
 export type EpicsStatus = Static<typeof EpicsStatus>;
 
+/** InfluxDB's GET /ping, taken at most every few seconds (callers in between get the same answer). */
+export const InfluxPing = Type.Object({
+  reachable: Type.Boolean(),
+  latencyMs: Type.Union([Type.Number(), Type.Null()], { description: 'Round trip of the ping' }),
+  version: Type.Union([Type.String(), Type.Null()], { description: "InfluxDB's X-Influxdb-Version" }),
+  checkedAt: IsoTime,
+  error: Type.Union([Type.String(), Type.Null()], { description: 'Why the ping failed' }),
+});
+export type InfluxPing = Static<typeof InfluxPing>;
+
 export const ServerStatus = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Number(),
@@ -76,7 +86,13 @@ export const ServerStatus = Type.Object({
   influx: Type.Object({
     enabled: Type.Boolean(),
     url: Type.Union([Type.String(), Type.Null()]),
-    healthy: Type.Boolean(),
+    healthy: Type.Boolean({
+      description: 'InfluxDB answered the latest ping, and the latest write (if any) did not fail',
+    }),
+    ping: Type.Union([InfluxPing, Type.Null()], { description: 'Null when InfluxDB is off' }),
+    lastWriteAt: Type.Union([IsoTime, Type.Null()], {
+      description: 'When InfluxDB last acknowledged a write of points',
+    }),
     buffered: Type.Integer(),
     written: Type.Integer(),
     dropped: Type.Integer({
