@@ -59,6 +59,8 @@ type Check =
 
 const SUITE = 'a test suite of its own, which `npm test` and CI run';
 const PLACEHOLDERS = 'holds placeholders for your token, model and plot (TOKEN=..., ./my-model)';
+const REPROCESS_CLI =
+  'needs a server holding that plot type, version and job; test/reprocess/reprocess-cli.test.ts runs each subcommand against a real one';
 
 /** Each documented step, by its folder and its text, and what this test does with it. */
 const CHECKS: Record<string, Check> = {
@@ -162,6 +164,19 @@ const CHECKS: Record<string, Check> = {
   '. npm run bench:gradcam': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:verdicts': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:labeler': { skip: 'fills 100,000 images on two engines; the root script forwards flags' },
+  'inference-server export HYDRA_URL=http://127.0.0.1:8080 HYDRA_TOKEN=...': { skip: PLACEHOLDERS },
+  'inference-server npx hydra reprocess start --deployment halld --plot-type CDC_occupancy --runs 131000-131500 --model-version 7':
+    { skip: REPROCESS_CLI },
+  'inference-server npx hydra reprocess follow 3': { skip: REPROCESS_CLI },
+  'inference-server npx hydra reprocess compare 3': { skip: REPROCESS_CLI },
+  'inference-server npx hydra reprocess cancel 3': { skip: REPROCESS_CLI },
+  'inference-server npx hydra reprocess list': { skip: REPROCESS_CLI },
+  '. curl -s -H "Authorization: Bearer $HYDRA_TOKEN" -H \'content-type: application/json\' -d \'{"deployment":"halld","plotType":"CDC_occupancy","runFrom":131000,"runTo":131500,"modelVersionId":7}\' http://127.0.0.1:8080/api/v1/reprocess':
+    { skip: PLACEHOLDERS },
+  'inference-server node --import tsx --test --test-concurrency=1 test/reprocess/*.test.ts': { skip: SUITE },
+  '. npm run bench:reprocess': {
+    skip: 'minutes of benchmark; the root script forwards flags (checked below)',
+  },
   '. npm run build -w app-plugin': { skip: "a webpack build (a minute); the app's tests cover its code" },
   '. npm test -w app-plugin': { skip: SUITE },
   '. npm run e2e -w app-plugin': { skip: SUITE },
