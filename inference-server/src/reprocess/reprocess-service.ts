@@ -92,12 +92,12 @@ export class ReprocessService {
   async comparison(id: number, page: ReprocessComparisonQuery): Promise<ReprocessComparison> {
     const { reprocessJobs, reprocessComparisons } = this.catalog;
     const job = await reprocessJobs.get(id);
-    const [confusion, liveVersions, disagreements] = await Promise.all([
+    const [confusion, liveVersions, pairs] = await Promise.all([
       reprocessComparisons.confusion(id),
       reprocessComparisons.liveVersions(id),
-      reprocessComparisons.pairs(id, { disagreeing: true, ...page }),
+      reprocessComparisons.pairs(id, page),
     ]);
-    return reprocessComparisonView(job, confusion, liveVersions, disagreements);
+    return reprocessComparisonView(job, confusion, liveVersions, pairs);
   }
 
   /** The version the job runs: one of the plot type's, not retired, the active one by default. */

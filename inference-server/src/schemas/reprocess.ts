@@ -56,12 +56,11 @@ export type ReprocessJobList = Static<typeof ReprocessJobList>;
 export const ReprocessJobQuery = Type.Object({ plotTypeId: Type.Optional(Id) });
 
 export const ReprocessComparisonQuery = Type.Object({
-  limit: Type.Integer({
-    minimum: 0,
-    maximum: 1000,
-    default: 100,
-    description: 'Disagreeing images to list',
+  disagreeing: Type.Boolean({
+    default: true,
+    description: 'List only the images whose two verdicts differ (false: every reprocessed image)',
   }),
+  limit: Type.Integer({ minimum: 0, maximum: 1000, default: 100, description: 'Images to list' }),
   offset: DbInteger({ default: 0 }),
 });
 export type ReprocessComparisonQuery = Static<typeof ReprocessComparisonQuery>;
@@ -99,15 +98,18 @@ export const ReprocessComparison = Type.Object({
     }),
     { description: 'Images per pair of verdicts (live, reprocessed)' },
   ),
-  disagreements: Type.Array(
+  pairs: Type.Array(
     Type.Object({
       imageId: Type.Integer(),
       run: Type.Union([Type.Integer(), Type.Null()]),
       capturedAt: IsoTime,
-      live: PairVerdict,
+      live: Type.Union([PairVerdict, Type.Null()], { description: 'null: the image has no live verdict' }),
       reprocessed: PairVerdict,
     }),
-    { description: 'Images whose two verdicts differ, in image order (limit, offset)' },
+    {
+      description:
+        'Image by image, the live verdict beside the reprocessed one, in image order (disagreeing, limit, offset)',
+    },
   ),
 });
 export type ReprocessComparison = Static<typeof ReprocessComparison>;

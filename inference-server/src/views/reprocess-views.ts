@@ -44,12 +44,12 @@ export function reprocessJobView(row: ReprocessJobRow, now = Date.now()): Reproc
   };
 }
 
-/** A job's verdicts beside the live ones: counts, the confusion between the two, and the images they differ on. */
+/** A job's verdicts beside the live ones: counts, the confusion between the two, and a page of the pairs. */
 export function reprocessComparisonView(
   job: ReprocessJobRow,
   confusion: ConfusionCell[],
   liveVersions: LiveVersionCount[],
-  disagreements: ReprocessPair[],
+  pairs: ReprocessPair[],
 ): ReprocessComparison {
   let reprocessed = 0;
   let compared = 0;
@@ -68,8 +68,6 @@ export function reprocessComparisonView(
     agreement: compared === 0 ? null : agreed / compared,
     liveVersions,
     confusion,
-    disagreements: disagreements.flatMap(({ live, ...pair }) =>
-      live ? [{ ...pair, capturedAt: iso(pair.capturedAt), live }] : [],
-    ),
+    pairs: pairs.map((pair) => ({ ...pair, capturedAt: iso(pair.capturedAt) })),
   };
 }

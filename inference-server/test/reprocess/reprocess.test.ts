@@ -121,10 +121,12 @@ for (const engine of ENGINES) {
           images: inRange.length,
         },
       ]);
-      assert.equal(comparison.disagreements.length, inRange.length);
-      for (const pair of comparison.disagreements) {
-        assert.equal(pair.live.verdict, liveVerdicts.get(pair.imageId));
-        assert.notEqual(pair.reprocessed.verdict, pair.live.verdict);
+      assert.equal(comparison.pairs.length, inRange.length);
+      for (const pair of comparison.pairs) {
+        assert.equal(pair.live!.verdict, liveVerdicts.get(pair.imageId));
+        assert.equal(pair.live!.modelVersionId, scene.live.id);
+        assert.equal(pair.reprocessed.modelVersionId, scene.challenger.id);
+        assert.notEqual(pair.reprocessed.verdict, pair.live!.verdict);
       }
 
       // With the active version by default, the same range agrees with the live verdicts everywhere.
@@ -139,7 +141,20 @@ for (const engine of ENGINES) {
       const agreement = (
         await app.inject({ url: `/api/v1/reprocess/${again.id}/comparison`, headers: auth(tokens.viewer) })
       ).json<ReprocessComparison>();
-      assert.deepEqual([agreement.compared, agreement.agreed, agreement.disagreements.length], [6, 6, 0]);
+      assert.deepEqual([agreement.compared, agreement.agreed, agreement.pairs.length], [6, 6, 0]);
+      const allPairs = (
+        await app.inject({
+          url: `/api/v1/reprocess/${again.id}/comparison?disagreeing=false&limit=4&offset=2`,
+          headers: auth(tokens.viewer),
+        })
+      ).json<ReprocessComparison>();
+      assert.deepEqual(
+        allPairs.pairs.map((pair) => [pair.imageId, pair.live!.verdict === pair.reprocessed.verdict]),
+        scene.imagesByRun
+          .get(12)!
+          .slice(2, 6)
+          .map((id) => [id, true]),
+      );
       const list = (
         await app.inject({ url: '/api/v1/reprocess', headers: auth(tokens.viewer) })
       ).json<ReprocessJobList>();

@@ -86,7 +86,7 @@ const reprocess: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         summary:
           "The job's verdicts against the live ones on the same images: agreement, the confusion between the two " +
-          'versions, and the images they disagree on',
+          'versions, and the pairs image by image (by default the images they disagree on)',
         params: IdParams,
         querystring: ReprocessComparisonQuery,
         response: { 200: ReprocessComparison, ...problemResponses, 404: Problem },
