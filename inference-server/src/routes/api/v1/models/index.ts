@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { sizeLimit } from '../../../../config.ts';
 import { MAX_FILES, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-zip.ts';
@@ -26,6 +27,11 @@ import {
 } from '../../../../schemas/index.ts';
 import { activationView, modelVersionView } from '../../../../views/api-views.ts';
 import { comparisonView, splitPredictionsView } from '../../../../views/library-views.ts';
+
+/** Activation and rollback take an optional body: a POST without one (one click) is an empty request. */
+async function bodyOptional(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 /** A plot type's model library: its versions, imports of TF.js layers models, and which version is active. */
 const models: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -93,6 +99,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:plotTypeId/versions/:versionId/activate',
     {
       onRequest: fastify.requireRight('expert'),
+      preValidation: bodyOptional,
       schema: {
         summary:
           'Make a version the active one (promote) through the promotion gate; the next batch of this plot type ' +
@@ -112,7 +119,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => {
       const { plotTypeId, versionId } = request.params;
       const by = { actor: request.principal!.name, reason: 'activated through the API' };
-      return modelVersionView(await fastify.models.activate(plotTypeId, versionId, by, request.body ?? {}));
+      return modelVersionView(await fastify.models.activate(plotTypeId, versionId, by, request.body));
     },
   );
 
@@ -178,6 +185,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:plotTypeId/rollback',
     {
       onRequest: fastify.requireRight('expert'),
+      preValidation: bodyOptional,
       schema: {
         summary: 'Make the version that was active before the current one active again (optional reason)',
         params: ModelLibraryParams,
@@ -189,7 +197,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       modelVersionView(
         await fastify.models.rollback(request.params.plotTypeId, {
           actor: request.principal!.name,
-          reason: request.body?.reason?.trim() || 'rolled back through the API',
+          reason: request.body.reason?.trim() || 'rolled back through the API',
         }),
       ),
   );
