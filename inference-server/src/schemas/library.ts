@@ -2,16 +2,15 @@ import { Type, type Static } from 'typebox';
 import { SPLIT_NAMES } from '../enums.ts';
 import { Id, Problem } from './common.ts';
 import { Evaluation, ModelVersion } from './models.ts';
+import { Name } from './names.ts';
 
 // The Library's views of trained versions beyond their metrics: per-image split predictions, two versions compared
 // on the test images they share, and the promotion gate (docs/library-api.md).
 
-const ClassName = Type.String({ minLength: 1, maxLength: 100 });
-
 export const SplitPredictionsQuery = Type.Object({
   split: Type.Enum(SPLIT_NAMES),
-  trueClass: Type.Optional(ClassName),
-  predictedClass: Type.Optional(ClassName),
+  trueClass: Type.Optional(Name('Only images of this true class')),
+  predictedClass: Type.Optional(Name('Only images predicted as this class')),
 });
 export type SplitPredictionsQuery = Static<typeof SplitPredictionsQuery>;
 
