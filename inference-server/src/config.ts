@@ -58,6 +58,13 @@ export const ConfigSchema = Type.Object({
     maximum: 64,
     description: 'Training jobs that run at once, each in a worker thread (on wasm, one core each)',
   }),
+  HYDRA_PROMOTION_MARGIN: Type.Number({
+    default: 0.02,
+    minimum: 0,
+    maximum: 1,
+    description:
+      'How far test accuracy or Bad recall may fall below the active version before a promotion needs a confirmation',
+  }),
   HYDRA_BATCH_SIZE: Type.Integer({ default: 16, minimum: 1, maximum: 512, description: 'Images per batch' }),
   HYDRA_BATCH_WAIT_MS: Type.Integer({
     default: 100,

@@ -9,6 +9,7 @@ import type {
   ModelKind,
   ModelVersionStatus,
   Role,
+  SplitName,
   TrainingJobStatus,
 } from '../enums.ts';
 
@@ -230,6 +231,16 @@ export interface ActivationTable {
   created_at: number;
 }
 
+/** A trained version's class probabilities of one image of its validation or test split (migration 0015). */
+export interface SplitPredictionTable {
+  model_version_id: number;
+  split: SplitName;
+  image_id: number;
+  true_class: string;
+  /** JSON: in the order of the version's classes. */
+  probabilities: string;
+}
+
 export interface AlertEventTable {
   id: Generated<number>;
   /** The Grafana signature it came with: unique, so a replay finds it. */
@@ -281,6 +292,7 @@ export interface Database {
   news: NewsTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;
+  split_prediction: SplitPredictionTable;
   deployment: DeploymentTable;
   plot_type: PlotTypeTable;
   class: ClassTable;

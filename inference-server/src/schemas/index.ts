@@ -5,6 +5,7 @@ export * from './common.ts';
 export * from './deployments.ts';
 export * from './images.ts';
 export * from './labels.ts';
+export * from './library.ts';
 export * from './log.ts';
 export * from './models.ts';
 export * from './names.ts';
