@@ -34,5 +34,6 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     ),
     influx: fastify.influxStatus(),
     epics: fastify.epicsStatus(),
+    storage: fastify.imageStorage.current(),
   };
 }
