@@ -1,4 +1,4 @@
-import type { Catalog } from '../catalog/catalog.ts';
+import type { Repositories } from '../catalog/catalog.ts';
 import type { DeploymentRow } from '../catalog/repositories/deployments-repository.ts';
 import type { ClassSeverity } from '../enums.ts';
 import { InvalidInputError, NotFoundError, quoted } from '../errors.ts';
@@ -13,13 +13,13 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 
 /** The deployment a request names; an unknown one is a 404 that names it. */
-export async function requireDeployment(catalog: Catalog, name: string): Promise<DeploymentRow> {
+export async function requireDeployment(catalog: Repositories, name: string): Promise<DeploymentRow> {
   const deployment = await catalog.deployments.find(name);
   if (!deployment) throw new NotFoundError(`deployment ${quoted(name)} is not registered`);
   return deployment;
 }
 
-async function plotTypeColumns(catalog: Catalog, deploymentId: number): Promise<RunPlotType[]> {
+async function plotTypeColumns(catalog: Repositories, deploymentId: number): Promise<RunPlotType[]> {
   return (await catalog.plotTypes.list(deploymentId)).map((plotType) => ({
     id: plotType.id,
     name: plotType.name,
@@ -29,7 +29,7 @@ async function plotTypeColumns(catalog: Catalog, deploymentId: number): Promise<
 }
 
 /** The Runs table: per run and plot type, the images' worst verdict, their Bad ones and overrides. */
-export async function runsSummary(catalog: Catalog, query: RunsSummaryQuery): Promise<RunsSummary> {
+export async function runsSummary(catalog: Repositories, query: RunsSummaryQuery): Promise<RunsSummary> {
   const { fromRun, toRun, limit } = query;
   if (fromRun !== undefined && toRun !== undefined && fromRun > toRun) {
     throw new InvalidInputError(`fromRun (${fromRun}) is after toRun (${toRun}): swap them`);
@@ -68,7 +68,11 @@ export async function runsSummary(catalog: Catalog, query: RunsSummaryQuery): Pr
 }
 
 /** The Browse view of a run: each plot type's latest image in it, its latest verdict and its reference. */
-export async function runPlots(catalog: Catalog, deploymentName: string, run: number): Promise<RunPlots> {
+export async function runPlots(
+  catalog: Repositories,
+  deploymentName: string,
+  run: number,
+): Promise<RunPlots> {
   const deployment = await requireDeployment(catalog, deploymentName);
   const runId = await catalog.runSummaries.findRun(deployment.id, run);
   const imageIds = runId === undefined ? [] : await catalog.runSummaries.latestImageIds(runId);
@@ -102,7 +106,7 @@ export async function runPlots(catalog: Catalog, deploymentName: string, run: nu
 
 /** Hydra's Summary figures of one deployment, or of every one. */
 export async function deploymentSummaries(
-  catalog: Catalog,
+  catalog: Repositories,
   deploymentName: string | undefined,
   now = Date.now(),
 ): Promise<SummaryList> {
@@ -130,7 +134,7 @@ export async function deploymentSummaries(
 
 /** Images captured per UTC day over the last `days` days, today included; days without images count 0. */
 export async function imagesPerDay(
-  catalog: Catalog,
+  catalog: Repositories,
   deploymentName: string,
   days: number,
   now = Date.now(),

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { IMAGE_STATUSES, type ClassSeverity } from '../../enums.ts';
 import type { Database } from '../database.ts';
 
@@ -48,7 +48,13 @@ export class SummaryRepository {
         .groupBy('image.plot_type_id')
         .execute() as Promise<Counted[]>;
     const [total, labeled, unclassified, recent, runsWithBad] = await Promise.all([
-      perPlotType(images),
+      // From the per-day counts the triggers keep: a few hundred rows, not every image.
+      this.db
+        .selectFrom('image_day_count')
+        .select((eb) => ['plot_type_id', eb.fn.sum<number | string>('images').as('count')])
+        .where('plot_type_id', 'in', ids.length ? ids : [0])
+        .groupBy('plot_type_id')
+        .execute(),
       perPlotType(images.where('image.label_class', 'is not', null)),
       // The few images not (yet) classified, from the status index: classified = total − these.
       perPlotType(images.where('image.status', 'in', UNCLASSIFIED)),
@@ -101,18 +107,20 @@ export class SummaryRepository {
     return [...figures.values()];
   }
 
-  /** Images captured per UTC day since `since`, by the day's first millisecond; days without images are left out. */
+  /** Images captured per UTC day from the day of `since` on, by the day's first millisecond; days without images are left out. */
   async imagesPerDay(deploymentId: number, since: number): Promise<Array<{ day: number; images: number }>> {
-    const day = sql<number | string>`${sql.ref('image.captured_at')} / ${sql.lit(DAY_MS)}`;
     const rows = await this.db
-      .selectFrom('image')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .select((eb) => [day.as('day'), eb.fn.countAll<number | string>().as('images')])
+      .selectFrom('image_day_count')
+      .innerJoin('plot_type', 'plot_type.id', 'image_day_count.plot_type_id')
+      .select((eb) => [
+        'image_day_count.day',
+        eb.fn.sum<number | string>('image_day_count.images').as('images'),
+      ])
       .where('plot_type.deployment_id', '=', deploymentId)
-      .where('image.captured_at', '>=', since)
-      .groupBy(day)
-      .orderBy(day)
+      .where('image_day_count.day', '>=', Math.floor(since / DAY_MS))
+      .groupBy('image_day_count.day')
+      .orderBy('image_day_count.day')
       .execute();
-    return rows.map((row) => ({ day: Number(row.day) * DAY_MS, images: Number(row.images) }));
+    return rows.map((row) => ({ day: row.day * DAY_MS, images: Number(row.images) }));
   }
 }
