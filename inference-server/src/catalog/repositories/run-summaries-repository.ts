@@ -114,7 +114,7 @@ export class RunSummariesRepository {
         'image.run_id',
         'image.plot_type_id',
         eb.fn.countAll<number | string>().as('images'),
-        eb.fn.max(severityRank).as('worst'),
+        eb.fn.max(sql<string | null>`${severityRank} || ${sql.ref('image.verdict')}`).as('worst'),
         eb.fn.sum<number | string | null>(sql`case when ${isBad} then 1 else 0 end`).as('bad'),
         eb.fn
           .min<number | string | null>(sql`case when ${isBad} then ${sql.ref('image.captured_at')} end`)
