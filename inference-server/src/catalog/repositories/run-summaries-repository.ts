@@ -61,7 +61,13 @@ export class RunSummariesRepository {
       .execute();
     if (runs.length === 0) return [];
     const runIds = runs.map((run) => run.id);
-    const [cells, overrides] = await Promise.all([this.cells(runIds, bad), this.overrides(runIds)]);
+    const cells = await this.cells(runIds, bad);
+    const overrides = cells.length
+      ? await this.overrides(runIds, {
+          from: Math.min(...cells.map((cell) => Number(cell.first_image_id))),
+          to: Math.max(...cells.map((cell) => Number(cell.latest_image_id))),
+        })
+      : [];
     const overridesOf = new Map(
       overrides.map((row) => [`${row.run_id}:${row.plot_type_id}`, count(row.count)]),
     );
@@ -120,6 +126,7 @@ export class RunSummariesRepository {
           .min<number | string | null>(sql`case when ${isBad} then ${sql.ref('image.captured_at')} end`)
           .as('first_bad_at'),
         eb.fn.max('image.id').as('latest_image_id'),
+        eb.fn.min('image.id').as('first_image_id'),
       ])
       .where('image.run_id', 'in', runIds)
       .groupBy(['image.run_id', 'image.plot_type_id'])
@@ -127,12 +134,18 @@ export class RunSummariesRepository {
       .execute();
   }
 
-  private overrides(runIds: number[]) {
+  /**
+   * Override labels of the runs' images. The images' id range bounds the scan of the (source, image_id) index to
+   * the labels of images stored while the runs took data, not every override ever given.
+   */
+  private overrides(runIds: number[], imageIds: { from: number; to: number }) {
     return this.db
       .selectFrom('label')
       .innerJoin('image', 'image.id', 'label.image_id')
       .select((eb) => ['image.run_id', 'image.plot_type_id', eb.fn.countAll<number | string>().as('count')])
       .where('label.source', '=', 'override')
+      .where('label.image_id', '>=', imageIds.from)
+      .where('label.image_id', '<=', imageIds.to)
       .where('image.run_id', 'in', runIds)
       .groupBy(['image.run_id', 'image.plot_type_id'])
       .execute();
