@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { CLASS_SEVERITIES, type ClassSeverity } from '../../enums.ts';
 import type { Database } from '../database.ts';
 
@@ -30,19 +30,45 @@ export interface RunRange {
   limit: number;
 }
 
-// A verdict's class severity as a sortable digit: max() over "digit + verdict" finds the worst verdict in one pass.
-const severityRank = sql<string | null>`case ${sql.ref('class.severity')} ${sql.join(
-  CLASS_SEVERITIES.map((severity, rank) => sql`when ${sql.lit(severity)} then ${sql.lit(String(rank))}`),
-  sql` `,
-)} end`;
+const count = (value: number | string | bigint | null) => Number(value ?? 0);
 
-function decodeWorst(ranked: string | null): RunCellRow['worst'] {
-  if (ranked === null) return null;
-  return { severity: CLASS_SEVERITIES[Number(ranked[0])]!, verdict: ranked.slice(1) };
+/** The images of one run, plot type and latest verdict: what the index groups in order, before the fold. */
+interface VerdictGroup {
+  run_id: number | null;
+  plot_type_id: number;
+  verdict: string | null;
+  severity: ClassSeverity | null;
+  images: number | string | bigint;
+  first_captured_at: number | string;
+  first_image_id: number | string;
+  latest_image_id: number | string;
 }
 
-const count = (value: number | string | bigint | null) => Number(value ?? 0);
-const timeOrNull = (value: number | string | null) => (value === null ? null : Number(value));
+/** Folds a cell's verdict groups (a few per cell) into the cell. */
+function foldCell(groups: VerdictGroup[], bad: ClassSeverity): Omit<RunCellRow, 'overrides'> {
+  const rank = (severity: ClassSeverity | null) =>
+    severity === null ? -1 : CLASS_SEVERITIES.indexOf(severity);
+  // The worst severity; among classes of that severity, the greatest name (one answer whatever the row order).
+  const worse = (a: VerdictGroup, b: VerdictGroup) =>
+    rank(a.severity) - rank(b.severity) || a.verdict!.localeCompare(b.verdict!);
+  const worst = groups
+    .filter((group) => group.severity !== null && group.verdict !== null)
+    .reduce<VerdictGroup | undefined>(
+      (found, group) => (!found || worse(group, found) > 0 ? group : found),
+      undefined,
+    );
+  const badGroups = groups.filter((group) => group.severity === bad);
+  return {
+    plot_type_id: groups[0]!.plot_type_id,
+    images: groups.reduce((sum, group) => sum + count(group.images), 0),
+    worst: worst ? { severity: worst.severity!, verdict: worst.verdict! } : null,
+    bad: badGroups.reduce((sum, group) => sum + count(group.images), 0),
+    first_bad_at: badGroups.length
+      ? Math.min(...badGroups.map((group) => Number(group.first_captured_at)))
+      : null,
+    latest_image_id: Math.max(...groups.map((group) => Number(group.latest_image_id))),
+  };
+}
 
 /** The Runs table and the Browse view: per-run, per-plot-type aggregates of a deployment's images, in SQL. */
 export class RunSummariesRepository {
@@ -61,29 +87,27 @@ export class RunSummariesRepository {
       .execute();
     if (runs.length === 0) return [];
     const runIds = runs.map((run) => run.id);
-    const cells = await this.cells(runIds, bad);
-    const overrides = cells.length
+    const groups = await this.verdictGroups(runIds);
+    const overrides = groups.length
       ? await this.overrides(runIds, {
-          from: Math.min(...cells.map((cell) => Number(cell.first_image_id))),
-          to: Math.max(...cells.map((cell) => Number(cell.latest_image_id))),
+          from: Math.min(...groups.map((group) => Number(group.first_image_id))),
+          to: Math.max(...groups.map((group) => Number(group.latest_image_id))),
         })
       : [];
     const overridesOf = new Map(
       overrides.map((row) => [`${row.run_id}:${row.plot_type_id}`, count(row.count)]),
     );
+    const groupsOf = new Map<string, VerdictGroup[]>();
+    for (const group of groups) {
+      const key = `${group.run_id}:${group.plot_type_id}`;
+      groupsOf.set(key, [...(groupsOf.get(key) ?? []), group]);
+    }
     return runs.map((run) => ({
       ...run,
-      cells: cells
-        .filter((cell) => cell.run_id === run.id)
-        .map((cell) => ({
-          plot_type_id: cell.plot_type_id,
-          images: count(cell.images),
-          worst: decodeWorst(cell.worst),
-          bad: count(cell.bad),
-          first_bad_at: timeOrNull(cell.first_bad_at),
-          latest_image_id: cell.latest_image_id === null ? null : Number(cell.latest_image_id),
-          overrides: overridesOf.get(`${run.id}:${cell.plot_type_id}`) ?? 0,
-        })),
+      cells: [...groupsOf.entries()]
+        .filter(([key]) => key.startsWith(`${run.id}:`))
+        .map(([key, cell]) => ({ ...foldCell(cell, bad), overrides: overridesOf.get(key) ?? 0 }))
+        .sort((a, b) => a.plot_type_id - b.plot_type_id),
     }));
   }
 
@@ -109,28 +133,42 @@ export class RunSummariesRepository {
     return rows.map((row) => Number(row.id));
   }
 
-  private cells(runIds: number[], bad: ClassSeverity) {
-    const isBad = sql<boolean>`${sql.ref('class.severity')} = ${sql.lit(bad)}`;
-    return this.db
+  /**
+   * The runs' images grouped by run, plot type and latest verdict, in the order of the (run_id, plot_type_id,
+   * verdict, captured_at, id) index, which holds every column read; the few groups then meet the class table.
+   */
+  private verdictGroups(runIds: number[]): Promise<VerdictGroup[]> {
+    const grouped = this.db
       .selectFrom('image')
-      .leftJoin('class', (join) =>
-        join.onRef('class.plot_type_id', '=', 'image.plot_type_id').onRef('class.name', '=', 'image.verdict'),
-      )
       .select((eb) => [
         'image.run_id',
         'image.plot_type_id',
+        'image.verdict',
         eb.fn.countAll<number | string>().as('images'),
-        eb.fn.max(sql<string | null>`${severityRank} || ${sql.ref('image.verdict')}`).as('worst'),
-        eb.fn.sum<number | string | null>(sql`case when ${isBad} then 1 else 0 end`).as('bad'),
-        eb.fn
-          .min<number | string | null>(sql`case when ${isBad} then ${sql.ref('image.captured_at')} end`)
-          .as('first_bad_at'),
-        eb.fn.max('image.id').as('latest_image_id'),
+        eb.fn.min('image.captured_at').as('first_captured_at'),
         eb.fn.min('image.id').as('first_image_id'),
+        eb.fn.max('image.id').as('latest_image_id'),
       ])
       .where('image.run_id', 'in', runIds)
-      .groupBy(['image.run_id', 'image.plot_type_id'])
-      .orderBy('image.plot_type_id')
+      .groupBy(['image.run_id', 'image.plot_type_id', 'image.verdict'])
+      .as('grouped');
+    return this.db
+      .selectFrom(grouped)
+      .leftJoin('class', (join) =>
+        join
+          .onRef('class.plot_type_id', '=', 'grouped.plot_type_id')
+          .onRef('class.name', '=', 'grouped.verdict'),
+      )
+      .select([
+        'grouped.run_id',
+        'grouped.plot_type_id',
+        'grouped.verdict',
+        'class.severity',
+        'grouped.images',
+        'grouped.first_captured_at',
+        'grouped.first_image_id',
+        'grouped.latest_image_id',
+      ])
       .execute();
   }
 
