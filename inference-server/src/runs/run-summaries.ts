@@ -74,7 +74,7 @@ export async function runPlots(
   run: number,
 ): Promise<RunPlots> {
   const deployment = await requireDeployment(catalog, deploymentName);
-  const runId = await catalog.runSummaries.findRun(deployment.id, run);
+  const runId = await catalog.runs.find(deployment.id, run);
   const imageIds = runId === undefined ? [] : await catalog.runSummaries.latestImageIds(runId);
   if (imageIds.length === 0) {
     throw new NotFoundError(`run ${run} of deployment ${quoted(deployment.name)} has no images`);

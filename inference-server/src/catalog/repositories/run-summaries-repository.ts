@@ -111,17 +111,6 @@ export class RunSummariesRepository {
     }));
   }
 
-  /** The run's id, or undefined when the deployment has no run of that number. */
-  async findRun(deploymentId: number, number: number): Promise<number | undefined> {
-    const row = await this.db
-      .selectFrom('run')
-      .select('id')
-      .where('deployment_id', '=', deploymentId)
-      .where('number', '=', number)
-      .executeTakeFirst();
-    return row?.id;
-  }
-
   /** The id of each plot type's latest image (the last received) in the run. */
   async latestImageIds(runId: number): Promise<number[]> {
     const rows = await this.db
