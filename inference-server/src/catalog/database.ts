@@ -92,6 +92,13 @@ export interface ImageTable {
   mistakenness: Nullable<number>;
 }
 
+/** Images per plot type and UTC day (epoch ms / 86,400,000), kept by triggers on image (migration 0016). */
+export interface ImageDayCountTable {
+  plot_type_id: number;
+  day: number;
+  images: number;
+}
+
 export interface PredictionTable {
   id: Generated<number>;
   image_id: number;
@@ -298,6 +305,7 @@ export interface Database {
   class: ClassTable;
   run: RunTable;
   image: ImageTable;
+  image_day_count: ImageDayCountTable;
   prediction: PredictionTable;
   model: ModelTable;
   model_version: ModelVersionTable;

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { PlotTypeRow } from '../catalog/repositories/plot-types-repository.ts';
+import type { ClassDefinition, PlotTypeRow } from '../catalog/repositories/plot-types-repository.ts';
 import type {
   Activation,
   InputShape,
@@ -30,6 +30,14 @@ const KNOWN_CLASSES: Record<string, { colour: string; severity: 'ok' | 'warn' | 
   LowStats: { colour: '#FADE2A', severity: 'warn' },
   Cosmic: { colour: '#B877D9', severity: 'warn' },
 };
+
+/** The classes with their colours and severities, as a registered version defines them for its plot type. */
+export function classDefinitions(classes: readonly string[]): ClassDefinition[] {
+  return classes.map((name) => ({
+    name,
+    ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
+  }));
+}
 
 /** Who changes the library, and why: recorded with every activation. */
 export interface Actor {
@@ -168,13 +176,7 @@ export class ModelLibrary {
       metrics: input.metrics,
       splitPredictions: input.splitPredictions,
     });
-    await catalog.plotTypes.defineClasses(
-      input.plotType.id,
-      input.classes.map((name) => ({
-        name,
-        ...(KNOWN_CLASSES[name] ?? { colour: '#9FA7B3', severity: 'warn' }),
-      })),
-    );
+    await catalog.plotTypes.defineClasses(input.plotType.id, classDefinitions(input.classes));
     return version;
   }
 

@@ -14,4 +14,5 @@ export * from './plots.ts';
 export * from './predictions.ts';
 export * from './runs.ts';
 export * from './status.ts';
+export * from './summary.ts';
 export * from './training.ts';
