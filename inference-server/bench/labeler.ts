@@ -3,22 +3,16 @@
 // bulk; the query is the labels repository's. Goal: p99 ≤ 50 ms.
 // Run: npm run bench:labeler [-- --images 100000 --rounds 200]
 // PostgreSQL: HYDRA_BENCH_POSTGRES_URL (a database it may fill), else a fresh database next to the tests'.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { sql, type Kysely } from 'kysely';
 import { Catalog } from '../src/catalog/catalog.ts';
 import { connectCatalog } from '../src/catalog/connection.ts';
 import type { Database } from '../src/catalog/database.ts';
-import {
-  refreshLabelSummaries,
-  refreshPredictionSummaries,
-} from '../src/catalog/repositories/image-summaries.ts';
 import { inBatches } from '../src/catalog/repositories/statement-batches.ts';
 import { LABEL_SORTS, type LabelFilter, type LabelSort } from '../src/enums.ts';
 import { uncertaintyOf } from '../src/labels/uncertainty.ts';
-import { createPostgresDatabase } from '../test/helpers/services.ts';
+import { storeImages, type BulkImage } from './catalog/store-images.ts';
+import { onEachEngine, timeRounds, type BenchEngine } from './engines.ts';
 
 const { values: args } = parseArgs({
   options: { images: { type: 'string', default: '100000' }, rounds: { type: 'string', default: '200' } },
@@ -59,18 +53,15 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
   const next = random(42);
   const now = Date.now();
   for (const slice of inBatches(Array.from({ length: IMAGES }, (_, i) => i))) {
-    const rows = slice.map((n) => {
+    const rows = slice.map((n): BulkImage => {
       const raw = CLASSES.map(() => next() ** 3);
       const sum = raw.reduce((a, b) => a + b, 0);
       const scores = Object.fromEntries(CLASSES.map((c, i) => [c, raw[i]! / sum]));
       const [verdict, confidence] = Object.entries(scores).sort((a, b) => b[1] - a[1])[0]!;
       const label = next() < 1 / 3 ? CLASSES[Math.floor(next() * CLASSES.length)]! : null;
-      return { n, run: Math.floor(n / 100) + 1, scores, verdict, confidence, label };
-    });
-    const images = await db
-      .insertInto('image')
-      .values(
-        rows.map(({ n, run }) => ({
+      const run = Math.floor(n / 100) + 1;
+      return {
+        image: {
           sha256: n.toString(16).padStart(64, '0'),
           dedup_key: `bench:${n}`,
           plot_type_id: plotType.id,
@@ -84,19 +75,12 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
           bytes: 1000,
           width: 800,
           height: 600,
-          status: 'classified' as const,
+          status: 'classified',
           error: null,
           claimed_by: null,
           claimed_until: null,
-        })),
-      )
-      .returning('id')
-      .execute();
-    await db
-      .insertInto('prediction')
-      .values(
-        rows.map(({ scores, verdict, confidence }, i) => ({
-          image_id: images[i]!.id,
+        },
+        prediction: {
           model_version_id: version.id,
           probabilities: JSON.stringify(scores),
           verdict,
@@ -107,43 +91,34 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
           inference_ms: 2,
           created_at: now,
           point_written: 1,
-        })),
-      )
-      .execute();
-    const labeled = rows.flatMap((row, i) => (row.label === null ? [] : [{ row, imageId: images[i]!.id }]));
-    if (labeled.length > 0) {
-      await db
-        .insertInto('label')
-        .values(
-          labeled.map(({ row, imageId }) => ({
-            image_id: imageId,
-            class_name: row.label!,
-            source: 'labeler' as const,
-            user_name: 'bench',
-            created_at: now,
-            superseded_at: null,
-          })),
-        )
-        .execute();
-    }
-    // The image rows' copies of their latest verdict and label, as the repositories keep them.
-    const ids = images.map((image) => image.id);
-    await refreshPredictionSummaries(db, ids);
-    await refreshLabelSummaries(db, ids);
+        },
+        labels:
+          label === null
+            ? []
+            : [
+                {
+                  class_name: label,
+                  source: 'labeler',
+                  user_name: 'bench',
+                  created_at: now,
+                  superseded_at: null,
+                },
+              ],
+        acknowledgement: null,
+      };
+    });
+    await storeImages(db, rows);
   }
   // Fresh statistics, and on PostgreSQL a visibility map, so that counts can be index-only scans.
   await sql`${sql.raw(catalog.engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
   return plotType.id;
 }
 
-const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]!;
-
-async function measure(engine: string, url: string, done: () => Promise<void>) {
+async function measure(engine: BenchEngine, url: string) {
   const catalog = Catalog.open(url);
   const { db } = connectCatalog(url);
   try {
-    let started = performance.now();
+    const started = performance.now();
     const plotTypeId = await fill(catalog, db);
     console.log(
       `${engine}: ${IMAGES} images stored in ${((performance.now() - started) / 1000).toFixed(1)} s`,
@@ -154,35 +129,19 @@ async function measure(engine: string, url: string, done: () => Promise<void>) {
     ];
     for (const { sort, filter } of cases) {
       const query = { plotTypeId, sort, filter, limit: PAGE, offset: 0 };
-      await catalog.labels.labelerImages(query); // warm
-      const times: number[] = [];
       let total = 0;
-      for (let round = 0; round < ROUNDS; round++) {
-        started = performance.now();
+      const { p50, p99 } = await timeRounds(ROUNDS, async (round) => {
         ({ total } = await catalog.labels.labelerImages({ ...query, offset: (round % 10) * PAGE }));
-        times.push(performance.now() - started);
-      }
-      times.sort((a, b) => a - b);
+      });
       console.log(
         `${engine}: sort=${sort.padEnd(15)} filter=${filter.padEnd(9)} total ${String(total).padStart(6)}  ` +
-          `p50 ${percentile(times, 0.5).toFixed(1)} ms  p99 ${percentile(times, 0.99).toFixed(1)} ms`,
+          `p50 ${p50.toFixed(1)} ms  p99 ${p99.toFixed(1)} ms`,
       );
     }
   } finally {
     await db.destroy();
     await catalog.close();
-    await done();
   }
 }
 
-const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-labeler-'));
-await measure('SQLite', `sqlite:${path.join(dir, 'bench.sqlite')}`, () =>
-  fs.rm(dir, { recursive: true, force: true }),
-);
-try {
-  const given = process.env.HYDRA_BENCH_POSTGRES_URL;
-  const database = given ? { url: given, drop: async () => undefined } : await createPostgresDatabase();
-  await measure('PostgreSQL', database.url, database.drop);
-} catch (error) {
-  console.log(`PostgreSQL: not measured (${(error as Error).message})`);
-}
+await onEachEngine('labeler', measure);

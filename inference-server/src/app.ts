@@ -18,6 +18,7 @@ import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
 import serverPoints from './plugins/app/server-points.ts';
+import statusHistory from './plugins/app/status-history.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
@@ -38,6 +39,7 @@ import predictionsRoutes from './routes/api/v1/predictions/index.ts';
 import reprocessRoutes from './routes/api/v1/reprocess/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
+import summaryRoutes from './routes/api/v1/summary/index.ts';
 import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -69,6 +71,7 @@ const ROUTES = {
   '/api/v1/reprocess': reprocessRoutes,
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
+  '/api/v1/summary': summaryRoutes,
   '/api/v1/training-jobs': trainingJobsRoutes,
 };
 
@@ -94,6 +97,7 @@ export const hydraApp = fp(
     await fastify.register(rateLimit, { config });
     await fastify.register(alerts, { config });
     await fastify.register(metrics);
+    await fastify.register(statusHistory, { config });
     await fastify.register(serverPoints, { config });
 
     await fastify.register(previewPage, { config });

@@ -47,6 +47,22 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'How often a hydra_server health point is written (the Status dashboard); 0 = never',
   }),
+  HYDRA_STATUS_SAMPLE_SECONDS: Type.Number({
+    default: 10,
+    minimum: 0.05,
+    description: 'How often the Status page history (/api/v1/status/history) takes a sample of the load',
+  }),
+  HYDRA_STATUS_HISTORY_MINUTES: Type.Integer({
+    default: 180,
+    minimum: 1,
+    maximum: 10_080,
+    description: 'How long the Status page history keeps its samples (in memory, per replica)',
+  }),
+  HYDRA_STATUS_STORAGE_SECONDS: Type.Integer({
+    default: 300,
+    minimum: 1,
+    description: 'Shortest time between two walks of the image store to measure its disk use (in /status)',
+  }),
   HYDRA_BACKEND: Type.Enum(['auto', ...BACKENDS], {
     default: 'auto',
     description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',
@@ -57,6 +73,13 @@ export const ConfigSchema = Type.Object({
     minimum: 1,
     maximum: 64,
     description: 'Training jobs that run at once, each in a worker thread (on wasm, one core each)',
+  }),
+  HYDRA_PROMOTION_MARGIN: Type.Number({
+    default: 0.02,
+    minimum: 0,
+    maximum: 1,
+    description:
+      'How far test accuracy or Bad recall may fall below the active version before a promotion needs a confirmation',
   }),
   HYDRA_BATCH_SIZE: Type.Integer({ default: 16, minimum: 1, maximum: 512, description: 'Images per batch' }),
   HYDRA_BATCH_WAIT_MS: Type.Integer({

@@ -43,6 +43,10 @@ export type LabelSort = Member<typeof LABEL_SORTS>;
 export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type TrainingJobStatus = Member<typeof TRAINING_JOB_STATUSES>;
 
+/** The held-out parts of a training split whose per-image probabilities a trained version keeps. */
+export const SPLIT_NAMES = ['validation', 'test'] as const;
+export type SplitName = Member<typeof SPLIT_NAMES>;
+
 export const ARCHITECTURES = ['small-cnn', 'inceptionv3', 'vgg16'] as const;
 export type ArchitectureName = Member<typeof ARCHITECTURES>;
 

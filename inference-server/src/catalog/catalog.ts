@@ -15,7 +15,9 @@ import { PredictionsRepository } from './repositories/predictions-repository.ts'
 import { ReferencesRepository } from './repositories/references-repository.ts';
 import { ReprocessComparisonsRepository } from './repositories/reprocess-comparisons-repository.ts';
 import { ReprocessJobsRepository } from './repositories/reprocess-jobs-repository.ts';
+import { RunSummariesRepository } from './repositories/run-summaries-repository.ts';
 import { RunsRepository } from './repositories/runs-repository.ts';
+import { SummaryRepository } from './repositories/summary-repository.ts';
 import { TokensRepository } from './repositories/tokens-repository.ts';
 import { TrainingJobsRepository } from './repositories/training-jobs-repository.ts';
 
@@ -26,6 +28,8 @@ export class Repositories {
   readonly images: ImagesRepository;
   readonly predictions: PredictionsRepository;
   readonly runs: RunsRepository;
+  readonly runSummaries: RunSummariesRepository;
+  readonly summaries: SummaryRepository;
   readonly models: ModelsRepository;
   readonly labels: LabelsRepository;
   readonly labelBatches: LabelBatchesRepository;
@@ -44,6 +48,8 @@ export class Repositories {
     this.images = new ImagesRepository(db, engine);
     this.predictions = new PredictionsRepository(db);
     this.runs = new RunsRepository(db);
+    this.runSummaries = new RunSummariesRepository(db);
+    this.summaries = new SummaryRepository(db);
     this.models = new ModelsRepository(db);
     this.labels = new LabelsRepository(db, engine);
     this.labelBatches = new LabelBatchesRepository(db, engine);

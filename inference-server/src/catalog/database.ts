@@ -11,6 +11,7 @@ import type {
   ReprocessItemStatus,
   ReprocessJobStatus,
   Role,
+  SplitName,
   TrainingJobStatus,
 } from '../enums.ts';
 
@@ -91,6 +92,13 @@ export interface ImageTable {
   label_class: Nullable<string>;
   /** The latest verdict's confidence when it disagrees with the current label. */
   mistakenness: Nullable<number>;
+}
+
+/** Images per plot type and UTC day (epoch ms / 86,400,000), kept by triggers on image (migration 0016). */
+export interface ImageDayCountTable {
+  plot_type_id: number;
+  day: number;
+  images: number;
 }
 
 export interface PredictionTable {
@@ -234,6 +242,16 @@ export interface ActivationTable {
   created_at: number;
 }
 
+/** A trained version's class probabilities of one image of its validation or test split (migration 0015). */
+export interface SplitPredictionTable {
+  model_version_id: number;
+  split: SplitName;
+  image_id: number;
+  true_class: string;
+  /** JSON: in the order of the version's classes. */
+  probabilities: string;
+}
+
 export interface AlertEventTable {
   id: Generated<number>;
   /** The Grafana signature it came with: unique, so a replay finds it. */
@@ -319,11 +337,13 @@ export interface Database {
   news: NewsTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;
+  split_prediction: SplitPredictionTable;
   deployment: DeploymentTable;
   plot_type: PlotTypeTable;
   class: ClassTable;
   run: RunTable;
   image: ImageTable;
+  image_day_count: ImageDayCountTable;
   prediction: PredictionTable;
   model: ModelTable;
   model_version: ModelVersionTable;

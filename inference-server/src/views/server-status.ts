@@ -48,5 +48,6 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     ),
     influx: await influxHealth(fastify),
     epics: fastify.epicsStatus(),
+    storage: fastify.imageStorage.current(),
   };
 }

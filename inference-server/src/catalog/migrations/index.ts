@@ -9,6 +9,8 @@ import * as predictionBeam from './0006-prediction-beam.ts';
 import * as alertEvents from './0007-alert-events.ts';
 import * as labelerLogNews from './0008-labeler-log-news.ts';
 import * as reprocessing from './0011-reprocessing.ts';
+import * as splitPrediction from './0015-split-prediction.ts';
+import * as runSummaryAggregates from './0016-run-summary-aggregates.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -23,6 +25,8 @@ const migrations: Record<string, EngineMigration> = {
   '0007-alert-events': alertEvents,
   '0008-labeler-log-news': labelerLogNews,
   '0011-reprocessing': reprocessing,
+  '0015-split-prediction': splitPrediction,
+  '0016-run-summary-aggregates': runSummaryAggregates,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

@@ -49,6 +49,7 @@ export default fp(
       logger: fastify.log.child({ component: 'model-library' }),
       dataDir: folders.root,
       modelsDir: folders.models,
+      promotionMargin: config.HYDRA_PROMOTION_MARGIN,
     });
     const gradcam = new GradCamService({
       catalog: fastify.catalog,
