@@ -2,22 +2,17 @@
 // process, EPICS's own client) sees it, at Hall-D rate (bursts of 16 plots), with the small CNN on wasm,
 // against a real softIoc. Goal: p99 ≤ 1 s.
 // Run: npm run bench:alarm [-- --bursts 10]
-import fs from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { buildApp } from '../src/app.ts';
 import { uploadImage } from '../src/cli/ingest-client.ts';
-import { loadConfig } from '../src/config.ts';
 import { pvNames } from '../src/epics/pv-names.ts';
-import { createSmallCnn } from '../src/ml/architectures/small-cnn.ts';
-import { saveModel } from '../src/ml/model-io.ts';
 import type { PredictionList, ServerStatus } from '../src/schemas/index.ts';
-import { createPlotType, httpClient, registerModelFolder } from '../test/helpers/api.ts';
+import { createPlotType, type ApiClient } from '../test/helpers/api.ts';
 import { EpicsIoc, numericPv, stringPv, type MonitorEvent } from '../test/helpers/epics-ioc.ts';
 import { plotPng } from '../test/helpers/images.ts';
 import { waitFor } from '../test/helpers/services.ts';
 import { formatAlertWebhookFigures, measureAlertWebhook } from './alert-webhook.ts';
+import { importSmallCnn, percentile, startBenchServer } from './bench-kit.ts';
 
 const { values: args } = parseArgs({
   options: { bursts: { type: 'string', default: '10' } },
@@ -32,47 +27,18 @@ const names = pvNames({
 // One plot type per image of a burst, so that each PV change belongs to exactly one POST.
 const PLOT_TYPES = Array.from({ length: BURST }, (_, i) => `plot_${String(i).padStart(2, '0')}`);
 
-async function startServer(ioc: EpicsIoc) {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-alarm-'));
-  const config = loadConfig({
-    HYDRA_DATA_DIR: dataDir,
-    HYDRA_BACKEND: 'wasm',
-    HYDRA_WORKERS: '2',
-    HYDRA_AUTH: 'false',
-    HYDRA_LOG_LEVEL: 'warn',
+function startServer(ioc: EpicsIoc) {
+  return startBenchServer('alarm', {
     HYDRA_EPICS_CA_ADDR_LIST: ioc.serverConfig().HYDRA_EPICS_CA_ADDR_LIST,
     HYDRA_EPICS_CA_SERVER_PORT: String(ioc.port),
     HYDRA_ALERT_WEBHOOK_SECRET: 'bench secret',
   });
-  const app = await buildApp(config);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    config,
-    api: httpClient(url),
-    close: async () => {
-      await app.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
-async function registerSmallCnn(api: ReturnType<typeof httpClient>, plotType: string) {
+async function registerSmallCnn(api: ApiClient, plotType: string) {
   const { id } = await createPlotType(api, 'none', DEPLOYMENT, plotType);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-model-'));
-  const network = createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 });
-  await saveModel(network, dir);
-  network.dispose();
-  await registerModelFolder(api, 'none', id, dir, {
-    classes: 'Good,Bad,NoData',
-    activate: 'true',
-    architecture: 'small-cnn',
-  });
-  await fs.rm(dir, { recursive: true, force: true });
+  await importSmallCnn(api, id);
 }
-
-const percentile = (sorted: number[], q: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 
 async function main() {
   const bursts = Number(args.bursts);

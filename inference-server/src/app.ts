@@ -4,6 +4,8 @@ import fp from 'fastify-plugin';
 import type { Config } from './config.ts';
 import helmet from './plugins/external/helmet.ts';
 import multipart from './plugins/external/multipart.ts';
+import previewPage from './plugins/external/preview-page.ts';
+import rateLimit from './plugins/external/rate-limit.ts';
 import swagger from './plugins/external/swagger.ts';
 import alerts from './plugins/app/alerts.ts';
 import auth from './plugins/app/auth.ts';
@@ -16,6 +18,7 @@ import metrics from './plugins/app/metrics.ts';
 import pipeline from './plugins/app/pipeline.ts';
 import pointWriter from './plugins/app/point-writer.ts';
 import serverPoints from './plugins/app/server-points.ts';
+import statusHistory from './plugins/app/status-history.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
@@ -33,8 +36,10 @@ import newsRoutes from './routes/api/v1/news/index.ts';
 import plotTypesRoutes from './routes/api/v1/plot-types/index.ts';
 import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
+import reprocessRoutes from './routes/api/v1/reprocess/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
+import summaryRoutes from './routes/api/v1/summary/index.ts';
 import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -63,8 +68,10 @@ const ROUTES = {
   '/api/v1/plot-types': plotTypesRoutes,
   '/api/v1/plots': plotsRoutes,
   '/api/v1/predictions': predictionsRoutes,
+  '/api/v1/reprocess': reprocessRoutes,
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
+  '/api/v1/summary': summaryRoutes,
   '/api/v1/training-jobs': trainingJobsRoutes,
 };
 
@@ -87,10 +94,13 @@ export const hydraApp = fp(
     await fastify.register(epics, { config });
     await fastify.register(trainingQueue, { config });
     await fastify.register(auth, { config });
+    await fastify.register(rateLimit, { config });
     await fastify.register(alerts, { config });
     await fastify.register(metrics);
+    await fastify.register(statusHistory, { config });
     await fastify.register(serverPoints, { config });
 
+    await fastify.register(previewPage, { config });
     for (const [prefix, routes] of Object.entries(ROUTES)) {
       await fastify.register(routes, { prefix });
     }
@@ -98,6 +108,11 @@ export const hydraApp = fp(
   },
   { name: 'hydra-app' },
 );
+
+/** HYDRA_TRUST_PROXY as Fastify's trustProxy: nothing, every hop, or the listed addresses and CIDRs. */
+function trustedProxies(setting: string): boolean | string {
+  return setting === 'true' ? true : setting.trim() || false;
+}
 
 /** Builds the app exactly as the server and the tests use it. */
 export async function buildApp(
@@ -119,6 +134,7 @@ export async function buildApp(
     // Workers compile the wasm backend at start-up; on a busy two-core machine that takes far more than 10 s.
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
+    trustProxy: trustedProxies(config.HYDRA_TRUST_PROXY),
   }).withTypeProvider<TypeBoxTypeProvider>();
   await fastify.register(hydraApp, { config });
   await fastify.ready();

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import envSchema from 'env-schema';
 import { Type, type Static } from 'typebox';
 import { BACKENDS } from './enums.ts';
@@ -46,6 +47,22 @@ export const ConfigSchema = Type.Object({
     minimum: 0,
     description: 'How often a hydra_server health point is written (the Status dashboard); 0 = never',
   }),
+  HYDRA_STATUS_SAMPLE_SECONDS: Type.Number({
+    default: 10,
+    minimum: 0.05,
+    description: 'How often the Status page history (/api/v1/status/history) takes a sample of the load',
+  }),
+  HYDRA_STATUS_HISTORY_MINUTES: Type.Integer({
+    default: 180,
+    minimum: 1,
+    maximum: 10_080,
+    description: 'How long the Status page history keeps its samples (in memory, per replica)',
+  }),
+  HYDRA_STATUS_STORAGE_SECONDS: Type.Integer({
+    default: 300,
+    minimum: 1,
+    description: 'Shortest time between two walks of the image store to measure its disk use (in /status)',
+  }),
   HYDRA_BACKEND: Type.Enum(['auto', ...BACKENDS], {
     default: 'auto',
     description: 'TensorFlow.js backend; auto tries GPU, native CPU, then wasm',
@@ -57,11 +74,31 @@ export const ConfigSchema = Type.Object({
     maximum: 64,
     description: 'Training jobs that run at once, each in a worker thread (on wasm, one core each)',
   }),
+  HYDRA_PROMOTION_MARGIN: Type.Number({
+    default: 0.02,
+    minimum: 0,
+    maximum: 1,
+    description:
+      'How far test accuracy or Bad recall may fall below the active version before a promotion needs a confirmation',
+  }),
   HYDRA_BATCH_SIZE: Type.Integer({ default: 16, minimum: 1, maximum: 512, description: 'Images per batch' }),
   HYDRA_BATCH_WAIT_MS: Type.Integer({
     default: 100,
     minimum: 0,
     description: 'Longest wait for a batch to fill before it is flushed',
+  }),
+  HYDRA_REPROCESS_BATCH_SIZE: Type.Integer({
+    default: 4,
+    minimum: 1,
+    maximum: 512,
+    description:
+      'Images per reprocessing batch: a live burst that finds a worker reprocessing waits for at most one such batch',
+  }),
+  HYDRA_REPROCESS_WORKERS: Type.Integer({
+    default: 0,
+    minimum: 0,
+    description:
+      'Inference workers reprocessing may keep busy at once; 0 = all but one (one when there is only one)',
   }),
   HYDRA_CLAIM_LEASE_MS: Type.Integer({
     default: 120_000,
@@ -106,6 +143,26 @@ export const ConfigSchema = Type.Object({
     default: 1024 * 1024,
     minimum: 1024,
     description: 'Bytes an event stream may have unsent; a reader that falls further behind is disconnected',
+  }),
+  HYDRA_AUTH_FAILURES_PER_MINUTE: Type.Integer({
+    default: 30,
+    minimum: 0,
+    description:
+      'Failed authentications (401) one client address may have in a minute; beyond, its requests get 429 ' +
+      'until the minute is over (/api/v1/health excepted); 0 = no limit',
+  }),
+  HYDRA_UPLOADS_PER_MINUTE: Type.Integer({
+    default: 1200,
+    minimum: 0,
+    description:
+      'Image uploads per API token per minute (75 times the rate of Hall D); beyond, 429 with Retry-After, so that ' +
+      'one runaway DAQ script cannot starve the others; 0 = no limit (none without auth either)',
+  }),
+  HYDRA_TRUST_PROXY: Type.String({
+    default: '',
+    description:
+      'Reverse proxies whose X-Forwarded-For names the client (addresses or CIDRs, comma-separated; true = ' +
+      'any): the per-address limits then count clients, not the proxy; empty = the peer is the client',
   }),
   HYDRA_EPICS_CA_ADDR_LIST: Type.String({
     default: '',
@@ -177,6 +234,16 @@ export const ConfigSchema = Type.Object({
     description: 'Wait before the first retry of a failed alarm write; it doubles with each attempt',
   }),
   HYDRA_AUTH: BooleanFlag(true, 'Require Bearer API tokens; false is for local use only'),
+  HYDRA_PREVIEW: BooleanFlag(
+    false,
+    'Serve the preview page at / (the plot grid and viewer outside Grafana); it reads the API without a token, ' +
+      'so it needs HYDRA_AUTH=false (hydra serve --preview, npm run demo)',
+  ),
+  HYDRA_PREVIEW_DIR: Type.String({
+    default: '',
+    description:
+      'Folder of the built preview page; empty = panel-plugin/preview/dist of this repository (npm run build:preview)',
+  }),
   HYDRA_AUTO_REGISTER: BooleanFlag(false, 'Create unknown deployments and plot types on ingest'),
 });
 
@@ -218,6 +285,13 @@ export function sizeLimit(
   setting: 'HYDRA_MAX_UPLOAD_BYTES' | 'HYDRA_MAX_MODEL_BYTES',
 ): SizeLimit {
   return { bytes: config[setting], setting };
+}
+
+/** Where the built preview page is: HYDRA_PREVIEW_DIR, or where `npm run build:preview` puts it in this repository. */
+export function previewFolder(config: Config): string {
+  return config.HYDRA_PREVIEW_DIR
+    ? path.resolve(config.HYDRA_PREVIEW_DIR)
+    : fileURLToPath(new URL('../../panel-plugin/preview/dist', import.meta.url));
 }
 
 /** The folders under HYDRA_DATA_DIR, named in one place so that the CLI and the server's plugins agree. */

@@ -43,6 +43,10 @@ export type LabelSort = Member<typeof LABEL_SORTS>;
 export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type TrainingJobStatus = Member<typeof TRAINING_JOB_STATUSES>;
 
+/** The held-out parts of a training split whose per-image probabilities a trained version keeps. */
+export const SPLIT_NAMES = ['validation', 'test'] as const;
+export type SplitName = Member<typeof SPLIT_NAMES>;
+
 export const ARCHITECTURES = ['small-cnn', 'inceptionv3', 'vgg16'] as const;
 export type ArchitectureName = Member<typeof ARCHITECTURES>;
 
@@ -68,3 +72,11 @@ export type AlertStatus = Member<typeof ALERT_STATUSES>;
 /** An alarm write's outcome; `superseded`: a newer write to the same PV came first, so it is never sent. */
 export const ALERT_WRITE_STATUSES = ['pending', 'ok', 'failed', 'superseded'] as const;
 export type AlertWriteStatus = Member<typeof ALERT_WRITE_STATUSES>;
+
+/** A reprocessing job: queued behind others, running, all its images done, or stopped by someone. */
+export const REPROCESS_JOB_STATUSES = ['queued', 'running', 'completed', 'cancelled'] as const;
+export type ReprocessJobStatus = Member<typeof REPROCESS_JOB_STATUSES>;
+
+/** One image of a reprocessing job: waiting (maybe claimed), with its prediction, failed, or left by a cancel. */
+export const REPROCESS_ITEM_STATUSES = ['pending', 'done', 'failed', 'cancelled'] as const;
+export type ReprocessItemStatus = Member<typeof REPROCESS_ITEM_STATUSES>;

@@ -12,6 +12,8 @@ export const ERROR_KINDS = [
   'too-many-requests',
   'invalid-image',
   'unknown-reference',
+  'empty-selection',
+  'learned-nothing',
   'service-unavailable',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
@@ -22,6 +24,8 @@ export class DomainError extends Error {
     readonly kind: ErrorKind,
     readonly title: string,
     detail: string,
+    /** Extension members of the problem (RFC 9457 §3.2), e.g. the promotion gate a refusal comes from. */
+    readonly extensions: Record<string, unknown> = {},
   ) {
     super(detail);
     this.name = `${title.replace(/(^|\s+)(\w)/g, (_, _space: string, c: string) => c.toUpperCase())}Error`;
@@ -30,8 +34,8 @@ export class DomainError extends Error {
 
 function domainError(kind: ErrorKind, title: string) {
   return class extends DomainError {
-    constructor(detail: string) {
-      super(kind, title, detail);
+    constructor(detail: string, extensions?: Record<string, unknown>) {
+      super(kind, title, detail, extensions);
     }
   };
 }
@@ -46,6 +50,10 @@ export const UnsupportedMediaTypeError = domainError('unsupported-media-type', '
 export const TooManyRequestsError = domainError('too-many-requests', 'Too many requests');
 export const InvalidImageError = domainError('invalid-image', 'Invalid image');
 export const UnknownReferenceError = domainError('unknown-reference', 'Unknown reference');
+/** A request well formed, but whose filters select nothing to work on. */
+export const EmptySelectionError = domainError('empty-selection', 'Empty selection');
+/** A model version that does no better than always answering the majority class: never activated. */
+export const LearnedNothingError = domainError('learned-nothing', 'Learned nothing');
 export const ServiceUnavailableError = domainError('service-unavailable', 'Service unavailable');
 
 /** A client's value as a problem quotes it: enough to recognise, never a whole 64 KiB field. */

@@ -25,6 +25,11 @@ export const testIds = {
     labeler: 'hydra-viewer-labeler',
     status: 'hydra-viewer-status',
   },
+  preview: {
+    banner: 'hydra-preview-banner',
+    deployment: 'hydra-preview-deployment',
+    message: 'hydra-preview-message',
+  },
   alarm: {
     enableSound: 'hydra-alarm-enable',
     mute: 'hydra-alarm-mute',

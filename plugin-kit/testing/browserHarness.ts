@@ -1,39 +1,15 @@
-// The browser tests' harness: a page that mounts a plugin's components (bundled by esbuild from `entry`, with the
-// stylesheets its packages import, which Grafana ships in its own bundle), behind a server that plays Grafana's proxy
-// for each route given (the token is added here, never in the page), and Debian's Chromium to open it.
+// The browser tests' harness: a page that mounts a plugin's components (the kit's page bundle of `entry`), behind a
+// server that plays Grafana's proxy for each route given (the token is added here, never in the page), and Debian's
+// Chromium to open it.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import * as esbuild from 'esbuild';
 import { chromium, type Browser } from 'playwright-core';
+import { bundlePage } from '../build/pageBundle';
 import { resolveProxyRequest, type DataSourceSettings } from './grafanaProxy';
 
 export interface Harness {
   url: string;
   close(): Promise<void>;
-}
-
-async function bundle(entry: string) {
-  const result = await esbuild.build({
-    entryPoints: [entry],
-    bundle: true,
-    write: false,
-    outdir: 'harness',
-    format: 'esm',
-    platform: 'browser',
-    jsx: 'transform',
-    define: { 'process.env.NODE_ENV': '"production"', global: 'globalThis' },
-    loader: {
-      '.svg': 'text',
-      '.woff': 'empty',
-      '.woff2': 'empty',
-      '.ttf': 'empty',
-      '.png': 'dataurl',
-      '.css': 'css',
-    },
-    logLevel: 'error',
-  });
-  const output = (extension: string) => result.outputFiles.find((file) => file.path.endsWith(extension))?.contents;
-  return { script: output('.js')!, styles: output('.css') ?? new Uint8Array() };
 }
 
 /** Forwards a proxied request upstream; streams pass straight through, as Grafana's proxy does for text/event-stream. */
@@ -68,7 +44,7 @@ async function forward(
 }
 
 export async function startHarness(entry: string, proxies: DataSourceSettings[]): Promise<Harness> {
-  const { script, styles } = await bundle(entry);
+  const { script, styles } = await bundlePage(entry);
   const server = http.createServer((request, response) => {
     const target = proxies.map((proxy) => resolveProxyRequest(request.url!, proxy)).find(Boolean);
     if (target) {

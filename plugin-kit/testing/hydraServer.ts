@@ -56,11 +56,13 @@ export interface HydraServer extends HydraServerInfo {
   stop(): Promise<void>;
 }
 
-export async function startHydraServer(deployment = 'halld'): Promise<HydraServer> {
+/** `hydra serve` on a fresh environment; `env` adds or overrides HYDRA_* settings (e.g. HYDRA_AUTH=false). */
+export async function startHydraServer(deployment = 'halld', env: Record<string, string> = {}): Promise<HydraServer> {
   const { prepareEnvironment, ServerProcess, httpClient } = await serverHelpers();
   const cleanups: Array<() => unknown> = [];
   const environment = await prepareEnvironment({ after: (fn) => void cleanups.push(fn) }, 'sqlite', {
     HYDRA_INFLUX_URL: '',
+    ...env,
   });
   const server = await ServerProcess.start(environment.env);
   return {

@@ -13,7 +13,11 @@ import { NewsRepository } from './repositories/news-repository.ts';
 import { PlotTypesRepository } from './repositories/plot-types-repository.ts';
 import { PredictionsRepository } from './repositories/predictions-repository.ts';
 import { ReferencesRepository } from './repositories/references-repository.ts';
+import { ReprocessComparisonsRepository } from './repositories/reprocess-comparisons-repository.ts';
+import { ReprocessJobsRepository } from './repositories/reprocess-jobs-repository.ts';
+import { RunSummariesRepository } from './repositories/run-summaries-repository.ts';
 import { RunsRepository } from './repositories/runs-repository.ts';
+import { SummaryRepository } from './repositories/summary-repository.ts';
 import { TokensRepository } from './repositories/tokens-repository.ts';
 import { TrainingJobsRepository } from './repositories/training-jobs-repository.ts';
 
@@ -24,6 +28,8 @@ export class Repositories {
   readonly images: ImagesRepository;
   readonly predictions: PredictionsRepository;
   readonly runs: RunsRepository;
+  readonly runSummaries: RunSummariesRepository;
+  readonly summaries: SummaryRepository;
   readonly models: ModelsRepository;
   readonly labels: LabelsRepository;
   readonly labelBatches: LabelBatchesRepository;
@@ -33,6 +39,8 @@ export class Repositories {
   readonly tokens: TokensRepository;
   readonly trainingJobs: TrainingJobsRepository;
   readonly alertEvents: AlertEventsRepository;
+  readonly reprocessJobs: ReprocessJobsRepository;
+  readonly reprocessComparisons: ReprocessComparisonsRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -40,6 +48,8 @@ export class Repositories {
     this.images = new ImagesRepository(db, engine);
     this.predictions = new PredictionsRepository(db);
     this.runs = new RunsRepository(db);
+    this.runSummaries = new RunSummariesRepository(db);
+    this.summaries = new SummaryRepository(db);
     this.models = new ModelsRepository(db);
     this.labels = new LabelsRepository(db, engine);
     this.labelBatches = new LabelBatchesRepository(db, engine);
@@ -49,6 +59,8 @@ export class Repositories {
     this.tokens = new TokensRepository(db);
     this.trainingJobs = new TrainingJobsRepository(db);
     this.alertEvents = new AlertEventsRepository(db);
+    this.reprocessJobs = new ReprocessJobsRepository(db, engine);
+    this.reprocessComparisons = new ReprocessComparisonsRepository(db);
   }
 }
 

@@ -8,7 +8,10 @@ import type {
   LabelSource,
   ModelKind,
   ModelVersionStatus,
+  ReprocessItemStatus,
+  ReprocessJobStatus,
   Role,
+  SplitName,
   TrainingJobStatus,
 } from '../enums.ts';
 
@@ -91,6 +94,13 @@ export interface ImageTable {
   mistakenness: Nullable<number>;
 }
 
+/** Images per plot type and UTC day (epoch ms / 86,400,000), kept by triggers on image (migration 0016). */
+export interface ImageDayCountTable {
+  plot_type_id: number;
+  day: number;
+  images: number;
+}
+
 export interface PredictionTable {
   id: Generated<number>;
   image_id: number;
@@ -108,9 +118,11 @@ export interface PredictionTable {
   margin: Nullable<number>;
   /** Entropy of the probabilities, in nats. */
   entropy: Nullable<number>;
-  /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point. */
+  /** 1 once InfluxDB acknowledged (or refused for good) the prediction's point, or for one never to be written. */
   point_written: ColumnType<number, number | undefined, number>;
   beam: ColumnType<BeamState, BeamState | undefined, BeamState>;
+  /** The reprocessing job that made it; null for a live verdict. Only live verdicts are an image's latest. */
+  reprocess_job_id: Nullable<number>;
 }
 
 export interface ModelTable {
@@ -230,6 +242,16 @@ export interface ActivationTable {
   created_at: number;
 }
 
+/** A trained version's class probabilities of one image of its validation or test split (migration 0015). */
+export interface SplitPredictionTable {
+  model_version_id: number;
+  split: SplitName;
+  image_id: number;
+  true_class: string;
+  /** JSON: in the order of the version's classes. */
+  probabilities: string;
+}
+
 export interface AlertEventTable {
   id: Generated<number>;
   /** The Grafana signature it came with: unique, so a replay finds it. */
@@ -270,6 +292,40 @@ export interface AlertInstanceTable {
   changed_at: number;
 }
 
+/** A model version run over a plot type's images of a run or time range, behind the live queue. */
+export interface ReprocessJobTable {
+  id: Generated<number>;
+  plot_type_id: number;
+  model_version_id: number;
+  /** The range asked for: runs, or capture times (epoch ms); null ends are open. */
+  run_from: number | null;
+  run_to: number | null;
+  time_from: number | null;
+  time_to: number | null;
+  status: ReprocessJobStatus;
+  /** Images in the range when the job was made: its items. */
+  total: number;
+  done: ColumnType<number, number | undefined, number>;
+  failed: ColumnType<number, number | undefined, number>;
+  created_by: string;
+  cancelled_by: Nullable<string>;
+  created_at: number;
+  started_at: Nullable<number>;
+  finished_at: Nullable<number>;
+}
+
+/** One image of a reprocessing job: the job's queue, claimed with a lease as pending images are. */
+export interface ReprocessItemTable {
+  id: Generated<number>;
+  job_id: number;
+  image_id: number;
+  status: ReprocessItemStatus;
+  claimed_by: Nullable<string>;
+  claimed_until: Nullable<number>;
+  attempts: ColumnType<number, number | undefined, number>;
+  error: Nullable<string>;
+}
+
 export interface Database {
   alert_event: AlertEventTable;
   alert_instance: AlertInstanceTable;
@@ -281,15 +337,19 @@ export interface Database {
   news: NewsTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;
+  split_prediction: SplitPredictionTable;
   deployment: DeploymentTable;
   plot_type: PlotTypeTable;
   class: ClassTable;
   run: RunTable;
   image: ImageTable;
+  image_day_count: ImageDayCountTable;
   prediction: PredictionTable;
   model: ModelTable;
   model_version: ModelVersionTable;
   api_token: ApiTokenTable;
+  reprocess_job: ReprocessJobTable;
+  reprocess_item: ReprocessItemTable;
 }
 
 export type DeploymentRow = Selectable<DeploymentTable>;
@@ -312,3 +372,4 @@ export type LogAcknowledgementRow = Selectable<LogAcknowledgementTable>;
 export type NewsRow = Selectable<NewsTable>;
 export type AlertEventRecord = Selectable<AlertEventTable>;
 export type AlertWriteRecord = Selectable<AlertWriteTable>;
+export type ReprocessJobRecord = Selectable<ReprocessJobTable>;

@@ -16,23 +16,55 @@ export interface UploadFields {
   chunk?: string;
 }
 
-/** A refusal by the server (4xx): retrying the same upload would not help. */
-export class UploadRefusedError extends Error {
+/** A refusal by the server (4xx): retrying the same request would not help. */
+export class ServerRefusedError extends Error {
   constructor(readonly problem: Problem) {
     super(`${problem.title} (${problem.status}): ${problem.detail}`);
   }
 }
 
 const RETRY_DELAYS_MS = [250, 1000, 3000, 10_000];
+/** The wait after a 429 whose Retry-After is missing or unreadable. */
+const DEFAULT_RETRY_AFTER_S = 1;
 
-/** Posts one image to POST /api/v1/images; retries while the server is unreachable or answers 5xx. */
+/** A JSON request to the server's API; a refusal throws with the server's words. */
+export async function apiRequest<T>(
+  target: UploadTarget,
+  method: string,
+  url: string,
+  body?: unknown,
+): Promise<T> {
+  const response = await fetch(new URL(url, target.serverUrl), {
+    method,
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const payload = (await response.json()) as T | Problem;
+  if (!response.ok) {
+    const problem = payload as Problem;
+    throw response.status < 500
+      ? new ServerRefusedError(problem)
+      : new Error(`${method} ${url}: ${problem.detail}`);
+  }
+  return payload as T;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Posts one image to POST /api/v1/images; retries while the server is unreachable or answers 5xx, and waits as
+ * long as a 429 (a rate limit, HYDRA_UPLOADS_PER_MINUTE) says before it sends again.
+ */
 export async function uploadImage(
   target: UploadTarget,
   content: Buffer,
   filename: string,
   fields: UploadFields,
 ): Promise<ImageUploadResult> {
-  for (let attempt = 0; ; attempt++) {
+  for (let attempt = 0; ;) {
     const form = new FormData();
     form.set('deployment', fields.deployment);
     form.set('plotType', fields.plotType);
@@ -52,11 +84,18 @@ export async function uploadImage(
     }
     if (response) {
       if (response.ok) return (await response.json()) as ImageUploadResult;
-      if (response.status < 500) throw new UploadRefusedError((await response.json()) as Problem);
+      if (response.status === 429) {
+        await response.body?.cancel();
+        const seconds = Number(response.headers.get('retry-after'));
+        await sleep((Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_RETRY_AFTER_S) * 1000);
+        continue;
+      }
+      if (response.status < 500) throw new ServerRefusedError((await response.json()) as Problem);
       if (attempt >= RETRY_DELAYS_MS.length)
         throw new Error(`the server answered ${response.status}: ${await response.text()}`);
     }
-    await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]));
+    await sleep(RETRY_DELAYS_MS[attempt]!);
+    attempt += 1;
   }
 }
 

@@ -18,6 +18,8 @@ export interface DemoModelsOptions {
   seed: number;
   /** Training schedule; the defaults train a usable small CNN in well under a minute per plot type on 2 cores. */
   training?: Partial<TrainRequest>;
+  /** The demo stopping: no more plots are sent, and the jobs queued so far are returned. */
+  signal?: AbortSignal;
 }
 
 /** A labeled training set lives in its own run, well below the live feed's, so the grid never shows it. */
@@ -38,7 +40,7 @@ const DEMO_TRAINING: Partial<TrainRequest> = {
  * queued jobs' ids; the jobs run one after another, in the background.
  */
 export async function trainDemoModels(options: DemoModelsOptions): Promise<number[]> {
-  const { catalog, ingest, trainingQueue, logger, deployment, perClass, seed } = options;
+  const { catalog, ingest, trainingQueue, logger, deployment, perClass, seed, signal } = options;
   const deploymentRow = await catalog.deployments.require(deployment);
   const jobIds: number[] = [];
   for (const plotType of await catalog.plotTypes.list(deploymentRow.id)) {
@@ -53,6 +55,8 @@ export async function trainDemoModels(options: DemoModelsOptions): Promise<numbe
     for (const [label, modes] of modesByLabel) {
       const imageIds: number[] = [];
       for (let i = 0; i < perClass; i++, index++) {
+        // A plot type left half-sent gets its model at the next start.
+        if (signal?.aborted) return jobIds;
         const mode = modes[i % modes.length];
         const plot = await simulatePlot({
           kind,

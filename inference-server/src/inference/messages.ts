@@ -127,6 +127,8 @@ export interface CompletedTraining extends TrainingRun {
   bestEpoch: number;
   stoppedEarly: boolean;
   evaluation: { test: Evaluation; validation: Evaluation };
+  /** Each validation and test image's class probabilities, in the order of the request's split. */
+  probabilities: { validation: number[][]; test: number[][] };
   /** Per class, chosen on the validation split by maximising F1; none for a class without validation images. */
   thresholds: Record<string, number>;
   timings: TrainingTimings;

@@ -27,7 +27,20 @@ export interface PointWriterStatus {
   lastWriteAt: number | null;
 }
 
+/** What GET /ping said: whether InfluxDB answers, however long ago the last write was. */
+export interface InfluxPing {
+  reachable: boolean;
+  latencyMs: number | null;
+  version: string | null;
+  /** When the answer (or the time-out) came. */
+  checkedAt: number;
+  error: string | null;
+}
+
 const MAX_BACKOFF_MS = 30_000;
+const PING_TIMEOUT_MS = 1000;
+// /status may be polled often (dashboards, probes): one ping serves every caller for this long.
+const PING_CACHE_MS = 5000;
 
 /**
  * Whether InfluxDB refused the points themselves (400: bad line protocol, a field type conflict; 413: too big),
@@ -57,6 +70,7 @@ export class PointWriter {
   /** Every field and tag seen per measurement: node-influx types fields only through a schema that names them all. */
   private schemas = new Map<string, { fields: Record<string, FieldType>; tags: Set<string> }>();
   private settledListeners: Array<(points: readonly IPoint[]) => void> = [];
+  private lastPing: { startedAt: number; result: Promise<InfluxPing> } | undefined;
   private stats = {
     written: 0,
     dropped: 0,
@@ -164,7 +178,10 @@ export class PointWriter {
       this.settled(batch);
       this.stats.written += batch.length - refused.size;
       this.stats.lastWriteAt = Date.now();
-      if (this.backoffMs > 0) this.options.logger.info({ buffered: this.buffer.length }, 'InfluxDB is back');
+      if (this.backoffMs > 0) {
+        this.options.logger.info({ buffered: this.buffer.length }, 'InfluxDB is back');
+        this.lastPing = undefined;
+      }
       this.backoffMs = 0;
       this.nextAttemptAt = 0;
       this.stats.lastError = null;
@@ -197,6 +214,8 @@ export class PointWriter {
   }
 
   private onWriteFailed(error: Error) {
+    // A ping from before the first failure is out of date.
+    if (this.stats.lastError === null) this.lastPing = undefined;
     this.stats.failedWrites += 1;
     this.stats.lastError = error.message;
     this.backoffMs = Math.min(
@@ -208,6 +227,28 @@ export class PointWriter {
       { err: error.message, buffered: this.buffer.length, retryInMs: this.backoffMs },
       'InfluxDB write failed; points kept for retry',
     );
+  }
+
+  /** InfluxDB's GET /ping, at most once every few seconds; a change in the writes' fortune pings again. */
+  ping(): Promise<InfluxPing> {
+    const now = Date.now();
+    if (!this.lastPing || now - this.lastPing.startedAt >= PING_CACHE_MS) {
+      this.lastPing = { startedAt: now, result: this.pingOnce() };
+    }
+    return this.lastPing.result;
+  }
+
+  private async pingOnce(): Promise<InfluxPing> {
+    // node-influx resolves offline hosts rather than rejecting; the one host is the URL's.
+    const [host] = await this.influx.ping(PING_TIMEOUT_MS);
+    const checkedAt = Date.now();
+    if (host?.online) {
+      return { reachable: true, latencyMs: host.rtt, version: host.version || null, checkedAt, error: null };
+    }
+    const error = host?.res
+      ? `/ping answered ${host.res.statusCode}`
+      : `no answer to /ping (refused, or none within ${PING_TIMEOUT_MS} ms)`;
+    return { reachable: false, latencyMs: null, version: null, checkedAt, error };
   }
 
   status(): PointWriterStatus {

@@ -21,12 +21,16 @@ export function argMax(values: readonly number[]): number {
   return best;
 }
 
-function f1Of(truePositives: number, falsePositives: number, falseNegatives: number): number {
+export function f1Of(truePositives: number, falsePositives: number, falseNegatives: number): number {
   const denominator = 2 * truePositives + falsePositives + falseNegatives;
   return denominator === 0 ? 0 : (2 * truePositives) / denominator;
 }
 
-function checkShapes(probabilities: readonly number[][], labels: readonly number[], classes: string[]): void {
+export function checkShapes(
+  probabilities: readonly number[][],
+  labels: readonly number[],
+  classes: string[],
+): void {
   if (probabilities.length !== labels.length) {
     throw new RangeError(`${probabilities.length} probability rows for ${labels.length} labels`);
   }
@@ -100,31 +104,47 @@ export function chooseThresholds(
   classes: string[],
 ): Record<string, number> {
   checkShapes(probabilities, labels, classes);
-  const predictions = probabilities.map((row, index) => ({
-    predicted: argMax(row),
-    actual: labels[index] as number,
-    row,
-  }));
   const thresholds: Record<string, number> = {};
   classes.forEach((name, c) => {
-    const positives = predictions.filter(({ actual }) => actual === c).length;
+    const positives = labels.filter((label) => label === c).length;
     if (positives === 0) return;
-    // Predicted c, by falling confidence: lowering t past each one adds it as a true or a false positive.
-    const predictedC = predictions
-      .filter(({ predicted }) => predicted === c)
-      .map(({ actual, row }) => ({ confidence: row[c] as number, correct: actual === c }))
-      .sort((a, b) => b.confidence - a.confidence);
     let best = { f1: 0, threshold: MAX_THRESHOLD };
-    let truePositives = 0;
-    predictedC.forEach(({ confidence, correct }, index) => {
-      if (correct) truePositives++;
-      const nextConfidence = predictedC[index + 1]?.confidence;
-      // A threshold sits on a confidence; equal confidences are kept or dropped together.
-      if (nextConfidence === confidence) return;
-      const f1 = f1Of(truePositives, index + 1 - truePositives, positives - truePositives);
-      if (f1 > 0 && f1 >= best.f1) best = { f1, threshold: Math.min(confidence, MAX_THRESHOLD) };
-    });
+    for (const { threshold, truePositives, predicted } of thresholdSweep(probabilities, labels, c)) {
+      const f1 = f1Of(truePositives, predicted - truePositives, positives - truePositives);
+      if (f1 > 0 && f1 >= best.f1) best = { f1, threshold: Math.min(threshold, MAX_THRESHOLD) };
+    }
     thresholds[name] = best.threshold;
   });
   return thresholds;
+}
+
+/** One threshold of a sweep: the images "predicted c with p(c) ≥ threshold", and how many of them are of c. */
+export interface SweepPoint {
+  threshold: number;
+  predicted: number;
+  truePositives: number;
+}
+
+/**
+ * Lowers a threshold of class c past each probability at which an image is predicted as c, highest first: each
+ * step adds that image as a true or a false positive. Equal probabilities are kept or dropped together (one point).
+ */
+export function thresholdSweep(
+  probabilities: readonly number[][],
+  labels: readonly number[],
+  classIndex: number,
+): SweepPoint[] {
+  const predictedC = probabilities
+    .map((row, index) => ({ row, actual: labels[index] }))
+    .filter(({ row }) => argMax(row) === classIndex)
+    .map(({ row, actual }) => ({ probability: row[classIndex] as number, correct: actual === classIndex }))
+    .sort((a, b) => b.probability - a.probability);
+  const points: SweepPoint[] = [];
+  let truePositives = 0;
+  predictedC.forEach(({ probability, correct }, index) => {
+    if (correct) truePositives++;
+    if (predictedC[index + 1]?.probability === probability) return;
+    points.push({ threshold: probability, predicted: index + 1, truePositives });
+  });
+  return points;
 }

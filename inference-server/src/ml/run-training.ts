@@ -68,6 +68,7 @@ export async function runTraining(
       bestEpoch: trained.bestEpoch,
       stoppedEarly: trained.stoppedEarly,
       evaluation,
+      probabilities: { validation: trained.validationProbabilities, test: testProbabilities },
       thresholds,
       timings: {
         totalMs: finished - started,

@@ -4,7 +4,12 @@ import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ClassDefinition, PlotTypeRow } from '../catalog/repositories/plot-types-repository.ts';
-import type { Activation, InputShape, ModelVersionRow } from '../catalog/repositories/models-repository.ts';
+import type {
+  Activation,
+  InputShape,
+  ModelVersionRow,
+  NewSplitPrediction,
+} from '../catalog/repositories/models-repository.ts';
 import type { ModelKind } from '../enums.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ModelSpec } from '../inference/messages.ts';
@@ -12,7 +17,9 @@ import type { InferencePool } from '../inference/pool.ts';
 import type { ModelMetrics } from '../schemas/models.ts';
 import type { VerdictRule } from '../pipeline/verdict.ts';
 import { writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
+import { gateRefusal, type Promotion } from './promotion-gate.ts';
 import { learnedNothing } from './trivial-answer.ts';
+import { VersionReview } from './version-review.ts';
 import { checkClassNames, checkInputShape, checkModelFits } from './version-checks.ts';
 
 /** Colours and severities for well-known class names; others get a neutral colour and `warn`. */
@@ -58,6 +65,7 @@ export interface TrainedModelInput extends VersionInput {
   artifactDir: string;
   inputShape: InputShape;
   metrics: ModelMetrics;
+  splitPredictions: NewSplitPrediction[];
 }
 
 export interface VersionEdit {
@@ -75,6 +83,8 @@ export interface ModelLibraryOptions {
   /** The data folder: artifact paths are stored relative to it, so a moved data folder keeps working. */
   dataDir: string;
   modelsDir: string;
+  /** HYDRA_PROMOTION_MARGIN: the promotion gate's margin. */
+  promotionMargin: number;
 }
 
 /**
@@ -82,7 +92,12 @@ export interface ModelLibraryOptions {
  * retire and restore. Every activation is recorded, and the workers are told when a version is replaced.
  */
 export class ModelLibrary {
-  constructor(private readonly options: ModelLibraryOptions) {}
+  /** Split predictions, comparisons and the promotion gate of the versions. */
+  readonly review: VersionReview;
+
+  constructor(private readonly options: ModelLibraryOptions) {
+    this.review = new VersionReview(options.catalog, options.promotionMargin);
+  }
 
   /**
    * Imports an uploaded TF.js layers model as a new version, once a worker has loaded it and it fits its classes.
@@ -112,20 +127,24 @@ export class ModelLibrary {
   }
 
   /**
-   * Registers the model a training job saved, with its metrics. Asked to activate it, the library does so only
-   * when it beats the trivial answer on the test split, and otherwise says why not.
+   * Registers the model a training job saved, with its metrics and split predictions. Asked to activate it, the
+   * library does so only when the promotion gate lets it through unconfirmed (it beats the trivial answer on the
+   * test split and is not worse than the active version), and otherwise says why not.
    */
   async registerTrained(
     input: TrainedModelInput,
   ): Promise<{ version: ModelVersionRow; notActivated?: string }> {
     checkThresholds(input.classes, input.thresholds);
-    const nothingLearned = input.activate ? learnedNothing(input.metrics.evaluation) : undefined;
     const version = await this.createVersion({ ...input, name: input.name ?? 'trained' });
     if (!input.activate) return { version };
-    if (nothingLearned === undefined) {
-      return { version: await this.activate(input.plotType.id, version.id, input.activatedBy) };
+    const gate = await this.review.gate(input.plotType.id, version.id);
+    if (!gateRefusal(gate, {})) {
+      return { version: await this.makeActive(input.plotType.id, version.id, input.activatedBy) };
     }
-    const notActivated = `it learned nothing: ${nothingLearned}`;
+    const notActivated =
+      gate.verdict === 'trivial'
+        ? `it learned nothing: ${learnedNothing(input.metrics.evaluation)}`
+        : `the promotion gate says it is worse: ${gate.reasons.join('; ')}`;
     this.options.logger.warn(
       { plotType: input.plotType.name, model: version.model_name, version: version.version, notActivated },
       'trained version not activated',
@@ -135,7 +154,12 @@ export class ModelLibrary {
 
   /** Registers the version with its classes; activating it is the caller's next step. */
   private async createVersion(
-    input: VersionInput & { artifactDir: string; inputShape: InputShape; metrics?: ModelMetrics },
+    input: VersionInput & {
+      artifactDir: string;
+      inputShape: InputShape;
+      metrics?: ModelMetrics;
+      splitPredictions?: NewSplitPrediction[];
+    },
   ): Promise<ModelVersionRow> {
     const { catalog, dataDir } = this.options;
     const { inputShape, name = 'default' } = input;
@@ -150,13 +174,31 @@ export class ModelLibrary {
       thresholds: input.thresholds ?? {},
       artifactPath: path.relative(dataDir, input.artifactDir),
       metrics: input.metrics,
+      splitPredictions: input.splitPredictions,
     });
     await catalog.plotTypes.defineClasses(input.plotType.id, classDefinitions(input.classes));
     return version;
   }
 
-  /** Makes the version active (promote); the replaced one is freed in every worker. */
-  async activate(plotTypeId: number, versionId: number, by: Actor): Promise<ModelVersionRow> {
+  /**
+   * Promotes the version through the promotion gate: a version that learned nothing is refused (422), and one worse
+   * than the active version needs `confirmWorse` and a reason (409), which the activation history keeps.
+   */
+  async activate(
+    plotTypeId: number,
+    versionId: number,
+    by: Actor,
+    promotion: Promotion = {},
+  ): Promise<ModelVersionRow> {
+    const gate = await this.review.gate(plotTypeId, versionId);
+    const refusal = gateRefusal(gate, promotion);
+    if (refusal) throw refusal;
+    const reason = promotion.reason?.trim() || by.reason;
+    return this.makeActive(plotTypeId, versionId, { actor: by.actor, reason });
+  }
+
+  /** Makes the version active; the replaced one is freed in every worker. */
+  private async makeActive(plotTypeId: number, versionId: number, by: Actor): Promise<ModelVersionRow> {
     const { catalog, pool, logger } = this.options;
     const version = await catalog.models.getVersion(versionId);
     if (version.status === 'retired') {
@@ -176,7 +218,7 @@ export class ModelLibrary {
     await this.options.catalog.plotTypes.get(plotTypeId);
     const previous = await this.options.catalog.models.previouslyActiveVersion(plotTypeId);
     if (!previous) throw new ConflictError('there is no earlier active version to roll back to');
-    return this.activate(plotTypeId, previous.id, by);
+    return this.makeActive(plotTypeId, previous.id, by);
   }
 
   /** Edits class thresholds (merged into the current ones), or retires or restores the version. */

@@ -10,10 +10,13 @@ export interface TrivialAnswer {
 export function trivialAnswer(evaluation: Evaluation): TrivialAnswer {
   const supports = evaluation.classes.map((name) => evaluation.perClass[name]?.support ?? 0);
   const most = supports.indexOf(Math.max(...supports));
-  const share = evaluation.images === 0 ? 0 : supports[most]! / evaluation.images;
-  const present = supports.filter((support) => support > 0).length;
-  // Precision is the class's share and recall 1 for the answer; every other class has an F1 of 0.
-  const answerF1 = share === 0 ? 0 : (2 * share) / (1 + share);
+  const support = supports[most]!;
+  const share = evaluation.images === 0 ? 0 : support / evaluation.images;
+  const present = supports.filter((count) => count > 0).length;
+  // Precision is the class's share and recall 1 for the answer; every other class has an F1 of 0. Computed from the
+  // counts as evaluate.ts does (2·TP / (2·TP + FP + FN)), so a model that always gives the answer scores exactly
+  // this, not a rounding error above it.
+  const answerF1 = share === 0 ? 0 : (2 * support) / (support + evaluation.images);
   return {
     answer: evaluation.classes[most]!,
     accuracy: share,

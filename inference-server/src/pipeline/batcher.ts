@@ -12,7 +12,29 @@ import { decideVerdict } from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
-const MAX_ATTEMPTS = 3;
+export const MAX_ATTEMPTS = 3;
+
+/** Where a batch's outcomes go: live images become classified and reach the sinks; background work keeps its own. */
+export interface BatchOutcomes {
+  store(verdicts: NewVerdict[]): Promise<void>;
+  fail(imageIds: number[], reason: string): Promise<void>;
+}
+
+/** A batch of background work: which version classifies which images, and where their outcomes go. */
+export interface BackgroundBatch extends BatchOutcomes {
+  modelVersionId: number;
+  images: ClaimedImage[];
+}
+
+/**
+ * Work that waits behind the live queue (reprocessing). It is asked for a batch only when no live image is pending
+ * and fewer than `workers` batches are in flight, so a live batch never waits in line behind more than what runs.
+ */
+export interface BackgroundWork {
+  /** How many workers it may keep busy at once (never more than the pool has). */
+  readonly workers: number;
+  claim(): Promise<BackgroundBatch | undefined>;
+}
 
 export interface BatcherOptions {
   catalog: Catalog;
@@ -32,6 +54,8 @@ export interface BatcherOptions {
   sinks: VerdictSinks;
   /** The beam each verdict is made under. */
   machine: Pick<MachineStateReader, 'beam'>;
+  /** Asked for a batch when no live image is pending. */
+  background?: BackgroundWork;
 }
 
 /**
@@ -46,6 +70,13 @@ export class Batcher {
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
   private closed = false;
+  private readonly live: BatchOutcomes = {
+    store: async (verdicts) => {
+      const stored = await this.options.catalog.predictions.record(verdicts);
+      if (stored.length) this.options.sinks.deliver(stored);
+    },
+    fail: (imageIds, reason) => this.options.catalog.images.finish(imageIds, 'failed', reason),
+  };
 
   constructor(private readonly options: BatcherOptions) {}
 
@@ -96,18 +127,35 @@ export class Batcher {
     const { catalog, instanceId, batchSize, leaseMs } = this.options;
     while (!this.closed && this.inFlight.size < this.maxInFlight) {
       const claimed = await catalog.images.claimPending(instanceId, batchSize, leaseMs);
-      if (claimed.length === 0) return;
+      if (claimed.length === 0) {
+        if (await this.dispatchBackground()) continue;
+        return;
+      }
       for (const batch of await this.sortClaimed(claimed)) {
-        const task: Promise<void> = this.classify(batch.modelVersionId, batch.images)
-          .catch((error: Error) => this.options.logger.error({ err: error }, 'batch failed'))
-          .finally(() => {
-            this.inFlight.delete(task);
-            // A worker is free: a backlog waiting in the catalog moves on now.
-            this.pump();
-          });
-        this.inFlight.add(task);
+        this.dispatch(this.classify(batch.modelVersionId, batch.images));
       }
     }
+  }
+
+  private dispatch(batch: Promise<void>): void {
+    const task: Promise<void> = batch
+      .catch((error: Error) => this.options.logger.error({ err: error }, 'batch failed'))
+      .finally(() => {
+        this.inFlight.delete(task);
+        // A worker is free: a backlog waiting in the catalog moves on now.
+        this.pump();
+      });
+    this.inFlight.add(task);
+  }
+
+  /** Live images first: background work gets a worker only while it would otherwise idle. */
+  private async dispatchBackground(): Promise<boolean> {
+    const { background, pool } = this.options;
+    if (!background || this.inFlight.size >= Math.min(background.workers, pool.stats().size)) return false;
+    const batch = await background.claim();
+    if (!batch) return false;
+    this.dispatch(this.classify(batch.modelVersionId, batch.images, batch));
+    return true;
   }
 
   /** Splits claimed images by model; images with no model, or claimed too often, are finished at once. */
@@ -135,8 +183,12 @@ export class Batcher {
     return [...byModel].map(([modelVersionId, images]) => ({ modelVersionId, images }));
   }
 
-  private async classify(modelVersionId: number, images: ClaimedImage[]): Promise<void> {
-    const { catalog, store, pool, models, logger } = this.options;
+  private async classify(
+    modelVersionId: number,
+    images: ClaimedImage[],
+    destination: BatchOutcomes = this.live,
+  ): Promise<void> {
+    const { store, pool, models, logger } = this.options;
     const ids = images.map((image) => image.id);
     let outcomes: PredictOutcome[];
     let model: RunnableModel;
@@ -149,7 +201,7 @@ export class Batcher {
     } catch (error) {
       const reason = `inference failed: ${(error as Error).message}`;
       logger.error({ imageIds: ids, modelVersionId, reason }, 'batch could not be classified');
-      await catalog.images.finish(ids, 'failed', reason);
+      await destination.fail(ids, reason);
       return;
     }
     const byId = new Map(images.map((image) => [image.id, image]));
@@ -163,11 +215,10 @@ export class Batcher {
         verdicts.push(verdict);
       } else {
         logger.warn({ imageId: outcome.imageId, reason: verdict }, 'image could not be classified');
-        await catalog.images.finish([outcome.imageId], 'failed', verdict);
+        await destination.fail([outcome.imageId], verdict);
       }
     }
-    const stored = await catalog.predictions.record(verdicts);
-    if (stored.length) this.options.sinks.deliver(stored);
+    await destination.store(verdicts);
   }
 
   /** The image's verdict, or why its outputs make none (a model that does not fit its version's classes). */

@@ -30,6 +30,8 @@ export interface Verdict {
   inferenceMs: number;
   capturedAt: number;
   createdAt: number;
+  /** Made by this reprocessing job, not live: it drives no live view and reaches no sink. */
+  reprocessJobId?: number;
 }
 
 export type Decision = Pick<Verdict, 'verdict' | 'confidence' | 'confirmed' | 'scores'>;

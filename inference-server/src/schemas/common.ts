@@ -19,6 +19,8 @@ export const problemResponses = {
   400: Problem,
   401: Problem,
   403: Problem,
+  // A client address past HYDRA_AUTH_FAILURES_PER_MINUTE is refused on every route.
+  429: Problem,
 } as const;
 
 /**

@@ -21,6 +21,11 @@ export const Prediction = Type.Object({
   latencyMs: Type.Number({ description: 'From acceptance of the image to the verdict' }),
   capturedAt: IsoTime,
   createdAt: IsoTime,
+  reprocessJobId: Type.Optional(
+    Type.Integer({
+      description: 'Only on a reprocessed prediction: the job that made it (it is no live verdict)',
+    }),
+  ),
 });
 export type Prediction = Static<typeof Prediction>;
 
@@ -31,6 +36,9 @@ export const PredictionQuery = Type.Object({
   verdict: Type.Optional(Type.String()),
   from: Type.Optional(IsoTime),
   to: Type.Optional(IsoTime),
+  reprocessJobId: Type.Optional(
+    DbInteger({ minimum: 1, description: "This reprocessing job's predictions instead of the live ones" }),
+  ),
   ...Pagination,
 });
 export type PredictionQuery = Static<typeof PredictionQuery>;

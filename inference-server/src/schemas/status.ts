@@ -41,6 +41,23 @@ export const EpicsStatus = Type.Object({
 });
 export type EpicsStatus = Static<typeof EpicsStatus>;
 
+/** InfluxDB's GET /ping, taken at most every few seconds (callers in between get the same answer). */
+export const InfluxPing = Type.Object({
+  reachable: Type.Boolean(),
+  latencyMs: Type.Union([Type.Number(), Type.Null()], { description: 'Round trip of the ping' }),
+  version: Type.Union([Type.String(), Type.Null()], { description: "InfluxDB's X-Influxdb-Version" }),
+  checkedAt: IsoTime,
+  error: Type.Union([Type.String(), Type.Null()], { description: 'Why the ping failed' }),
+});
+export type InfluxPing = Static<typeof InfluxPing>;
+/** The image store's disk use, measured in the background (HYDRA_STATUS_STORAGE_SECONDS apart at most). */
+export const ImageStorage = Type.Object({
+  imageBytes: Type.Integer({ description: 'Bytes of the stored image files' }),
+  images: Type.Integer({ description: 'Image files in the store' }),
+  measuredAt: IsoTime,
+});
+export type ImageStorage = Static<typeof ImageStorage>;
+
 export const ServerStatus = Type.Object({
   version: Type.String(),
   uptimeSeconds: Type.Number(),
@@ -76,7 +93,13 @@ export const ServerStatus = Type.Object({
   influx: Type.Object({
     enabled: Type.Boolean(),
     url: Type.Union([Type.String(), Type.Null()]),
-    healthy: Type.Boolean(),
+    healthy: Type.Boolean({
+      description: 'InfluxDB answered the latest ping, and the latest write (if any) did not fail',
+    }),
+    ping: Type.Union([InfluxPing, Type.Null()], { description: 'Null when InfluxDB is off' }),
+    lastWriteAt: Type.Union([IsoTime, Type.Null()], {
+      description: 'When InfluxDB last acknowledged a write of points',
+    }),
     buffered: Type.Integer(),
     written: Type.Integer(),
     dropped: Type.Integer({
@@ -89,6 +112,9 @@ export const ServerStatus = Type.Object({
     lastError: Type.Union([Type.String(), Type.Null()]),
   }),
   epics: EpicsStatus,
+  storage: Type.Union([ImageStorage, Type.Null()], {
+    description: 'Null until the first measurement after start-up has finished',
+  }),
 });
 export type ServerStatus = Static<typeof ServerStatus>;
 
@@ -107,3 +133,42 @@ export const Me = Type.Object({
   rights: Type.Array(Type.Enum(RIGHTS), { description: 'What the role may do; the UI hides the rest' }),
 });
 export type Me = Static<typeof Me>;
+
+export const StatusHistoryQuery = Type.Object({
+  minutes: Type.Integer({ minimum: 1, maximum: 10_080, default: 60, description: 'How far back' }),
+});
+export type StatusHistoryQuery = Static<typeof StatusHistoryQuery>;
+
+export const StatusSample = Type.Object({
+  at: IsoTime,
+  pending: Type.Integer({ description: 'Images waiting for a verdict' }),
+  imagesPerSecond: Type.Number({ description: 'Classified per second over the minute before' }),
+  p50: Type.Union([Type.Number(), Type.Null()], { description: 'Image-to-verdict latency, ms' }),
+  p99: Type.Union([Type.Number(), Type.Null()]),
+  influxBuffered: Type.Integer({ description: 'Points waiting for InfluxDB' }),
+  busyWorkers: Type.Integer(),
+});
+export type StatusSample = Static<typeof StatusSample>;
+
+export const StatusHistory = Type.Object({
+  intervalSeconds: Type.Number({ description: 'HYDRA_STATUS_SAMPLE_SECONDS' }),
+  samples: Type.Array(StatusSample, { description: "This replica's samples, oldest first" }),
+});
+export type StatusHistory = Static<typeof StatusHistory>;
+
+export const ImagesPerDayQuery = Type.Object({
+  deployment: Type.String({ minLength: 1 }),
+  days: Type.Integer({ minimum: 1, maximum: 366, default: 90, description: 'UTC days up to today' }),
+});
+export type ImagesPerDayQuery = Static<typeof ImagesPerDayQuery>;
+
+export const ImagesPerDay = Type.Object({
+  days: Type.Array(
+    Type.Object({
+      day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'UTC date' }),
+      images: Type.Integer({ description: 'Images captured that day' }),
+    }),
+    { description: 'Every day of the range, oldest first, today last' },
+  ),
+});
+export type ImagesPerDay = Static<typeof ImagesPerDay>;

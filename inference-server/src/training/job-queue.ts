@@ -11,7 +11,14 @@ import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/ind
 import { trainingJobView } from '../views/api-views.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
 import { startTraining } from '../inference/training-thread.ts';
-import { findBaseWeights, planTraining, recordedSplit, trainedMetrics } from './training-plan.ts';
+import {
+  findBaseWeights,
+  planTraining,
+  recordedSplit,
+  splitPredictions,
+  trainedMetrics,
+  trainingSplit,
+} from './training-plan.ts';
 
 export interface TrainingJobQueueOptions {
   catalog: Catalog;
@@ -126,6 +133,7 @@ export class TrainingJobQueue {
     }
     const { parameters } = job;
     const split = job.split!;
+    const labeledSplit = await recordedSplit(catalog, job);
     await this.log(
       job.id,
       `started: ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test images`,
@@ -139,7 +147,7 @@ export class TrainingJobQueue {
         architecture: parameters.architecture,
         inputShape: parameters.inputShape,
         classes: parameters.classes,
-        split: await recordedSplit(catalog, job, (l) => store.resolve(l.path)),
+        split: trainingSplit(labeledSplit, parameters.classes, (l) => store.resolve(l.path)),
         hyperParameters: {
           epochs: parameters.epochs,
           batchSize: parameters.batchSize,
@@ -192,6 +200,7 @@ export class TrainingJobQueue {
       architecture: job.architecture,
       thresholds: result.thresholds,
       metrics: trainedMetrics(job, result),
+      splitPredictions: splitPredictions(labeledSplit, result),
       activate: parameters.activate,
       activatedBy: {
         actor: `training job ${job.id} (${job.created_by})`,

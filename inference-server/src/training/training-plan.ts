@@ -2,13 +2,13 @@ import { access, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { CurrentLabel } from '../catalog/repositories/labels-repository.ts';
-import type { InputShape } from '../catalog/repositories/models-repository.ts';
+import type { InputShape, NewSplitPrediction } from '../catalog/repositories/models-repository.ts';
 import type {
   SplitImageIds,
   TrainingJobRow,
   TrainingParameters,
 } from '../catalog/repositories/training-jobs-repository.ts';
-import type { ArchitectureName, BackendName } from '../enums.ts';
+import { SPLIT_NAMES, type ArchitectureName, type BackendName } from '../enums.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { CompletedTraining, TrainingSplit } from '../inference/messages.ts';
 import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
@@ -88,7 +88,7 @@ export async function planTraining(
 
 /** Each part of a split as the training worker takes it: files with their class index. */
 export function trainingSplit(
-  split: Record<keyof SplitImageIds, CurrentLabel[]>,
+  split: LabeledSplit,
   classes: string[],
   file: (label: CurrentLabel) => string,
 ): TrainingSplit {
@@ -97,19 +97,28 @@ export function trainingSplit(
   return { train: part(split.train), validation: part(split.validation), test: part(split.test) };
 }
 
-/** The job's recorded split, from the labels as they are now (an image relabeled since keeps its new class). */
-export async function recordedSplit(
-  catalog: Catalog,
-  job: TrainingJobRow,
-  file: (label: CurrentLabel) => string,
-): Promise<TrainingSplit> {
+export type LabeledSplit = Record<keyof SplitImageIds, CurrentLabel[]>;
+
+/**
+ * The job's recorded split, from the labels as they are now (an image relabeled since keeps its new class; one
+ * unlabeled since drops out).
+ */
+export async function recordedSplit(catalog: Catalog, job: TrainingJobRow): Promise<LabeledSplit> {
   const labeled = new Map((await catalog.labels.currentLabels(job.plot_type_id)).map((l) => [l.image_id, l]));
   const images = (ids: number[]) => ids.flatMap((id) => labeled.get(id) ?? []);
   const { train, validation, test } = job.split!;
-  return trainingSplit(
-    { train: images(train), validation: images(validation), test: images(test) },
-    job.parameters.classes,
-    file,
+  return { train: images(train), validation: images(validation), test: images(test) };
+}
+
+/** The validation and test probabilities of a finished training, per image of the split it trained on. */
+export function splitPredictions(split: LabeledSplit, result: CompletedTraining): NewSplitPrediction[] {
+  return SPLIT_NAMES.flatMap((name) =>
+    split[name].map((label, index) => ({
+      split: name,
+      imageId: label.image_id,
+      trueClass: label.class_name,
+      probabilities: result.probabilities[name][index]!,
+    })),
   );
 }
 

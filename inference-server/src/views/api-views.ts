@@ -33,8 +33,8 @@ import type {
 
 // Domain rows → the API's shapes. The only place that knows both.
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
+export const iso = (ms: number) => new Date(ms).toISOString();
+export const isoOrNull = (ms: number | null) => (ms === null ? null : iso(ms));
 const imageUrls = (imageId: number) => ({
   fileUrl: `/api/v1/images/${imageId}/file`,
   thumbnailUrl: `/api/v1/images/${imageId}/thumbnail`,
@@ -59,6 +59,7 @@ export function predictionView(v: Verdict): Prediction {
     latencyMs: v.latencyMs,
     capturedAt: iso(v.capturedAt),
     createdAt: iso(v.createdAt),
+    ...(v.reprocessJobId !== undefined && { reprocessJobId: v.reprocessJobId }),
   };
 }
 

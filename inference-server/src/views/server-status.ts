@@ -2,6 +2,20 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerStatus } from '../schemas/index.ts';
 import { SERVER_VERSION } from '../version.ts';
 
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** The writer's counters, and whether InfluxDB answers now: a ping, not only the last write. */
+async function influxHealth(fastify: FastifyInstance): Promise<ServerStatus['influx']> {
+  const { lastWriteAt, healthy: writesHealthy, ...counters } = fastify.influxStatus();
+  const ping = await fastify.pointWriter?.ping();
+  return {
+    ...counters,
+    healthy: writesHealthy && ping?.reachable === true,
+    ping: ping ? { ...ping, checkedAt: iso(ping.checkedAt) } : null,
+    lastWriteAt: lastWriteAt === null ? null : iso(lastWriteAt),
+  };
+}
+
 /** What `/api/v1/status` answers and each `hydra_server` point records, read from the running services. */
 export async function serverStatus(fastify: FastifyInstance): Promise<ServerStatus> {
   const { catalog, inferencePool, pipelineStats } = fastify;
@@ -32,7 +46,8 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     verdictSinks: Object.fromEntries(
       Object.entries(fastify.verdictSinks.failureCounts()).map(([sink, failures]) => [sink, { failures }]),
     ),
-    influx: fastify.influxStatus(),
+    influx: await influxHealth(fastify),
     epics: fastify.epicsStatus(),
+    storage: fastify.imageStorage.current(),
   };
 }

@@ -1,26 +1,21 @@
-// The browser harness: the panel mounted as Grafana would, fed the live plots as the data source's "Latest plots"
-// query feeds it (the kit's livePlots and plots frame), with Grafana's theme and the real @grafana/* packages. The
-// page's own server plays Grafana's data source proxy (see grid.browser.test.ts).
-import React, { useEffect, useState } from 'react';
+// The browser harness: the panel mounted as Grafana would, fed the live plots as the data source's "Latest plots" query
+// feeds it (the preview page's LivePanel), with Grafana's theme and the real @grafana/* packages. The page's own
+// server plays Grafana's data source proxy (see grid.browser.test.ts).
+import React from 'react';
 import { flushSync } from 'react-dom';
 import { createRoot } from 'react-dom/client';
-import { createTheme, dateTime, LoadingState, type DataFrame, type PanelData, type PanelProps } from '@grafana/data';
-import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import type { DataFrame } from '@grafana/data';
 import type { Plot } from '@hydra/inference-server/api';
-import { apiUrlOf, describeError, HydraClient, livePlots } from '@hydra/plugin-kit/client';
+import { apiUrlOf, HydraClient } from '@hydra/plugin-kit/client';
 import { plotsFrame } from '@hydra/plugin-kit/frames';
 import { installGrafanaRuntime, proxyBase } from '@hydra/plugin-kit/testing';
 import { PlotGridPanel } from '../../src/components/PlotGridPanel/PlotGridPanel';
 import type { PanelOptions } from '../../src/types';
+import { LivePanel, pageTheme, panelProps, renderThemed } from '../../preview/livePanel';
 
 const params = new URLSearchParams(window.location.search);
-const mode = params.get('theme') === 'light' ? 'light' : 'dark';
+const theme = pageTheme(params.get('theme') === 'light' ? 'light' : 'dark');
 const deployment = params.get('deployment') ?? 'halld';
-const theme = createTheme({ colors: { mode } });
-document.body.style.background = theme.colors.background.canvas;
-document.body.style.color = theme.colors.text.primary;
-document.body.style.fontFamily = theme.typography.fontFamily;
-document.body.style.margin = '0';
 
 installGrafanaRuntime();
 const client = new HydraClient(apiUrlOf(proxyBase('hydra')));
@@ -30,46 +25,11 @@ const options: PanelOptions = {
   speakNames: true,
   labelerUrl: '#labeler-{imageId}',
 };
-const timeRange = { from: dateTime(Date.now() - 3600_000), to: dateTime(), raw: { from: 'now-1h', to: 'now' } };
-
-function panelProps(series: DataFrame[], error?: string): PanelProps<PanelOptions> {
-  const data = {
-    state: LoadingState.Streaming,
-    series,
-    timeRange,
-    errors: error ? [{ message: error }] : undefined,
-  } as PanelData;
-  return {
-    id: 1,
-    data,
-    options,
-    width: window.innerWidth - 16,
-    height: window.innerHeight - 16,
-  } as unknown as PanelProps<PanelOptions>;
-}
-
-/** The panel fed by a live "Latest plots" query. */
-function LivePanel() {
-  const [props, setProps] = useState(() => panelProps([]));
-  useEffect(() => {
-    const subscription = livePlots(client, deployment).subscribe(({ plots, error }) =>
-      setProps(plots ? panelProps([plotsFrame(plots, client.apiUrl, 'A')]) : panelProps([], describeError(error)))
-    );
-    return () => subscription.unsubscribe();
-  }, []);
-  return <PlotGridPanel {...props} />;
-}
+const size = { width: window.innerWidth - 16, height: window.innerHeight - 16 };
 
 const root = createRoot(document.getElementById('root')!);
-const mount = (element: React.ReactElement) =>
-  root.render(
-    <ThemeContext.Provider value={theme}>
-      {/* Grafana's own page styles (box sizing, fonts, body colours), as its app renders them. */}
-      <GlobalStyles />
-      <div style={{ padding: 8 }}>{element}</div>
-    </ThemeContext.Provider>
-  );
-mount(<LivePanel />);
+const mount = (element: React.ReactElement) => renderThemed(root, theme, <div style={{ padding: 8 }}>{element}</div>);
+mount(<LivePanel client={client} deployment={deployment} options={options} size={size} />);
 
 /** `count` plot types cycling through the given real plots (so thumbnails are real); `bump` gives the first a new image. */
 function manyPlots(template: Plot[], count: number, bump = 0): DataFrame {
@@ -98,7 +58,7 @@ declare global {
 let template: Plot[] = [];
 let count = 0;
 let bump = 0;
-const grid = () => <PlotGridPanel {...panelProps([manyPlots(template, count, bump)])} />;
+const grid = () => <PlotGridPanel {...panelProps([manyPlots(template, count, bump)], options, size)} />;
 /** Renders synchronously and returns the milliseconds it took (render, commit and layout effects). */
 const timed = (element: React.ReactElement) => {
   const start = performance.now();

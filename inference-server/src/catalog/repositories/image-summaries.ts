@@ -51,7 +51,7 @@ export async function refreshLabelSummaries(
   }
 }
 
-/** Copies the latest prediction's verdict and scores, then the mistakenness they imply. */
+/** Copies the latest live prediction's verdict and scores, then the mistakenness they imply. */
 export async function refreshPredictionSummaries(
   db: Kysely<Database>,
   imageIds: readonly number[],
@@ -63,7 +63,9 @@ export async function refreshPredictionSummaries(
         latest_prediction_id: eb
           .selectFrom('prediction')
           .select((p) => p.fn.max('prediction.id').as('id'))
-          .whereRef('prediction.image_id', '=', 'image.id'),
+          .whereRef('prediction.image_id', '=', 'image.id')
+          // A reprocessed verdict is never an image's latest: the live one stays.
+          .where('prediction.reprocess_job_id', 'is', null),
       }))
       .where('id', 'in', batch)
       .execute();

@@ -100,6 +100,16 @@ export class ImagesRepository {
     return referenced;
   }
 
+  /** Images waiting for a verdict, counted on the status index (a status sample takes it every few seconds). */
+  async countPending(): Promise<number> {
+    const row = await this.db
+      .selectFrom('image')
+      .select((eb) => eb.fn.countAll<number | string>().as('count'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow();
+    return Number(row.count);
+  }
+
   async countByStatus(): Promise<Record<ImageStatus, number>> {
     const rows = await this.db
       .selectFrom('image')

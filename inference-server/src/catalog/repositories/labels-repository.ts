@@ -238,6 +238,8 @@ export class LabelsRepository {
         'deployment.name as deployment',
       ])
       .whereRef('prediction.created_at', '<=', 'label.created_at')
+      // The live verdict the expert saw; a reprocessed one is compared in its job.
+      .where('prediction.reprocess_job_id', 'is', null)
       .where('label.source', '!=', 'import');
     if (where.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', where.plotTypeId);
     const select = (labelIds?: number[]) =>

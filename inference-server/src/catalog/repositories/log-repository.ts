@@ -106,6 +106,8 @@ export class LogRepository {
     let query = this.entries()
       .where('prediction.verdict', 'in', verdicts)
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
+      // Live verdicts only: a reprocessed run period is compared in its job, not logged again.
+      .where('prediction.reprocess_job_id', 'is', null)
       .where('prediction.created_at', '>=', filter.from)
       .where('prediction.created_at', '<=', filter.to);
     if (filter.deploymentId !== undefined)

@@ -1,10 +1,12 @@
 import type { Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
 import { ConflictError, NotFoundError } from '../../errors.ts';
-import type { ModelKind, ModelVersionStatus } from '../../enums.ts';
+import type { ModelKind, ModelVersionStatus, SplitName } from '../../enums.ts';
 import type { ModelMetrics } from '../../schemas/models.ts';
 import type { ActivationRow, Database, ModelVersionRow as ModelVersionTableRow } from '../database.ts';
 import { decodeJson, decodeJsonOrNull, encodeJson } from './json-columns.ts';
+import { inBatches } from './statement-batches.ts';
+import { argMax } from '../../ml/evaluate.ts';
 import { assertValidName } from '../../schemas/names.ts';
 
 export type InputShape = [height: number, width: number, channels: number];
@@ -33,6 +35,28 @@ export interface NewModelVersion {
   thresholds: Record<string, number>;
   artifactPath: string;
   metrics?: ModelMetrics;
+  /** A trained version's validation and test probabilities per image, stored with it. */
+  splitPredictions?: NewSplitPrediction[];
+}
+
+export interface NewSplitPrediction {
+  split: SplitName;
+  imageId: number;
+  trueClass: string;
+  /** In the order of the version's classes. */
+  probabilities: number[];
+}
+
+/** One image of a version's split, decoded, with the class the version predicts (the most probable). */
+export interface SplitPrediction extends NewSplitPrediction {
+  predictedClass: string;
+  confidence: number;
+}
+
+/** One confusion-matrix cell, a row or a column of it: any of the two may be left out. */
+export interface SplitPredictionFilter {
+  trueClass?: string;
+  predictedClass?: string;
 }
 
 /** One change of a plot type's active version. */
@@ -96,9 +120,52 @@ export class ModelsRepository {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      for (const batch of inBatches(input.splitPredictions ?? [])) {
+        await trx
+          .insertInto('split_prediction')
+          .values(
+            batch.map((prediction) => ({
+              model_version_id: inserted.id,
+              split: prediction.split,
+              image_id: prediction.imageId,
+              true_class: prediction.trueClass,
+              probabilities: encodeJson(prediction.probabilities),
+            })),
+          )
+          .execute();
+      }
       return inserted.id;
     });
     return this.getVersion(id);
+  }
+
+  /** The version's images of one split, by image id, each with its predicted class; none for an imported version. */
+  async splitPredictions(
+    version: Pick<ModelVersionRow, 'id' | 'classes'>,
+    split: SplitName,
+    { trueClass, predictedClass }: SplitPredictionFilter = {},
+  ): Promise<SplitPrediction[]> {
+    let query = this.db
+      .selectFrom('split_prediction')
+      .select(['split', 'image_id', 'true_class', 'probabilities'])
+      .where('model_version_id', '=', version.id)
+      .where('split', '=', split);
+    if (trueClass !== undefined) query = query.where('true_class', '=', trueClass);
+    const rows = await query.orderBy('image_id').execute();
+    return rows
+      .map((row) => {
+        const probabilities = decodeJson<number[]>(row.probabilities);
+        const predicted = argMax(probabilities);
+        return {
+          split: row.split,
+          imageId: row.image_id,
+          trueClass: row.true_class,
+          probabilities,
+          predictedClass: version.classes[predicted]!,
+          confidence: probabilities[predicted]!,
+        };
+      })
+      .filter((row) => predictedClass === undefined || row.predictedClass === predictedClass);
   }
 
   private versions() {

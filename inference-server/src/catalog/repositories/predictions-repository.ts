@@ -14,6 +14,8 @@ export interface PredictionFilter {
   verdict?: string;
   from?: number;
   to?: number;
+  /** The predictions of this reprocessing job; by default the live ones. */
+  reprocessJobId?: number;
   limit: number;
   offset: number;
 }
@@ -37,22 +39,7 @@ export class PredictionsRepository {
     return atomically(this.db, async (trx) => {
       const ids = await trx
         .insertInto('prediction')
-        .values(
-          verdicts.map((v) => ({
-            image_id: v.imageId,
-            model_version_id: v.modelVersionId,
-            probabilities: encodeJson(v.scores),
-            verdict: v.verdict,
-            confidence: v.confidence,
-            ...uncertaintyOf(v.scores),
-            confirmed: toFlag(v.confirmed),
-            latency_ms: v.latencyMs,
-            inference_ms: v.inferenceMs,
-            created_at: v.createdAt,
-            point_written: toFlag(false),
-            beam: v.beam,
-          })),
-        )
+        .values(verdicts.map((v) => predictionValues(v)))
         .returning('id')
         .execute();
       await trx
@@ -70,6 +57,26 @@ export class PredictionsRepository {
       );
       return verdicts.map((verdict, i) => ({ ...verdict, id: ids[i]!.id }));
     });
+  }
+
+  /**
+   * Stores a reprocessing job's verdicts as predictions of the job: the images keep their status and latest
+   * verdict, and no InfluxDB point is ever owed for them. Returns their ids, in order.
+   */
+  async recordReprocessed(jobId: number, verdicts: NewVerdict[]): Promise<number[]> {
+    if (verdicts.length === 0) return [];
+    const rows = await this.db
+      .insertInto('prediction')
+      .values(
+        verdicts.map((v) => ({
+          ...predictionValues(v),
+          reprocess_job_id: jobId,
+          point_written: toFlag(true),
+        })),
+      )
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
   private withContext() {
@@ -122,12 +129,17 @@ export class PredictionsRepository {
       inferenceMs: row.inference_ms,
       capturedAt: row.captured_at,
       createdAt: row.created_at,
+      ...(row.reprocess_job_id !== null && { reprocessJobId: row.reprocess_job_id }),
     };
   }
 
   /** Newest first. */
   async list(filter: PredictionFilter): Promise<Verdict[]> {
-    let query = this.withContext();
+    let query = this.withContext().where(
+      'prediction.reprocess_job_id',
+      filter.reprocessJobId === undefined ? 'is' : '=',
+      filter.reprocessJobId ?? null,
+    );
     if (filter.deploymentId !== undefined) query = query.where('deployment.id', '=', filter.deploymentId);
     if (filter.plotTypeId !== undefined) query = query.where('plot_type.id', '=', filter.plotTypeId);
     if (filter.runNumber !== undefined) query = query.where('run.number', '=', filter.runNumber);
@@ -143,9 +155,11 @@ export class PredictionsRepository {
     return rows.map(PredictionsRepository.decode);
   }
 
+  /** The image's latest live verdict (reprocessed ones never are). */
   async latestForImage(imageId: number): Promise<Verdict | undefined> {
     const row = await this.withContext()
       .where('prediction.image_id', '=', imageId)
+      .where('prediction.reprocess_job_id', 'is', null)
       .orderBy('prediction.id', 'desc')
       .executeTakeFirst();
     return row && PredictionsRepository.decode(row);
@@ -173,13 +187,32 @@ export class PredictionsRepository {
     }
   }
 
-  /** The latest verdict of each of these images. */
+  /** The latest live verdict of each of these images. */
   async latestForImages(imageIds: number[]): Promise<Map<number, Verdict>> {
     if (imageIds.length === 0) return new Map();
     const rows = await this.withContext()
       .where('prediction.image_id', 'in', imageIds)
+      .where('prediction.reprocess_job_id', 'is', null)
       .orderBy('prediction.id')
       .execute();
     return new Map(rows.map((row) => [row.image_id, PredictionsRepository.decode(row)]));
   }
+}
+
+/** A verdict's prediction row, with the margin and entropy the labeler sorts by. */
+function predictionValues(v: NewVerdict) {
+  return {
+    image_id: v.imageId,
+    model_version_id: v.modelVersionId,
+    probabilities: encodeJson(v.scores),
+    verdict: v.verdict,
+    confidence: v.confidence,
+    ...uncertaintyOf(v.scores),
+    confirmed: toFlag(v.confirmed),
+    latency_ms: v.latencyMs,
+    inference_ms: v.inferenceMs,
+    created_at: v.createdAt,
+    point_written: toFlag(false),
+    beam: v.beam,
+  };
 }

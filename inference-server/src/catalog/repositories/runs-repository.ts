@@ -28,13 +28,18 @@ export class RunsRepository {
       })
       .onConflict((oc) => oc.columns(['deployment_id', 'number']).doNothing())
       .execute();
+    return (await this.find(deploymentId, number))!;
+  }
+
+  /** The run's id, or undefined when the deployment has no run of that number. */
+  async find(deploymentId: number, number: number): Promise<number | undefined> {
     const row = await this.db
       .selectFrom('run')
       .select('id')
       .where('deployment_id', '=', deploymentId)
       .where('number', '=', number)
-      .executeTakeFirstOrThrow();
-    return row.id;
+      .executeTakeFirst();
+    return row?.id;
   }
 
   /** Runs of a deployment, newest first, with how many images each has. */

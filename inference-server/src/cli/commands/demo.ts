@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { buildApp } from '../../app.ts';
 import type { Catalog } from '../../catalog/catalog.ts';
 import { loadConfig } from '../../config.ts';
+import { processLogger } from '../../server.ts';
 import type { InferencePool } from '../../inference/pool.ts';
 import { DemoFeed } from '../../demo/demo-feed.ts';
 import { trainDemoModels } from '../../demo/demo-models.ts';
@@ -62,11 +63,12 @@ export function registerDemoCommand(program: Command): void {
       // The demo is for one machine: no tokens unless the environment asks for them.
       const config = loadConfig({
         HYDRA_AUTH: 'false',
+        HYDRA_PREVIEW: 'true',
         HYDRA_DATA_DIR: path.join('data', 'demo'),
         ...process.env,
       });
-      const app = await buildApp(config);
-      await app.listen({ host: config.HYDRA_HOST, port: config.HYDRA_PORT });
+      const app = await buildApp(config, processLogger(config));
+      const address = await app.listen({ host: config.HYDRA_HOST, port: config.HYDRA_PORT });
       const feed = new DemoFeed({
         catalog: app.catalog,
         ingest: app.ingest,
@@ -80,11 +82,11 @@ export function registerDemoCommand(program: Command): void {
       });
       await feed.seed();
       feed.start();
-      const address = `http://${config.HYDRA_HOST}:${config.HYDRA_PORT}`;
       app.log.info(
-        `demo running: ${address}/api/v1/plots?deployment=demo shows the plot grid, ${address}/docs the API, ` +
+        `demo running: ${address}/ shows a preview of the plot grid, ${address}/docs the API, ` +
           `${address}/api/v1/training-jobs the models being trained.`,
       );
+      const stopping = new AbortController();
       // In the background: the feed runs meanwhile, and each plot type's verdicts start when its model is active.
       const training = options.train
         ? trainDemoModels({
@@ -95,6 +97,7 @@ export function registerDemoCommand(program: Command): void {
             deployment: 'demo',
             perClass: Number(options.trainingPlots),
             seed: Number(options.seed) + 1_000_000,
+            signal: stopping.signal,
           }).catch((error: unknown) => {
             app.log.error({ err: error }, 'demo: could not train the demo models');
             return [];
@@ -102,7 +105,6 @@ export function registerDemoCommand(program: Command): void {
         : Promise.resolve([]);
       const startedAt = Date.now();
       const atStart = await memorySample(app.inferencePool);
-      const stopping = new AbortController();
       const stop = async () => {
         stopping.abort();
         await training;

@@ -1,10 +1,10 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import type { LabelList, PlotTypeInfo, Problem } from '../../schemas/index.ts';
+import type { LabelList, PlotTypeInfo } from '../../schemas/index.ts';
 import type { ManifestEntry } from '../../simulator/index.ts';
 import { MANIFEST_FILE } from '../../simulator/index.ts';
-import { uploadFile, type UploadTarget } from '../ingest-client.ts';
+import { apiRequest, uploadFile } from '../ingest-client.ts';
 
 interface ImportOptions {
   server: string;
@@ -14,20 +14,6 @@ interface ImportOptions {
 }
 
 const LABEL_CHUNK = 1000;
-
-async function api<T>(target: UploadTarget, method: string, url: string, body: unknown): Promise<T> {
-  const response = await fetch(new URL(url, target.serverUrl), {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(target.token ? { authorization: `Bearer ${target.token}` } : {}),
-    },
-    body: JSON.stringify(body),
-  });
-  const payload = (await response.json()) as T | Problem;
-  if (!response.ok) throw new Error(`${method} ${url}: ${(payload as Problem).detail}`);
-  return payload as T;
-}
 
 async function readManifest(dir: string): Promise<ManifestEntry[]> {
   const file = path.join(dir, MANIFEST_FILE);
@@ -65,9 +51,9 @@ export function registerImportCommand(program: Command): void {
       const target = { serverUrl: options.server, token: options.token };
       const entries = await readManifest(dir);
       if (options.register) {
-        await api(target, 'POST', '/api/v1/deployments', { name: options.deployment });
+        await apiRequest(target, 'POST', '/api/v1/deployments', { name: options.deployment });
         for (const kind of new Set(entries.map((entry) => entry.kind))) {
-          await api<PlotTypeInfo>(target, 'POST', '/api/v1/plot-types', {
+          await apiRequest<PlotTypeInfo>(target, 'POST', '/api/v1/plot-types', {
             deployment: options.deployment,
             name: kind,
             group: kind.split('_')[0],
@@ -99,7 +85,7 @@ export function registerImportCommand(program: Command): void {
         [...byKind.values()].map((kindIds) => [label, kindIds] as const),
       )) {
         for (let start = 0; start < ids.length; start += LABEL_CHUNK) {
-          const { items } = await api<LabelList>(target, 'POST', '/api/v1/labels', {
+          const { items } = await apiRequest<LabelList>(target, 'POST', '/api/v1/labels', {
             imageIds: ids.slice(start, start + LABEL_CHUNK),
             class: label,
             source: 'import',

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import chokidar from 'chokidar';
 import type { Command } from 'commander';
-import { describeFile, uploadFile, UploadRefusedError, type UploadTarget } from '../ingest-client.ts';
+import { describeFile, uploadFile, ServerRefusedError, type UploadTarget } from '../ingest-client.ts';
 
 interface IngestOptions {
   server: string;
@@ -29,7 +29,7 @@ async function ingestOne(target: UploadTarget, file: string, options: IngestOpti
     return true;
   } catch (error) {
     const reason =
-      error instanceof UploadRefusedError ? error.message : `not sent: ${(error as Error).message}`;
+      error instanceof ServerRefusedError ? error.message : `not sent: ${(error as Error).message}`;
     console.error(`${file}: ${reason}`);
     return false;
   }

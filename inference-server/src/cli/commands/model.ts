@@ -67,6 +67,7 @@ export function registerModelCommand(program: Command): void {
             logger: silentLogger,
             dataDir: folders.root,
             modelsDir: folders.models,
+            promotionMargin: config.HYDRA_PROMOTION_MARGIN,
           });
           return library.importModel({
             plotType,

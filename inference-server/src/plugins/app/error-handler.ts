@@ -24,6 +24,8 @@ const STATUS_OF: Record<ErrorKind, number> = {
   'too-many-requests': 429,
   'invalid-image': 422,
   'unknown-reference': 422,
+  'empty-selection': 422,
+  'learned-nothing': 422,
   'service-unavailable': 503,
 };
 
@@ -60,6 +62,7 @@ function translated(error: LibraryError): LibraryError | DomainError {
 function problemOf(error: LibraryError | DomainError): Problem {
   if (error instanceof DomainError) {
     return {
+      ...error.extensions,
       type: PROBLEM_BASE + error.kind,
       title: error.title,
       status: STATUS_OF[error.kind],

@@ -12,6 +12,8 @@ import { MachineState } from '../../pipeline/machine-state.ts';
 import { PipelineStats } from '../../pipeline/pipeline-stats.ts';
 import { gradCamSink, InfluxSink, liveEventsSink, statsSink } from '../../pipeline/sinks/index.ts';
 import { VerdictSinks } from '../../pipeline/verdict-sinks.ts';
+import { ReprocessQueue } from '../../reprocess/reprocess-queue.ts';
+import { ReprocessService } from '../../reprocess/reprocess-service.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -26,6 +28,7 @@ declare module 'fastify' {
     /** Beam and run, written by the EPICS plugin; read by the batcher and ingest. */
     machineState: MachineState;
     instanceId: string;
+    reprocessing: ReprocessService;
   }
 }
 
@@ -46,6 +49,7 @@ export default fp(
       logger: fastify.log.child({ component: 'model-library' }),
       dataDir: folders.root,
       modelsDir: folders.models,
+      promotionMargin: config.HYDRA_PROMOTION_MARGIN,
     });
     const gradcam = new GradCamService({
       catalog: fastify.catalog,
@@ -63,6 +67,20 @@ export default fp(
       fastify.log.child({ component: 'verdict-sinks' }),
     );
 
+    // Reprocessing jobs are the batcher's background work: they take the workers live images leave idle.
+    const reprocessLog = fastify.log.child({ component: 'reprocessing' });
+    const reprocessQueue = new ReprocessQueue({
+      catalog: fastify.catalog,
+      pool: fastify.inferencePool,
+      events,
+      logger: reprocessLog,
+      instanceId,
+      batchSize: config.HYDRA_REPROCESS_BATCH_SIZE,
+      // All workers but one by default: the main thread and a live burst keep a core of their own.
+      workers: config.HYDRA_REPROCESS_WORKERS || Math.max(1, fastify.inferencePool.stats().size - 1),
+      leaseMs: config.HYDRA_CLAIM_LEASE_MS,
+      wake: () => batcher.notify(),
+    });
     const batcher = new Batcher({
       catalog: fastify.catalog,
       store: fastify.imageStore,
@@ -76,6 +94,7 @@ export default fp(
       sweepIntervalMs: SWEEP_INTERVAL_MS,
       sinks,
       machine,
+      background: reprocessQueue,
     });
     const ingest = new IngestService({
       catalog: fastify.catalog,
@@ -101,8 +120,10 @@ export default fp(
     fastify.decorate('verdictSinks', sinks);
     fastify.decorate('machineState', machine);
     fastify.decorate('instanceId', instanceId);
+    fastify.decorate('reprocessing', new ReprocessService(fastify.catalog, reprocessQueue, reprocessLog));
     fastify.addHook('onReady', async () => {
       await influx?.replayUnwritten(config.HYDRA_INFLUX_BUFFER_MAX);
+      await reprocessQueue.start();
       await batcher.start();
     });
     // Before the pool and the catalog close: running batches finish and their verdicts are stored.

@@ -97,15 +97,17 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
             >
               {SET_REFERENCE}
             </Button>
-            <LinkButton
-              size="sm"
-              variant="secondary"
-              icon="tag-alt"
-              href={labelerHref}
-              data-testid={testIds.viewer.labeler}
-            >
-              Open in the labeler
-            </LinkButton>
+            {labelerUrl && (
+              <LinkButton
+                size="sm"
+                variant="secondary"
+                icon="tag-alt"
+                href={labelerHref}
+                data-testid={testIds.viewer.labeler}
+              >
+                Open in the labeler
+              </LinkButton>
+            )}
           </div>
           {status && (
             <Alert

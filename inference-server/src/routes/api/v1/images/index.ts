@@ -26,7 +26,7 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
   fastify.post(
     '/',
     {
-      onRequest: fastify.requireRight('ingest'),
+      onRequest: [fastify.requireRight('ingest'), fastify.uploadRateLimit],
       schema: {
         summary:
           'Upload a plot image (multipart: a PNG/JPEG file plus deployment, plotType, run, time, chunk)',

@@ -1,9 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { sizeLimit } from '../../../../config.ts';
 import { MAX_FILES, readMultipartForm } from '../../../../http/multipart-form.ts';
 import { unpackZipArchives } from '../../../../models/model-zip.ts';
 import {
+  ActivateRequest,
   ActivationList,
+  CompareQuery,
+  GateProblem,
+  PromotionGate,
+  RollbackRequest,
+  SplitPredictions,
+  SplitPredictionsQuery,
+  VersionComparison,
   AgreementList,
   TrainRequest,
   TrainingJob,
@@ -17,6 +26,12 @@ import {
   problemResponses,
 } from '../../../../schemas/index.ts';
 import { activationView, modelVersionView } from '../../../../views/api-views.ts';
+import { comparisonView, splitPredictionsView } from '../../../../views/library-views.ts';
+
+/** Activation and rollback take an optional body: a POST without one (one click) is an empty request. */
+async function bodyOptional(request: FastifyRequest): Promise<void> {
+  request.body ??= {};
+}
 
 /** A plot type's model library: its versions, imports of TF.js layers models, and which version is active. */
 const models: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -84,19 +99,85 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:plotTypeId/versions/:versionId/activate',
     {
       onRequest: fastify.requireRight('expert'),
+      preValidation: bodyOptional,
       schema: {
         summary:
-          'Make a version the active one (promote); the next batch of this plot type uses it, no restart',
+          'Make a version the active one (promote) through the promotion gate; the next batch of this plot type ' +
+          'uses it, no restart. A version worse than the active one needs confirmWorse and a reason (409 with the ' +
+          'gate otherwise); one that learned nothing is refused (422)',
         params: VersionParams,
-        response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
+        body: ActivateRequest,
+        response: {
+          200: ModelVersion,
+          ...problemResponses,
+          404: Problem,
+          409: GateProblem,
+          422: GateProblem,
+        },
+      },
+    },
+    async (request) => {
+      const { plotTypeId, versionId } = request.params;
+      const by = { actor: request.principal!.name, reason: 'activated through the API' };
+      return modelVersionView(await fastify.models.activate(plotTypeId, versionId, by, request.body));
+    },
+  );
+
+  fastify.get(
+    '/:plotTypeId/versions/:versionId/gate',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'The promotion gate of a version: better, worse, no-active, not-comparable or trivial, against the ' +
+          'active version on the test images they share, with the reasons',
+        params: VersionParams,
+        response: { 200: PromotionGate, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => fastify.models.review.gate(request.params.plotTypeId, request.params.versionId),
+  );
+
+  fastify.get(
+    '/:plotTypeId/versions/:versionId/split-predictions',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          "A trained version's validation or test images with their probabilities; trueClass and predictedClass " +
+          'filter to one confusion-matrix cell (none for an imported version)',
+        params: VersionParams,
+        querystring: SplitPredictionsQuery,
+        response: { 200: SplitPredictions, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      const { plotTypeId, versionId } = request.params;
+      const { split, trueClass, predictedClass } = request.query;
+      const { version, items } = await fastify.models.review.splitPredictions(plotTypeId, versionId, split, {
+        trueClass,
+        predictedClass,
+      });
+      return splitPredictionsView(version, split, items);
+    },
+  );
+
+  fastify.get(
+    '/:plotTypeId/compare',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'Two versions side by side on the test images they share: both evaluations and the images on which ' +
+          'they disagree',
+        params: ModelLibraryParams,
+        querystring: CompareQuery,
+        response: { 200: VersionComparison, ...problemResponses, 404: Problem },
       },
     },
     async (request) =>
-      modelVersionView(
-        await fastify.models.activate(request.params.plotTypeId, request.params.versionId, {
-          actor: request.principal!.name,
-          reason: 'activated through the API',
-        }),
+      comparisonView(
+        await fastify.models.review.compare(request.params.plotTypeId, request.query.a, request.query.b),
       ),
   );
 
@@ -104,9 +185,11 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     '/:plotTypeId/rollback',
     {
       onRequest: fastify.requireRight('expert'),
+      preValidation: bodyOptional,
       schema: {
-        summary: 'Make the version that was active before the current one active again',
+        summary: 'Make the version that was active before the current one active again (optional reason)',
         params: ModelLibraryParams,
+        body: RollbackRequest,
         response: { 200: ModelVersion, ...problemResponses, 404: Problem, 409: Problem },
       },
     },
@@ -114,7 +197,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       modelVersionView(
         await fastify.models.rollback(request.params.plotTypeId, {
           actor: request.principal!.name,
-          reason: 'rolled back through the API',
+          reason: request.body.reason?.trim() || 'rolled back through the API',
         }),
       ),
   );

@@ -9,7 +9,8 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
     {
       onRequest: fastify.requireRight('read'),
       schema: {
-        summary: 'Predictions, newest first, by time range, run, plot type and verdict',
+        summary:
+          'Live predictions, newest first, by time range, run, plot type and verdict; or those of a reprocessing job',
         querystring: PredictionQuery,
         response: { 200: PredictionList, ...problemResponses, 422: Problem },
       },
@@ -37,6 +38,7 @@ const predictions: FastifyPluginAsyncTypebox = async (fastify) => {
         verdict: query.verdict,
         from: query.from === undefined ? undefined : Date.parse(query.from),
         to: query.to === undefined ? undefined : Date.parse(query.to),
+        reprocessJobId: query.reprocessJobId,
         limit: query.limit,
         offset: query.offset,
       });
