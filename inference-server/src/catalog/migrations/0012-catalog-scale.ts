@@ -2,18 +2,17 @@ import { sql, type Kysely } from 'kysely';
 import type { SqlEngine } from '../connection.ts';
 
 // A million images:
-// - the runs table counts each run's images (and finds its last one) through an index;
-// - the log reads the index range of each verdict that can be an entry in its time range, with the keys it joins
-//   on, so it never reads the Good predictions (nine in ten) in that range; on SQLite it finds each entry's plot type
-//   and run in a narrow index on the image ids rather than in the image rows, where a week's entries touch every
-//   page;
+// - the log reads the index range of each verdict that can be an entry in its time range (live predictions only, as
+//   the log), with the keys it joins on, so it never reads the Good predictions (nine in ten) in that range; on
+//   SQLite it finds each entry's plot type and run in a narrow index on the image ids rather than in the image rows,
+//   where a week's entries touch every page;
 // - the labeler's "labelled by" filter finds that person's current labels without reading every label.
 export async function up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> {
-  await db.schema.createIndex('image_run_captured').on('image').columns(['run_id', 'captured_at']).execute();
   await db.schema
     .createIndex('prediction_verdict_created')
     .on('prediction')
     .columns(['verdict', 'created_at', 'image_id', 'id'])
+    .where(sql.ref('reprocess_job_id'), 'is', null)
     .execute();
   // SQLite only: PostgreSQL's planner would also walk this index in id order to filter a plot type's images (the
   // labeler's newest-first queue) instead of using the index that starts with the plot type.

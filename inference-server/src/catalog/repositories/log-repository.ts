@@ -67,13 +67,14 @@ export class LogRepository {
     return (await this.heldVerdicts()).filter((verdict) => !alwaysGood.has(verdict));
   }
 
-  /** Every verdict the predictions hold, skipping through the (verdict, time) index: one probe per verdict. */
+  /** Every verdict the live predictions hold, skipping through the (verdict, time) index: one probe per verdict. */
   private async heldVerdicts(): Promise<string[]> {
     const { rows } = await sql<{ verdict: string }>`
       with recursive held(verdict) as (
-        select min(verdict) from prediction
+        select min(verdict) from prediction where reprocess_job_id is null
         union all
-        select (select min(verdict) from prediction where verdict > held.verdict) from held where held.verdict is not null
+        select (select min(verdict) from prediction where reprocess_job_id is null and verdict > held.verdict)
+        from held where held.verdict is not null
       )
       select verdict from held where verdict is not null`.execute(this.db);
     return rows.map((row) => row.verdict);

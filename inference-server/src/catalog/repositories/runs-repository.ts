@@ -44,8 +44,8 @@ export class RunsRepository {
 
   /** Runs of a deployment, newest first, with how many images each has. */
   async list(deploymentId: number, limit: number, offset: number): Promise<RunSummary[]> {
-    // The page first, then its runs' images through the (run, capture time) index: a join before the limit would
-    // count the images of every run of the deployment.
+    // The page first, then its runs' images through an index that starts with the run (migration 0016): a join
+    // before the limit would count the images of every run of the deployment.
     const page = this.db
       .selectFrom('run')
       .selectAll()
