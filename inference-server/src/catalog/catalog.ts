@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { connectCatalog, type SqlEngine } from './connection.ts';
+import { connectCatalog, type ConnectionErrorHandler, type SqlEngine } from './connection.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
@@ -64,8 +64,8 @@ export class Catalog extends Repositories {
     super(db, engine);
   }
 
-  static open(url: string): Catalog {
-    const { db, engine } = connectCatalog(url);
+  static open(url: string, onConnectionError?: ConnectionErrorHandler): Catalog {
+    const { db, engine } = connectCatalog(url, onConnectionError);
     return new Catalog(db, engine);
   }
 
