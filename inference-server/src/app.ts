@@ -18,6 +18,7 @@ import pointWriter from './plugins/app/point-writer.ts';
 import serverPoints from './plugins/app/server-points.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
+import replicas from './plugins/app/replicas.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
 import metricsRoute from './routes/metrics.ts';
 import alertsRoutes from './routes/api/v1/alerts/index.ts';
@@ -35,6 +36,7 @@ import plotsRoutes from './routes/api/v1/plots/index.ts';
 import predictionsRoutes from './routes/api/v1/predictions/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
+import tokensRoutes from './routes/api/v1/tokens/index.ts';
 import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -65,6 +67,7 @@ const ROUTES = {
   '/api/v1/predictions': predictionsRoutes,
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
+  '/api/v1/tokens': tokensRoutes,
   '/api/v1/training-jobs': trainingJobsRoutes,
 };
 
@@ -80,6 +83,7 @@ export const hydraApp = fp(
     await fastify.register(swagger, { version: SERVER_VERSION });
 
     await fastify.register(catalog, { config });
+    await fastify.register(replicas, { config });
     await fastify.register(imageStore, { config });
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });

@@ -47,7 +47,7 @@ export class Repositories {
     this.news = new NewsRepository(db);
     this.references = new ReferencesRepository(db);
     this.tokens = new TokensRepository(db);
-    this.trainingJobs = new TrainingJobsRepository(db);
+    this.trainingJobs = new TrainingJobsRepository(db, engine);
     this.alertEvents = new AlertEventsRepository(db);
   }
 }
@@ -76,6 +76,11 @@ export class Catalog extends Repositories {
   /** Runs `work` on repositories bound to one transaction: all of its writes land, or none. */
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new Repositories(trx, this.engine)));
+  }
+
+  /** Sends a notification to the sessions that listen on `channel` (PostgreSQL only: replicas share it). */
+  async notify(channel: string, payload: string): Promise<void> {
+    await sql`select pg_notify(${channel}, ${payload})`.execute(this.db);
   }
 
   async ping(): Promise<void> {

@@ -25,6 +25,7 @@ export interface BatcherOptions {
   batchSize: number;
   /** Longest wait for a batch to fill. */
   maxWaitMs: number;
+  /** How long a claim holds without renewal: the batcher renews its claims every third of it. */
   leaseMs: number;
   /** How often to look for pending images nobody announced (a restart, another replica's expired claims). */
   sweepIntervalMs: number;
@@ -42,6 +43,7 @@ export class Batcher {
   private announced = 0;
   private waitTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
@@ -58,7 +60,19 @@ export class Batcher {
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: false });
     this.sweepTimer = setInterval(() => this.pump(), this.options.sweepIntervalMs);
     this.sweepTimer.unref();
+    this.renewTimer = setInterval(() => void this.renewClaims(), this.options.leaseMs / 3);
+    this.renewTimer.unref();
     this.pump();
+  }
+
+  /** Keeps this replica's claims while it works on them: only the claims of a replica that stopped expire. */
+  private async renewClaims(): Promise<void> {
+    const { catalog, instanceId, leaseMs, logger } = this.options;
+    try {
+      await catalog.images.renewClaims(instanceId, leaseMs);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not renew the claims on pending images');
+    }
   }
 
   /** A new image is pending: flush now if a batch is full, otherwise within maxWaitMs. */
@@ -166,7 +180,13 @@ export class Batcher {
         await catalog.images.finish([outcome.imageId], 'failed', verdict);
       }
     }
-    const stored = await catalog.predictions.record(verdicts);
+    const stored = await catalog.predictions.record(verdicts, { claimedBy: this.options.instanceId });
+    if (stored.length < verdicts.length) {
+      logger.warn(
+        { dropped: verdicts.length - stored.length, modelVersionId },
+        'verdicts dropped: their claims expired and another replica classified the images',
+      );
+    }
     if (stored.length) this.options.sinks.deliver(stored);
   }
 
@@ -208,6 +228,7 @@ export class Batcher {
     clearInterval(this.sweepTimer);
     await this.pumping;
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.renewTimer);
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: true });
   }
 }

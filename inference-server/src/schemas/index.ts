@@ -13,4 +13,5 @@ export * from './plots.ts';
 export * from './predictions.ts';
 export * from './runs.ts';
 export * from './status.ts';
+export * from './tokens.ts';
 export * from './training.ts';
