@@ -124,7 +124,13 @@ export async function buildApp(
     pluginTimeout: 120_000,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await fastify.register(hydraApp, { config });
-  await fastify.ready();
+  try {
+    await fastify.register(hydraApp, { config });
+    await fastify.ready();
+  } catch (error) {
+    // What started before the failure (the catalog's connections, workers) must not keep the process alive.
+    await fastify.close().catch(() => undefined);
+    throw error;
+  }
   return fastify;
 }

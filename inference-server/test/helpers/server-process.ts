@@ -13,10 +13,15 @@ export class ServerProcess {
   private constructor(
     private readonly env: Record<string, string>,
     readonly port: number,
+    private readonly startupTimeoutMs: number,
   ) {}
 
-  static async start(env: Record<string, string>): Promise<ServerProcess> {
-    const server = new ServerProcess(env, await freePort());
+  /** `startupTimeoutMs`: several servers starting at once on two cores take longer than one. */
+  static async start(
+    env: Record<string, string>,
+    { startupTimeoutMs = 30_000 } = {},
+  ): Promise<ServerProcess> {
+    const server = new ServerProcess(env, await freePort(), startupTimeoutMs);
     await server.start();
     return server;
   }
@@ -33,7 +38,7 @@ export class ServerProcess {
     this.child.stdout!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     await waitFor(async () => (await fetch(`${this.url}/api/v1/health`)).ok, {
-      timeoutMs: 30_000,
+      timeoutMs: this.startupTimeoutMs,
       what: 'the server to answer /api/v1/health',
     });
   }
