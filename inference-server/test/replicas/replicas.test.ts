@@ -77,7 +77,12 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
     let next = 0;
     const upload = async (index: number) => {
       const plotSeed = ++seed;
-      const png = await plotPng({ brightness: plotSeed % 2 ? 0.8 : 0.2, seed: plotSeed, width: 48, height: 32 });
+      const png = await plotPng({
+        brightness: plotSeed % 2 ? 0.8 : 0.2,
+        seed: plotSeed,
+        width: 48,
+        height: 32,
+      });
       const fields = { deployment: 'halld', plotType: 'CDC_occupancy', run: String(1 + (plotSeed % 7)) };
       // A replica killed while it answers: the plot goes to the other, as a proxy would retry it (its dedup key
       // makes a second post of an image it had already stored the same image).
@@ -128,7 +133,11 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
         what: `replica ${name}'s stream to carry every prediction`,
       });
       const streamed = stream.ofType<Prediction>('prediction').map((prediction) => prediction.id);
-      assert.deepEqual([...streamed].sort((x, y) => x - y), predictionIds, `replica ${name}: each once`);
+      assert.deepEqual(
+        [...streamed].sort((x, y) => x - y),
+        predictionIds,
+        `replica ${name}: each once`,
+      );
     }
   });
 
@@ -183,35 +192,43 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
     assert.ok(trained);
   });
 
-  await t.test('a version activated through A predicts on B, and B frees the version it replaced', async () => {
-    const activated = await apiA.inject({
-      method: 'POST',
-      url: `/api/v1/models/${plotType.id}/versions/${trained!.id}/activate`,
-      headers: auth(tokens.expert),
-    });
-    assert.equal(activated.statusCode, 200, activated.body);
-    await waitFor(() => b.log.includes(`version ${brightness.version} of model brightness is unloaded here`), {
-      what: "B's log to say it freed the replaced version",
-    });
-    const before = (await status(apiB)).latencyMs.samples;
-    const ids = await post(20, () => apiB);
-    await allClassified('the plots posted to B after the activation');
-    const versions = await db.query<{ model_version_id: number }>(
-      'select distinct model_version_id from prediction where image_id = any($1)',
-      [ids],
-    );
-    assert.deepEqual(
-      versions.rows.map((row) => row.model_version_id),
-      [trained!.id],
-    );
-    assert.ok((await status(apiB)).latencyMs.samples > before, 'B classified some of them');
-  });
+  await t.test(
+    'a version activated through A predicts on B, and B frees the version it replaced',
+    async () => {
+      const activated = await apiA.inject({
+        method: 'POST',
+        url: `/api/v1/models/${plotType.id}/versions/${trained!.id}/activate`,
+        headers: auth(tokens.expert),
+      });
+      assert.equal(activated.statusCode, 200, activated.body);
+      await waitFor(
+        () => b.log.includes(`version ${brightness.version} of model brightness is unloaded here`),
+        {
+          what: "B's log to say it freed the replaced version",
+        },
+      );
+      const before = (await status(apiB)).latencyMs.samples;
+      const ids = await post(20, () => apiB);
+      await allClassified('the plots posted to B after the activation');
+      const versions = await db.query<{ model_version_id: number }>(
+        'select distinct model_version_id from prediction where image_id = any($1)',
+        [ids],
+      );
+      assert.deepEqual(
+        versions.rows.map((row) => row.model_version_id),
+        [trained!.id],
+      );
+      assert.ok((await status(apiB)).latencyMs.samples > before, 'B classified some of them');
+    },
+  );
 
   await t.test('a token revoked through A is refused at once by B', async () => {
     const catalog = Catalog.open(environment.databaseUrl);
     const doomed = await createApiToken(catalog, 'doomed-script', 'viewer').finally(() => catalog.close());
     assert.equal((await apiB.inject({ url: '/api/v1/me', headers: auth(doomed) })).statusCode, 200);
-    const listed = (await apiA.inject({ url: '/api/v1/tokens', headers: auth(tokens.admin) })).json<ApiTokenList>();
+    const listed = (
+      await apiA.inject({ url: '/api/v1/tokens', headers: auth(tokens.admin) })
+    ).json<ApiTokenList>();
     const entry = listed.items.find((token) => token.name === 'doomed-script')!;
     const revoked = await apiA.inject({
       method: 'DELETE',
@@ -235,38 +252,47 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
     assert.match(output, /another running replica on this catalog is named "replica-a"/);
   });
 
-  await t.test('a replica killed among its batches loses nothing: each plot ends classified once', async () => {
-    // B's stream ends with B; its part is done.
-    await streamB.close();
-    let killed = false;
-    let heldByB: number[] = [];
-    // Kills B as soon as it holds claims, then sends every plot to A.
-    const killer = waitFor(
-      async () => {
-        const held = await db.query<{ id: number }>(
-          "select id from image where claimed_by = 'replica-b' and status = 'pending'",
-        );
-        return held.rows.length > 0 && held.rows.map((row) => row.id);
-      },
-      { timeoutMs: 120_000, intervalMs: 5, what: 'B to hold claims' },
-    ).then(async (held) => {
-      await b.kill();
-      killed = true;
-      heldByB = held;
-    });
-    await post(AROUND_THE_KILL, (index) => (index % 2 && !killed ? apiB : apiA));
-    await killer;
-    await allClassified('every plot to be classified after the kill');
-    const total = BOTH_RUNNING + AROUND_THE_KILL + 20;
-    assert.equal(await count('select count(*) from image'), total);
-    assert.equal(await count("select count(*) from image where status = 'classified'"), total);
-    assert.equal(await count('select count(*) from prediction'), total, 'none twice');
-    assert.equal(await count('select count(distinct image_id) from prediction'), total);
-    // B held these when it died; A took them over once their lease ran out.
-    assert.ok(heldByB.length > 0);
-    assert.equal(
-      await count("select count(*) from image where id = any($1) and status = 'classified'", [heldByB]),
-      heldByB.length,
-    );
-  });
+  await t.test(
+    'a replica killed among its batches loses nothing: each plot ends classified once',
+    async () => {
+      // B's stream ends with B; its part is done.
+      await streamB.close();
+      const heldByB = async () =>
+        (
+          await db.query<{ id: number }>(
+            "select id from image where claimed_by = 'replica-b' and status = 'pending'",
+          )
+        ).rows.map((row) => row.id);
+      let killed = false;
+      let orphans: number[] = [];
+      // Kills B as soon as it holds claims, then sends every plot to A.
+      const killer = waitFor(async () => (await heldByB()).length > 0, {
+        timeoutMs: 120_000,
+        intervalMs: 5,
+        what: 'B to hold claims',
+      }).then(async () => {
+        await b.kill();
+        killed = true;
+        orphans = await heldByB();
+      });
+      await post(AROUND_THE_KILL, (index) => (index % 2 && !killed ? apiB : apiA));
+      await killer;
+      await allClassified('every plot to be classified after the kill');
+      const total = BOTH_RUNNING + AROUND_THE_KILL + 20;
+      assert.equal(await count('select count(*) from image'), total);
+      assert.equal(await count("select count(*) from image where status = 'classified'"), total);
+      assert.equal(await count('select count(*) from prediction'), total, 'none twice');
+      assert.equal(await count('select count(distinct image_id) from prediction'), total);
+      // B held these when it died; A took them over once their lease ran out.
+      assert.ok(orphans.length > 0, 'B died holding claims');
+      assert.equal(
+        await count(
+          "select count(*) from image where id = any($1) and status = 'classified' and attempts = 2",
+          [orphans],
+        ),
+        orphans.length,
+        'each was claimed by B, then once by A',
+      );
+    },
+  );
 });
