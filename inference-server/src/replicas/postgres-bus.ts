@@ -99,7 +99,8 @@ export class PostgresReplicaBus implements ReplicaBus {
 
   async #connect(url: string): Promise<void> {
     const { instanceId } = this.options;
-    const client = new pg.Client({ connectionString: url });
+    // Named, so that pg_stat_activity shows whose it is.
+    const client = new pg.Client({ connectionString: url, application_name: `hydra replica ${instanceId}` });
     client.on('notification', ({ channel, payload }) => {
       if (channel === CHANNEL && payload !== undefined) this.#receive(payload);
     });
