@@ -45,8 +45,7 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
     HYDRA_CLAIM_LEASE_MS: String(LEASE_MS),
   });
   const { tokens } = environment;
-  const start = (name: string) =>
-    ServerProcess.start({ ...environment.env, HYDRA_INSTANCE_ID: name }, { startupTimeoutMs: 120_000 });
+  const start = (name: string) => ServerProcess.start({ ...environment.env, HYDRA_INSTANCE_ID: name });
   const [a, b] = await Promise.all([start('replica-a'), start('replica-b')]);
   environment.defer(() => a.stop());
   environment.defer(() => b.stop());
