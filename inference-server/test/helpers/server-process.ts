@@ -41,7 +41,9 @@ export class ServerProcess {
     } catch (error) {
       // A server left running would keep the test process alive after the test failed.
       await this.kill();
-      throw new Error(`${(error as Error).message}; its log ends:\n${this.log.slice(-2000)}`);
+      throw new Error(`${(error as Error).message}; its log ends:\n${this.log.slice(-2000)}`, {
+        cause: error,
+      });
     }
   }
 
