@@ -124,6 +124,12 @@ export class PostgresReplicaBus implements ReplicaBus {
       await client.end().catch(() => undefined);
       throw error;
     }
+    if (this.#closed) {
+      // Closed while this reconnection was under way.
+      client.removeAllListeners('end');
+      await client.end();
+      return;
+    }
     this.#client = client;
     this.#retryMs = FIRST_RETRY_MS;
   }
