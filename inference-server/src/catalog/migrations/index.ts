@@ -11,6 +11,7 @@ import * as labelerLogNews from './0008-labeler-log-news.ts';
 import * as reprocessing from './0011-reprocessing.ts';
 import * as splitPrediction from './0015-split-prediction.ts';
 import * as runSummaryAggregates from './0016-run-summary-aggregates.ts';
+import * as replicaClaims from './0010-replica-claims.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -27,6 +28,7 @@ const migrations: Record<string, EngineMigration> = {
   '0011-reprocessing': reprocessing,
   '0015-split-prediction': splitPrediction,
   '0016-run-summary-aggregates': runSummaryAggregates,
+  '0010-replica-claims': replicaClaims,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {
