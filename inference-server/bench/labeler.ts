@@ -4,14 +4,14 @@
 // Run: npm run bench:labeler [-- --images 100000 --rounds 200]
 // PostgreSQL: HYDRA_BENCH_POSTGRES_URL (a database it may fill), else a fresh database next to the tests'.
 import { parseArgs } from 'node:util';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { Catalog } from '../src/catalog/catalog.ts';
 import { connectCatalog } from '../src/catalog/connection.ts';
 import type { Database } from '../src/catalog/database.ts';
 import { inBatches } from '../src/catalog/repositories/statement-batches.ts';
 import { LABEL_SORTS, type LabelFilter, type LabelSort } from '../src/enums.ts';
 import { uncertaintyOf } from '../src/labels/uncertainty.ts';
-import { storeImages, type BulkImage } from './catalog/store-images.ts';
+import { refreshStatistics, storeImages, type BulkImage } from './catalog/store-images.ts';
 import { onEachEngine, timeRounds, type BenchEngine } from './engines.ts';
 
 const { values: args } = parseArgs({
@@ -109,8 +109,7 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
     });
     await storeImages(db, rows);
   }
-  // Fresh statistics, and on PostgreSQL a visibility map, so that counts can be index-only scans.
-  await sql`${sql.raw(catalog.engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
+  await refreshStatistics(db, catalog.engine);
   return plotType.id;
 }
 

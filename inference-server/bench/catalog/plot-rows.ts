@@ -7,7 +7,7 @@ import { uncertaintyOf } from '../../src/labels/uncertainty.ts';
 import { decideVerdict, type VerdictRule } from '../../src/pipeline/verdict.ts';
 import { Random } from '../../src/simulator/random.ts';
 import type { BulkImage, BulkLabel } from './store-images.ts';
-import type { ScheduledRun } from './timeline.ts';
+import { MINUTE_MS, type ScheduledRun } from './timeline.ts';
 
 export const SEED_RULE: VerdictRule = {
   kind: 'classifier',
@@ -15,9 +15,8 @@ export const SEED_RULE: VerdictRule = {
   thresholds: { Good: 0.5, Bad: 0.8, NoData: 0.7 },
 };
 
-const MINUTE_MS = 60_000;
 const HOUR_MS = 60 * MINUTE_MS;
-const EXPERTS = ['alice', 'bob', 'carol', 'dmitri'];
+export const SEED_EXPERTS = ['alice', 'bob', 'carol', 'dmitri'];
 const SHIFT_CREW = 'shift-crew';
 const ACK_COMMENTS = ['beam tuning', 'expert called', 'cleared after HV reset', null, null, null];
 
@@ -178,13 +177,13 @@ export class PlotRows {
       truth === 'Good' && verdict === 'Good' ? CHANCE.expertLabelsGood : CHANCE.expertLabelsOther;
     const session = Math.floor((capturedAt + random.between(1, 72) * HOUR_MS) / HOUR_MS) * HOUR_MS;
     if (random.chance(chance) && session <= this.now) {
-      const expert = random.pick(EXPERTS);
+      const expert = random.pick(SEED_EXPERTS);
       const earlier = session - HOUR_MS;
       if (random.chance(CHANCE.relabeled) && earlier > capturedAt && earlier > (given[0]?.created_at ?? 0)) {
         given.push({
           class_name: random.pick(SEED_RULE.classes.filter((name) => name !== truth)),
           source: 'labeler',
-          user_name: random.pick(EXPERTS.filter((name) => name !== expert)),
+          user_name: random.pick(SEED_EXPERTS.filter((name) => name !== expert)),
           created_at: earlier,
         });
       }

@@ -4,20 +4,22 @@
 // in bulk (store-images.ts), a few thousand images per transaction.
 import { sql, type Kysely } from 'kysely';
 import { Repositories } from '../../src/catalog/catalog.ts';
-import { connectCatalog, type SqlEngine } from '../../src/catalog/connection.ts';
+import { connectCatalog } from '../../src/catalog/connection.ts';
 import type { Database } from '../../src/catalog/database.ts';
 import { migrateToLatest } from '../../src/catalog/migrations/index.ts';
 import { inBatches } from '../../src/catalog/repositories/statement-batches.ts';
 import { withIndexesDeferred } from './deferred-indexes.ts';
-import { classDefinitions } from '../../src/models/model-library.ts';
-import { PlotRows, SEED_RULE } from './plot-rows.ts';
-import { storeImages, type BulkImage } from './store-images.ts';
-import { planTimeline, SEED_DEPLOYMENTS, SEED_PLOT_TYPES, timeline, type ScheduledRun } from './timeline.ts';
+import { PlotRows, SEED_EXPERTS } from './plot-rows.ts';
+import { insertRuns, registerPlotTypes, runKey } from './seed-setup.ts';
+import { refreshStatistics, storeImages, type BulkImage } from './store-images.ts';
+import { MINUTE_MS, planTimeline, SEED_DEPLOYMENTS, timeline } from './timeline.ts';
 
 export interface SeedOptions {
   images: number;
   /** The same seed gives the same catalog (but for the times, which end now). */
   seed?: number;
+  /** How many halls (1 to 4): fewer take longer to fill, as one hall writes fewer plots a minute. */
+  deployments?: number;
   now?: number;
   /** Called after each transaction with the images stored so far. */
   onProgress?: (images: number) => void;
@@ -28,13 +30,14 @@ export interface SeedSummary {
   /** Every row inserted: images, predictions, labels, their batches, acknowledgements, runs. */
   rows: number;
   seconds: number;
+  /** CPU time of this process (with SQLite, the database's work too; PostgreSQL's server is another process). */
+  cpuSeconds: number;
   runs: number;
   plotTypes: number;
   firstCapturedAt: number;
 }
 
 const IMAGES_PER_TRANSACTION = 5000;
-const MINUTE_MS = 60_000;
 /** Share of the period, from its start, that the first model version classified; the second did the rest. */
 const FIRST_VERSION_SHARE = 0.6;
 /** When each plot type's reference was set, as shares of the period: the last one is current. */
@@ -44,7 +47,16 @@ const REFERENCE_MIN_CONFIDENCE = 0.95;
 /** Seeds the empty catalog at `url` (sqlite:PATH or postgres://...). */
 export async function seedCatalog(url: string, options: SeedOptions): Promise<SeedSummary> {
   const started = performance.now();
+  const cpuAtStart = process.cpuUsage();
   const { images, seed = 1, now = Date.now() } = options;
+  const halls = SEED_DEPLOYMENTS.slice(0, options.deployments ?? SEED_DEPLOYMENTS.length);
+  if (
+    !Number.isInteger(options.deployments ?? 1) ||
+    halls.length === 0 ||
+    halls.length < (options.deployments ?? 1)
+  ) {
+    throw new Error(`deployments must be 1 to ${SEED_DEPLOYMENTS.length}, not ${options.deployments}`);
+  }
   const { db, engine } = connectCatalog(url);
   try {
     await migrateToLatest(db as Kysely<unknown>, engine);
@@ -56,9 +68,9 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       throw new Error(`the catalog at ${url} already holds ${count} images: seed an empty one`);
 
     const repositories = new Repositories(db, engine);
-    const plan = planTimeline(seed, images);
+    const plan = planTimeline(seed, halls, images);
     const base = now - plan.minutes * MINUTE_MS;
-    const deployments = await registerPlotTypes(repositories);
+    const deployments = await registerPlotTypes(repositories, halls);
     const runIds = await insertRuns(db, plan.runs, plan.minutes, base, deployments);
 
     const rows = new PlotRows(seed, base, now);
@@ -73,7 +85,7 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       inserted += countRows(pending);
       for (const { index, at } of references.taken()) {
         const row = pending[index]!;
-        await repositories.references.set(row.image.plot_type_id, ids[index]!, 'alice', at);
+        await repositories.references.set(row.image.plot_type_id, ids[index]!, SEED_EXPERTS[0]!, at);
       }
       stored += pending.length;
       pending.length = 0;
@@ -85,7 +97,7 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
     };
     // The image rows are written four times each (insert, then their summary copies): their indexes wait.
     await withIndexesDeferred(db, engine, ['image'], async () => {
-      for (const { minute, runs } of timeline(seed)) {
+      for (const { minute, runs } of timeline(seed, halls)) {
         if (minute >= plan.minutes) break;
         for (const run of runs) {
           const registered = deployments[run.deployment]!.plotTypes;
@@ -112,6 +124,7 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
       images: stored,
       rows: inserted,
       seconds: (performance.now() - started) / 1000,
+      cpuSeconds: Object.values(process.cpuUsage(cpuAtStart)).reduce((sum, us) => sum + us, 0) / 1e6,
       runs: runIds.size,
       plotTypes: deployments.reduce((sum, deployment) => sum + deployment.plotTypes.length, 0),
       firstCapturedAt: base,
@@ -121,86 +134,18 @@ export async function seedCatalog(url: string, options: SeedOptions): Promise<Se
   }
 }
 
-/** Fresh planner statistics, and on PostgreSQL a visibility map (index-only scans), as a catalog in use has. */
-export async function refreshStatistics(db: Kysely<Database>, engine: SqlEngine): Promise<void> {
-  await sql`${sql.raw(engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
-}
+/** A count with thousands separators. */
+export const formatCount = (n: number) => n.toLocaleString('en-US');
 
-interface RegisteredPlotType {
-  id: number;
-  /** The first and second model version's ids. */
-  versions: number[];
-}
-
-interface RegisteredDeployment {
-  id: number;
-  plotTypes: RegisteredPlotType[];
-}
-
-/** Each hall's deployment and plot types, with their classes and two versions of a model, the second active. */
-async function registerPlotTypes(repositories: Repositories): Promise<RegisteredDeployment[]> {
-  const registered: RegisteredDeployment[] = [];
-  for (const deployment of SEED_DEPLOYMENTS) {
-    const row = await repositories.deployments.ensure(deployment.name, deployment.title);
-    const plotTypes: RegisteredPlotType[] = [];
-    for (const { name, group, title } of SEED_PLOT_TYPES) {
-      const plotType = await repositories.plotTypes.ensure(row.id, name, { group, title });
-      await repositories.plotTypes.defineClasses(plotType.id, classDefinitions(SEED_RULE.classes));
-      const versions: number[] = [];
-      for (const reason of ['first model', 'retrained on the newer runs']) {
-        const version = await repositories.models.createVersion({
-          plotTypeId: plotType.id,
-          name,
-          architecture: 'small-cnn',
-          kind: SEED_RULE.kind,
-          inputShape: [128, 128, 1],
-          classes: SEED_RULE.classes,
-          thresholds: SEED_RULE.thresholds,
-          artifactPath: `models/${deployment.name}/${name}/${versions.length + 1}`,
-        });
-        await repositories.models.activate({
-          plotTypeId: plotType.id,
-          versionId: version.id,
-          actor: 'alice',
-          reason,
-        });
-        versions.push(version.id);
-      }
-      plotTypes.push({ id: plotType.id, versions });
-    }
-    registered.push({ id: row.id, plotTypes });
-  }
-  return registered;
-}
-
-const runKey = (run: Pick<ScheduledRun, 'deployment' | 'number'>) => `${run.deployment}:${run.number}`;
-
-/** The runs, ended unless still taking data at the end; returns their ids by deployment index and number. */
-async function insertRuns(
-  db: Kysely<Database>,
-  runs: ScheduledRun[],
-  minutes: number,
-  base: number,
-  deployments: RegisteredDeployment[],
-): Promise<Map<string, number>> {
-  const ids = new Map<string, number>();
-  for (const batch of inBatches(runs)) {
-    const inserted = await db
-      .insertInto('run')
-      .values(
-        batch.map((run) => ({
-          deployment_id: deployments[run.deployment]!.id,
-          number: run.number,
-          started_at: base + run.startMinute * MINUTE_MS,
-          ended_at: run.endMinute > minutes ? null : base + run.endMinute * MINUTE_MS,
-          beam_state: 'on',
-        })),
-      )
-      .returning('id')
-      .execute();
-    batch.forEach((run, i) => ids.set(runKey(run), inserted[i]!.id));
-  }
-  return ids;
+/** What a seed stored, how long it took and how fast it went, in a line. */
+export function describeSeed(summary: SeedSummary): string {
+  const perSecond = (n: number) => formatCount(Math.round(n / summary.seconds));
+  return (
+    `${formatCount(summary.images)} images, ${formatCount(summary.rows)} rows (${summary.plotTypes} plot types, ` +
+    `${formatCount(summary.runs)} runs, from ${new Date(summary.firstCapturedAt).toISOString()}) in ` +
+    `${summary.seconds.toFixed(1)} s (${summary.cpuSeconds.toFixed(1)} s of CPU in this process): ` +
+    `${perSecond(summary.images)} images/s, ${perSecond(summary.rows)} rows/s`
+  );
 }
 
 /**

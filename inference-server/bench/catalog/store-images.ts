@@ -1,6 +1,7 @@
 // Bulk inserts of classified images for the catalog benchmarks and the seed: multi-row statements, then the image
 // rows' copies of their latest verdict and label, as the repositories keep them.
-import type { Insertable, Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { SqlEngine } from '../../src/catalog/connection.ts';
 import type {
   Database,
   LabelTable,
@@ -89,4 +90,9 @@ async function insertRows(trx: Kysely<Database>, rows: readonly BulkImage[]): Pr
     previous = current;
   }
   return imageIds;
+}
+
+/** Fresh planner statistics, and on PostgreSQL a visibility map (index-only scans), as a catalog in use has. */
+export async function refreshStatistics(db: Kysely<Database>, engine: SqlEngine): Promise<void> {
+  await sql`${sql.raw(engine === 'postgres' ? 'vacuum analyze' : 'analyze')}`.execute(db);
 }

@@ -24,6 +24,7 @@ export const SEED_PLOT_TYPES = plotKinds.map((kind) => ({
   group: kind.name.split('_')[0]!,
 }));
 
+export const MINUTE_MS = 60_000;
 const RUN_MINUTES = { min: 60, max: 180 };
 const TUNING_MINUTES = { min: 5, max: 30 };
 const DOWN_MINUTES = { min: 120, max: 720 };
@@ -37,10 +38,14 @@ export interface ScheduledRun {
   endMinute: number;
 }
 
-function* runsOf(seed: number, deployment: number): Generator<ScheduledRun> {
-  const random = Random.derive(seed, SEED_DEPLOYMENTS[deployment]!.name, 'runs');
+function* runsOf(
+  seed: number,
+  deployments: readonly SeedDeployment[],
+  deployment: number,
+): Generator<ScheduledRun> {
+  const random = Random.derive(seed, deployments[deployment]!.name, 'runs');
   let startMinute = random.int(60);
-  for (let number = SEED_DEPLOYMENTS[deployment]!.firstRun; ; number++) {
+  for (let number = deployments[deployment]!.firstRun; ; number++) {
     const endMinute = startMinute + random.intBetween(RUN_MINUTES.min, RUN_MINUTES.max);
     yield { deployment, number, startMinute, endMinute };
     const pause = random.chance(DOWN_CHANCE) ? DOWN_MINUTES : TUNING_MINUTES;
@@ -49,8 +54,11 @@ function* runsOf(seed: number, deployment: number): Generator<ScheduledRun> {
 }
 
 /** Minute by minute from the first, the runs taking data then (at most one per deployment). */
-export function* timeline(seed: number): Generator<{ minute: number; runs: ScheduledRun[] }> {
-  const schedules = SEED_DEPLOYMENTS.map((_, deployment) => runsOf(seed, deployment));
+export function* timeline(
+  seed: number,
+  deployments: readonly SeedDeployment[],
+): Generator<{ minute: number; runs: ScheduledRun[] }> {
+  const schedules = deployments.map((_, deployment) => runsOf(seed, deployments, deployment));
   const current = schedules.map((schedule) => schedule.next().value as ScheduledRun);
   for (let minute = 0; ; minute++) {
     current.forEach((run, deployment) => {
@@ -61,10 +69,14 @@ export function* timeline(seed: number): Generator<{ minute: number; runs: Sched
 }
 
 /** How many minutes `images` plots take, and the runs they fall in. */
-export function planTimeline(seed: number, images: number): { minutes: number; runs: ScheduledRun[] } {
+export function planTimeline(
+  seed: number,
+  deployments: readonly SeedDeployment[],
+  images: number,
+): { minutes: number; runs: ScheduledRun[] } {
   const runs = new Map<string, ScheduledRun>();
   let taken = 0;
-  for (const { minute, runs: active } of timeline(seed)) {
+  for (const { minute, runs: active } of timeline(seed, deployments)) {
     for (const run of active) {
       if (taken >= images) break;
       runs.set(`${run.deployment}:${run.number}`, run);

@@ -76,12 +76,17 @@ export class ImagesRepository {
 
   /** The newest image of each plot type of a deployment. */
   async latestPerPlotType(deploymentId: number): Promise<ImageWithContext[]> {
+    // One probe of the (plot type, id) index per plot type: a group-by would read every image of the deployment.
     const latest = this.db
-      .selectFrom('image')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .select((eb) => eb.fn.max('image.id').as('image_id'))
-      .where('plot_type.deployment_id', '=', deploymentId)
-      .groupBy('image.plot_type_id');
+      .selectFrom('plot_type')
+      .select((eb) =>
+        eb
+          .selectFrom('image')
+          .select((image) => image.fn.max('image.id').as('id'))
+          .whereRef('image.plot_type_id', '=', 'plot_type.id')
+          .as('image_id'),
+      )
+      .where('plot_type.deployment_id', '=', deploymentId);
     return this.withContext().where('image.id', 'in', latest).execute();
   }
 

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import { InvalidInputError, NotFoundError } from '../../errors.ts';
 import type { Database } from '../database.ts';
 import { flag, toFlag } from './json-columns.ts';
@@ -57,8 +57,54 @@ export class LogRepository {
       .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
   }
 
-  private matching(filter: LogFilter) {
+  /**
+   * The verdicts a log entry can have: those the predictions hold but the ones that are Good (severity ok) for every
+   * plot type with images, which are no entry whatever their plot type. The log then reads the index ranges of these
+   * verdicts instead of every prediction in its time range.
+   */
+  private async entryVerdicts(): Promise<string[]> {
+    const alwaysGood = new Set(await this.alwaysGood());
+    return (await this.heldVerdicts()).filter((verdict) => !alwaysGood.has(verdict));
+  }
+
+  /** Every verdict the predictions hold, skipping through the (verdict, time) index: one probe per verdict. */
+  private async heldVerdicts(): Promise<string[]> {
+    const { rows } = await sql<{ verdict: string }>`
+      with recursive held(verdict) as (
+        select min(verdict) from prediction
+        union all
+        select (select min(verdict) from prediction where verdict > held.verdict) from held where held.verdict is not null
+      )
+      select verdict from held where verdict is not null`.execute(this.db);
+    return rows.map((row) => row.verdict);
+  }
+
+  private async alwaysGood(): Promise<string[]> {
+    const hasImages = (
+      eb: ExpressionBuilder<Database, 'class' | 'plot_type'>,
+      plotTypeId: 'class.plot_type_id' | 'plot_type.id',
+    ) => eb.exists(eb.selectFrom('image').select('image.id').whereRef('image.plot_type_id', '=', plotTypeId));
+    const plotTypesWithImages = this.db
+      .selectFrom('plot_type')
+      .select((eb) => eb.fn.countAll().as('count'))
+      .where((eb) => hasImages(eb, 'plot_type.id'));
+    const rows = await this.db
+      .selectFrom('class')
+      .select('class.name')
+      .where('class.severity', '=', 'ok')
+      .where((eb) => hasImages(eb, 'class.plot_type_id'))
+      .groupBy('class.name')
+      .having((eb) => eb(eb.fn.countAll(), '=', plotTypesWithImages))
+      .execute();
+    return rows.map((row) => row.name);
+  }
+
+  /** The entries the filter matches; none when no prediction has a verdict that can be one. */
+  private async matching(filter: LogFilter) {
+    const verdicts = await this.entryVerdicts();
+    if (verdicts.length === 0) return undefined;
     let query = this.entries()
+      .where('prediction.verdict', 'in', verdicts)
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
       // Live verdicts only: a reprocessed run period is compared in its job, not logged again.
       .where('prediction.reprocess_job_id', 'is', null)
@@ -73,7 +119,7 @@ export class LogRepository {
     if (filter.confirmed !== undefined)
       query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
     if (filter.acknowledged !== undefined) {
-      query = query.where('ack.id', filter.acknowledged ? 'is not' : 'is', null);
+      query = query.where('ack.prediction_id', filter.acknowledged ? 'is not' : 'is', null);
     }
     return query;
   }
@@ -121,7 +167,8 @@ export class LogRepository {
     filter: LogFilter,
     page: { limit: number; offset?: number; after?: LogCursor },
   ): Promise<LogEntryRow[]> {
-    let query = this.matching(filter);
+    let query = await this.matching(filter);
+    if (!query) return [];
     const { after } = page;
     if (after) {
       query = query.where((eb) =>
@@ -144,7 +191,9 @@ export class LogRepository {
   }
 
   async count(filter: LogFilter): Promise<number> {
-    const row = await this.matching(filter)
+    const query = await this.matching(filter);
+    if (!query) return 0;
+    const row = await query
       .select((eb) => eb.fn.countAll<number | string>().as('total'))
       .executeTakeFirstOrThrow();
     return Number(row.total);

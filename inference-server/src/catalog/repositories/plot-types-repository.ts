@@ -87,6 +87,18 @@ export class PlotTypesRepository {
       .execute();
   }
 
+  /** The classes of every plot type of a deployment, in each plot type's order: one query for the plot grid. */
+  async listClassesOfDeployment(deploymentId: number): Promise<ClassRow[]> {
+    return this.db
+      .selectFrom('class')
+      .innerJoin('plot_type', 'plot_type.id', 'class.plot_type_id')
+      .selectAll('class')
+      .where('plot_type.deployment_id', '=', deploymentId)
+      .orderBy('class.plot_type_id')
+      .orderBy('class.position')
+      .execute();
+  }
+
   /** Makes the plot type's classes the given list, in order; existing colours and severities are updated. */
   async defineClasses(plotTypeId: number, classes: ClassDefinition[]): Promise<void> {
     for (const c of classes) assertValidName('class', c.name);

@@ -87,25 +87,30 @@ export class PredictionsRepository {
   }
 
   private withContext() {
-    return this.db
-      .selectFrom('prediction')
-      .innerJoin('image', 'image.id', 'prediction.image_id')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
-      .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
-      .innerJoin('model', 'model.id', 'model_version.model_id')
-      .leftJoin('run', 'run.id', 'image.run_id')
-      .selectAll('prediction')
-      .select([
-        'model.name as model_name',
-        'model_version.version as model_version',
-        'model_version.kind',
-        'plot_type.id as plot_type_id',
-        'plot_type.name as plot_type',
-        'deployment.name as deployment',
-        'run.number as run_number',
-        'image.captured_at',
-      ]);
+    return (
+      this.db
+        .selectFrom('prediction')
+        // A cross join keeps the predictions the outer loop on SQLite, whose planner would otherwise walk every image
+        // of a plot type to find the newest predictions in a time range; PostgreSQL plans it as the inner join it is.
+        .crossJoin('image')
+        .whereRef('image.id', '=', 'prediction.image_id')
+        .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+        .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+        .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
+        .innerJoin('model', 'model.id', 'model_version.model_id')
+        .leftJoin('run', 'run.id', 'image.run_id')
+        .selectAll('prediction')
+        .select([
+          'model.name as model_name',
+          'model_version.version as model_version',
+          'model_version.kind',
+          'plot_type.id as plot_type_id',
+          'plot_type.name as plot_type',
+          'deployment.name as deployment',
+          'run.number as run_number',
+          'image.captured_at',
+        ])
+    );
   }
 
   private static decode(

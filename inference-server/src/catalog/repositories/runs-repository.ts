@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../database.ts';
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { Database, RunRow } from '../database.ts';
 
 /** A run with how many images it has. */
 export interface RunSummary {
@@ -44,22 +44,33 @@ export class RunsRepository {
 
   /** Runs of a deployment, newest first, with how many images each has. */
   async list(deploymentId: number, limit: number, offset: number): Promise<RunSummary[]> {
-    const rows = await this.db
+    // The page first, then its runs' images through the (run, capture time) index: a join before the limit would
+    // count the images of every run of the deployment.
+    const page = this.db
       .selectFrom('run')
-      .leftJoin('image', 'image.run_id', 'run.id')
-      .select([
+      .selectAll()
+      .where('deployment_id', '=', deploymentId)
+      .orderBy('number', 'desc')
+      .limit(limit)
+      .offset(offset)
+      .as('run');
+    const imagesOfRun = (eb: ExpressionBuilder<Database & { run: RunRow }, 'run'>) =>
+      eb.selectFrom('image').whereRef('image.run_id', '=', 'run.id');
+    const rows = await this.db
+      .selectFrom(page)
+      .select((eb) => [
         'run.number',
         'run.started_at',
         'run.ended_at',
         'run.beam_state',
-        (eb) => eb.fn.count<number>('image.id').as('images'),
-        (eb) => eb.fn.max('image.captured_at').as('last_image_at'),
+        imagesOfRun(eb)
+          .select((image) => image.fn.countAll<number | string>().as('images'))
+          .as('images'),
+        imagesOfRun(eb)
+          .select((image) => image.fn.max('image.captured_at').as('last_image_at'))
+          .as('last_image_at'),
       ])
-      .where('run.deployment_id', '=', deploymentId)
-      .groupBy(['run.id', 'run.number', 'run.started_at', 'run.ended_at', 'run.beam_state'])
       .orderBy('run.number', 'desc')
-      .limit(limit)
-      .offset(offset)
       .execute();
     return rows.map((row) => ({
       ...row,
