@@ -11,7 +11,8 @@ import { connectCatalog, type SqlEngine } from '../src/catalog/connection.ts';
 import type { Database } from '../src/catalog/database.ts';
 import { migrateToLatest } from '../src/catalog/migrations/index.ts';
 import { deploymentSummaries, runsSummary } from '../src/runs/run-summaries.ts';
-import { refreshStatistics, seedCatalog } from './catalog/seed.ts';
+import { seedCatalog } from './catalog/seed.ts';
+import { refreshStatistics } from './catalog/store-images.ts';
 import { onEachEngine, timeRounds, type BenchEngine } from './engines.ts';
 
 const { values: args } = parseArgs({
