@@ -21,6 +21,7 @@ import serverPoints from './plugins/app/server-points.ts';
 import statusHistory from './plugins/app/status-history.ts';
 import trainingQueue from './plugins/app/training-queue.ts';
 import publicPaths from './plugins/app/public-paths.ts';
+import replicas from './plugins/app/replicas.ts';
 import strictNumbers from './plugins/app/strict-numbers.ts';
 import metricsRoute from './routes/metrics.ts';
 import alertsRoutes from './routes/api/v1/alerts/index.ts';
@@ -40,6 +41,7 @@ import reprocessRoutes from './routes/api/v1/reprocess/index.ts';
 import runsRoutes from './routes/api/v1/runs/index.ts';
 import statusRoutes from './routes/api/v1/status/index.ts';
 import summaryRoutes from './routes/api/v1/summary/index.ts';
+import tokensRoutes from './routes/api/v1/tokens/index.ts';
 import trainingJobsRoutes from './routes/api/v1/training-jobs/index.ts';
 import { SERVER_VERSION } from './version.ts';
 
@@ -72,6 +74,7 @@ const ROUTES = {
   '/api/v1/runs': runsRoutes,
   '/api/v1/status': statusRoutes,
   '/api/v1/summary': summaryRoutes,
+  '/api/v1/tokens': tokensRoutes,
   '/api/v1/training-jobs': trainingJobsRoutes,
 };
 
@@ -87,6 +90,7 @@ export const hydraApp = fp(
     await fastify.register(swagger, { version: SERVER_VERSION });
 
     await fastify.register(catalog, { config });
+    await fastify.register(replicas, { config });
     await fastify.register(imageStore, { config });
     await fastify.register(pointWriter, { config });
     await fastify.register(inferencePool, { config });
@@ -136,7 +140,13 @@ export async function buildApp(
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false } },
     trustProxy: trustedProxies(config.HYDRA_TRUST_PROXY),
   }).withTypeProvider<TypeBoxTypeProvider>();
-  await fastify.register(hydraApp, { config });
-  await fastify.ready();
+  try {
+    await fastify.register(hydraApp, { config });
+    await fastify.ready();
+  } catch (error) {
+    // What started before the failure (the catalog's connections, workers) must not keep the process alive.
+    await fastify.close().catch(() => undefined);
+    throw error;
+  }
   return fastify;
 }

@@ -14,7 +14,10 @@ export const ConfigSchema = Type.Object({
   HYDRA_PORT: Type.Integer({ default: 8080, minimum: 0, maximum: 65535, description: 'Port to listen on' }),
   HYDRA_INSTANCE_ID: Type.String({
     default: '',
-    description: 'Name of this replica (it owns the images it claims); empty means the host name',
+    maxLength: 200,
+    description:
+      'Name of this replica (it owns the images and training jobs it claims); empty means the host name. ' +
+      'Replicas on one PostgreSQL need names of their own: a second running replica of a name refuses to start',
   }),
   HYDRA_LOG_LEVEL: Type.Enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
     default: 'info',
@@ -101,9 +104,11 @@ export const ConfigSchema = Type.Object({
       'Inference workers reprocessing may keep busy at once; 0 = all but one (one when there is only one)',
   }),
   HYDRA_CLAIM_LEASE_MS: Type.Integer({
-    default: 120_000,
+    default: 30_000,
     minimum: 100,
-    description: 'How long a claimed pending image stays with its replica before another may take it',
+    description:
+      'How long a claim on a pending image or a training job holds; its replica renews it every third of this ' +
+      'while it works, so another replica takes over the claims of one that stopped within this time',
   }),
   HYDRA_MAX_UPLOAD_BYTES: Type.Integer({ default: 20 * 1024 * 1024, minimum: 1024, description: 'Per file' }),
   HYDRA_MAX_MODEL_BYTES: Type.Integer({

@@ -26,6 +26,10 @@ export type ClassSeverity = Member<typeof CLASS_SEVERITIES>;
 export const LABEL_SOURCES = ['labeler', 'override', 'import'] as const;
 export type LabelSource = Member<typeof LABEL_SOURCES>;
 
+/** What happened to a label batch, as the live `label` event says. */
+export const LABEL_ACTIONS = ['applied', 'undone', 'redone'] as const;
+export type LabelAction = Member<typeof LABEL_ACTIONS>;
+
 export const LABEL_FILTERS = ['all', 'labeled', 'unlabeled', 'disagreement'] as const;
 export type LabelFilter = Member<typeof LABEL_FILTERS>;
 

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { connectCatalog, type SqlEngine } from './connection.ts';
+import { connectCatalog, type ConnectionErrorHandler, type SqlEngine } from './connection.ts';
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
@@ -57,7 +57,7 @@ export class Repositories {
     this.news = new NewsRepository(db);
     this.references = new ReferencesRepository(db);
     this.tokens = new TokensRepository(db);
-    this.trainingJobs = new TrainingJobsRepository(db);
+    this.trainingJobs = new TrainingJobsRepository(db, engine);
     this.alertEvents = new AlertEventsRepository(db);
     this.reprocessJobs = new ReprocessJobsRepository(db, engine);
     this.reprocessComparisons = new ReprocessComparisonsRepository(db);
@@ -76,8 +76,8 @@ export class Catalog extends Repositories {
     super(db, engine);
   }
 
-  static open(url: string): Catalog {
-    const { db, engine } = connectCatalog(url);
+  static open(url: string, onConnectionError?: ConnectionErrorHandler): Catalog {
+    const { db, engine } = connectCatalog(url, onConnectionError);
     return new Catalog(db, engine);
   }
 
@@ -88,6 +88,11 @@ export class Catalog extends Repositories {
   /** Runs `work` on repositories bound to one transaction: all of its writes land, or none. */
   transaction<T>(work: (repositories: Repositories) => Promise<T>): Promise<T> {
     return this.db.transaction().execute((trx) => work(new Repositories(trx, this.engine)));
+  }
+
+  /** Sends a notification to the sessions that listen on `channel` (PostgreSQL only: replicas share it). */
+  async notify(channel: string, payload: string): Promise<void> {
+    await sql`select pg_notify(${channel}, ${payload})`.execute(this.db);
   }
 
   async ping(): Promise<void> {

@@ -12,11 +12,18 @@ export interface CatalogConnection {
   engine: SqlEngine;
 }
 
+/** Told when PostgreSQL drops an idle connection (a restart, a failover): the pool opens another when needed. */
+export type ConnectionErrorHandler = (error: Error) => void;
+
 // Times are stored as bigint epoch milliseconds; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
 /** Opens the catalog named by `url`: `sqlite:PATH` (the embedded default) or `postgres://...`. */
-export function connectCatalog(url: string): CatalogConnection {
+export function connectCatalog(
+  url: string,
+  onConnectionError: ConnectionErrorHandler = (error) =>
+    console.error(`catalog: PostgreSQL dropped a connection: ${error.message}`),
+): CatalogConnection {
   if (url.startsWith('sqlite:')) {
     const file = url.slice('sqlite:'.length);
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -31,8 +38,36 @@ export function connectCatalog(url: string): CatalogConnection {
     };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
-    const pool = new pg.Pool({ connectionString: url, max: 10 });
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), engine: 'postgres' };
+    return {
+      db: new Kysely<Database>({
+        dialect: new PostgresDialect({ pool: closingPool(url, onConnectionError) }),
+      }),
+      engine: 'postgres',
+    };
   }
   throw new Error(`unsupported database URL "${url}": use sqlite:PATH or postgres://...`);
+}
+
+/**
+ * A pool whose end waits until its connections are closed. pg-pool's own end() resolves while they are still
+ * closing, and a connection the server terminated in that moment (a test dropping its database right after
+ * `app.close()`) raised an uncaught "terminating connection due to administrator command".
+ */
+function closingPool(url: string, onConnectionError: ConnectionErrorHandler) {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  const open = new Set<Promise<void>>();
+  pool.on('connect', (client) => {
+    const closed = new Promise<void>((resolve) => client.once('end', resolve));
+    open.add(closed);
+    void closed.then(() => open.delete(closed));
+  });
+  // Without a listener, an idle connection the server drops is an uncaught error that stops the process.
+  pool.on('error', onConnectionError);
+  return {
+    connect: () => pool.connect(),
+    end: async () => {
+      await pool.end();
+      await Promise.all(open);
+    },
+  };
 }

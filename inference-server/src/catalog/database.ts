@@ -229,6 +229,11 @@ export interface TrainingJobTable {
   created_at: number;
   started_at: number | null;
   finished_at: number | null;
+  /** The replica running the job, and until when (migration 0010): renewed while it runs. */
+  claimed_by: Nullable<string>;
+  claimed_until: Nullable<number>;
+  /** Someone asked to cancel the running job, perhaps on another replica than the one running it. */
+  cancel_requested: ColumnType<number, number | undefined, number>;
 }
 
 /** Which version became active for a plot type, from which, who did it, when and why: the registry's history. */

@@ -3,9 +3,12 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { LabelBatch } from '../catalog/repositories/label-batches-repository.ts';
 import type { LabelerFilters } from '../catalog/repositories/labeler-query.ts';
 import type { LabelBatchRow, LabelRow } from '../catalog/repositories/labels-repository.ts';
-import type { LabelSource, Role } from '../enums.ts';
+import type { LabelAction, LabelSource, Role } from '../enums.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { AgreementTracker } from '../models/agreement.ts';
+import type { LiveEvents } from '../pipeline/live-events.ts';
+import type { LabelChange } from '../schemas/index.ts';
+import { labelChangeView } from '../views/api-views.ts';
 
 export interface Labeler {
   name: string;
@@ -26,6 +29,18 @@ export interface LabelByFilterRequest {
   user: Labeler;
 }
 
+/** Image ids a live `label` event lists at most: a larger batch says its count, and a reader reloads. */
+const LABEL_CHANGE_IMAGES = 1000;
+
+/** The live `label` event of a batch, as every replica builds it from the catalog. */
+export async function loadLabelChange(
+  catalog: Catalog,
+  batchId: number,
+  action: LabelAction,
+): Promise<LabelChange> {
+  return labelChangeView(await catalog.labelBatches.withImages(batchId, LABEL_CHANGE_IMAGES), action);
+}
+
 /** Roles whose labels may be recorded as imported (from a labeled set, not judged here). */
 const IMPORT_ROLES: readonly Role[] = ['expert', 'admin'];
 
@@ -42,6 +57,7 @@ export class LabelingService {
   constructor(
     private readonly catalog: Catalog,
     private readonly agreement: AgreementTracker,
+    private readonly events: LiveEvents,
     private readonly logger: FastifyBaseLogger,
   ) {}
 
@@ -86,6 +102,7 @@ export class LabelingService {
       this.checkOwner(found, user, 'undo'),
     );
     this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch undone');
+    await this.announce(batchId, 'undone');
     return batch;
   }
 
@@ -94,6 +111,7 @@ export class LabelingService {
       this.checkOwner(found, user, 'redo'),
     );
     this.logger.info({ batch: batchId, plotType: batch.plot_type, user: user.name }, 'label batch redone');
+    await this.announce(batchId, 'redone');
     return batch;
   }
 
@@ -104,7 +122,16 @@ export class LabelingService {
       { images: applied.labels.length, class: className, source, user: user.name, batch: applied.batch.id },
       'labels added',
     );
+    await this.announce(applied.batch.id, 'applied');
     return applied;
+  }
+
+  /** Tells open streams, on every replica, that the batch's labels changed; the labels stay stored if it fails. */
+  private async announce(batchId: number, action: LabelAction): Promise<void> {
+    await loadLabelChange(this.catalog, batchId, action).then(
+      (change) => this.events.publish('label', change),
+      (error: Error) => this.logger.warn({ err: error, batch: batchId }, 'could not announce a label change'),
+    );
   }
 
   private checkOwner(batch: LabelBatch, user: Labeler, action: string): void {

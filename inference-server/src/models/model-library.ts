@@ -14,6 +14,7 @@ import type { ModelKind } from '../enums.ts';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors.ts';
 import type { ModelSpec } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
+import type { ReplicaBus, ReplicaMessageOf } from '../replicas/replica-bus.ts';
 import type { ModelMetrics } from '../schemas/models.ts';
 import type { VerdictRule } from '../pipeline/verdict.ts';
 import { writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
@@ -79,6 +80,8 @@ export type RunnableModel = ModelSpec & VerdictRule & { name: string; version: n
 export interface ModelLibraryOptions {
   catalog: Catalog;
   pool: InferencePool;
+  /** The other replicas on the catalog: they free a replaced version too. */
+  replicas: ReplicaBus;
   logger: FastifyBaseLogger;
   /** The data folder: artifact paths are stored relative to it, so a moved data folder keeps working. */
   dataDir: string;
@@ -205,12 +208,37 @@ export class ModelLibrary {
       throw new ConflictError(`version ${version.version} is retired: set its status to ready first`);
     }
     const replaced = await catalog.models.activate({ plotTypeId, versionId, ...by });
-    if (replaced !== null) pool.unload(replaced);
+    if (replaced !== null) {
+      pool.unload(replaced);
+      this.options.replicas.send({ type: 'activation', plotTypeId, versionId, replacedId: replaced });
+    }
     logger.info(
       { plotTypeId, model: version.model_name, version: version.version, replaced, ...by },
       'model version activated',
     );
     return catalog.models.getVersion(versionId);
+  }
+
+  /**
+   * Another replica activated a version: the replaced one is freed in this replica's workers too. Batches claimed
+   * from now on read the new version from the catalog, and the first of them loads it.
+   */
+  async activatedElsewhere(
+    { plotTypeId, versionId, replacedId }: ReplicaMessageOf<'activation'>,
+    replica: string,
+  ): Promise<void> {
+    const { catalog, pool, logger } = this.options;
+    pool.unload(replacedId);
+    const [plotType, version, replaced] = await Promise.all([
+      catalog.plotTypes.get(plotTypeId),
+      catalog.models.getVersion(versionId),
+      catalog.models.getVersion(replacedId),
+    ]);
+    logger.info(
+      { plotType: plotType.name, model: version.model_name, version: version.version, replica },
+      `${plotType.name}: version ${version.version} of model ${version.model_name} was activated on replica ` +
+        `${replica}; version ${replaced.version} of model ${replaced.model_name} is unloaded here`,
+    );
   }
 
   /** Makes the version that was active before the current one active again. */

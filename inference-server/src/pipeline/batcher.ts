@@ -47,6 +47,7 @@ export interface BatcherOptions {
   batchSize: number;
   /** Longest wait for a batch to fill. */
   maxWaitMs: number;
+  /** How long a claim holds without renewal: the batcher renews its claims every third of it. */
   leaseMs: number;
   /** How often to look for pending images nobody announced (a restart, another replica's expired claims). */
   sweepIntervalMs: number;
@@ -66,14 +67,22 @@ export class Batcher {
   private announced = 0;
   private waitTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
   private inFlight = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
   private closed = false;
   private readonly live: BatchOutcomes = {
     store: async (verdicts) => {
-      const stored = await this.options.catalog.predictions.record(verdicts);
-      if (stored.length) this.options.sinks.deliver(stored);
+      const { catalog, instanceId, logger, sinks } = this.options;
+      const stored = await catalog.predictions.record(verdicts, { claimedBy: instanceId });
+      if (stored.length < verdicts.length) {
+        logger.warn(
+          { dropped: verdicts.length - stored.length, modelVersionId: verdicts[0]?.modelVersionId },
+          'verdicts dropped: their claims expired and another replica classified the images',
+        );
+      }
+      if (stored.length) sinks.deliver(stored);
     },
     fail: (imageIds, reason) => this.options.catalog.images.finish(imageIds, 'failed', reason),
   };
@@ -89,7 +98,19 @@ export class Batcher {
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: false });
     this.sweepTimer = setInterval(() => this.pump(), this.options.sweepIntervalMs);
     this.sweepTimer.unref();
+    this.renewTimer = setInterval(() => void this.renewClaims(), this.options.leaseMs / 3);
+    this.renewTimer.unref();
     this.pump();
+  }
+
+  /** Keeps this replica's claims while it works on them: only the claims of a replica that stopped expire. */
+  private async renewClaims(): Promise<void> {
+    const { catalog, instanceId, leaseMs, logger } = this.options;
+    try {
+      await catalog.images.renewClaims(instanceId, leaseMs);
+    } catch (error) {
+      logger.warn({ err: error }, 'could not renew the claims on pending images');
+    }
   }
 
   /** A new image is pending: flush now if a batch is full, otherwise within maxWaitMs. */
@@ -259,6 +280,7 @@ export class Batcher {
     clearInterval(this.sweepTimer);
     await this.pumping;
     await Promise.allSettled([...this.inFlight]);
+    clearInterval(this.renewTimer);
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: true });
   }
 }

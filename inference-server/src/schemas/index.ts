@@ -16,4 +16,5 @@ export * from './reprocess.ts';
 export * from './runs.ts';
 export * from './status.ts';
 export * from './summary.ts';
+export * from './tokens.ts';
 export * from './training.ts';

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { LABEL_FILTERS, LABEL_SORTS, LABEL_SOURCES } from '../enums.ts';
+import { LABEL_ACTIONS, LABEL_FILTERS, LABEL_SORTS, LABEL_SOURCES } from '../enums.ts';
 import { DbInteger, Id, IsoTime, Pagination } from './common.ts';
 import { Name } from './names.ts';
 
@@ -133,6 +133,27 @@ export const LabelBatch = Type.Object({
   plotType: Type.String(),
 });
 export type LabelBatch = Static<typeof LabelBatch>;
+
+export const LabelAction = Type.Enum(LABEL_ACTIONS);
+export type LabelAction = Static<typeof LabelAction>;
+
+/** The live `label` event: a batch of labels was applied, undone or redone, on whichever replica. */
+export const LabelChange = Type.Object({
+  id: Type.Integer({ description: 'The label batch' }),
+  action: LabelAction,
+  deployment: Type.String(),
+  plotTypeId: Type.Integer(),
+  plotType: Type.String(),
+  class: Type.String(),
+  source: LabelSource,
+  user: Type.String(),
+  count: Type.Integer({ description: 'Images in the batch' }),
+  imageIds: Type.Array(Type.Integer(), {
+    description:
+      'Images of the batch, the first 1,000 of a larger one (fewer than count: reload what is shown)',
+  }),
+});
+export type LabelChange = Static<typeof LabelChange>;
 
 export const LabelBatchList = Type.Object({ items: Type.Array(LabelBatch) });
 export type LabelBatchList = Static<typeof LabelBatchList>;

@@ -7,6 +7,7 @@ import { ConflictError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import type { ModelLibrary } from '../models/model-library.ts';
 import type { LiveEvents } from '../pipeline/live-events.ts';
+import type { ReplicaBus } from '../replicas/replica-bus.ts';
 import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/index.ts';
 import { trainingJobView } from '../views/api-views.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
@@ -25,6 +26,12 @@ export interface TrainingJobQueueOptions {
   store: ImageStore;
   models: ModelLibrary;
   events: LiveEvents;
+  /** The other replicas on the catalog: they may claim a queued job, and one of them may run a job to cancel. */
+  replicas: ReplicaBus;
+  /** This replica's name: it owns the jobs it claims. */
+  instanceId: string;
+  /** How long a claim holds without renewal: the queue renews its claims every third of it. */
+  leaseMs: number;
   logger: FastifyBaseLogger;
   modelsDir: string;
   /** Where base weights for transfer learning are looked up by name (`baseWeights` of a request). */
@@ -38,26 +45,37 @@ export interface TrainingJobQueueOptions {
 const PROGRESS_WRITE_MS = 2000;
 
 /**
- * Training jobs, `concurrency` at a time: a request becomes a job with a recorded split, runs in a training worker,
- * reports progress to the catalog and the live stream, and ends as a new model version (or a clear failure).
+ * Training jobs, `concurrency` at a time on each replica: a request becomes a queued job with a recorded split; a
+ * replica claims it (once, across replicas), runs it in a training worker, reports progress to the catalog and the
+ * live stream, and ends it as a new model version (or a clear failure).
  */
 export class TrainingJobQueue {
-  private queue: number[] = [];
-  /** Jobs that have left the queue and not yet finished, with what cancels their worker once it runs. */
+  /** Jobs this replica claimed and has not finished, with what cancels their worker once it runs. */
   private running = new Map<number, { cancel?: () => void; done: Promise<void> }>();
   private cancelRequested = new Set<number>();
   /** Each running job's progress reports, handled in order (its log is appended to, line by line). */
   private progressChains = new Map<number, Promise<unknown>>();
   private lastProgressWrites = new Map<number, number>();
+  private claiming: Promise<void> | undefined;
+  private claimAgain = false;
+  private leaseTimer: NodeJS.Timeout | undefined;
+  private stopListening: Array<() => void> = [];
+  private closed = false;
 
   constructor(private readonly options: TrainingJobQueueOptions) {}
 
   async start(): Promise<void> {
-    const failed = await this.options.catalog.trainingJobs.failUnfinished(
-      'the server stopped while this job was queued or running',
-    );
-    if (failed)
-      this.options.logger.warn({ jobs: failed }, 'marked training jobs of a previous run as failed');
+    const { replicas, instanceId, leaseMs } = this.options;
+    await this.failAbandoned(instanceId);
+    this.stopListening = [
+      replicas.on('training-queued', () => this.claimQueued()),
+      replicas.on('training-cancel', ({ jobId }) => {
+        if (this.running.has(jobId)) this.cancelHere(jobId);
+      }),
+    ];
+    this.leaseTimer = setInterval(() => void this.keepLeases(), leaseMs / 3);
+    this.leaseTimer.unref();
+    this.claimQueued();
   }
 
   async create(plotTypeId: number, request: TrainRequest, user: string): Promise<TrainingJob> {
@@ -70,45 +88,105 @@ export class TrainingJobQueue {
       createdBy: user,
     });
     this.publish(job);
-    this.queue.push(job.id);
     const { architecture, classes } = plan.parameters;
     logger.info(
       { jobId: job.id, plotType: job.plot_type, architecture, images: plan.images, classes },
       'training job queued',
     );
-    this.startQueued();
+    this.options.replicas.send({ type: 'training-queued', jobId: job.id });
+    this.claimQueued();
     return trainingJobView(job);
   }
 
   async cancel(jobId: number): Promise<TrainingJob> {
-    const job = await this.options.catalog.trainingJobs.get(jobId);
+    const { catalog, instanceId, replicas } = this.options;
+    const job = await catalog.trainingJobs.get(jobId);
     if (job.status !== 'queued' && job.status !== 'running') {
       throw new ConflictError(
         `training job ${jobId} is ${job.status}; only queued or running jobs can be cancelled`,
       );
     }
-    const running = this.running.get(jobId);
-    if (running === undefined) {
-      this.queue = this.queue.filter((id) => id !== jobId);
+    if (job.status === 'queued' && (await catalog.trainingJobs.cancelQueued(jobId))) {
       return this.finish(jobId, { status: 'cancelled' }, 'cancelled before it started');
     }
-    // A job that has left the queue ends through run(), which sees the request before its worker starts or
-    // passes it on to the worker: finishing it here would let run() carry on and revive it.
-    this.cancelRequested.add(jobId);
-    running.cancel?.();
-    return trainingJobView(job);
+    // It runs, or a replica claimed it a moment ago: the replica that runs it ends it, through run().
+    const claimed = await catalog.trainingJobs.get(jobId);
+    if (claimed.claimed_by === instanceId) {
+      this.cancelHere(jobId);
+    } else {
+      await catalog.trainingJobs.requestCancel(jobId);
+      replicas.send({ type: 'training-cancel', jobId });
+    }
+    return trainingJobView(claimed);
   }
 
-  /** Starts queued jobs, oldest first, while fewer than `concurrency` run. */
-  private startQueued(): void {
-    while (this.running.size < this.options.concurrency) {
-      const jobId = this.queue.shift();
-      if (jobId === undefined) return;
-      const done = this.runJob(jobId).finally(() => {
-        this.running.delete(jobId);
-        this.startQueued();
+  /**
+   * Stops a job this replica runs. One that has not started its worker yet ends in run(), which sees the request;
+   * finishing it here would let run() carry on and revive it.
+   */
+  private cancelHere(jobId: number): void {
+    this.cancelRequested.add(jobId);
+    this.running.get(jobId)?.cancel?.();
+  }
+
+  /** Claims queued jobs, oldest first, while fewer than `concurrency` run here. */
+  private claimQueued(): void {
+    if (this.closed) return;
+    if (this.claiming) {
+      // A job queued while claiming may have missed the last claim.
+      this.claimAgain = true;
+      return;
+    }
+    this.claiming = this.claimWhileFree()
+      .catch((error: Error) => this.options.logger.error({ err: error }, 'could not claim a training job'))
+      .finally(() => {
+        this.claiming = undefined;
+        if (this.claimAgain) {
+          this.claimAgain = false;
+          this.claimQueued();
+        }
       });
-      this.running.set(jobId, { done });
+  }
+
+  private async claimWhileFree(): Promise<void> {
+    const { catalog, instanceId, leaseMs, concurrency } = this.options;
+    while (!this.closed && this.running.size < concurrency) {
+      const job = await catalog.trainingJobs.claimNext(instanceId, leaseMs);
+      if (!job) return;
+      const done = this.runJob(job.id).finally(() => {
+        this.running.delete(job.id);
+        this.claimQueued();
+      });
+      this.running.set(job.id, { done });
+    }
+  }
+
+  /**
+   * Every third of a lease: renews the claims of the jobs running here and stops those someone asked (on another
+   * replica) to cancel, fails the jobs of replicas that stopped, and claims what waits.
+   */
+  private async keepLeases(): Promise<void> {
+    const { catalog, instanceId, leaseMs, logger } = this.options;
+    try {
+      const cancelled = await catalog.trainingJobs.renewClaims(instanceId, leaseMs);
+      for (const jobId of cancelled) if (!this.cancelRequested.has(jobId)) this.cancelHere(jobId);
+      await this.failAbandoned();
+    } catch (error) {
+      logger.warn({ err: error }, 'could not renew the claims on training jobs');
+    }
+    this.claimQueued();
+  }
+
+  /** Fails the running jobs of replicas that stopped (and, at start, this one's from before a restart). */
+  private async failAbandoned(restarted?: string): Promise<void> {
+    const failed = await this.options.catalog.trainingJobs.failAbandoned({ restarted });
+    for (const { id, replica } of failed) {
+      const who = replica === null ? 'the server' : `replica ${replica}`;
+      this.options.logger.warn(
+        { jobId: id, replica },
+        `training job ${id} failed: ${who} stopped while running it`,
+      );
+      await this.log(id, `failed: ${who} stopped while running it`);
     }
   }
 
@@ -136,11 +214,8 @@ export class TrainingJobQueue {
     const labeledSplit = await recordedSplit(catalog, job);
     await this.log(
       job.id,
-      `started: ${split.train.length} train, ${split.validation.length} validation, ${split.test.length} test images`,
-      {
-        status: 'running',
-        started_at: Date.now(),
-      },
+      `started on ${this.options.instanceId}: ${split.train.length} train, ${split.validation.length} validation, ` +
+        `${split.test.length} test images`,
     );
     const handle = startTraining(
       {
@@ -259,9 +334,12 @@ export class TrainingJobQueue {
     this.options.events.publish('training', trainingJobView(job));
   }
 
-  /** Cancels what runs and waits for it: a job cut short by a shutdown is marked failed at the next start. */
+  /** Cancels what runs here and waits for it; queued jobs wait for another replica, or the next start. */
   async close(): Promise<void> {
-    this.queue = [];
+    this.closed = true;
+    clearInterval(this.leaseTimer);
+    for (const stop of this.stopListening) stop();
+    await this.claiming;
     const running = [...this.running.values()];
     for (const job of running) job.cancel?.();
     await Promise.all(running.map((job) => job.done));

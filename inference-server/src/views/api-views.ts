@@ -13,13 +13,17 @@ import type {
 } from '../catalog/repositories/models-repository.ts';
 import type { ReferenceRow } from '../catalog/repositories/references-repository.ts';
 import type { RunSummary } from '../catalog/repositories/runs-repository.ts';
+import type { ApiTokenRow } from '../catalog/repositories/tokens-repository.ts';
 import type { TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
+import type { LabelAction } from '../enums.ts';
 import type { Verdict } from '../pipeline/verdict.ts';
 import type {
   Activation,
+  ApiToken,
   Image,
   Label,
   LabelBatch,
+  LabelChange,
   LabeledImage,
   Leaderboard,
   LogEntry,
@@ -152,6 +156,34 @@ export function labelBatchView(row: LabelBatchRow): LabelBatch {
     undoneAt: isoOrNull(row.undone_at),
     plotTypeId: row.plot_type_id,
     plotType: row.plot_type,
+  };
+}
+
+export function labelChangeView(
+  batch: LabelBatchRow & { deployment: string; image_ids: number[] },
+  action: LabelAction,
+): LabelChange {
+  return {
+    id: batch.id,
+    action,
+    deployment: batch.deployment,
+    plotTypeId: batch.plot_type_id,
+    plotType: batch.plot_type,
+    class: batch.class_name,
+    source: batch.source,
+    user: batch.user_name,
+    count: batch.count,
+    imageIds: batch.image_ids,
+  };
+}
+
+export function apiTokenView(row: ApiTokenRow): ApiToken {
+  return {
+    id: row.id,
+    name: row.name,
+    role: row.role,
+    createdAt: iso(row.created_at),
+    lastUsedAt: isoOrNull(row.last_used_at),
   };
 }
 

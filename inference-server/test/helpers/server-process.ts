@@ -32,10 +32,19 @@ export class ServerProcess {
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
-    await waitFor(async () => (await fetch(`${this.url}/api/v1/health`)).ok, {
-      timeoutMs: 30_000,
-      what: 'the server to answer /api/v1/health',
-    });
+    try {
+      await waitFor(async () => (await fetch(`${this.url}/api/v1/health`)).ok, {
+        // Workers compile the wasm backend at start-up: on two cores busy with other tests that took over 30 s.
+        timeoutMs: 120_000,
+        what: 'the server to answer /api/v1/health',
+      });
+    } catch (error) {
+      // A server left running would keep the test process alive after the test failed.
+      await this.kill();
+      throw new Error(`${(error as Error).message}; its log ends:\n${this.log.slice(-2000)}`, {
+        cause: error,
+      });
+    }
   }
 
   /** SIGKILL: no graceful close, no chance to finish a batch or release claims. */

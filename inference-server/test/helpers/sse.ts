@@ -1,7 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-/** Reads a Server-Sent Events stream and collects its `data` payloads, parsed as JSON. */
+/**
+ * Reads a Server-Sent Events stream and collects its `data` payloads, parsed as JSON; `ofType` gives those of one
+ * event name.
+ */
 export function collectServerSentEvents<T>(url: string, headers: Record<string, string>) {
   const received: T[] = [];
+  const names: string[] = [];
   const controller = new AbortController();
   const connected = (async () => {
     const response = await fetch(url, { headers, signal: controller.signal });
@@ -18,12 +22,15 @@ export function collectServerSentEvents<T>(url: string, headers: Record<string, 
         while ((end = buffer.indexOf('\n\n')) >= 0) {
           const message = buffer.slice(0, end);
           buffer = buffer.slice(end + 2);
-          const data = message
-            .split('\n')
+          const lines = message.split('\n');
+          const data = lines
             .filter((line) => line.startsWith('data: '))
             .map((line) => line.slice(6))
             .join('\n');
-          if (data) received.push(JSON.parse(data) as T);
+          if (data) {
+            received.push(JSON.parse(data) as T);
+            names.push(lines.find((line) => line.startsWith('event: '))?.slice(7) ?? 'message');
+          }
         }
       }
     } catch (error) {
@@ -32,6 +39,7 @@ export function collectServerSentEvents<T>(url: string, headers: Record<string, 
   });
   return {
     received,
+    ofType: <E = T>(name: string) => received.filter((_, i) => names[i] === name) as unknown as E[],
     connected,
     close: async () => {
       controller.abort();

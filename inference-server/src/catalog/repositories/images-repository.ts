@@ -160,6 +160,20 @@ export class ImagesRepository {
   }
 
   /**
+   * Extends the lease of every image `owner` still holds: a replica renews its claims while it works on them, so
+   * that only the claims of a replica that stopped (or lost the database for a whole lease) expire.
+   */
+  async renewClaims(owner: string, leaseMs: number, now = Date.now()): Promise<number> {
+    const result = await this.db
+      .updateTable('image')
+      .set({ claimed_until: now + leaseMs })
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /**
    * Gives back this owner's claims, e.g. on a clean shutdown, so that no lease has to expire. A claim given
    * back unused was no attempt; one left by a crash (released at the next start) stays counted.
    */
@@ -176,13 +190,17 @@ export class ImagesRepository {
       .execute();
   }
 
-  /** Ends the images' time in the queue with a status other than classified (a verdict classifies them). */
+  /**
+   * Ends the images' time in the queue with a status other than classified (a verdict classifies them). An image
+   * another replica classified meanwhile (it took over an expired claim) keeps its verdict.
+   */
   async finish(ids: number[], status: Exclude<ImageStatus, 'pending'>, error: string | null = null) {
     if (ids.length === 0) return;
     await this.db
       .updateTable('image')
       .set({ status, error, claimed_by: null, claimed_until: null })
       .where('id', 'in', ids)
+      .where('status', '=', 'pending')
       .execute();
   }
 }

@@ -36,6 +36,27 @@ export class LabelBatchesRepository {
     return row;
   }
 
+  /** The batch with its deployment's name and up to `limit` of its images: what a live `label` event tells. */
+  async withImages(
+    id: number,
+    limit: number,
+  ): Promise<LabelBatch & { deployment: string; image_ids: number[] }> {
+    const batch = await this.withPlotType()
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .select('deployment.name as deployment')
+      .where('label_batch.id', '=', id)
+      .executeTakeFirst();
+    if (!batch) throw new NotFoundError(`label batch ${id} does not exist`);
+    const images = await this.db
+      .selectFrom('label')
+      .select('image_id')
+      .where('batch_id', '=', id)
+      .orderBy('id')
+      .limit(limit)
+      .execute();
+    return { ...batch, image_ids: images.map((image) => image.image_id) };
+  }
+
   /** Newest first. */
   async list(where: { user?: string; limit: number }): Promise<LabelBatch[]> {
     let query = this.withPlotType();

@@ -32,30 +32,37 @@ export class PredictionsRepository {
 
   /**
    * Stores the verdicts with their margin and entropy, and marks their images classified with copies of their
-   * latest scores, atomically; returns them with their ids.
+   * latest scores, atomically; returns them with their ids. With `claimedBy`, only the verdicts of images that
+   * replica still holds are stored: one whose claim expired may have been classified by another replica already,
+   * and an image gets one verdict from the queue, never two.
    */
-  async record(verdicts: NewVerdict[]): Promise<Verdict[]> {
+  async record(verdicts: NewVerdict[], { claimedBy }: { claimedBy?: string } = {}): Promise<Verdict[]> {
     if (verdicts.length === 0) return [];
     return atomically(this.db, async (trx) => {
-      const ids = await trx
-        .insertInto('prediction')
-        .values(verdicts.map((v) => predictionValues(v)))
-        .returning('id')
-        .execute();
-      await trx
+      let classify = trx
         .updateTable('image')
         .set({ status: 'classified', error: null, claimed_by: null, claimed_until: null })
         .where(
           'id',
           'in',
           verdicts.map((v) => v.imageId),
-        )
+        );
+      if (claimedBy !== undefined) {
+        classify = classify.where('status', '=', 'pending').where('claimed_by', '=', claimedBy);
+      }
+      const classified = new Set((await classify.returning('id').execute()).map((row) => row.id));
+      const held = verdicts.filter((v) => classified.has(v.imageId));
+      if (held.length === 0) return [];
+      const ids = await trx
+        .insertInto('prediction')
+        .values(held.map((v) => predictionValues(v)))
+        .returning('id')
         .execute();
       await refreshPredictionSummaries(
         trx,
-        verdicts.map((v) => v.imageId),
+        held.map((v) => v.imageId),
       );
-      return verdicts.map((verdict, i) => ({ ...verdict, id: ids[i]!.id }));
+      return held.map((verdict, i) => ({ ...verdict, id: ids[i]!.id }));
     });
   }
 
@@ -185,6 +192,19 @@ export class PredictionsRepository {
         .where('id', 'in', batch)
         .execute();
     }
+  }
+
+  /** These predictions, in id order (what another replica announced). */
+  async listByIds(ids: readonly number[]): Promise<Verdict[]> {
+    const verdicts: Verdict[] = [];
+    for (const batch of inBatches([...ids])) {
+      const rows = await this.withContext()
+        .where('prediction.id', 'in', batch)
+        .orderBy('prediction.id')
+        .execute();
+      verdicts.push(...rows.map(PredictionsRepository.decode));
+    }
+    return verdicts;
   }
 
   /** The latest live verdict of each of these images. */

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Role } from '../../enums.ts';
+import { NotFoundError } from '../../errors.ts';
 import type { ApiTokenRow, Database } from '../database.ts';
 
 export type { ApiTokenRow };
@@ -20,6 +21,13 @@ export class TokensRepository {
     return this.db.selectFrom('api_token').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
   }
 
+  /** Every token, oldest first; `name` keeps those of that name. */
+  async list({ name }: { name?: string } = {}): Promise<ApiTokenRow[]> {
+    let query = this.db.selectFrom('api_token').selectAll();
+    if (name !== undefined) query = query.where('name', '=', name);
+    return query.orderBy('id').execute();
+  }
+
   async count(): Promise<number> {
     const row = await this.db
       .selectFrom('api_token')
@@ -30,5 +38,15 @@ export class TokensRepository {
 
   async touch(id: number, now = Date.now()): Promise<void> {
     await this.db.updateTable('api_token').set({ last_used_at: now }).where('id', '=', id).execute();
+  }
+
+  /**
+   * Deletes the token and returns what it was. Every replica looks a request's token up in the catalog, so each
+   * refuses it from its next request on.
+   */
+  async revoke(id: number): Promise<ApiTokenRow> {
+    const row = await this.db.deleteFrom('api_token').where('id', '=', id).returningAll().executeTakeFirst();
+    if (!row) throw new NotFoundError(`there is no API token with id ${id} (GET /api/v1/tokens lists them)`);
+    return row;
   }
 }

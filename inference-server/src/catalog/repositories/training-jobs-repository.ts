@@ -3,8 +3,9 @@ import { NotFoundError } from '../../errors.ts';
 import type { ArchitectureName, TrainingJobStatus } from '../../enums.ts';
 import { Value } from 'typebox/value';
 import { TrainRequest, type TrainingProgress } from '../../schemas/training.ts';
+import type { SqlEngine } from '../connection.ts';
 import type { Database, TrainingJobRow as TrainingJobTableRow } from '../database.ts';
-import { decodeJson, decodeJsonOrNull, encodeJson } from './json-columns.ts';
+import { decodeJson, decodeJsonOrNull, encodeJson, flag, toFlag } from './json-columns.ts';
 import type { InputShape } from './models-repository.ts';
 
 /** What a job was asked to train, with the choices made when it was queued. */
@@ -24,8 +25,9 @@ export interface SplitImageIds {
 /** A training job with its JSON columns decoded and its plot type's names. */
 export interface TrainingJobRow extends Omit<
   TrainingJobTableRow,
-  'parameters' | 'split' | 'progress' | 'architecture'
+  'parameters' | 'split' | 'progress' | 'architecture' | 'cancel_requested'
 > {
+  cancel_requested: boolean;
   architecture: ArchitectureName;
   parameters: TrainingParameters;
   split: SplitImageIds | null;
@@ -44,9 +46,21 @@ export interface TrainingJobChanges {
   finished_at?: number;
 }
 
-/** Training jobs: what was asked, the split it used, its progress and log, and the version it made. */
+/** A running job whose replica stopped: its lease expired, or it was this replica's before a restart. */
+export interface AbandonedJob {
+  id: number;
+  replica: string | null;
+}
+
+/**
+ * Training jobs: what was asked, the split it used, its progress and log, and the version it made. A replica claims
+ * a queued job as it claims images (owner and lease), so that each job runs once, on one replica.
+ */
 export class TrainingJobsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   private withNames() {
     return this.db
@@ -70,6 +84,7 @@ export class TrainingJobsRepository {
       ) as TrainingParameters,
       split: decodeJsonOrNull<SplitImageIds>(row.split),
       progress: decodeJsonOrNull<TrainingProgress>(row.progress),
+      cancel_requested: flag(row.cancel_requested),
     };
   }
 
@@ -125,13 +140,101 @@ export class TrainingJobsRepository {
     return this.get(id);
   }
 
-  /** Jobs a stopped server left queued or running; their workers died with it. */
-  async failUnfinished(reason: string): Promise<number> {
+  /** Takes the oldest queued job for `owner` and marks it running; concurrent replicas skip each other's. */
+  async claimNext(owner: string, leaseMs: number, now = Date.now()): Promise<TrainingJobRow | undefined> {
+    const oldest = this.db
+      .selectFrom('training_job')
+      .select('id')
+      .where('status', '=', 'queued')
+      .orderBy('id')
+      .limit(1);
+    const claimed = await this.db
+      .updateTable('training_job')
+      .set({ status: 'running', claimed_by: owner, claimed_until: now + leaseMs, started_at: now })
+      .where('id', 'in', this.engine === 'postgres' ? oldest.forUpdate().skipLocked() : oldest)
+      .where('status', '=', 'queued')
+      .returning('id')
+      .executeTakeFirst();
+    return claimed && this.get(claimed.id);
+  }
+
+  /** Extends the lease of every job `owner` runs; returns the ids of those someone asked to cancel. */
+  async renewClaims(owner: string, leaseMs: number, now = Date.now()): Promise<number[]> {
+    await this.db
+      .updateTable('training_job')
+      .set({ claimed_until: now + leaseMs })
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'running')
+      .execute();
+    const cancelled = await this.db
+      .selectFrom('training_job')
+      .select('id')
+      .where('claimed_by', '=', owner)
+      .where('status', '=', 'running')
+      .where('cancel_requested', '=', toFlag(true))
+      .execute();
+    return cancelled.map((row) => row.id);
+  }
+
+  /** Cancels a job that is still queued; false when a replica claimed it first. */
+  async cancelQueued(id: number): Promise<boolean> {
     const result = await this.db
       .updateTable('training_job')
-      .set({ status: 'failed', error: reason, finished_at: Date.now() })
-      .where('status', 'in', ['queued', 'running'])
+      .set({ status: 'cancelled' })
+      .where('id', '=', id)
+      .where('status', '=', 'queued')
       .executeTakeFirst();
-    return Number(result.numUpdatedRows);
+    return result.numUpdatedRows > 0n;
+  }
+
+  /** Asks the replica running the job to stop it (it reads this when it renews its lease). */
+  async requestCancel(id: number): Promise<void> {
+    await this.db
+      .updateTable('training_job')
+      .set({ cancel_requested: toFlag(true) })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
+  /**
+   * Marks failed the running jobs whose replica stopped: their lease expired, they were running before claims
+   * existed, or (at a replica's start) they are its own from before the restart. Their workers died with it.
+   */
+  async failAbandoned({ restarted }: { restarted?: string } = {}, now = Date.now()): Promise<AbandonedJob[]> {
+    const abandoned = await this.db
+      .selectFrom('training_job')
+      .select(['id', 'claimed_by', 'claimed_until'])
+      .where('status', '=', 'running')
+      .where((eb) =>
+        eb.or([
+          eb('claimed_until', '<', now),
+          eb('claimed_until', 'is', null),
+          ...(restarted === undefined ? [] : [eb('claimed_by', '=', restarted)]),
+        ]),
+      )
+      .execute();
+    const failed: AbandonedJob[] = [];
+    for (const job of abandoned) {
+      const replica = job.claimed_by;
+      const result = await this.db
+        .updateTable('training_job')
+        .set({
+          status: 'failed',
+          error: `${replica === null ? 'the server' : `replica ${replica}`} stopped while running this job`,
+          finished_at: now,
+        })
+        .where('id', '=', job.id)
+        .where('status', '=', 'running')
+        // A lease renewed meanwhile keeps its job.
+        .where((eb) =>
+          job.claimed_until === null
+            ? eb('claimed_until', 'is', null)
+            : eb('claimed_until', '=', job.claimed_until),
+        )
+        .executeTakeFirst();
+      if (result.numUpdatedRows > 0n) failed.push({ id: job.id, replica });
+    }
+    return failed;
   }
 }

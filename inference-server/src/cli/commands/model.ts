@@ -6,6 +6,8 @@ import { readModelFolder } from '../../models/model-artifacts.ts';
 import { InferencePool } from '../../inference/pool.ts';
 import type { BackendPreference } from '../../inference/messages.ts';
 import { ModelLibrary } from '../../models/model-library.ts';
+import { PostgresReplicaBus } from '../../replicas/postgres-bus.ts';
+import { SingleReplica } from '../../replicas/replica-bus.ts';
 import { withCatalog } from './db.ts';
 
 const silentLogger = pino({ level: 'silent' });
@@ -61,27 +63,39 @@ export function registerModelCommand(program: Command): void {
         const version = await withCatalog(async (catalog) => {
           const deployment = await catalog.deployments.ensure(options.deployment);
           const plotType = await catalog.plotTypes.ensure(deployment.id, options.plotType);
+          // Running replicas on PostgreSQL hear of an activation and free the version it replaced.
+          const replicas =
+            catalog.engine === 'postgres'
+              ? PostgresReplicaBus.announcer({
+                  instanceId: `hydra model add (${os.userInfo().username})`,
+                  notify: (channel, payload) => catalog.notify(channel, payload),
+                  logger: silentLogger,
+                })
+              : new SingleReplica();
           const library = new ModelLibrary({
             catalog,
             pool,
+            replicas,
             logger: silentLogger,
             dataDir: folders.root,
             modelsDir: folders.models,
             promotionMargin: config.HYDRA_PROMOTION_MARGIN,
           });
-          return library.importModel({
-            plotType,
-            files: await readModelFolder(dir, sizeLimit(config, 'HYDRA_MAX_MODEL_BYTES')),
-            classes: options.classes.split(',').map((name) => name.trim()),
-            thresholds: options.thresholds ? parseThresholds(options.thresholds) : undefined,
-            name: options.name,
-            architecture: options.architecture,
-            activate: options.activate,
-            activatedBy: {
-              actor: `hydra model add (${os.userInfo().username})`,
-              reason: 'imported with --activate',
-            },
-          });
+          return library
+            .importModel({
+              plotType,
+              files: await readModelFolder(dir, sizeLimit(config, 'HYDRA_MAX_MODEL_BYTES')),
+              classes: options.classes.split(',').map((name) => name.trim()),
+              thresholds: options.thresholds ? parseThresholds(options.thresholds) : undefined,
+              name: options.name,
+              architecture: options.architecture,
+              activate: options.activate,
+              activatedBy: {
+                actor: `hydra model add (${os.userInfo().username})`,
+                reason: 'imported with --activate',
+              },
+            })
+            .finally(() => replicas.close());
         }).finally(() => pool.close());
         console.log(
           `registered ${options.plotType} model "${version.model_name}" version ${version.version} ` +

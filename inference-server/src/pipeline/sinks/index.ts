@@ -9,9 +9,7 @@ import type { VerdictSink } from '../verdict-sinks.ts';
 /** A `prediction` event per verdict for open plot grids. */
 export const liveEventsSink = (events: LiveEvents): VerdictSink => ({
   name: 'live-events',
-  accept: (verdicts) => {
-    for (const verdict of verdicts) events.publish('prediction', predictionView(verdict));
-  },
+  accept: (verdicts) => events.publish('prediction', ...verdicts.map(predictionView)),
 });
 
 /** Throughput and latency for /api/v1/status and /metrics. */

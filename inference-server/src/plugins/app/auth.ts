@@ -5,6 +5,7 @@ import type { Catalog } from '../../catalog/catalog.ts';
 import type { Right, Role } from '../../enums.ts';
 import type { Config } from '../../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
+import { TokenUse } from '../../tokens/token-use.ts';
 
 export interface Principal {
   name: string;
@@ -59,6 +60,7 @@ export default fp(
   async (fastify, opts: { config: Config }) => {
     const authOn = opts.config.HYDRA_AUTH;
     fastify.decorateRequest('principal', null);
+    const tokenUse = new TokenUse(fastify.catalog.tokens);
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       if (!authOn) return LOCAL_PRINCIPAL;
@@ -72,7 +74,7 @@ export default fp(
       const row = await fastify.catalog.tokens.findByHash(hashToken(match[1]!));
       if (!row)
         throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
-      void fastify.catalog.tokens.touch(row.id).catch(() => undefined);
+      tokenUse.used(row.id);
       return { name: row.name, role: row.role };
     }
 

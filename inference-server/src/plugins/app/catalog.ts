@@ -10,7 +10,12 @@ declare module 'fastify' {
 
 export default fp(
   async (fastify, opts: { config: Config }) => {
-    const catalog = Catalog.open(databaseUrl(opts.config));
+    const catalog = Catalog.open(databaseUrl(opts.config), (error) =>
+      fastify.log.warn(
+        { err: error },
+        'PostgreSQL dropped an idle catalog connection; the next query opens another',
+      ),
+    );
     const applied = await catalog.migrate();
     fastify.log.info({ engine: catalog.engine, applied }, 'catalog ready');
     fastify.decorate('catalog', catalog);

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import fp from 'fastify-plugin';
 import { dataFolders, type Config } from '../../config.ts';
 import { LabelingService } from '../../labels/labeling-service.ts';
@@ -14,6 +13,7 @@ import { gradCamSink, InfluxSink, liveEventsSink, statsSink } from '../../pipeli
 import { VerdictSinks } from '../../pipeline/verdict-sinks.ts';
 import { ReprocessQueue } from '../../reprocess/reprocess-queue.ts';
 import { ReprocessService } from '../../reprocess/reprocess-service.ts';
+import { announceLiveEvents, relayLiveEvents } from '../../replicas/live-event-relay.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -27,7 +27,6 @@ declare module 'fastify' {
     verdictSinks: VerdictSinks;
     /** Beam and run, written by the EPICS plugin; read by the batcher and ingest. */
     machineState: MachineState;
-    instanceId: string;
     reprocessing: ReprocessService;
   }
 }
@@ -38,14 +37,15 @@ const SWEEP_INTERVAL_MS = 1000;
 export default fp(
   async (fastify, opts: { config: Config }) => {
     const { config } = opts;
-    const instanceId = config.HYDRA_INSTANCE_ID || os.hostname();
-    const events = new LiveEvents();
+    const { instanceId, replicas } = fastify;
+    const events = new LiveEvents(replicas.shared ? announceLiveEvents(replicas) : undefined);
     const stats = new PipelineStats();
     const machine = new MachineState();
     const folders = dataFolders(config);
     const models = new ModelLibrary({
       catalog: fastify.catalog,
       pool: fastify.inferencePool,
+      replicas,
       logger: fastify.log.child({ component: 'model-library' }),
       dataDir: folders.root,
       modelsDir: folders.models,
@@ -113,14 +113,22 @@ export default fp(
     fastify.decorate('agreement', agreement);
     fastify.decorate(
       'labeling',
-      new LabelingService(fastify.catalog, agreement, fastify.log.child({ component: 'labeling' })),
+      new LabelingService(fastify.catalog, agreement, events, fastify.log.child({ component: 'labeling' })),
     );
     fastify.decorate('liveEvents', events);
     fastify.decorate('pipelineStats', stats);
     fastify.decorate('verdictSinks', sinks);
     fastify.decorate('machineState', machine);
-    fastify.decorate('instanceId', instanceId);
     fastify.decorate('reprocessing', new ReprocessService(fastify.catalog, reprocessQueue, reprocessLog));
+    const stopRelaying = relayLiveEvents({
+      bus: replicas,
+      catalog: fastify.catalog,
+      events,
+      logger: fastify.log.child({ component: 'replicas' }),
+    });
+    const stopFollowing = replicas.on('activation', (message, from) =>
+      models.activatedElsewhere(message, from),
+    );
     fastify.addHook('onReady', async () => {
       await influx?.replayUnwritten(config.HYDRA_INFLUX_BUFFER_MAX);
       await reprocessQueue.start();
@@ -128,9 +136,14 @@ export default fp(
     });
     // Before the pool and the catalog close: running batches finish and their verdicts are stored.
     fastify.addHook('preClose', async () => {
+      stopRelaying();
+      stopFollowing();
       await batcher.close();
       await gradcam.close();
     });
   },
-  { name: 'pipeline', dependencies: ['catalog', 'image-store', 'point-writer', 'inference-pool'] },
+  {
+    name: 'pipeline',
+    dependencies: ['catalog', 'replicas', 'image-store', 'point-writer', 'inference-pool'],
+  },
 );

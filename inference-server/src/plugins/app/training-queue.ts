@@ -17,6 +17,9 @@ export default fp(
       store: fastify.imageStore,
       models: fastify.models,
       events: fastify.liveEvents,
+      replicas: fastify.replicas,
+      instanceId: fastify.instanceId,
+      leaseMs: opts.config.HYDRA_CLAIM_LEASE_MS,
       logger: fastify.log.child({ component: 'training' }),
       modelsDir: folders.models,
       weightsDir: folders.weights,
@@ -27,5 +30,8 @@ export default fp(
     fastify.decorate('trainingQueue', jobs);
     fastify.addHook('preClose', () => jobs.close());
   },
-  { name: 'training-queue', dependencies: ['catalog', 'image-store', 'inference-pool', 'pipeline'] },
+  {
+    name: 'training-queue',
+    dependencies: ['catalog', 'replicas', 'image-store', 'inference-pool', 'pipeline'],
+  },
 );

@@ -28,8 +28,10 @@ const events: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         summary:
           'Server-Sent Events: `prediction` (a Prediction) as verdicts happen, `training` (a TrainingJob) as jobs ' +
-          'progress. A token may hold HYDRA_EVENT_STREAMS_PER_TOKEN streams; a reader that falls more than ' +
-          'HYDRA_EVENT_STREAM_BUFFER_BYTES behind is disconnected (reconnect to catch up from the API)',
+          'progress, `label` (a LabelChange) as labels are applied, undone or redone; with several replicas on ' +
+          'PostgreSQL, those of every replica. A token may hold HYDRA_EVENT_STREAMS_PER_TOKEN streams; a reader ' +
+          'that falls more than HYDRA_EVENT_STREAM_BUFFER_BYTES behind is disconnected (reconnect to catch up from ' +
+          'the API)',
         querystring: EventsQuery,
         response: { ...problemResponses, 429: Problem },
       },
