@@ -164,6 +164,12 @@ const CHECKS: Record<string, Check> = {
   '. npm run bench:gradcam': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:verdicts': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:labeler': { skip: 'fills 100,000 images on two engines; the root script forwards flags' },
+  '. npm run seed:catalog': {
+    skip: 'a million images, minutes; test/catalog/seed-catalog.test.ts seeds 6,000 on both engines through it',
+  },
+  '. npm run bench:catalog': {
+    skip: 'seeds a million images on each engine, many minutes; the root script forwards flags',
+  },
   'inference-server export HYDRA_URL=http://127.0.0.1:8080 HYDRA_TOKEN=...': { skip: PLACEHOLDERS },
   'inference-server npx hydra reprocess start --deployment halld --plot-type CDC_occupancy --runs 131000-131500 --model-version 7':
     { skip: REPROCESS_CLI },
