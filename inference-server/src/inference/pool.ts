@@ -8,6 +8,7 @@ import type {
   ModelSpec,
   PredictImage,
   PredictOutcome,
+  WorkerReply,
   WorkerRequest,
   WorkerResponse,
   WorkerMemoryReport,
@@ -20,6 +21,16 @@ export interface InferencePoolOptions {
   backend: BackendPreference;
   /** The worker entry; by default worker.ts or worker.js beside this module. */
   workerScript?: string | URL;
+}
+
+/** How much of its life a worker's thread spent working, for utilisation figures (busy ÷ up). */
+export interface WorkerBusyTime {
+  /** The worker's number in this pool; a replacement gets a new one. */
+  worker: number;
+  /** Milliseconds since the worker was started. */
+  upMs: number;
+  /** Milliseconds its thread spent on requests, by request kind (start-up is 'init'). */
+  busyMs: Partial<Record<WorkerRequest['kind'], number>>;
 }
 
 export interface PoolStats {
@@ -42,6 +53,8 @@ interface WorkerSlot {
   started: { resolve: (backend: BackendInfo) => void; reject: (error: Error) => void };
   /** The worker's uncaught error, reported with its exit. */
   crash?: Error;
+  startedAt: number;
+  busyMs: WorkerBusyTime['busyMs'];
 }
 
 interface SlotWaiter {
@@ -155,6 +168,15 @@ export class InferencePool {
     );
   }
 
+  /** Each running worker's busy time since it started. */
+  busyTime(now = performance.now()): WorkerBusyTime[] {
+    return this.#slots.map((slot) => ({
+      worker: slot.id,
+      upMs: now - slot.startedAt,
+      busyMs: { ...slot.busyMs },
+    }));
+  }
+
   stats(): PoolStats {
     return {
       size: this.#slots.length,
@@ -182,9 +204,14 @@ export class InferencePool {
         state: 'starting',
         awaiting: new Map(),
         started: { resolve, reject },
+        startedAt: performance.now(),
+        busyMs: {},
       };
       this.#slots.push(slot);
-      worker.on('message', (response: WorkerResponse) => this.#onResponse(slot, response));
+      worker.on('message', ({ busy, ...response }: WorkerReply) => {
+        slot.busyMs[busy.request] = (slot.busyMs[busy.request] ?? 0) + busy.ms;
+        this.#onResponse(slot, response);
+      });
       worker.on('error', (error) => {
         slot.crash = error;
       });

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerStatus } from '../schemas/index.ts';
+import type { WorkerBusyTime as PoolBusyTime } from '../inference/pool.ts';
+import type { ServerStatus, WorkerBusyTime } from '../schemas/index.ts';
 import { SERVER_VERSION } from '../version.ts';
 
 /** What `/api/v1/status` answers and each `hydra_server` point records, read from the running services. */
@@ -19,7 +20,12 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     instance: fastify.instanceId,
     auth: fastify.authEnabled,
     backend: inferencePool.backend,
-    workers: { size: workers.size, busy: workers.busy, queued: workers.queued },
+    workers: {
+      size: workers.size,
+      busy: workers.busy,
+      queued: workers.queued,
+      perWorker: inferencePool.busyTime().map(workerBusyView),
+    },
     catalog: { engine: catalog.engine, healthy: catalogHealthy },
     queue: {
       pending: counts.pending,
@@ -34,5 +40,15 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     ),
     influx: fastify.influxStatus(),
     epics: fastify.epicsStatus(),
+  };
+}
+
+function workerBusyView({ worker, upMs, busyMs }: PoolBusyTime): WorkerBusyTime {
+  const byRequest = Object.entries(busyMs).map(([request, ms]) => [request, ms / 1000] as const);
+  return {
+    worker,
+    upSeconds: upMs / 1000,
+    busySeconds: byRequest.reduce((total, [, seconds]) => total + seconds, 0),
+    busySecondsByRequest: Object.fromEntries(byRequest),
   };
 }
