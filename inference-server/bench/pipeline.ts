@@ -2,7 +2,7 @@
 // throughput under a sustained feed (with each worker's busy time) and its ratio to bare forward, and
 // image-to-verdict latency of bursts. The load generator is a process of its own, so the server's figures hold
 // none of the client's CPU (the client still shares the machine's cores).
-// Run: npm run bench:pipeline [-- --backends wasm,tensorflow --quick]
+// Run: npm run bench:pipeline [-- --backends wasm,tensorflow --models small-cnn,inceptionv3 --quick]
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,8 +28,11 @@ const { values: args } = parseArgs({
   options: {
     backends: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    models: { type: 'string' },
   },
 });
+
+const BENCH_MODELS = (args.models?.split(',') ?? ['small-cnn', 'inceptionv3']) as BenchModelName[];
 
 /** HTTP connections the load generator keeps open (Hall D's DAQ posts a burst of 16 plots at once). */
 const CONNECTIONS = 16;
@@ -109,9 +112,11 @@ async function sustained(backend: BackendName, model: BenchModelName, imageDir: 
       }
     })();
     await waitFor(() => verdicts.count >= 2 * burst, { timeoutMs: 600_000, what: 'the warm-up batches' });
+    const eventLoop = performance.eventLoopUtilization();
     const start = { at: performance.now(), verdicts: verdicts.count, status: await server.status() };
     await sleep(seconds * 1000);
     const end = { at: performance.now(), verdicts: verdicts.count, status: await server.status() };
+    const eventLoopBusy = performance.eventLoopUtilization(eventLoop).utilization;
     feeding = false;
     await feed;
     if (end.status.queue.failed > 0) throw new Error(`${end.status.queue.failed} images failed`);
@@ -122,6 +127,7 @@ async function sustained(backend: BackendName, model: BenchModelName, imageDir: 
       wallSeconds,
       imagesPerSecond: images / wallSeconds,
       busy: busyBetween(start.status.workers.perWorker, end.status.workers.perWorker, wallSeconds),
+      eventLoopBusy,
     };
   } finally {
     feeding = false;
@@ -207,7 +213,7 @@ async function main() {
     const forward = await benchForward({
       images: pngs.slice(0, 16),
       backend,
-      models: ['small-cnn', 'inceptionv3'],
+      models: BENCH_MODELS,
       workerCounts: [1, WORKERS],
       batchSizes: [1, 16],
     });
@@ -222,7 +228,9 @@ async function main() {
         'forward ms/img': fixed(row.forwardMsPerImage),
       })),
     );
-    for (const { model, seconds, quickSeconds, goal } of SUSTAINED) {
+    for (const { model, seconds, quickSeconds, goal } of SUSTAINED.filter((s) =>
+      BENCH_MODELS.includes(s.model),
+    )) {
       const bare = forward.rows.find(
         (r) => r.model === model && r.workers === WORKERS && r.batchSize === 16,
       )!;
@@ -230,7 +238,8 @@ async function main() {
       console.log(
         `end to end through HTTP, sustained feed, ${model}, ${WORKERS} workers, batch 16: ${fixed(e2e.imagesPerSecond)} img/s ` +
           `vs bare ${fixed(bare.imagesPerSecond)} img/s → ratio ${fixed(e2e.imagesPerSecond / bare.imagesPerSecond, 2)} ` +
-          `(goal ≥ ${goal}; ${e2e.images} verdicts in a ${fixed(e2e.wallSeconds)} s window)\n  ${formatBusy(e2e.busy)}`,
+          `(goal ≥ ${goal}; ${e2e.images} verdicts in a ${fixed(e2e.wallSeconds)} s window)\n  ${formatBusy(e2e.busy)}; ` +
+          `server event loop busy ${fixed(e2e.eventLoopBusy * 100)} %`,
       );
     }
     for (const [model, burst, bursts] of [
@@ -238,6 +247,7 @@ async function main() {
       ['small-cnn', 16, quick ? 3 : 5],
       ['small-cnn', 160, quick ? 1 : 3],
     ] as const) {
+      if (!BENCH_MODELS.includes(model)) continue;
       const latency = await burstLatency(backend, model, imageDir, burst, bursts);
       console.log(
         `image-to-verdict latency, bursts of ${burst}, ${model}: p50 ${fixed(latency.p50)} ms, ` +
