@@ -25,11 +25,19 @@ export const Label = Type.Object({
 });
 export type Label = Static<typeof Label>;
 
+/** Several requests of one Labeler Apply (a batch per class) share it, so that the Apply is undone as one. */
+const ApplyId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description:
+    'The client Apply this batch is part of (one Apply writes a batch per class); letters, digits, _ and -',
+});
+
 export const LabelBody = Type.Object({
   // One insert holds every label, at six parameters a row; SQLite takes at most 32,766 in one statement.
   imageIds: Type.Array(Id, { minItems: 1, maxItems: 5_000 }),
   class: Name('Class name'),
   source: Type.Optional(LabelSource),
+  applyId: Type.Optional(ApplyId),
 });
 export type LabelBody = Static<typeof LabelBody>;
 
@@ -115,6 +123,7 @@ export const LabelByFilterBody = Type.Object({
   query: LabelFilterQuery,
   class: Name('Class name'),
   expectedCount: Type.Integer({ minimum: 1, maximum: 100_000, description: 'The count the user confirmed' }),
+  applyId: Type.Optional(ApplyId),
 });
 export type LabelByFilterBody = Static<typeof LabelByFilterBody>;
 
@@ -131,6 +140,7 @@ export const LabelBatch = Type.Object({
   undoneAt: Type.Union([IsoTime, Type.Null()]),
   plotTypeId: Type.Integer(),
   plotType: Type.String(),
+  applyId: Type.Union([Type.String(), Type.Null()], { description: 'As the client sent it' }),
 });
 export type LabelBatch = Static<typeof LabelBatch>;
 

@@ -56,6 +56,46 @@ describe('Labeler page', () => {
     expect(labels.items[0]).toMatchObject({ class: 'Bad', user: 'test-labeler' });
   });
 
+  it('labels as the Grafana user the proxy names, and after a reload Ctrl+Z still undoes that user’s last Apply', async () => {
+    const first = (await api<QueuePage>('viewer', 'GET', `/labels?plotTypeId=${await plotTypeId('FCAL_occupancy')}`))
+      .items[0]!;
+    const before = await api<{ items: Array<{ supersededAt: string | null }> }>(
+      'viewer',
+      'GET',
+      `/images/${first.imageId}/labels`
+    );
+    const view = renderPage('/labeler?plotType=FCAL_occupancy', { grafanaUser: 'alice' });
+    expect(await screen.findByTestId(testIds.actingAs)).toHaveTextContent('You act as alice');
+    fireEvent.click(await screen.findByTestId(testIds.labeler.cell(first.imageId)));
+    await act(async () => {
+      fireEvent.keyDown(window, { key: '2' });
+    });
+    fireEvent.click(screen.getByTestId(testIds.labeler.apply));
+    await waitFor(() => expect(screen.getByTestId(testIds.labeler.status)).toHaveTextContent('Applied 1 label (Bad)'));
+    const labels = await api<{ items: Array<{ class: string; user: string }> }>(
+      'viewer',
+      'GET',
+      `/images/${first.imageId}/labels`
+    );
+    expect(labels.items[0]).toMatchObject({ class: 'Bad', user: 'alice' });
+
+    view.unmount();
+    renderPage('/labeler?plotType=FCAL_occupancy', { grafanaUser: 'alice' });
+    await waitFor(() => expect(screen.getByTestId(testIds.labeler.undo)).toBeEnabled());
+    await act(async () => {
+      fireEvent.keyDown(window, { key: 'z', ctrlKey: true });
+    });
+    await waitFor(() => expect(screen.getByTestId(testIds.labeler.status)).toHaveTextContent('Undone: 1 label'));
+    const after = await api<{ items: Array<{ supersededAt: string | null }> }>(
+      'viewer',
+      'GET',
+      `/images/${first.imageId}/labels`
+    );
+    expect(after.items.filter((label) => label.supersededAt === null)).toHaveLength(
+      before.items.filter((label) => label.supersededAt === null).length
+    );
+  });
+
   it('says a plot type without images has none yet', async () => {
     renderPage(`/labeler?plotType=${EMPTY_PLOT_TYPE}`);
     expect(await screen.findByTestId(testIds.labeler.empty)).toHaveTextContent(`${EMPTY_PLOT_TYPE} has no images yet`);

@@ -5,6 +5,7 @@ import { PluginPage } from '@grafana/runtime';
 import { Alert, Collapse, InlineField, InlineSwitch, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import { useApp } from '../../components/App/AppContext';
+import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
 import { queryParam, useCatalog } from '../../hooks/useCatalog';
 import { testIds } from '../../testIds';
@@ -25,7 +26,7 @@ import { useQueue } from './useQueue';
  */
 export function LabelerPage() {
   const styles = useStyles2(getStyles);
-  const { client, can } = useApp();
+  const { client, can, me } = useApp();
   const location = useLocation();
   const catalog = useCatalog(client);
   const [plotTypeId, setPlotTypeId] = useState<number>();
@@ -58,7 +59,7 @@ export function LabelerPage() {
   const query = useMemo(() => (plotType ? toQuery(plotType.id, filters) : undefined), [plotType, filters]);
   const reload = useCallback(() => setReloadKey((key) => key + 1), []);
   const queue = useQueue(client, query, filters.sort, reloadKey);
-  const applies = useApplyHistory(client, reload);
+  const applies = useApplyHistory(client, me?.name, reload);
   const { ensure, items } = queue;
   // The cells' handlers read the items through a ref, so a chunk's arrival does not re-render every cell on screen.
   const itemsRef = useRef(items);
@@ -195,6 +196,7 @@ export function LabelerPage() {
     <PluginPage>
       <div className={styles.page}>
         <RightsNotice right="label" actions="labelling, Apply and undo" />
+        <ActingAs />
         <div className={styles.bar}>
           <InlineField label="Deployment">
             <Select

@@ -8,6 +8,7 @@ import * as predictionPointWritten from './0005-prediction-point-written.ts';
 import * as predictionBeam from './0006-prediction-beam.ts';
 import * as alertEvents from './0007-alert-events.ts';
 import * as labelerLogNews from './0008-labeler-log-news.ts';
+import * as grafanaProxyTokensAndApplies from './0009-grafana-proxy-tokens-and-applies.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -21,6 +22,7 @@ const migrations: Record<string, EngineMigration> = {
   '0006-prediction-beam': predictionBeam,
   '0007-alert-events': alertEvents,
   '0008-labeler-log-news': labelerLogNews,
+  '0009-grafana-proxy-tokens-and-applies': grafanaProxyTokensAndApplies,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

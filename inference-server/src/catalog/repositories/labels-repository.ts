@@ -23,6 +23,8 @@ export interface NewLabels {
   className: string;
   source: LabelSource;
   user: string;
+  /** The client's Apply this batch is part of. */
+  applyId?: string;
 }
 
 export interface LeaderboardQuery {
@@ -74,7 +76,7 @@ export class LabelsRepository {
    * replaced, so that undoing the batch can restore exactly what was there.
    */
   async add(
-    { imageIds, className, source, user }: NewLabels,
+    { imageIds, className, source, user, applyId }: NewLabels,
     now = Date.now(),
   ): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     assertValidName('class', className);
@@ -95,6 +97,7 @@ export class LabelsRepository {
           count: ids.length,
           created_at: now,
           undone_at: null,
+          apply_id: applyId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();

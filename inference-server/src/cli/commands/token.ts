@@ -15,9 +15,20 @@ export function registerTokenCommand(program: Command): void {
         .makeOptionMandatory(),
     )
     .option('--name <name>', 'who or what holds it', 'cli')
-    .action(async (options: { role: Role; name: string }) => {
-      const token = await withCatalog((catalog) => createApiToken(catalog, options.name, options.role));
+    .option(
+      '--grafana-proxy',
+      "for Grafana's proxy routes only: the Grafana user it names in X-Grafana-User acts (needs Grafana's send_user_header)",
+    )
+    .action(async (options: { role: Role; name: string; grafanaProxy?: boolean }) => {
+      const grafanaProxy = options.grafanaProxy === true;
+      const token = await withCatalog((catalog) =>
+        createApiToken(catalog, options.name, options.role, { grafanaProxy }),
+      );
       console.log(token);
-      console.error(`token "${options.name}" with role ${options.role} created; it is shown only this once`);
+      console.error(
+        `token "${options.name}" with role ${options.role} created` +
+          (grafanaProxy ? ', acting for the Grafana user each request names' : '') +
+          '; it is shown only this once',
+      );
     });
 }

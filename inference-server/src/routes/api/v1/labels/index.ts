@@ -34,12 +34,13 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { imageIds, class: className, source = 'labeler' } = request.body;
+      const { imageIds, class: className, source = 'labeler', applyId } = request.body;
       const { batch, labels: rows } = await fastify.labeling.label({
         imageIds,
         className,
         source,
-        user: request.principal!,
+        user: request.actor!,
+        applyId,
       });
       return reply.code(201).send({ items: rows.map(labelView), batchId: batch.id });
     },
@@ -73,12 +74,13 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { query, class: className, expectedCount } = request.body;
+      const { query, class: className, expectedCount, applyId } = request.body;
       const batch = await fastify.labeling.labelByFilter({
         filters: labelerFilters(query),
         className,
         expectedCount,
-        user: request.principal!,
+        user: request.actor!,
+        applyId,
       });
       return reply.code(201).send({ batchId: batch.id, count: batch.count });
     },
@@ -113,8 +115,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
           response: { 200: LabelBatch, ...problemResponses, 404: Problem, 409: Problem },
         },
       },
-      async (request) =>
-        labelBatchView(await fastify.labeling[action](request.params.id, request.principal!)),
+      async (request) => labelBatchView(await fastify.labeling[action](request.params.id, request.actor!)),
     );
   }
 

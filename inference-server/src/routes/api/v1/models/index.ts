@@ -65,7 +65,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         architecture: fields.architecture,
         thresholds: fields.thresholds,
         activate: fields.activate,
-        activatedBy: { actor: request.principal!.name, reason: 'imported with activate' },
+        activatedBy: { actor: request.actor!.name, reason: 'imported with activate' },
       });
       request.log.info(
         {
@@ -94,7 +94,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) =>
       modelVersionView(
         await fastify.models.activate(request.params.plotTypeId, request.params.versionId, {
-          actor: request.principal!.name,
+          actor: request.actor!.name,
           reason: 'activated through the API',
         }),
       ),
@@ -113,7 +113,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) =>
       modelVersionView(
         await fastify.models.rollback(request.params.plotTypeId, {
-          actor: request.principal!.name,
+          actor: request.actor!.name,
           reason: 'rolled back through the API',
         }),
       ),
@@ -186,7 +186,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       const job = await fastify.trainingQueue.create(
         request.params.plotTypeId,
         request.body,
-        request.principal!.name,
+        request.actor!.name,
       );
       return reply.code(202).send(job);
     },
