@@ -93,13 +93,13 @@ export async function seedPlots(plotType: string, plotTypeId: number, count: num
   }
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const queue = await api<{ items: Array<{ verdict: string | null }>; total: number }>(
+    const queue = await api<{ items: Array<{ verdict: string | null }> }>(
       'viewer',
       'GET',
       `/labels?plotTypeId=${plotTypeId}&limit=10000`
     );
-    if (queue.total >= count && queue.items.every((item) => item.verdict !== null)) {
-      return queue.total;
+    if (queue.items.length >= count && queue.items.every((item) => item.verdict !== null)) {
+      return queue.items.length;
     }
     if (Date.now() > deadline) {
       throw new Error(`${plotType}: the seeded plots got no verdicts within 120 s`);

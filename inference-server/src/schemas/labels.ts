@@ -79,10 +79,7 @@ export const LabeledImage = Type.Object({
 });
 export type LabeledImage = Static<typeof LabeledImage>;
 
-export const LabeledImageList = Type.Object({
-  items: Type.Array(LabeledImage),
-  total: Type.Integer({ description: 'All matching images, not only this page' }),
-});
+export const LabeledImageList = Type.Object({ items: Type.Array(LabeledImage) });
 export type LabeledImageList = Static<typeof LabeledImageList>;
 
 /** What selects the labeler's images: the queue's filters, and the query of a label-by-filter. */
@@ -108,16 +105,25 @@ const labelFilters = {
 export const LabelFilterQuery = Type.Object(labelFilters);
 export type LabelFilterQuery = Static<typeof LabelFilterQuery>;
 
-export const LabelQuery = Type.Object({
+const labelOrder = {
   ...labelFilters,
   sort: Type.Enum(LABEL_SORTS, {
     default: 'newest',
     description:
       'Sorts other than newest need plotTypeId; run and the scores list only the images that have the value',
   }),
-  ...Pagination,
-});
+};
+
+export const LabelQuery = Type.Object({ ...labelOrder, ...Pagination });
 export type LabelQuery = Static<typeof LabelQuery>;
+
+export const LabelCountQuery = Type.Object(labelOrder);
+export type LabelCountQuery = Static<typeof LabelCountQuery>;
+
+export const LabelCount = Type.Object({
+  total: Type.Integer({ description: 'All images the filters match in that order, not only a page' }),
+});
+export type LabelCount = Static<typeof LabelCount>;
 
 export const LabelByFilterBody = Type.Object({
   query: LabelFilterQuery,

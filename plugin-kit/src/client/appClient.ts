@@ -7,6 +7,7 @@ import type {
   Me,
   NewsItem,
   NewsList,
+  QueueCount,
   QueuePage,
   QueueQuery,
   QueueSort,
@@ -21,6 +22,11 @@ export class HydraAppClient extends HydraClient {
 
   queue(query: QueueQuery, sort: QueueSort, limit: number, offset = 0): Promise<QueuePage> {
     return this.get('/labels', { ...query, sort, limit, offset });
+  }
+
+  /** How many images the queue holds in that order: asked once per filter, since counting costs what paging does not. */
+  queueCount(query: QueueQuery, sort: QueueSort): Promise<QueueCount> {
+    return this.get('/labels/count', { ...query, sort });
   }
 
   /** One label batch; `applyId` names the Apply it is part of, so that the Apply is undone as one after a reload. */

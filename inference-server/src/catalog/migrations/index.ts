@@ -8,7 +8,7 @@ import * as predictionPointWritten from './0005-prediction-point-written.ts';
 import * as predictionBeam from './0006-prediction-beam.ts';
 import * as alertEvents from './0007-alert-events.ts';
 import * as labelerLogNews from './0008-labeler-log-news.ts';
-import * as grafanaProxyTokensAndApplies from './0009-grafana-proxy-tokens-and-applies.ts';
+import * as grafanaProxyTokensAppliesUnlabeledIndex from './0009-grafana-proxy-tokens-applies-unlabeled-index.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -22,7 +22,7 @@ const migrations: Record<string, EngineMigration> = {
   '0006-prediction-beam': predictionBeam,
   '0007-alert-events': alertEvents,
   '0008-labeler-log-news': labelerLogNews,
-  '0009-grafana-proxy-tokens-and-applies': grafanaProxyTokensAndApplies,
+  '0009-grafana-proxy-tokens-applies-unlabeled-index': grafanaProxyTokensAppliesUnlabeledIndex,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {

@@ -2,12 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
 import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { LabelSource } from '../../enums.ts';
+import type { LabelSort, LabelSource } from '../../enums.ts';
 import type { SqlEngine } from '../connection.ts';
 import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
 import { lockImages, refreshLabelSummaries } from './image-summaries.ts';
 import {
+  labelerCount,
   labelerPage,
   whereLabeler,
   type LabelerFilters,
@@ -149,9 +150,14 @@ export class LabelsRepository {
       .execute();
   }
 
-  /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
-  labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
+  /** Images with their current label and latest verdict, for the labeler: one page. */
+  labelerImages(query: LabelerQuery): Promise<LabelerImageRow[]> {
     return labelerPage(this.db, query);
+  }
+
+  /** How many images the labeler's filters match in its order. */
+  labelerCount(filters: LabelerFilters & { sort: LabelSort }): Promise<number> {
+    return labelerCount(this.db, filters);
   }
 
   /** The ids of the images the filters match, newest first, at most `limit`. */

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { labelerFilters, labelerQuery } from '../../../../labels/labeler-filters.ts';
+import { labelerFilters, labelerOrder, labelerQuery } from '../../../../labels/labeler-filters.ts';
 import { timeRange } from '../../../../http/ranges.ts';
 import {
   AppliedLabels,
@@ -10,6 +10,8 @@ import {
   LabelBody,
   LabelByFilterBody,
   LabelByFilterResult,
+  LabelCount,
+  LabelCountQuery,
   LabeledImageList,
   LabelQuery,
   Leaderboard,
@@ -52,15 +54,29 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       onRequest: fastify.requireRight('read'),
       schema: {
         summary:
-          'Images with their current label and latest verdict, filtered, in an order (newest, by run, or an active-learning score), with the total',
+          'A page of images with their current label and latest verdict, filtered, in an order (newest, by run, or an active-learning score); GET /labels/count counts them',
         querystring: LabelQuery,
         response: { 200: LabeledImageList, ...problemResponses },
       },
     },
     async (request) => {
-      const { rows, total } = await fastify.catalog.labels.labelerImages(labelerQuery(request.query));
-      return { items: rows.map(labeledImageView), total };
+      const rows = await fastify.catalog.labels.labelerImages(labelerQuery(request.query));
+      return { items: rows.map(labeledImageView) };
     },
+  );
+
+  fastify.get(
+    '/count',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'How many images GET /labels lists with these filters and order: asked once per filter, not with each page',
+        querystring: LabelCountQuery,
+        response: { 200: LabelCount, ...problemResponses },
+      },
+    },
+    async (request) => ({ total: await fastify.catalog.labels.labelerCount(labelerOrder(request.query)) }),
   );
 
   fastify.post(
