@@ -96,14 +96,20 @@ export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort
 /**
  * One page of the labeler's queue, in its order. The page's ids come first, from the order's index alone; the joins
  * then run for the page's rows only, not for every row the offset skips (a page deep in 100,000 images costs what the
- * first one does, bar the skipped index entries).
+ * first one does, bar the skipped index entries). The page is ordered by its own columns: ordered by the image's,
+ * SQLite would rather walk every image in that order than sort the page.
  */
 export async function labelerPage(db: Kysely<Database>, query: LabelerQuery): Promise<LabelerImageRow[]> {
   const { column, direction } = ORDERS[query.sort];
-  let ids = whereLabeler(db.selectFrom('image'), query).select('image.id as page_id');
-  if (column) ids = ids.orderBy(column, direction);
-  ids = ids.orderBy('image.id', direction).limit(query.limit).offset(query.offset);
-  let rows = db
+  const matching = whereLabeler(db.selectFrom('image'), query).select([
+    'image.id as page_id',
+    (eb) => (column ? eb.ref(column) : eb.ref('image.id')).as('page_key'),
+  ]);
+  const ids = (column ? matching.orderBy(column, direction) : matching)
+    .orderBy('image.id', direction)
+    .limit(query.limit)
+    .offset(query.offset);
+  return db
     .selectFrom(ids.as('page'))
     .innerJoin('image', 'image.id', 'page.page_id')
     .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
@@ -128,9 +134,10 @@ export async function labelerPage(db: Kysely<Database>, query: LabelerQuery): Pr
       'image.margin',
       'image.entropy',
       'image.mistakenness',
-    ]);
-  if (column) rows = rows.orderBy(column, direction);
-  return rows.orderBy('image.id', direction).execute();
+    ])
+    .orderBy('page.page_key', direction)
+    .orderBy('page.page_id', direction)
+    .execute();
 }
 
 /**
