@@ -27,6 +27,7 @@ export const testIds = {
     preview: 'labeler-preview',
     history: 'labeler-history',
     editorMode: 'labeler-editor-mode',
+    hoverPreview: 'labeler-hover-preview',
     leaderboard: 'labeler-leaderboard',
   },
   log: {

@@ -235,7 +235,11 @@ export function LabelerPage() {
             />
           </InlineField>
           <InlineField label="Preview on hover" tooltip="Or press space over an image">
-            <InlineSwitch value={hoverPreview} onChange={() => setHoverPreview(!hoverPreview)} />
+            <InlineSwitch
+              data-testid={testIds.labeler.hoverPreview}
+              value={hoverPreview}
+              onChange={() => setHoverPreview(!hoverPreview)}
+            />
           </InlineField>
           {queue.total !== undefined && (
             <span data-testid={testIds.labeler.total} className={styles.total}>
