@@ -145,7 +145,17 @@ export const Health = Type.Object({
 export type Health = Static<typeof Health>;
 
 export const Me = Type.Object({
-  name: Type.String({ description: 'The API token name' }),
+  name: Type.String({
+    description:
+      'Who acts, as labels, batches, acknowledgements and news record it: the Grafana user a Grafana proxy token names, else the token',
+  }),
+  grafanaUser: Type.Union([Type.String(), Type.Null()], {
+    description: 'The login Grafana sent (X-Grafana-User) for a Grafana proxy token; null otherwise',
+  }),
+  token: Type.Object({
+    name: Type.String({ description: 'The API token name' }),
+    grafanaProxy: Type.Boolean({ description: 'Whether it speaks for the Grafana users behind it' }),
+  }),
   role: Role,
   rights: Type.Array(Type.Enum(RIGHTS), { description: 'What the role may do; the UI hides the rest' }),
 });
