@@ -109,14 +109,15 @@ export function LabelerPage() {
     [selection]
   );
   // Stable callbacks: the bar and the actions are memoized, so a chunk of the queue arriving renders the grid alone.
+  const { apply: applyLabels, applyToFilter: labelAllMatching } = applies;
   const apply = useCallback(async () => {
-    if (await applies.apply(pending)) {
+    if (await applyLabels(pending)) {
       setPending(new Map());
     }
-  }, [applies.apply, pending]);
+  }, [applyLabels, pending]);
   const applyToFilter = useCallback(
-    (className: string) => query && applies.applyToFilter(query, className, queue.total ?? 0),
-    [applies.applyToFilter, query, queue.total]
+    (className: string) => query && labelAllMatching(query, className, queue.total ?? 0),
+    [labelAllMatching, query, queue.total]
   );
   const selectVisible = useCallback(
     () => setSelection((current) => selectRange(current, itemsRef.current, ...visible.current)),
