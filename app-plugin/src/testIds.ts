@@ -5,6 +5,7 @@ export const testIds = {
   viewer: viewerTestIds,
   config: { url: 'app-config-url', apiToken: 'app-config-token', save: 'app-config-save', status: 'app-config-status' },
   rights: 'app-rights-notice',
+  actingAs: 'app-acting-as',
   labeler: {
     deployment: 'labeler-deployment',
     plotType: 'labeler-plot-type',
@@ -26,6 +27,7 @@ export const testIds = {
     preview: 'labeler-preview',
     history: 'labeler-history',
     editorMode: 'labeler-editor-mode',
+    hoverPreview: 'labeler-hover-preview',
     leaderboard: 'labeler-leaderboard',
   },
   log: {

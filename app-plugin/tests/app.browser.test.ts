@@ -3,48 +3,34 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlotTypeList, PredictionList } from '@hydra/inference-server/api';
-import type { LogEntry, NewsList, QueuePage } from '@hydra/plugin-kit/client';
+import type { LogEntry, NewsList } from '@hydra/plugin-kit/client';
 import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
 import { testIds } from '../src/testIds';
-import { api, ARTIFACTS, closeSession, hydra, openPage, openSession, seedPlots, tid, type Session } from './browserKit';
+import {
+  api,
+  ARTIFACTS,
+  cellAt,
+  closeSession,
+  currentLabels,
+  hydra,
+  imageIdAt,
+  labelerStatus as status,
+  openLabelerPage,
+  openPage,
+  openSession,
+  seedPlots,
+  tid,
+  type Session,
+} from './browserKit';
 
 const PLOT_TYPE = 'CDC_occupancy';
 const SEEDED = 64;
 let session: Session;
 let plotTypeId = 0;
 
-const labelled = async () =>
-  new Map(
-    (await api<QueuePage>('viewer', 'GET', `/labels?plotTypeId=${plotTypeId}&filter=labeled&limit=10000`)).items.map(
-      (item) => [item.imageId, { class: item.label!.class, user: item.label!.user }]
-    )
-  );
-
-/** The grid cell at a queue position, scrolling the grid until the virtualizer has rendered it. */
-async function cellAt(page: Page, index: number) {
-  const cell = page.locator(`${tid(testIds.labeler.grid)} [data-index="${index}"]`);
-  for (let tries = 0; (await cell.count()) === 0 && tries < 40; tries++) {
-    await page.locator(tid(testIds.labeler.grid)).evaluate((grid) => grid.scrollBy(0, 150));
-    await page.waitForTimeout(50);
-  }
-  return cell;
-}
-
-const imageIdAt = async (page: Page, index: number) =>
-  Number(
-    (await (await cellAt(page, index)).getAttribute('data-testid'))!.replace(testIds.labeler.cell(0).slice(0, -1), '')
-  );
-
-async function openLabeler(theme: 'dark' | 'light' = 'dark', search = `?plotType=${PLOT_TYPE}`) {
-  const page = await openPage(session, { page: 'labeler', theme, search });
-  await page.waitForSelector(`${tid(testIds.labeler.grid)} [data-index="0"]`);
-  await page.waitForFunction(() =>
-    [...document.querySelectorAll<HTMLImageElement>('[data-index] img')].every((img) => img.complete)
-  );
-  return page;
-}
-
-const status = (page: Page, text: string) => page.waitForSelector(`${tid(testIds.labeler.status)}:has-text("${text}")`);
+const labelled = () => currentLabels(plotTypeId);
+const openLabeler = (theme: 'dark' | 'light' = 'dark', search = `?plotType=${PLOT_TYPE}`) =>
+  openLabelerPage(session, { theme, search });
 
 beforeAll(async () => {
   session = await openSession();
@@ -196,7 +182,7 @@ describe('the Labeler in Chromium, on a real inference server full of simulator 
     await page.keyboard.press(' ');
     await page.waitForSelector(tid(testIds.labeler.preview), { state: 'detached' });
 
-    await page.getByText('Leaderboard').click();
+    await page.getByText('Leaderboard', { exact: true }).click();
     await page.waitForSelector(`${tid(testIds.labeler.leaderboard)} td:has-text("test-admin")`);
     await page.screenshot({ path: path.join(ARTIFACTS, 'labeler-leaderboard-dark.png'), fullPage: true });
     await page.close();

@@ -8,7 +8,9 @@ import { inject } from 'vitest';
 import { appProxyBase } from '@hydra/plugin-kit/client/proxy-route';
 import { launchChromium, startHarness, type Harness } from '@hydra/plugin-kit/testing/browser-harness';
 import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
+import type { QueuePage } from '@hydra/plugin-kit/client';
 import { PLUGIN_ID } from '../src/constants';
+import { testIds } from '../src/testIds';
 
 export const hydra = inject('hydra');
 export const ARTIFACTS = path.resolve(__dirname, '../test-results/browser');
@@ -19,7 +21,11 @@ export interface Session {
   browser: Browser;
 }
 
-export async function openSession(): Promise<Session> {
+/**
+ * The harness and Chromium. `grafanaUser`: the app's token is the Grafana proxy token (role labeler) and the proxy
+ * names that user, as Grafana does with send_user_header; else the admin token.
+ */
+export async function openSession({ grafanaUser }: { grafanaUser?: string } = {}): Promise<Session> {
   await fs.mkdir(ARTIFACTS, { recursive: true });
   console.log(`screenshots: ${ARTIFACTS}`);
   const harness = await startHarness(path.resolve(__dirname, 'harness/harness.tsx'), [
@@ -27,7 +33,8 @@ export async function openSession(): Promise<Session> {
       uid: PLUGIN_ID,
       base: appProxyBase(PLUGIN_ID),
       jsonData: { url: hydra.url },
-      secureJsonData: { apiToken: hydra.tokens.admin },
+      secureJsonData: { apiToken: grafanaUser === undefined ? hydra.tokens.admin : hydra.grafanaToken },
+      grafanaUser,
     },
   ]);
   return { harness, browser: await launchChromium() };
@@ -93,13 +100,13 @@ export async function seedPlots(plotType: string, plotTypeId: number, count: num
   }
   const deadline = Date.now() + 120_000;
   for (;;) {
-    const queue = await api<{ items: Array<{ verdict: string | null }>; total: number }>(
+    const queue = await api<{ items: Array<{ verdict: string | null }> }>(
       'viewer',
       'GET',
       `/labels?plotTypeId=${plotTypeId}&limit=10000`
     );
-    if (queue.total >= count && queue.items.every((item) => item.verdict !== null)) {
-      return queue.total;
+    if (queue.items.length >= count && queue.items.every((item) => item.verdict !== null)) {
+      return queue.items.length;
     }
     if (Date.now() > deadline) {
       throw new Error(`${plotType}: the seeded plots got no verdicts within 120 s`);
@@ -107,3 +114,45 @@ export async function seedPlots(plotType: string, plotTypeId: number, count: num
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }
+
+/** The current label of each labelled image of a plot type, from the server. */
+export async function currentLabels(plotTypeId: number) {
+  const { items } = await api<QueuePage>(
+    'viewer',
+    'GET',
+    `/labels?plotTypeId=${plotTypeId}&filter=labeled&limit=10000`
+  );
+  return new Map(items.map((item) => [item.imageId, { class: item.label!.class, user: item.label!.user }]));
+}
+
+/** The grid cell at a queue position, scrolling the grid until the virtualizer has rendered it. */
+export async function cellAt(page: Page, index: number) {
+  const cell = page.locator(`${tid(testIds.labeler.grid)} [data-index="${index}"]`);
+  for (let tries = 0; (await cell.count()) === 0 && tries < 40; tries++) {
+    await page.locator(tid(testIds.labeler.grid)).evaluate((grid) => grid.scrollBy(0, 150));
+    await page.waitForTimeout(50);
+  }
+  return cell;
+}
+
+export const imageIdAt = async (page: Page, index: number) =>
+  Number(
+    (await (await cellAt(page, index)).getAttribute('data-testid'))!.replace(testIds.labeler.cell(0).slice(0, -1), '')
+  );
+
+/** Opens the Labeler (`search`: e.g. ?plotType=) and waits until its first thumbnails have loaded. */
+export async function openLabelerPage(
+  session: Session,
+  { theme = 'dark', search }: { theme?: 'dark' | 'light'; search: string }
+): Promise<Page> {
+  const page = await openPage(session, { page: 'labeler', theme, search });
+  await page.waitForSelector(`${tid(testIds.labeler.grid)} [data-index="0"]`);
+  await page.waitForFunction(() =>
+    [...document.querySelectorAll<HTMLImageElement>('[data-index] img')].every((img) => img.complete)
+  );
+  return page;
+}
+
+/** Waits for the Labeler's status line to say `text`. */
+export const labelerStatus = (page: Page, text: string) =>
+  page.waitForSelector(`${tid(testIds.labeler.status)}:has-text("${text}")`);

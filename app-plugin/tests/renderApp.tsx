@@ -17,13 +17,21 @@ export type Role = keyof HydraServerInfo['tokens'];
 /** Where nothing listens: what the app sees when Grafana's proxy cannot reach the server. */
 export const UNREACHABLE = 'http://127.0.0.1:9';
 
-export function renderPage(path: string, { role = 'labeler', url = hydra.url }: { role?: Role; url?: string } = {}) {
+/**
+ * `grafanaUser`: the app's token is the Grafana proxy token (role labeler), and the proxy names that user, as Grafana
+ * does with send_user_header; else the token of `role`.
+ */
+export function renderPage(
+  path: string,
+  { role = 'labeler', url = hydra.url, grafanaUser }: { role?: Role; url?: string; grafanaUser?: string } = {}
+) {
   installGrafanaRuntime({
     proxy: {
       uid: PLUGIN_ID,
       base: appProxyBase(PLUGIN_ID),
       jsonData: { url },
-      secureJsonData: { apiToken: hydra.tokens[role] },
+      secureJsonData: { apiToken: grafanaUser === undefined ? hydra.tokens[role] : hydra.grafanaToken },
+      grafanaUser,
     },
   });
   const client = new HydraAppClient(apiUrlOf(appProxyBase(PLUGIN_ID)), undefined, { retries: 0 });

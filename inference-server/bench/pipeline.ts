@@ -1,48 +1,42 @@
-// The pipeline's figures: bare forward throughput, end-to-end throughput through HTTP and their ratio,
-// ingest-only throughput, and image-to-verdict latency at Hall-D rate and at 10×.
-// Run: npm run bench:pipeline [-- --backends wasm,tensorflow --quick]
+// The pipeline's figures: the server's ingest rate and CPU per image, bare forward throughput, end-to-end
+// throughput under a sustained feed (with each worker's busy time) and its ratio to bare forward, and
+// image-to-verdict latency of bursts. The load generator is a process of its own, so the server's figures hold
+// none of the client's CPU (the client still shares the machine's cores).
+// Run: npm run bench:pipeline [-- --backends wasm,tensorflow --models small-cnn,inceptionv3 --quick]
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import type { LayersModel } from '@tensorflow/tfjs';
-import type { FastifyInstance } from 'fastify';
-import sharp from 'sharp';
-import { buildApp } from '../src/app.ts';
-import { uploadImage } from '../src/cli/ingest-client.ts';
-import { loadConfig } from '../src/config.ts';
 import type { BackendName } from '../src/inference/messages.ts';
-import { createInceptionV3 } from '../src/ml/architectures/inceptionv3.ts';
-import { createSmallCnn } from '../src/ml/architectures/small-cnn.ts';
-import { saveModel } from '../src/ml/model-io.ts';
-import type { PredictionList, ServerStatus } from '../src/schemas/index.ts';
-import { createPlotType, httpClient, multipartBody, registerModelFolder } from '../test/helpers/api.ts';
+import type { PredictionList } from '../src/schemas/index.ts';
 import { waitFor } from '../test/helpers/services.ts';
 import { benchForward, type BenchModelName, type ForwardBenchRow } from './forward.ts';
+import {
+  busyBetween,
+  createEmptyPlotType,
+  drained,
+  formatBusy,
+  LoadGenerator,
+  plotPngs,
+  registerModel,
+  startServer,
+  type BenchServer,
+} from './pipeline-server.ts';
 
 const { values: args } = parseArgs({
   options: {
     backends: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    models: { type: 'string' },
   },
 });
 
-const CLASSES = ['Good', 'Bad', 'NoData'];
-const UPLOAD_CONCURRENCY = 16;
+const BENCH_MODELS = (args.models?.split(',') ?? ['small-cnn', 'inceptionv3']) as BenchModelName[];
 
-/** Distinct, plot-like 800×600 PNGs (a bar histogram whose bars depend on the index), about the size of a real one. */
-async function plotPngs(count: number): Promise<Buffer[]> {
-  const pngs: Buffer[] = [];
-  for (let i = 0; i < count; i++) {
-    const bars = Array.from({ length: 60 }, (_, bin) => {
-      const height = 50 + ((bin * 7919 + i * 104729) % 450);
-      return `<rect x="${60 + bin * 11}" y="${550 - height}" width="10" height="${height}" fill="#3060c0"/>`;
-    }).join('');
-    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="800" height="600"><rect width="800" height="600" fill="#fff"/>${bars}<text x="300" y="40" font-size="24">plot ${i}</text></svg>`;
-    pngs.push(await sharp(Buffer.from(svg)).png().toBuffer());
-  }
-  return pngs;
-}
+/** HTTP connections the load generator keeps open (Hall D's DAQ posts a burst of 16 plots at once). */
+const CONNECTIONS = 16;
+const WORKERS = 2;
 
 async function presentBackends(): Promise<BackendName[]> {
   if (args.backends) return args.backends.split(',') as BackendName[];
@@ -61,204 +55,166 @@ async function presentBackends(): Promise<BackendName[]> {
   return [...present, 'wasm'];
 }
 
-interface RunningServer {
-  url: string;
-  api: ReturnType<typeof httpClient>;
-  app: FastifyInstance;
-  close: () => Promise<void>;
-}
-
-async function startServer(backend: BackendName, workers: number): Promise<RunningServer> {
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-'));
-  const config = loadConfig({
-    HYDRA_DATA_DIR: dataDir,
-    HYDRA_BACKEND: backend,
-    HYDRA_WORKERS: String(workers),
-    HYDRA_AUTH: 'false',
-    HYDRA_LOG_LEVEL: 'warn',
+/** Counts the server's verdicts as they are stored (its live events), without asking the catalog. */
+function countVerdicts(server: BenchServer) {
+  const counter = { count: 0, stop: () => {} };
+  counter.stop = server.app.liveEvents.subscribe((event) => {
+    if (event.type === 'prediction') counter.count += 1;
   });
-  const app = await buildApp(config);
-  const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  return {
-    url,
-    api: httpClient(url),
-    app,
-    close: async () => {
-      await app.close();
-      await fs.rm(dataDir, { recursive: true, force: true });
-    },
-  };
+  return counter;
 }
 
-/** Posts the images through real HTTP, `UPLOAD_CONCURRENCY` at a time; resolves when all are accepted. */
-async function postAll(url: string, pngs: Buffer[], plotType: string, run: number) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-      while (next < pngs.length) {
-        const i = next++;
-        await uploadImage({ serverUrl: url }, pngs[i]!, `${plotType}.png`, {
-          deployment: 'bench',
-          plotType,
-          run,
-        });
-      }
-    }),
-  );
-}
-
-async function drained(server: RunningServer, expectedClassified: number) {
-  return waitFor(
-    async () => {
-      const status = (await server.api.inject({ url: '/api/v1/status' })).json<ServerStatus>();
-      if (status.queue.failed > 0) throw new Error(`${status.queue.failed} images failed`);
-      return status.queue.pending === 0 && status.queue.classified >= expectedClassified && status;
-    },
-    { timeoutMs: 600_000, intervalMs: 20, what: 'the queue to drain' },
-  );
-}
-
-const MODELS: Record<BenchModelName, { inputShape: [number, number, number]; create: () => LayersModel }> = {
-  'small-cnn': {
-    inputShape: [64, 64, 1],
-    create: () => createSmallCnn({ inputShape: [64, 64, 1], numClasses: 3, seed: 1 }),
-  },
-  inceptionv3: {
-    inputShape: [299, 299, 3],
-    create: () => createInceptionV3({ inputShape: [299, 299, 3], numClasses: 3, seed: 1 }),
-  },
-};
-
-async function registerModel(server: RunningServer, plotType: string, model: BenchModelName) {
-  const info = await createPlotType(server.api, 'none', 'bench', plotType);
-  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-model-'));
-  const network = MODELS[model].create();
-  await saveModel(network, dir);
-  network.dispose();
-  await registerModelFolder(server.api, 'none', info.id, dir, {
-    classes: CLASSES.join(','),
-    activate: 'true',
-    architecture: model,
-  });
-  await fs.rm(dir, { recursive: true, force: true });
-}
-
-/** Images per second from the first upload to the last verdict, through HTTP, the catalog and the workers. */
-async function endToEnd(backend: BackendName, model: BenchModelName, count: number, pngs: Buffer[]) {
-  const server = await startServer(backend, 2);
+/** Ingest only (a plot type with no model): accepted images per second, and the server's CPU per image. */
+async function ingestOnly(imageDir: string, count: number) {
+  const server = await startServer('wasm', 1);
+  const client = await LoadGenerator.start(server.url, imageDir, CONNECTIONS);
   try {
-    await registerModel(server, model, model);
-    // Warm-up: the workers load the model and set up their kernels.
-    await postAll(server.url, pngs.slice(0, 4), model, 1);
-    await drained(server, 4);
-    const started = performance.now();
-    await postAll(server.url, pngs.slice(4, 4 + count), model, 2);
-    await drained(server, 4 + count);
-    return (count * 1000) / (performance.now() - started);
+    await createEmptyPlotType(server, 'no-model');
+    // Warm-up: connections, the JIT, the catalog's first pages.
+    await client.post('no-model', 0, 0, 64);
+    const cpu = process.cpuUsage();
+    const posted = await client.post('no-model', 1, 0, count);
+    const used = process.cpuUsage(cpu);
+    return {
+      imagesPerSecond: (count * 1000) / posted.wallMs,
+      serverCpuMsPerImage: (used.user + used.system) / 1000 / count,
+      clientCpuMsPerImage: posted.clientCpuMs / count,
+    };
   } finally {
+    client.close();
     await server.close();
   }
 }
 
-async function ingestOnly(count: number, pngs: Buffer[]) {
-  const server = await startServer('wasm', 1);
+/**
+ * End-to-end throughput in a steady state: the load generator keeps a backlog of pending images (bursts of one
+ * batch per worker, whenever fewer than three bursts wait), so the workers never run dry, and verdicts are counted
+ * over a window that starts once every worker has classified a batch and ends while the feed still runs: filling
+ * and draining the queue are outside it.
+ */
+async function sustained(backend: BackendName, model: BenchModelName, imageDir: string, seconds: number) {
+  const server = await startServer(backend, WORKERS);
+  const client = await LoadGenerator.start(server.url, imageDir, CONNECTIONS);
+  const verdicts = countVerdicts(server);
+  let feeding = true;
+  let posted = 0;
   try {
-    await createPlotType(server.api, 'none', 'bench', 'no-model');
-    const started = performance.now();
-    await postAll(server.url, pngs.slice(0, count), 'no-model', 1);
-    return (count * 1000) / (performance.now() - started);
-  } finally {
-    await server.close();
-  }
-}
-
-/** The same, through `inject`: the server's own cost, without an HTTP client on the same two cores. */
-async function ingestInProcess(count: number, pngs: Buffer[]) {
-  const server = await startServer('wasm', 1);
-  try {
-    await createPlotType(server.api, 'none', 'bench', 'no-model');
-    const bodies = await Promise.all(
-      pngs
-        .slice(0, count)
-        .map((png) =>
-          multipartBody({ deployment: 'bench', plotType: 'no-model', run: '1' }, [
-            { field: 'file', name: 'p.png', content: png },
-          ]),
-        ),
-    );
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: UPLOAD_CONCURRENCY }, async () => {
-        while (next < bodies.length) {
-          const body = bodies[next++]!;
-          const response = await server.app.inject({
-            method: 'POST',
-            url: '/api/v1/images',
-            headers: body.headers,
-            payload: body.payload,
-          });
-          if (response.statusCode !== 201) throw new Error(response.body);
+    await registerModel(server, model);
+    const burst = server.app.config.HYDRA_BATCH_SIZE * WORKERS;
+    const feed = (async () => {
+      for (let run = 1; feeding;) {
+        if (posted - verdicts.count < 3 * burst) {
+          await client.post(model, run++, posted, burst);
+          posted += burst;
+        } else {
+          await sleep(10);
         }
-      }),
-    );
-    return (count * 1000) / (performance.now() - started);
+      }
+    })();
+    await waitFor(() => verdicts.count >= 2 * burst, { timeoutMs: 600_000, what: 'the warm-up batches' });
+    const eventLoop = performance.eventLoopUtilization();
+    const start = { at: performance.now(), verdicts: verdicts.count, status: await server.status() };
+    await sleep(seconds * 1000);
+    const end = { at: performance.now(), verdicts: verdicts.count, status: await server.status() };
+    const eventLoopBusy = performance.eventLoopUtilization(eventLoop).utilization;
+    feeding = false;
+    await feed;
+    if (end.status.queue.failed > 0) throw new Error(`${end.status.queue.failed} images failed`);
+    const wallSeconds = (end.at - start.at) / 1000;
+    const images = end.verdicts - start.verdicts;
+    return {
+      images,
+      wallSeconds,
+      imagesPerSecond: images / wallSeconds,
+      busy: busyBetween(start.status.workers.perWorker, end.status.workers.perWorker, wallSeconds),
+      eventLoopBusy,
+    };
   } finally {
+    feeding = false;
+    verdicts.stop();
+    client.close();
     await server.close();
   }
 }
 
-/** Bursts of `burst` images; waits for each burst's verdicts; returns image-to-verdict latency percentiles. */
-async function burstLatency(backend: BackendName, burst: number, bursts: number, pngs: Buffer[]) {
-  const server = await startServer(backend, 2);
+/** Bursts of `burst` images, each posted once the last is classified: image-to-verdict latency and busy time. */
+async function burstLatency(
+  backend: BackendName,
+  model: BenchModelName,
+  imageDir: string,
+  burst: number,
+  bursts: number,
+) {
+  const server = await startServer(backend, WORKERS);
+  const client = await LoadGenerator.start(server.url, imageDir, CONNECTIONS);
   try {
-    await registerModel(server, 'latency', 'small-cnn');
-    await postAll(server.url, pngs.slice(0, 4), 'latency', 1);
-    await drained(server, 4);
+    await registerModel(server, model);
+    // Warm-up: both workers load the model.
+    await client.post(model, 1, 0, 2 * WORKERS);
+    await drained(server, 2 * WORKERS);
+    const before = { at: performance.now(), status: await server.status() };
     for (let b = 0; b < bursts; b++) {
-      const offset = 4 + b * burst;
-      await postAll(server.url, pngs.slice(offset, offset + burst), 'latency', 100 + b);
-      await drained(server, offset + burst);
+      await client.post(model, 100 + b, b * burst, burst);
+      await drained(server, 2 * WORKERS + (b + 1) * burst);
     }
+    const after = { at: performance.now(), status: await server.status() };
     const { items } = (
-      await server.api.inject({ url: `/api/v1/predictions?limit=${burst * bursts}` })
+      await server.app.inject({ url: `/api/v1/predictions?limit=${burst * bursts}` })
     ).json<PredictionList>();
     const latencies = items.map((p) => p.latencyMs).sort((a, b) => a - b);
     const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-    return { p50: at(0.5), p99: at(0.99), samples: latencies.length };
+    const wallSeconds = (after.at - before.at) / 1000;
+    return {
+      p50: at(0.5),
+      p99: at(0.99),
+      samples: latencies.length,
+      busy: busyBetween(before.status.workers.perWorker, after.status.workers.perWorker, wallSeconds),
+    };
   } finally {
+    client.close();
     await server.close();
   }
 }
 
 const fixed = (n: number, digits = 1) => n.toFixed(digits);
 
+/** Seconds of sustained feed per model, and the ratio each should reach on two cores. */
+const SUSTAINED: Array<{ model: BenchModelName; seconds: number; quickSeconds: number; goal: number }> = [
+  { model: 'small-cnn', seconds: 30, quickSeconds: 10, goal: 0.7 },
+  { model: 'inceptionv3', seconds: 90, quickSeconds: 30, goal: 0.9 },
+];
+
 async function main() {
   const quick = args.quick;
   console.log(
-    `Hydra pipeline benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'})`,
+    `Hydra pipeline benchmark on ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ` +
+      `load average ${fixed(os.loadavg()[0] ?? 0, 2)} at start`,
   );
-  const pngs = await plotPngs(quick ? 400 : 1100);
+  const pngs = await plotPngs(quick ? 400 : 1000);
+  const imageDir = await fs.mkdtemp(path.join(os.tmpdir(), 'hydra-bench-plots-'));
+  await Promise.all(
+    pngs.map((png, i) => fs.writeFile(path.join(imageDir, `plot-${String(i).padStart(5, '0')}.png`), png)),
+  );
   console.log(
-    `test plots: ${pngs.length} distinct 800×600 PNGs, ${fixed(pngs.reduce((s, p) => s + p.length, 0) / pngs.length / 1024)} KiB on average\n`,
+    `test plots: ${pngs.length} distinct 800×600 PNGs, ${fixed(pngs.reduce((s, p) => s + p.length, 0) / pngs.length / 1024)} KiB on average; ` +
+      `load generator: a process of its own, ${CONNECTIONS} keep-alive connections\n`,
   );
 
   const ingestCount = quick ? 300 : 1000;
-  const ingestRate = await ingestOnly(ingestCount, pngs);
+  const ingest = await ingestOnly(imageDir, ingestCount);
   console.log(
-    `ingest only, no model, SQLite, ${UPLOAD_CONCURRENCY} concurrent HTTP uploads from this process: ` +
-      `${fixed(ingestRate)} img/s (${ingestCount} images; goal ≥ 200)`,
+    `ingest only, no model, SQLite: ${fixed(ingest.imagesPerSecond)} img/s (goal ≥ 300); server CPU ` +
+      `${fixed(ingest.serverCpuMsPerImage, 2)} ms/image (goal ≤ 1.5); client CPU ${fixed(ingest.clientCpuMsPerImage, 2)} ` +
+      `ms/image in its own process (${ingestCount} images)\n`,
   );
-  const injectRate = await ingestInProcess(ingestCount, pngs);
-  console.log(`ingest only, the server's own cost (inject, no HTTP client): ${fixed(injectRate)} img/s\n`);
 
   for (const backend of await presentBackends()) {
     console.log(`── backend: ${backend}`);
     const forward = await benchForward({
       images: pngs.slice(0, 16),
       backend,
-      models: ['small-cnn', 'inceptionv3'],
-      workerCounts: [1, 2],
+      models: BENCH_MODELS,
+      workerCounts: [1, WORKERS],
       batchSizes: [1, 16],
     });
     console.log('bare forward through the worker pool (PNG decode + preprocessing + forward):');
@@ -272,26 +228,35 @@ async function main() {
         'forward ms/img': fixed(row.forwardMsPerImage),
       })),
     );
-    for (const [model, count] of [
-      ['small-cnn', quick ? 128 : 384],
-      ['inceptionv3', quick ? 16 : 48],
-    ] as const) {
-      const bare = forward.rows.find((r) => r.model === model && r.workers === 2 && r.batchSize === 16)!;
-      const e2e = await endToEnd(backend, model, count, pngs);
+    for (const { model, seconds, quickSeconds, goal } of SUSTAINED.filter((s) =>
+      BENCH_MODELS.includes(s.model),
+    )) {
+      const bare = forward.rows.find(
+        (r) => r.model === model && r.workers === WORKERS && r.batchSize === 16,
+      )!;
+      const e2e = await sustained(backend, model, imageDir, quick ? quickSeconds : seconds);
       console.log(
-        `end to end through HTTP, ${model}, 2 workers, batch 16: ${fixed(e2e)} img/s vs bare ${fixed(bare.imagesPerSecond)} img/s ` +
-          `→ ratio ${fixed(e2e / bare.imagesPerSecond, 2)} (goal ≥ 0.9; ${count} images)`,
+        `end to end through HTTP, sustained feed, ${model}, ${WORKERS} workers, batch 16: ${fixed(e2e.imagesPerSecond)} img/s ` +
+          `vs bare ${fixed(bare.imagesPerSecond)} img/s → ratio ${fixed(e2e.imagesPerSecond / bare.imagesPerSecond, 2)} ` +
+          `(goal ≥ ${goal}; ${e2e.images} verdicts in a ${fixed(e2e.wallSeconds)} s window)\n  ${formatBusy(e2e.busy)}; ` +
+          `server event loop busy ${fixed(e2e.eventLoopBusy * 100)} %`,
       );
     }
-    const hallD = await burstLatency(backend, 16, quick ? 3 : 5, pngs);
-    console.log(
-      `image-to-verdict latency at Hall-D rate (bursts of 16), small CNN: p50 ${fixed(hallD.p50)} ms, p99 ${fixed(hallD.p99)} ms (${hallD.samples} images)`,
-    );
-    const tenfold = await burstLatency(backend, 160, quick ? 1 : 3, pngs);
-    console.log(
-      `image-to-verdict latency at 10× (bursts of 160), small CNN: p50 ${fixed(tenfold.p50)} ms, p99 ${fixed(tenfold.p99)} ms (${tenfold.samples} images)\n`,
-    );
+    for (const [model, burst, bursts] of [
+      ['inceptionv3', 16, quick ? 1 : 2],
+      ['small-cnn', 16, quick ? 3 : 5],
+      ['small-cnn', 160, quick ? 1 : 3],
+    ] as const) {
+      if (!BENCH_MODELS.includes(model)) continue;
+      const latency = await burstLatency(backend, model, imageDir, burst, bursts);
+      console.log(
+        `image-to-verdict latency, bursts of ${burst}, ${model}: p50 ${fixed(latency.p50)} ms, ` +
+          `p99 ${fixed(latency.p99)} ms (${latency.samples} images)\n  ${formatBusy(latency.busy)}`,
+      );
+    }
+    console.log('');
   }
+  await fs.rm(imageDir, { recursive: true, force: true });
 }
 
 await main();

@@ -16,6 +16,7 @@ export default async function setup(project: TestProject) {
     await server.stop();
     throw error;
   }
-  project.provide('hydra', { url: server.url, tokens: server.tokens, deployment: server.deployment });
+  const { url, tokens, grafanaToken, deployment } = server;
+  project.provide('hydra', { url, tokens, grafanaToken, deployment });
   return () => server.stop();
 }

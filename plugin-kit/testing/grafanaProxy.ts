@@ -10,12 +10,16 @@ export interface DataSourceSettings {
   base?: string;
   jsonData: Record<string, string | undefined>;
   secureJsonData: Record<string, string | undefined>;
+  /** The signed-in user's login, sent as X-Grafana-User as Grafana does with `[dataproxy] send_user_header`. */
+  grafanaUser?: string;
 }
 
 const expand = (template: string, settings: DataSourceSettings) =>
   template.replace(/\{\{\s*\.(JsonData|SecureJsonData)\.(\w+)\s*\}\}/g, (_, scope: string, key: string) =>
     String((scope === 'JsonData' ? settings.jsonData : settings.secureJsonData)[key] ?? '')
   );
+
+const GRAFANA_USER_HEADER = 'X-Grafana-User';
 
 export const proxyBase = (uid: string) => `/api/datasources/proxy/uid/${uid}`;
 
@@ -29,7 +33,13 @@ export function resolveProxyRequest(
   const route = HYDRA_PROXY_ROUTE;
   const prefix = `${base}/${route.path}`;
   if (path === prefix || path.startsWith(`${prefix}/`) || path.startsWith(`${prefix}?`)) {
-    const headers = Object.fromEntries(route.headers.map((h) => [h.name, expand(h.content, settings)]));
+    const headers: Record<string, string> = Object.fromEntries(
+      route.headers.map((h) => [h.name, expand(h.content, settings)])
+    );
+    if (settings.grafanaUser !== undefined) {
+      // Grafana sends the login's UTF-8 bytes; a fetch header value must be a byte string.
+      headers[GRAFANA_USER_HEADER] = String.fromCharCode(...new TextEncoder().encode(settings.grafanaUser));
+    }
     return { url: expand(route.url, settings).replace(/\/$/, '') + path.slice(prefix.length), headers };
   }
   return undefined;

@@ -22,7 +22,7 @@ const serverHelpers = async () => ({
       t: { after(fn: () => unknown): void },
       engine: 'sqlite',
       env: Record<string, string>
-    ): Promise<{ env: Record<string, string>; tokens: Record<Role, string> }>;
+    ): Promise<{ env: Record<string, string>; tokens: Record<Role, string>; grafanaToken: string }>;
   }),
   ...((await import(/* @vite-ignore */ serverFile('test/helpers/api.ts'))) as {
     httpClient(url: string): ApiClient;
@@ -48,6 +48,8 @@ export type Role = 'viewer' | 'labeler' | 'expert' | 'admin' | 'ingest';
 export interface HydraServerInfo {
   url: string;
   tokens: Record<Role, string>;
+  /** A labeler token for Grafana's proxy (`--grafana-proxy`): the user the proxy names in X-Grafana-User acts. */
+  grafanaToken: string;
   deployment: string;
 }
 
@@ -68,6 +70,7 @@ export async function startHydraServer(deployment = 'halld', env: Record<string,
   return {
     url: server.url,
     tokens: environment.tokens,
+    grafanaToken: environment.grafanaToken,
     deployment,
     api: httpClient(server.url),
     async stop() {

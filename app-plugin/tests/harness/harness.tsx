@@ -42,7 +42,11 @@ class SyntheticQueueClient extends HydraAppClient {
       const n = offset + i;
       return { ...template[n % template.length]!, run: 1000 + Math.floor(n / 100) };
     });
-    return { items, total: this.count };
+    return { items };
+  }
+
+  override async queueCount(): Promise<{ total: number }> {
+    return { total: this.count };
   }
 }
 

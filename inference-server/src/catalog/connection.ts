@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase as KyselySqlite } from 'kysely';
 import pg from 'pg';
 import type { Database } from './database.ts';
 
@@ -18,6 +18,30 @@ export type ConnectionErrorHandler = (error: Error) => void;
 // Times are stored as bigint epoch milliseconds; they fit a JS number exactly.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
+/** Distinct SQL texts kept prepared; lists of ids make new texts (`in (?, ?, ...)`), so the oldest go first. */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * The SQLite database as Kysely sees it, with each SQL text prepared once: Kysely prepares every query it runs,
+ * and on the ingest path preparing cost more than running. A statement still being iterated is not reused.
+ */
+function preparedOnce(sqlite: SqliteDatabase.Database): KyselySqlite {
+  const statements = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(sql) {
+      const cached = statements.get(sql);
+      if (cached && !cached.busy) return cached;
+      const statement = sqlite.prepare(sql);
+      if (!cached) {
+        if (statements.size >= PREPARED_STATEMENTS) statements.delete(statements.keys().next().value!);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 /** Opens the catalog named by `url`: `sqlite:PATH` (the embedded default) or `postgres://...`. */
 export function connectCatalog(
   url: string,
@@ -33,7 +57,7 @@ export function connectCatalog(
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }),
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: preparedOnce(sqlite) }) }),
       engine: 'sqlite',
     };
   }

@@ -156,6 +156,8 @@ export interface ApiTokenTable {
   token_hash: string;
   created_at: number;
   last_used_at: number | null;
+  /** 1: Grafana holds it, and the user Grafana names in X-Grafana-User is who acts. */
+  grafana_proxy: ColumnType<number, number | undefined, number>;
 }
 
 export interface LabelTable {
@@ -181,6 +183,8 @@ export interface LabelBatchTable {
   count: number;
   created_at: number;
   undone_at: number | null;
+  /** The client's Apply it came with: one Apply writes a batch per class, and is undone as one. */
+  apply_id: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Someone on shift saw a log entry (a non-Good verdict). */

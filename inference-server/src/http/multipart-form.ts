@@ -167,6 +167,8 @@ function scalar(name: string, type: string | undefined, text: string): unknown {
 function checkField(name: string, property: TSchema & PropertySchema, value: unknown) {
   const [schema, items] =
     property.type === 'array' ? [property.items as TSchema, value as unknown[]] : [property, [value]];
+  // Listing errors costs more than checking: list them only for a field that fails.
+  if (items.every((item) => Value.Check(schema, item))) return;
   const problems = items.flatMap((item) =>
     Value.Errors(schema, item).map(
       (error) => `${name}${error.instancePath.replace(/\//g, '.')} ${error.message}`,

@@ -17,14 +17,35 @@ export async function createFileOnce(
   } catch {
     // Not there yet.
   }
-  await fs.mkdir(path.dirname(target), { recursive: true });
   const temporary = `${target}.${randomUUID()}.tmp`;
   try {
-    await write(temporary);
+    await writeCreatingFolder(temporary, write);
     await fs.rename(temporary, target);
   } catch (error) {
     await fs.rm(temporary, { force: true });
     throw error;
   }
   return true;
+}
+
+/**
+ * Most files go to a folder that exists (ingest writes one per image), so the folder is made only after a write
+ * failed for want of it: a missing file or folder, or (for writers that wrap their errors, as sharp's do) a
+ * folder found missing.
+ */
+async function writeCreatingFolder(file: string, write: (file: string) => Promise<void>): Promise<void> {
+  try {
+    await write(file);
+  } catch (error) {
+    const folder = path.dirname(file);
+    const missing =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ||
+      (await fs.access(folder).then(
+        () => false,
+        () => true,
+      ));
+    if (!missing) throw error;
+    await fs.mkdir(folder, { recursive: true });
+    await write(file);
+  }
 }

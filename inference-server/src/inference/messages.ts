@@ -77,6 +77,9 @@ export type WorkerResponse =
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
 
+/** What a worker posts: its answer, and how long its thread worked on the request (the pool's busy time). */
+export type WorkerReply = WorkerResponse & { busy: { request: WorkerRequest['kind']; ms: number } };
+
 /** A training job: what to train, on which images, and where to save the model. */
 export interface TrainingRequest {
   architecture: ArchitectureName;

@@ -8,6 +8,7 @@ import type {
   ModelSpec,
   PredictImage,
   PredictOutcome,
+  WorkerReply,
   WorkerRequest,
   WorkerResponse,
   WorkerMemoryReport,
@@ -22,6 +23,16 @@ export interface InferencePoolOptions {
   workerScript?: string | URL;
 }
 
+/** How much of its life a worker's thread spent working, for utilisation figures (busy ÷ up). */
+export interface WorkerBusyTime {
+  /** The worker's number in this pool; a replacement gets a new one. */
+  worker: number;
+  /** Milliseconds since the worker was started. */
+  upMs: number;
+  /** Milliseconds its thread spent on requests, by request kind (start-up is 'init'). */
+  busyMs: Partial<Record<WorkerRequest['kind'], number>>;
+}
+
 export interface PoolStats {
   size: number;
   busy: number;
@@ -32,32 +43,50 @@ export interface PoolStats {
 /** A worker's answer to a request that carries a requestId, other than 'failed' (which rejects instead). */
 type Answer = Exclude<Extract<WorkerResponse, { requestId: number }>, { kind: 'failed' }>;
 
+export interface RequestOptions {
+  /**
+   * Background work (explanations made ahead of time) goes to a worker only when nothing else waits and the worker
+   * has nothing to do, so it never delays a classification.
+   */
+  background?: boolean;
+}
+
+/** A request for any worker: in line until one takes it, then sent to that worker until it answers. */
+interface LinedRequest {
+  build: (requestId: number) => WorkerRequest;
+  background: boolean;
+  resolve: (answer: Answer) => void;
+  reject: (error: Error) => void;
+}
+
 interface WorkerSlot {
   id: number;
   worker: Worker;
-  state: 'starting' | 'idle' | 'busy';
+  state: 'starting' | 'running';
   /** Requests sent to this worker and not yet answered, by requestId. */
   awaiting: Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>;
+  /** The requests from the line that this worker holds, in the order it runs them: the first is running. */
+  taken: Array<{ requestId: number; request: LinedRequest }>;
   /** Settles the start-up: 'ready', 'init-failed', or an exit before either. */
   started: { resolve: (backend: BackendInfo) => void; reject: (error: Error) => void };
   /** The worker's uncaught error, reported with its exit. */
   crash?: Error;
-}
-
-interface SlotWaiter {
-  resolve: (slot: WorkerSlot) => void;
-  reject: (error: Error) => void;
+  startedAt: number;
+  busyMs: WorkerBusyTime['busyMs'];
 }
 
 /**
  * Runs models in worker_threads, each worker with its own backend and loaded models, so inference never blocks
- * the event loop. A batch goes to an idle worker, or waits in line for one. A worker that dies is replaced.
+ * the event loop. Requests wait in one line (background work in a second one behind it) and go to a free worker;
+ * a worker busy with a live request also gets the next one ahead of time, so that it starts it the moment it
+ * finishes rather than when this thread gets round to its answer. A worker that dies is replaced.
  */
 export class InferencePool {
   readonly #preference: BackendPreference;
   readonly #workerScript: string | URL;
   readonly #slots: WorkerSlot[] = [];
-  readonly #waiters: SlotWaiter[] = [];
+  readonly #line: LinedRequest[] = [];
+  readonly #backgroundLine: LinedRequest[] = [];
   #backend: BackendInfo | undefined;
   #nextSlotId = 1;
   #nextRequestId = 1;
@@ -96,7 +125,7 @@ export class InferencePool {
   /** Classifies `images` with `model` as one batch on one worker. Unreadable images get `ok: false` outcomes. */
   async predict(model: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
     if (images.length === 0) return [];
-    const answer = await this.#askIdleWorker('predicted', (requestId) => ({
+    const answer = await this.#enqueue('predicted', {}, (requestId) => ({
       kind: 'predict',
       requestId,
       model,
@@ -109,8 +138,13 @@ export class InferencePool {
    * The Grad-CAM map of `model` for class `classIndex` on one image, computed on one worker (which keeps the model
    * loaded, as for predict). An unreadable image or a class out of range rejects with the reason.
    */
-  async gradcam(model: ModelSpec, imagePath: string, classIndex: number): Promise<GradCamResult> {
-    const answer = await this.#askIdleWorker('gradcam', (requestId) => ({
+  async gradcam(
+    model: ModelSpec,
+    imagePath: string,
+    classIndex: number,
+    options: RequestOptions = {},
+  ): Promise<GradCamResult> {
+    const answer = await this.#enqueue('gradcam', options, (requestId) => ({
       kind: 'gradcam',
       requestId,
       model,
@@ -125,7 +159,7 @@ export class InferencePool {
    * A folder that does not hold a loadable model of one image input and one output rejects with the reason.
    */
   async inspect(artifactDir: string): Promise<ModelShape> {
-    const answer = await this.#askIdleWorker('inspected', (requestId) => ({
+    const answer = await this.#enqueue('inspected', {}, (requestId) => ({
       kind: 'inspect',
       requestId,
       artifactDir,
@@ -155,11 +189,22 @@ export class InferencePool {
     );
   }
 
+  /** Each running worker's busy time since it started. */
+  busyTime(now = performance.now()): WorkerBusyTime[] {
+    return this.#slots.map((slot) => ({
+      worker: slot.id,
+      upMs: now - slot.startedAt,
+      busyMs: { ...slot.busyMs },
+    }));
+  }
+
+  /** Busy workers are those with a request; queued requests wait in a line or, sent ahead, behind a running one. */
   stats(): PoolStats {
+    const sentAhead = this.#slots.reduce((total, slot) => total + Math.max(0, slot.taken.length - 1), 0);
     return {
       size: this.#slots.length,
-      busy: this.#slots.filter((slot) => slot.state === 'busy').length,
-      queued: this.#waiters.length,
+      busy: this.#slots.filter((slot) => slot.awaiting.size > 0).length,
+      queued: this.#line.length + this.#backgroundLine.length + sentAhead,
       backend: this.backend.name,
     };
   }
@@ -168,8 +213,7 @@ export class InferencePool {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const closed = new Error('The inference pool was closed');
-    for (const waiter of this.#waiters.splice(0)) waiter.reject(closed);
+    this.#rejectLines(new Error('The inference pool was closed'));
     await Promise.all(this.#slots.map((slot) => slot.worker.terminate()));
   }
 
@@ -181,10 +225,16 @@ export class InferencePool {
         worker,
         state: 'starting',
         awaiting: new Map(),
+        taken: [],
         started: { resolve, reject },
+        startedAt: performance.now(),
+        busyMs: {},
       };
       this.#slots.push(slot);
-      worker.on('message', (response: WorkerResponse) => this.#onResponse(slot, response));
+      worker.on('message', ({ busy, ...response }: WorkerReply) => {
+        slot.busyMs[busy.request] = (slot.busyMs[busy.request] ?? 0) + busy.ms;
+        this.#onResponse(slot, response);
+      });
       worker.on('error', (error) => {
         slot.crash = error;
       });
@@ -198,7 +248,8 @@ export class InferencePool {
       case 'ready':
         this.#backend ??= response.backend;
         slot.started.resolve(response.backend);
-        this.#release(slot);
+        slot.state = 'running';
+        this.#dispatch();
         return;
       case 'init-failed':
         this.#remove(slot);
@@ -208,8 +259,12 @@ export class InferencePool {
       default: {
         const awaiting = slot.awaiting.get(response.requestId);
         slot.awaiting.delete(response.requestId);
+        const taken = slot.taken.findIndex((entry) => entry.requestId === response.requestId);
+        if (taken >= 0) slot.taken.splice(taken, 1);
         if (response.kind === 'failed') awaiting?.reject(new Error(response.error));
         else awaiting?.resolve(response);
+        // Free now, or about to be: the next request in line is sent ahead.
+        this.#dispatch();
       }
     }
   }
@@ -221,18 +276,28 @@ export class InferencePool {
       ? new Error('The inference pool was closed before the worker answered')
       : new Error(`Inference worker ${slot.id} exited with code ${code} before answering${cause}`);
     slot.started.reject(error);
+    if (!this.#closed) {
+      // Requests sent ahead never started: they go back to the front of their line for another worker.
+      for (const { requestId, request } of slot.taken.slice(1).reverse()) {
+        slot.awaiting.delete(requestId);
+        (request.background ? this.#backgroundLine : this.#line).unshift(request);
+      }
+    }
     for (const awaiting of slot.awaiting.values()) awaiting.reject(error);
     slot.awaiting.clear();
     if (wasRunning && !this.#closed) this.#respawn();
+    this.#dispatch();
   }
 
   #respawn(): void {
     this.#spawn().catch((error: Error) => {
-      // A replacement that cannot start leaves the pool smaller; with no worker left, nobody would serve the line.
-      if (this.#slots.length === 0) {
-        for (const waiter of this.#waiters.splice(0)) waiter.reject(error);
-      }
+      // A replacement that cannot start leaves the pool smaller; with no worker left, nobody would serve the lines.
+      if (this.#slots.length === 0) this.#rejectLines(error);
     });
+  }
+
+  #rejectLines(error: Error): void {
+    for (const request of [...this.#line.splice(0), ...this.#backgroundLine.splice(0)]) request.reject(error);
   }
 
   /** Drops a slot from the pool; false if it was already gone. */
@@ -243,46 +308,68 @@ export class InferencePool {
     return true;
   }
 
-  #acquire(): Promise<WorkerSlot> {
-    if (this.#closed) return Promise.reject(new Error('The inference pool is closed'));
-    const idle = this.#slots.find((slot) => slot.state === 'idle');
-    if (idle) {
-      idle.state = 'busy';
-      return Promise.resolve(idle);
-    }
-    return new Promise((resolve, reject) => this.#waiters.push({ resolve, reject }));
-  }
-
-  /** Hands a free worker to the next request in line, or marks it idle. */
-  #release(slot: WorkerSlot): void {
-    if (!this.#slots.includes(slot)) return;
-    const waiter = this.#waiters.shift();
-    slot.state = waiter ? 'busy' : 'idle';
-    waiter?.resolve(slot);
-  }
-
-  /** Sends a request to the next idle worker (waiting in line for one) and checks the kind of its answer. */
-  async #askIdleWorker<Kind extends Answer['kind']>(
+  /** Puts a request in line, lets a worker take it, and checks the kind of its answer. */
+  async #enqueue<Kind extends Answer['kind']>(
     kind: Kind,
-    request: (requestId: number) => WorkerRequest,
+    { background = false }: RequestOptions,
+    build: (requestId: number) => WorkerRequest,
   ): Promise<Extract<Answer, { kind: Kind }>> {
-    const slot = await this.#acquire();
-    try {
-      const answer = await this.#ask(slot, request);
-      if (answer.kind !== kind) {
-        throw new Error(`Inference worker answered '${answer.kind}' where '${kind}' was expected`);
-      }
-      return answer as Extract<Answer, { kind: Kind }>;
-    } finally {
-      this.#release(slot);
+    if (this.#closed) throw new Error('The inference pool is closed');
+    const answer = await new Promise<Answer>((resolve, reject) => {
+      (background ? this.#backgroundLine : this.#line).push({ build, background, resolve, reject });
+      this.#dispatch();
+    });
+    if (answer.kind !== kind) {
+      throw new Error(`Inference worker answered '${answer.kind}' where '${kind}' was expected`);
+    }
+    return answer as Extract<Answer, { kind: Kind }>;
+  }
+
+  /**
+   * Hands requests to workers: live ones to a free worker, or ahead of time to one that runs a live request (the
+   * one that has run longest); background ones only to a free worker, and only once no live request waits.
+   */
+  #dispatch(): void {
+    if (this.#closed) return;
+    const running = this.#slots.filter((slot) => slot.state === 'running');
+    const free = () => running.find((slot) => slot.taken.length === 0);
+    const readyForNext = () =>
+      running
+        .filter((slot) => slot.taken.length === 1 && !slot.taken[0]!.request.background)
+        .sort((a, b) => a.taken[0]!.requestId - b.taken[0]!.requestId)[0];
+    for (
+      let slot = free() ?? readyForNext();
+      slot && this.#line.length > 0;
+      slot = free() ?? readyForNext()
+    ) {
+      this.#take(slot, this.#line.shift()!);
+    }
+    for (
+      let slot = free();
+      slot && this.#line.length === 0 && this.#backgroundLine.length > 0;
+      slot = free()
+    ) {
+      this.#take(slot, this.#backgroundLine.shift()!);
     }
   }
 
-  #ask(slot: WorkerSlot, request: (requestId: number) => WorkerRequest): Promise<Answer> {
+  #take(slot: WorkerSlot, request: LinedRequest): void {
+    const requestId = this.#send(slot, request.build, request);
+    slot.taken.push({ requestId, request });
+  }
+
+  #ask(slot: WorkerSlot, build: (requestId: number) => WorkerRequest): Promise<Answer> {
+    return new Promise((resolve, reject) => this.#send(slot, build, { resolve, reject }));
+  }
+
+  #send(
+    slot: WorkerSlot,
+    build: (requestId: number) => WorkerRequest,
+    settle: { resolve: (answer: Answer) => void; reject: (error: Error) => void },
+  ): number {
     const requestId = this.#nextRequestId++;
-    return new Promise((resolve, reject) => {
-      slot.awaiting.set(requestId, { resolve, reject });
-      slot.worker.postMessage(request(requestId));
-    });
+    slot.awaiting.set(requestId, { resolve: settle.resolve, reject: settle.reject });
+    slot.worker.postMessage(build(requestId));
+    return requestId;
   }
 }

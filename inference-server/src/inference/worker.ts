@@ -15,6 +15,7 @@ import type {
   ModelSpec,
   PredictImage,
   PredictOutcome,
+  WorkerReply,
   WorkerRequest,
   WorkerResponse,
 } from './messages.ts';
@@ -139,12 +140,14 @@ function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | und
 let previous: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerRequest) => {
   previous = previous.then(async () => {
+    const started = performance.now();
     let response: WorkerResponse | undefined;
     try {
       response = await answer(request);
     } catch (error) {
       response = failureOf(request, error);
     }
-    if (response) port.postMessage(response);
+    const busy = { request: request.kind, ms: performance.now() - started };
+    if (response) port.postMessage({ ...response, busy } satisfies WorkerReply);
   });
 });

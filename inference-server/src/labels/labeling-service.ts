@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { LabelBatch } from '../catalog/repositories/label-batches-repository.ts';
 import type { LabelerFilters } from '../catalog/repositories/labeler-query.ts';
-import type { LabelBatchRow, LabelRow } from '../catalog/repositories/labels-repository.ts';
+import type { LabelBatchRow, LabelRow, NewLabels } from '../catalog/repositories/labels-repository.ts';
 import type { LabelAction, LabelSource, Role } from '../enums.ts';
 import { ConflictError, ForbiddenError, InvalidInputError } from '../errors.ts';
 import type { AgreementTracker } from '../models/agreement.ts';
@@ -20,6 +20,7 @@ export interface LabelRequest {
   className: string;
   source: LabelSource;
   user: Labeler;
+  applyId?: string;
 }
 
 export interface LabelByFilterRequest {
@@ -27,6 +28,7 @@ export interface LabelByFilterRequest {
   className: string;
   expectedCount: number;
   user: Labeler;
+  applyId?: string;
 }
 
 /** Image ids a live `label` event lists at most: a larger batch says its count, and a reader reloads. */
@@ -66,13 +68,14 @@ export class LabelingService {
     className,
     source,
     user,
+    applyId,
   }: LabelRequest): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     if (source === 'import' && !IMPORT_ROLES.includes(user.role)) {
       throw new ForbiddenError('imported labels need the expert or admin role');
     }
     const ids = [...new Set(imageIds)];
     await this.checkImages(ids, className);
-    return this.apply(ids, className, source, user);
+    return this.apply({ imageIds: ids, className, source, user: user.name, applyId });
   }
 
   /** Labels every image the filters match, if there are still as many as the user confirmed. */
@@ -81,6 +84,7 @@ export class LabelingService {
     className,
     expectedCount,
     user,
+    applyId,
   }: LabelByFilterRequest): Promise<LabelBatchRow> {
     if (filters.plotTypeId === undefined) {
       throw new InvalidInputError('label-by-filter needs query.plotTypeId: one apply labels one plot type');
@@ -94,7 +98,8 @@ export class LabelingService {
           `images, not the ${expectedCount} confirmed: look at them again and confirm the new count`,
       );
     }
-    return (await this.apply(ids, className, 'labeler', user)).batch;
+    return (await this.apply({ imageIds: ids, className, source: 'labeler', user: user.name, applyId }))
+      .batch;
   }
 
   async undo(batchId: number, user: Labeler): Promise<LabelBatch> {
@@ -115,11 +120,12 @@ export class LabelingService {
     return batch;
   }
 
-  private async apply(ids: number[], className: string, source: LabelSource, user: Labeler) {
-    const applied = await this.catalog.labels.add({ imageIds: ids, className, source, user: user.name });
+  private async apply(labels: NewLabels) {
+    const applied = await this.catalog.labels.add(labels);
     await this.agreement.recordLabels(applied.labels);
+    const { className, source, user } = labels;
     this.logger.info(
-      { images: applied.labels.length, class: className, source, user: user.name, batch: applied.batch.id },
+      { images: applied.labels.length, class: className, source, user, batch: applied.batch.id },
       'labels added',
     );
     await this.announce(applied.batch.id, 'applied');

@@ -30,13 +30,20 @@ export interface ExplainedImage {
 /** Opacity of the hottest cells in the PNG overlay; clients that want another draw the JSON map themselves. */
 const OVERLAY_OPACITY = 0.6;
 
+/** Verdicts waiting to be explained ahead of time; past this the oldest are left to be explained when asked for. */
+const PRECOMPUTE_BACKLOG = 1000;
+
 /**
  * Grad-CAM explanations of verdicts: computed by an inference worker for the model version that gave the image's
  * latest verdict, and cached on disk per image, version and class. Non-Good verdicts are explained ahead of time,
- * one at a time, so the viewer opens at once and inference keeps its pace.
+ * one at a time, as background work of the pool: only on a worker that has no classification to do, so the viewer
+ * opens at once and inference keeps its pace.
  */
 export class GradCamService {
-  private backlog: Promise<void> = Promise.resolve();
+  private backlog: Verdict[] = [];
+  private running: Promise<void> | undefined;
+  private dropped = 0;
+  private closed = false;
 
   constructor(private readonly options: GradCamOptions) {}
 
@@ -53,7 +60,11 @@ export class GradCamService {
     return this.explainVerdict(verdict, className);
   }
 
-  private async explainVerdict(verdict: Verdict, className?: string): Promise<ExplainedImage> {
+  private async explainVerdict(
+    verdict: Verdict,
+    className?: string,
+    { background = false } = {},
+  ): Promise<ExplainedImage> {
     const { catalog, pool, models, store } = this.options;
     const { imageId, modelVersionId } = verdict;
     const spec = await models.runnable(modelVersionId);
@@ -71,7 +82,7 @@ export class GradCamService {
       map = JSON.parse(cached) as GradCamResult;
     } else {
       const image = await catalog.images.get(imageId);
-      map = await pool.gradcam(spec, store.resolve(image.path), classIndex);
+      map = await pool.gradcam(spec, store.resolve(image.path), classIndex, { background });
       await createFileOnce(cacheFile, (temporary) => fs.writeFile(temporary, JSON.stringify(map)));
     }
     return { imageId, modelVersionId, className: target, map };
@@ -93,21 +104,44 @@ export class GradCamService {
     return file;
   }
 
-  /** Queues the explanation of these verdicts, one at a time; failures are logged, never thrown at the pipeline. */
+  /** Queues the explanation of these verdicts; failures are logged, never thrown at the pipeline. */
   precompute(verdicts: readonly Verdict[]): void {
-    for (const verdict of verdicts) {
-      this.backlog = this.backlog
-        .then(() => this.explainVerdict(verdict))
-        .then(
-          () => undefined,
-          (error: Error) =>
-            this.options.logger.warn({ err: error, imageId: verdict.imageId }, 'Grad-CAM failed'),
+    if (this.closed) return;
+    this.backlog.push(...verdicts);
+    const excess = this.backlog.length - PRECOMPUTE_BACKLOG;
+    if (excess > 0) {
+      this.backlog.splice(0, excess);
+      if (this.dropped === 0) {
+        this.options.logger.warn(
+          'Grad-CAM ahead of time is behind: the oldest verdicts are left to be explained when asked for',
         );
+      }
+      this.dropped += excess;
+    }
+    this.running ??= this.explainBacklog().finally(() => {
+      this.running = undefined;
+    });
+  }
+
+  private async explainBacklog(): Promise<void> {
+    for (let verdict = this.backlog.shift(); verdict && !this.closed; verdict = this.backlog.shift()) {
+      try {
+        await this.explainVerdict(verdict, undefined, { background: true });
+      } catch (error) {
+        this.options.logger.warn({ err: error, imageId: verdict.imageId }, 'Grad-CAM failed');
+      }
+    }
+    if (this.dropped > 0) {
+      this.options.logger.info({ dropped: this.dropped }, 'Grad-CAM ahead of time has caught up');
+      this.dropped = 0;
     }
   }
 
+  /** Waits for the explanation being made; those still queued are left to be made when asked for. */
   async close(): Promise<void> {
-    await this.backlog;
+    this.closed = true;
+    this.backlog = [];
+    await this.running;
   }
 
   private cacheFile(imageId: number, modelVersionId: number, className: string, extension: string) {

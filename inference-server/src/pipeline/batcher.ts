@@ -61,13 +61,18 @@ export interface BatcherOptions {
 
 /**
  * Moves pending images to the workers. The catalog is the queue: images are claimed in batches of one model,
- * and an image is pending until its prediction (or its failure) is stored.
+ * and an image is pending until its prediction (or its failure) is stored. Every worker is kept fed: a burst is
+ * split across the idle workers, and each worker has a batch waiting behind the one it runs, claimed as soon as
+ * a worker answers (its verdicts are stored meanwhile), so no worker waits for this thread to claim or record.
  */
 export class Batcher {
   private announced = 0;
   private waitTimer: NodeJS.Timeout | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
+  /** Batches handed to the pool and not answered yet: running on a worker or waiting for one. */
+  private dispatched = 0;
+  /** Every batch from its claim until its verdicts are stored. */
   private inFlight = new Set<Promise<void>>();
   private pumping: Promise<void> | undefined;
   private pumpAgain = false;
@@ -88,10 +93,6 @@ export class Batcher {
   };
 
   constructor(private readonly options: BatcherOptions) {}
-
-  private get maxInFlight() {
-    return this.options.pool.stats().size * 2;
-  }
 
   async start(): Promise<void> {
     // Claims left by this replica's previous life are stale: nothing of it runs any more.
@@ -145,37 +146,67 @@ export class Batcher {
   }
 
   private async claimAndDispatch(): Promise<void> {
-    const { catalog, instanceId, batchSize, leaseMs } = this.options;
-    while (!this.closed && this.inFlight.size < this.maxInFlight) {
-      const claimed = await catalog.images.claimPending(instanceId, batchSize, leaseMs);
+    for (let plan = this.nextClaim(); plan && !this.closed; plan = this.nextClaim()) {
+      const claimed = await this.claimNext(plan.limit);
       if (claimed.length === 0) {
         if (await this.dispatchBackground()) continue;
         return;
       }
-      for (const batch of await this.sortClaimed(claimed)) {
-        this.dispatch(this.classify(batch.modelVersionId, batch.images));
+      for (const { modelVersionId, images } of await this.sortClaimed(claimed)) {
+        const batches = Math.max(
+          Math.ceil(images.length / this.options.batchSize),
+          Math.min(plan.idleWorkers, images.length),
+        );
+        for (const batch of splitEvenly(images, batches)) this.dispatch(modelVersionId, batch);
       }
     }
   }
 
-  private dispatch(batch: Promise<void>): void {
-    const task: Promise<void> = batch
+  /**
+   * How many images to claim now: enough for every worker to have a batch running and one waiting. The idle
+   * workers are how many batches a claim is spread over at least, so that a burst smaller than a batch per
+   * worker still goes to all of them.
+   */
+  private nextClaim(): { limit: number; idleWorkers: number } | undefined {
+    const workers = this.options.pool.stats().size;
+    const room = 2 * workers - this.dispatched;
+    if (room <= 0) return undefined;
+    return { limit: room * this.options.batchSize, idleWorkers: Math.max(1, workers - this.dispatched) };
+  }
+
+  /**
+   * Where the workers' next images come from: pending live images, oldest first. Background work (reprocessing)
+   * is claimed only when this finds none (`dispatchBackground`).
+   */
+  private claimNext(limit: number): Promise<ClaimedImage[]> {
+    const { catalog, instanceId, leaseMs } = this.options;
+    return catalog.images.claimPending(instanceId, limit, leaseMs);
+  }
+
+  /** Classifies a batch; its place with the workers is free again (and the next claim made) once it is answered. */
+  private dispatch(
+    modelVersionId: number,
+    images: ClaimedImage[],
+    destination: BatchOutcomes = this.live,
+  ): void {
+    this.dispatched += 1;
+    const answered = () => {
+      this.dispatched -= 1;
+      this.pump();
+    };
+    const task: Promise<void> = this.classify(modelVersionId, images, answered, destination)
       .catch((error: Error) => this.options.logger.error({ err: error }, 'batch failed'))
-      .finally(() => {
-        this.inFlight.delete(task);
-        // A worker is free: a backlog waiting in the catalog moves on now.
-        this.pump();
-      });
+      .finally(() => this.inFlight.delete(task));
     this.inFlight.add(task);
   }
 
   /** Live images first: background work gets a worker only while it would otherwise idle. */
   private async dispatchBackground(): Promise<boolean> {
     const { background, pool } = this.options;
-    if (!background || this.inFlight.size >= Math.min(background.workers, pool.stats().size)) return false;
+    if (!background || this.dispatched >= Math.min(background.workers, pool.stats().size)) return false;
     const batch = await background.claim();
     if (!batch) return false;
-    this.dispatch(this.classify(batch.modelVersionId, batch.images, batch));
+    this.dispatch(batch.modelVersionId, batch.images, batch);
     return true;
   }
 
@@ -204,9 +235,11 @@ export class Batcher {
     return [...byModel].map(([modelVersionId, images]) => ({ modelVersionId, images }));
   }
 
+  /** Predicts the batch, calls `answered` when the worker has answered, then stores the verdicts or the failure. */
   private async classify(
     modelVersionId: number,
     images: ClaimedImage[],
+    answered: () => void,
     destination: BatchOutcomes = this.live,
   ): Promise<void> {
     const { store, pool, models, logger } = this.options;
@@ -220,11 +253,13 @@ export class Batcher {
         images.map((image) => ({ imageId: image.id, path: store.resolve(image.path) })),
       );
     } catch (error) {
+      answered();
       const reason = `inference failed: ${(error as Error).message}`;
       logger.error({ imageIds: ids, modelVersionId, reason }, 'batch could not be classified');
       await destination.fail(ids, reason);
       return;
     }
+    answered();
     const byId = new Map(images.map((image) => [image.id, image]));
     const now = Date.now();
     const beam = this.options.machine.beam();
@@ -283,4 +318,11 @@ export class Batcher {
     clearInterval(this.renewTimer);
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: true });
   }
+}
+
+/** `items` in `parts` consecutive runs whose lengths differ by one at most. */
+function splitEvenly<T>(items: T[], parts: number): T[][] {
+  return Array.from({ length: parts }, (_, part) =>
+    items.slice(Math.floor((part * items.length) / parts), Math.floor(((part + 1) * items.length) / parts)),
+  );
 }

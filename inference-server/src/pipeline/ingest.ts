@@ -46,7 +46,7 @@ export class IngestService {
   async accept(sent: IngestRequest): Promise<IngestResult> {
     const { store } = this.options;
     const request = { ...sent, run: sent.run ?? this.options.machine.runNumber() ?? undefined };
-    const info = await validateImage(request.content, this.options.maxImagePixels);
+    const info = validateImage(request.content, this.options.maxImagePixels);
     const deployment = await this.resolveDeployment(request.deployment);
     const plotType = await this.resolvePlotType(deployment.id, deployment.name, request.plotType);
     const now = Date.now();

@@ -25,11 +25,19 @@ export const Label = Type.Object({
 });
 export type Label = Static<typeof Label>;
 
+/** Several requests of one Labeler Apply (a batch per class) share it, so that the Apply is undone as one. */
+const ApplyId = Type.String({
+  pattern: '^[A-Za-z0-9_-]{1,64}$',
+  description:
+    'The client Apply this batch is part of (one Apply writes a batch per class); letters, digits, _ and -',
+});
+
 export const LabelBody = Type.Object({
   // One insert holds every label, at six parameters a row; SQLite takes at most 32,766 in one statement.
   imageIds: Type.Array(Id, { minItems: 1, maxItems: 5_000 }),
   class: Name('Class name'),
   source: Type.Optional(LabelSource),
+  applyId: Type.Optional(ApplyId),
 });
 export type LabelBody = Static<typeof LabelBody>;
 
@@ -71,10 +79,7 @@ export const LabeledImage = Type.Object({
 });
 export type LabeledImage = Static<typeof LabeledImage>;
 
-export const LabeledImageList = Type.Object({
-  items: Type.Array(LabeledImage),
-  total: Type.Integer({ description: 'All matching images, not only this page' }),
-});
+export const LabeledImageList = Type.Object({ items: Type.Array(LabeledImage) });
 export type LabeledImageList = Static<typeof LabeledImageList>;
 
 /** What selects the labeler's images: the queue's filters, and the query of a label-by-filter. */
@@ -100,21 +105,31 @@ const labelFilters = {
 export const LabelFilterQuery = Type.Object(labelFilters);
 export type LabelFilterQuery = Static<typeof LabelFilterQuery>;
 
-export const LabelQuery = Type.Object({
+const labelOrder = {
   ...labelFilters,
   sort: Type.Enum(LABEL_SORTS, {
     default: 'newest',
     description:
       'Sorts other than newest need plotTypeId; run and the scores list only the images that have the value',
   }),
-  ...Pagination,
-});
+};
+
+export const LabelQuery = Type.Object({ ...labelOrder, ...Pagination });
 export type LabelQuery = Static<typeof LabelQuery>;
+
+export const LabelCountQuery = Type.Object(labelOrder);
+export type LabelCountQuery = Static<typeof LabelCountQuery>;
+
+export const LabelCount = Type.Object({
+  total: Type.Integer({ description: 'All images the filters match in that order, not only a page' }),
+});
+export type LabelCount = Static<typeof LabelCount>;
 
 export const LabelByFilterBody = Type.Object({
   query: LabelFilterQuery,
   class: Name('Class name'),
   expectedCount: Type.Integer({ minimum: 1, maximum: 100_000, description: 'The count the user confirmed' }),
+  applyId: Type.Optional(ApplyId),
 });
 export type LabelByFilterBody = Static<typeof LabelByFilterBody>;
 
@@ -131,6 +146,7 @@ export const LabelBatch = Type.Object({
   undoneAt: Type.Union([IsoTime, Type.Null()]),
   plotTypeId: Type.Integer(),
   plotType: Type.String(),
+  applyId: Type.Union([Type.String(), Type.Null()], { description: 'As the client sent it' }),
 });
 export type LabelBatch = Static<typeof LabelBatch>;
 

@@ -57,6 +57,18 @@ export const ImageStorage = Type.Object({
   measuredAt: IsoTime,
 });
 export type ImageStorage = Static<typeof ImageStorage>;
+/** How busy one inference worker has been: its busy seconds over its up seconds is its utilisation. */
+export const WorkerBusyTime = Type.Object({
+  worker: Type.Integer({
+    description: "The worker's number; a replacement of a crashed worker gets a new one",
+  }),
+  upSeconds: Type.Number({ description: 'Since the worker started' }),
+  busySeconds: Type.Number({ description: 'Time its thread spent on requests, all kinds together' }),
+  busySecondsByRequest: Type.Record(Type.String(), Type.Number(), {
+    description: 'The same by request kind: predict, gradcam, inspect, init (loading the backend), memory',
+  }),
+});
+export type WorkerBusyTime = Static<typeof WorkerBusyTime>;
 
 export const ServerStatus = Type.Object({
   version: Type.String(),
@@ -69,7 +81,12 @@ export const ServerStatus = Type.Object({
       description: 'Backends tried first, and why they were passed over',
     }),
   }),
-  workers: Type.Object({ size: Type.Integer(), busy: Type.Integer(), queued: Type.Integer() }),
+  workers: Type.Object({
+    size: Type.Integer(),
+    busy: Type.Integer(),
+    queued: Type.Integer({ description: 'Requests waiting for a free worker' }),
+    perWorker: Type.Array(WorkerBusyTime, { description: 'Each running inference worker' }),
+  }),
   catalog: Type.Object({ engine: Type.String(), healthy: Type.Boolean() }),
   queue: Type.Object({
     pending: Type.Integer(),
@@ -128,7 +145,17 @@ export const Health = Type.Object({
 export type Health = Static<typeof Health>;
 
 export const Me = Type.Object({
-  name: Type.String({ description: 'The API token name' }),
+  name: Type.String({
+    description:
+      'Who acts, as labels, batches, acknowledgements and news record it: the Grafana user a Grafana proxy token names, else the token',
+  }),
+  grafanaUser: Type.Union([Type.String(), Type.Null()], {
+    description: 'The login Grafana sent (X-Grafana-User) for a Grafana proxy token; null otherwise',
+  }),
+  token: Type.Object({
+    name: Type.String({ description: 'The API token name' }),
+    grafanaProxy: Type.Boolean({ description: 'Whether it speaks for the Grafana users behind it' }),
+  }),
   role: Role,
   rights: Type.Array(Type.Enum(RIGHTS), { description: 'What the role may do; the UI hides the rest' }),
 });

@@ -156,6 +156,7 @@ export function labelBatchView(row: LabelBatchRow): LabelBatch {
     undoneAt: isoOrNull(row.undone_at),
     plotTypeId: row.plot_type_id,
     plotType: row.plot_type,
+    applyId: row.apply_id,
   };
 }
 

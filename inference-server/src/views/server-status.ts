@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { ServerStatus } from '../schemas/index.ts';
+import type { WorkerBusyTime as PoolBusyTime } from '../inference/pool.ts';
+import type { ServerStatus, WorkerBusyTime } from '../schemas/index.ts';
 import { SERVER_VERSION } from '../version.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -33,7 +34,12 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     instance: fastify.instanceId,
     auth: fastify.authEnabled,
     backend: inferencePool.backend,
-    workers: { size: workers.size, busy: workers.busy, queued: workers.queued },
+    workers: {
+      size: workers.size,
+      busy: workers.busy,
+      queued: workers.queued,
+      perWorker: inferencePool.busyTime().map(workerBusyView),
+    },
     catalog: { engine: catalog.engine, healthy: catalogHealthy },
     queue: {
       pending: counts.pending,
@@ -49,5 +55,15 @@ export async function serverStatus(fastify: FastifyInstance): Promise<ServerStat
     influx: await influxHealth(fastify),
     epics: fastify.epicsStatus(),
     storage: fastify.imageStorage.current(),
+  };
+}
+
+function workerBusyView({ worker, upMs, busyMs }: PoolBusyTime): WorkerBusyTime {
+  const byRequest = Object.entries(busyMs).map(([request, ms]) => [request, ms / 1000] as const);
+  return {
+    worker,
+    upSeconds: upMs / 1000,
+    busySeconds: byRequest.reduce((total, [, seconds]) => total + seconds, 0),
+    busySecondsByRequest: Object.fromEntries(byRequest),
   };
 }

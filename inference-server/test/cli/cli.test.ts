@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { zipSync } from 'fflate';
-import type { PredictionList } from '../../src/schemas/index.ts';
+import type { Me, PredictionList } from '../../src/schemas/index.ts';
 import { auth, createPlotType, httpClient } from '../helpers/api.ts';
 import { prepareEnvironment } from '../helpers/build-app.ts';
 import { plotPng } from '../helpers/images.ts';
@@ -35,6 +35,16 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
   const server = await ServerProcess.start(environment.env);
   environment.defer(() => server.stop());
   const api = httpClient(server.url);
+  const grafana = await hydra('token', 'create', '--role', 'labeler', '--name', 'grafana', '--grafana-proxy');
+  assert.match(grafana.stderr, /role labeler created, acting for the Grafana user each request names/);
+  const grafanaUser = await api.inject({
+    url: '/api/v1/me',
+    headers: { ...auth(grafana.stdout.trim()), 'x-grafana-user': 'alice' },
+  });
+  assert.deepEqual(
+    [grafanaUser.json<Me>().name, grafanaUser.json<Me>().token],
+    ['alice', { name: 'grafana', grafanaProxy: true }],
+  );
   await createPlotType(api, environment.tokens.admin, 'halld', 'CDC_occupancy');
   const addModel = (source: string, ...options: string[]) =>
     hydra('model', 'add', source, '--deployment', 'halld', '--plot-type', 'CDC_occupancy', ...options);

@@ -25,13 +25,15 @@ export interface TestEnvironment {
   /** HYDRA_* variables for a server (in-process or child process) on these resources. */
   env: Record<string, string>;
   tokens: Record<Role, string>;
+  /** A labeler token for Grafana's proxy routes, named "grafana": the user its requests name in X-Grafana-User acts. */
+  grafanaToken: string;
   /** Adds a cleanup step; steps run last-in, first-out after the test (node:test runs `after` hooks in order). */
   defer(step: () => Promise<unknown> | void): void;
 }
 
 /**
  * Resources for one test: a temp data folder, a catalog (SQLite file or a fresh PostgreSQL database), an
- * InfluxDB database of its own, and one token per role. Everything is removed in `t.after`.
+ * InfluxDB database of its own, one token per role and a Grafana proxy token. Everything is removed in `t.after`.
  */
 export async function prepareEnvironment(
   t: CleanupScope,
@@ -60,6 +62,7 @@ export async function prepareEnvironment(
   const tokens = Object.fromEntries(
     await Promise.all(roles.map(async (role) => [role, await createApiToken(catalog, `test-${role}`, role)])),
   ) as Record<Role, string>;
+  const grafanaToken = await createApiToken(catalog, 'grafana', 'labeler', { grafanaProxy: true });
   await catalog.close();
 
   const env = {
@@ -74,7 +77,16 @@ export async function prepareEnvironment(
     HYDRA_INFLUX_SERVER_INTERVAL_MS: '0',
     ...extraEnv,
   };
-  return { dataDir, databaseUrl, influxUrl, influxDatabase: influxUrl.split('/').pop()!, env, tokens, defer };
+  return {
+    dataDir,
+    databaseUrl,
+    influxUrl,
+    influxDatabase: influxUrl.split('/').pop()!,
+    env,
+    tokens,
+    grafanaToken,
+    defer,
+  };
 }
 
 export interface TestApp extends TestEnvironment {

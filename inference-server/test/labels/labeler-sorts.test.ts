@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { LabeledImageList, PredictionList, Problem } from '../../src/schemas/index.ts';
+import type { LabelCount, LabeledImageList, PredictionList, Problem } from '../../src/schemas/index.ts';
 import { auth, labelImages } from '../helpers/api.ts';
 import { buildTestApp, ENGINES } from '../helpers/build-app.ts';
 import { classifiedPlots } from './labeler-helpers.ts';
@@ -74,6 +74,14 @@ for (const engine of ENGINES) {
         assert.equal(response.statusCode, 200, response.body);
         return response.json<LabeledImageList>();
       };
+      const count = async (query: string) => {
+        const response = await app.inject({
+          url: `/api/v1/labels/count?${query}`,
+          headers: auth(tokens.viewer),
+        });
+        assert.equal(response.statusCode, 200, response.body);
+        return response.json<LabelCount>().total;
+      };
       const order = async (sort: string) =>
         (await queue(`plotTypeId=${plotTypeId}&sort=${sort}`)).items.map((item) => item.imageId);
 
@@ -94,7 +102,21 @@ for (const engine of ENGINES) {
         page.items.map((i) => i.imageId),
         ranked('confidence', 1).slice(1, 3),
       );
-      assert.equal(page.total, imageIds.length, 'total counts every match, not the page');
+      assert.equal(
+        await count(`plotTypeId=${plotTypeId}&sort=least-confident`),
+        imageIds.length,
+        'the count is of every match, not of a page',
+      );
+      assert.equal(
+        await count(`plotTypeId=${plotTypeId}&sort=most-mistaken`),
+        ranked('mistakenness', -1).length,
+        'an order ranks and counts only the images that have its score',
+      );
+      assert.equal(
+        (await app.inject({ url: '/api/v1/labels/count?sort=least-confident', headers: auth(tokens.viewer) }))
+          .statusCode,
+        400,
+      );
       const first = page.items[0]!;
       const scores = expected.find((e) => e.imageId === first.imageId)!;
       assert.ok(
@@ -110,8 +132,8 @@ for (const engine of ENGINES) {
         [imageIds[4]!, imageIds[1]!],
       );
       assert.equal(labeled.items[0]!.label!.batchId !== null, true);
-      assert.equal((await queue(`plotTypeId=${plotTypeId}&labeledBy=test-expert`)).total, 0);
-      assert.equal((await queue(`plotTypeId=${plotTypeId}&filter=unlabeled`)).total, imageIds.length - 2);
+      assert.equal(await count(`plotTypeId=${plotTypeId}&labeledBy=test-expert`), 0);
+      assert.equal(await count(`plotTypeId=${plotTypeId}&filter=unlabeled`), imageIds.length - 2);
       const unsure = await queue(`plotTypeId=${plotTypeId}&maxConfidence=0.6`);
       assert.deepEqual(
         unsure.items.map((i) => i.imageId).sort(),

@@ -71,7 +71,13 @@ test('GET /me tells any valid token its name, role and rights', async (t) => {
   const { app, tokens } = await buildTestApp(t);
   const me = async (token: string) =>
     (await app.inject({ url: '/api/v1/me', headers: auth(token) })).json<Me>();
-  assert.deepEqual(await me(tokens.viewer), { name: 'test-viewer', role: 'viewer', rights: ['read'] });
+  assert.deepEqual(await me(tokens.viewer), {
+    name: 'test-viewer',
+    grafanaUser: null,
+    token: { name: 'test-viewer', grafanaProxy: false },
+    role: 'viewer',
+    rights: ['read'],
+  });
   assert.deepEqual((await me(tokens.labeler)).rights, ['read', 'label']);
   assert.deepEqual((await me(tokens.ingest)).rights, ['ingest']);
   assert.deepEqual((await me(tokens.admin)).rights.sort(), ['admin', 'expert', 'ingest', 'label', 'read']);

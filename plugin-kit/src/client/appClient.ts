@@ -7,6 +7,7 @@ import type {
   Me,
   NewsItem,
   NewsList,
+  QueueCount,
   QueuePage,
   QueueQuery,
   QueueSort,
@@ -23,17 +24,24 @@ export class HydraAppClient extends HydraClient {
     return this.get('/labels', { ...query, sort, limit, offset });
   }
 
-  apply(imageIds: number[], className: string): Promise<{ batchId: number }> {
-    return this.request('POST', '/labels', {}, { imageIds, class: className, source: 'labeler' });
+  /** How many images the queue holds in that order: asked once per filter, since counting costs what paging does not. */
+  queueCount(query: QueueQuery, sort: QueueSort): Promise<QueueCount> {
+    return this.get('/labels/count', { ...query, sort });
+  }
+
+  /** One label batch; `applyId` names the Apply it is part of, so that the Apply is undone as one after a reload. */
+  apply(imageIds: number[], className: string, applyId?: string): Promise<{ batchId: number }> {
+    return this.request('POST', '/labels', {}, { imageIds, class: className, source: 'labeler', applyId });
   }
 
   /** Labels every image matching the query; the server refuses (409) if the count is no longer `expectedCount`. */
   applyToFilter(
     query: QueueQuery,
     className: string,
-    expectedCount: number
+    expectedCount: number,
+    applyId?: string
   ): Promise<{ batchId: number; count: number }> {
-    return this.request('POST', '/labels/by-filter', {}, { query, class: className, expectedCount });
+    return this.request('POST', '/labels/by-filter', {}, { query, class: className, expectedCount, applyId });
   }
 
   batches(user?: string, limit = 20): Promise<{ items: LabelBatch[] }> {

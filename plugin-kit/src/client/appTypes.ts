@@ -2,6 +2,7 @@
 import type {
   Label,
   LabelBatch,
+  LabelCount,
   LabeledImage,
   LabeledImageList,
   LabelFilterQuery,
@@ -28,6 +29,7 @@ export type QueueQuery = Omit<LabelFilterQuery, 'filter'> & Partial<Pick<LabelFi
 /** An image of the Labeler's queue with the server's active-learning scores. */
 export type QueueItem = LabeledImage;
 export type QueuePage = LabeledImageList;
+export type QueueCount = LabelCount;
 
 /** One label of an image's history (GET /images/:id/labels). */
 export type HistoryLabel = Label;

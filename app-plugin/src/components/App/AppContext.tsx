@@ -5,7 +5,7 @@ import { PLUGIN_ID } from '../../constants';
 
 export interface AppState {
   client: HydraAppClient;
-  /** Who the app's server token is; undefined while loading. */
+  /** Who acts (the Grafana user, through a Grafana proxy token) and the app's token; undefined while loading. */
   me?: Me;
   /** Why /me failed, said so a user can act. */
   meError?: string;

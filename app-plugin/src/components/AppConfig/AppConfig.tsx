@@ -39,7 +39,13 @@ export function AppConfig({ plugin }: Props) {
         ...(apiToken ? { secureJsonData: { apiToken } } : tokenSet ? {} : { secureJsonData: { apiToken: '' } }),
       });
       const me = await new HydraAppClient(apiUrlOf(appProxyBase(PLUGIN_ID))).me();
-      setOutcome({ ok: true, message: `Saved. The app reaches the server as “${me.name}” (role ${me.role}).` });
+      const who = me.token.grafanaProxy
+        ? `it records each Grafana user${me.grafanaUser === null ? ', once Grafana sends the user header (send_user_header)' : ` (you: ${me.grafanaUser})`}`
+        : 'every user of the app acts as it';
+      setOutcome({
+        ok: true,
+        message: `Saved. The app reaches the server with the token “${me.token.name}” (role ${me.role}); ${who}.`,
+      });
     } catch (error) {
       setOutcome({ ok: false, message: describeError(error, url || 'the inference server') });
     } finally {
@@ -64,7 +70,7 @@ export function AppConfig({ plugin }: Props) {
       </Field>
       <Field
         label="API token"
-        description="From `hydra token create --role labeler` (admin to post news). Stored encrypted; the browser never sees it. Every user of the app acts as this token."
+        description="From `hydra token create --role labeler --grafana-proxy` (admin to post news): with Grafana's send_user_header on, labels and undo carry each user's login; without --grafana-proxy every user acts as the token. Stored encrypted; the browser never sees it."
       >
         <SecretInput
           data-testid={testIds.config.apiToken}

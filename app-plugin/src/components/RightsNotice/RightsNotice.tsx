@@ -34,9 +34,9 @@ export function RightsNotice({ right, actions }: { right: Right; actions: string
       severity="info"
       title={`Read only: ${actions} need the ${ROLE_FOR[right]} role`}
     >
-      The app reaches the inference server as “{me.name}”, whose role is {me.role}. An admin can give the app a token
-      with the {ROLE_FOR[right]} role (`hydra token create --role {ROLE_FOR[right]}`) on the app&apos;s configuration
-      page.
+      The app reaches the inference server with the token “{me.token.name}”, whose role is {me.role}. An admin can give
+      the app a token with the {ROLE_FOR[right]} role (`hydra token create --role {ROLE_FOR[right]}`) on the app&apos;s
+      configuration page.
     </Alert>
   );
 }

@@ -1,4 +1,4 @@
-import React, { useState } from 'react';
+import React, { memo, useState } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { Button, ConfirmModal, Select, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
@@ -24,8 +24,11 @@ interface Props {
   onRedo: () => void;
 }
 
-/** The palette (hotkeys 1–9 label the selection), Apply with the pending count, label-all-matching, undo and redo. */
-export function LabelerActions(props: Props) {
+/**
+ * The palette (hotkeys 1–9 label the selection), Apply with the pending count, label-all-matching, undo and redo.
+ * Memoized: the queue's chunks arriving as the grid scrolls do not render it again.
+ */
+export const LabelerActions = memo(function LabelerActions(props: Props) {
   const styles = useStyles2(getStyles);
   const [filterClass, setFilterClass] = useState<string>();
   const [confirming, setConfirming] = useState(false);
@@ -109,7 +112,7 @@ export function LabelerActions(props: Props) {
       />
     </div>
   );
-}
+});
 
 const getStyles = (theme: GrafanaTheme2) => ({
   bar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(1) }),

@@ -2,13 +2,15 @@ import React, { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { useLocation } from 'react-router';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Collapse, InlineField, InlineSwitch, LoadingPlaceholder, Select, useStyles2 } from '@grafana/ui';
+import { Alert, Collapse, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import { useApp } from '../../components/App/AppContext';
+import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
 import { queryParam, useCatalog } from '../../hooks/useCatalog';
 import { testIds } from '../../testIds';
 import { LabelerActions } from './LabelerActions';
+import { LabelerBar } from './LabelerBar';
 import { Leaderboard } from './Leaderboard';
 import { Preview } from './Preview';
 import { DEFAULT_FILTERS, QueueFilters, toQuery, type FilterState } from './QueueFilters';
@@ -25,7 +27,7 @@ import { useQueue } from './useQueue';
  */
 export function LabelerPage() {
   const styles = useStyles2(getStyles);
-  const { client, can } = useApp();
+  const { client, can, me } = useApp();
   const location = useLocation();
   const catalog = useCatalog(client);
   const [plotTypeId, setPlotTypeId] = useState<number>();
@@ -58,7 +60,7 @@ export function LabelerPage() {
   const query = useMemo(() => (plotType ? toQuery(plotType.id, filters) : undefined), [plotType, filters]);
   const reload = useCallback(() => setReloadKey((key) => key + 1), []);
   const queue = useQueue(client, query, filters.sort, reloadKey);
-  const applies = useApplyHistory(client, reload);
+  const applies = useApplyHistory(client, me?.name, reload);
   const { ensure, items } = queue;
   // The cells' handlers read the items through a ref, so a chunk's arrival does not re-render every cell on screen.
   const itemsRef = useRef(items);
@@ -106,11 +108,32 @@ export function LabelerPage() {
     },
     [selection]
   );
-  const apply = async () => {
-    if (await applies.apply(pending)) {
+  // Stable callbacks: the bar and the actions are memoized, so a chunk of the queue arriving renders the grid alone.
+  const { apply: applyLabels, applyToFilter: labelAllMatching } = applies;
+  const apply = useCallback(async () => {
+    if (await applyLabels(pending)) {
       setPending(new Map());
     }
-  };
+  }, [applyLabels, pending]);
+  const applyToFilter = useCallback(
+    (className: string) => query && labelAllMatching(query, className, queue.total ?? 0),
+    [labelAllMatching, query, queue.total]
+  );
+  const selectVisible = useCallback(
+    () => setSelection((current) => selectRange(current, itemsRef.current, ...visible.current)),
+    []
+  );
+  const clear = useCallback(() => {
+    setSelection(NO_SELECTION);
+    setPending(new Map());
+  }, []);
+  const toggleEditorMode = useCallback(() => {
+    setEditorMode((on) => !on);
+    if (!editorMode) {
+      setFilters((current) => ({ ...current, filter: 'all', sort: 'run' }));
+    }
+  }, [editorMode]);
+  const toggleHoverPreview = useCallback(() => setHoverPreview((on) => !on), []);
 
   useLabelerKeys({
     onUndo: applies.undo,
@@ -195,52 +218,19 @@ export function LabelerPage() {
     <PluginPage>
       <div className={styles.page}>
         <RightsNotice right="label" actions="labelling, Apply and undo" />
-        <div className={styles.bar}>
-          <InlineField label="Deployment">
-            <Select
-              data-testid={testIds.labeler.deployment}
-              aria-label="Deployment"
-              width={24}
-              options={catalog.deployments?.map((d) => ({ label: d.title || d.name, value: d.name })) ?? []}
-              value={deployment ?? null}
-              onChange={(option) => setPlotTypeId(catalog.plotTypes?.find((p) => p.deployment === option.value)?.id)}
-            />
-          </InlineField>
-          <InlineField label="Plot type">
-            <Select
-              data-testid={testIds.labeler.plotType}
-              aria-label="Plot type"
-              width={30}
-              options={
-                catalog.plotTypes
-                  ?.filter((p) => p.deployment === deployment)
-                  .map((p) => ({ label: p.title || p.name, value: p.id, description: p.name })) ?? []
-              }
-              value={plotTypeId ?? null}
-              onChange={(option) => setPlotTypeId(option.value)}
-            />
-          </InlineField>
-          <InlineField label="Editor mode" tooltip="Every image of a run range in run order with its label, to relabel">
-            <InlineSwitch
-              data-testid={testIds.labeler.editorMode}
-              value={editorMode}
-              onChange={() => {
-                setEditorMode(!editorMode);
-                if (!editorMode) {
-                  setFilters({ ...filters, filter: 'all', sort: 'run' });
-                }
-              }}
-            />
-          </InlineField>
-          <InlineField label="Preview on hover" tooltip="Or press space over an image">
-            <InlineSwitch value={hoverPreview} onChange={() => setHoverPreview(!hoverPreview)} />
-          </InlineField>
-          {queue.total !== undefined && (
-            <span data-testid={testIds.labeler.total} className={styles.total}>
-              {queue.total} image{queue.total === 1 ? '' : 's'} match
-            </span>
-          )}
-        </div>
+        <ActingAs />
+        <LabelerBar
+          deployments={catalog.deployments}
+          plotTypes={catalog.plotTypes}
+          deployment={deployment}
+          plotTypeId={plotTypeId}
+          onPlotType={setPlotTypeId}
+          editorMode={editorMode}
+          onEditorMode={toggleEditorMode}
+          hoverPreview={hoverPreview}
+          onHoverPreview={toggleHoverPreview}
+          total={queue.total}
+        />
         <QueueFilters value={filters} classes={classes} onChange={setFilters} />
         {editorMode && !(filters.runFrom && filters.runTo) && (
           <span className={styles.hint}>Editor mode: give a run range to see all of its images with their labels.</span>
@@ -255,13 +245,10 @@ export function LabelerPage() {
             canUndo={applies.canUndo}
             canRedo={applies.canRedo}
             onPick={assign}
-            onSelectVisible={() => setSelection((s) => selectRange(s, items, ...visible.current))}
-            onClear={() => {
-              setSelection(NO_SELECTION);
-              setPending(new Map());
-            }}
+            onSelectVisible={selectVisible}
+            onClear={clear}
             onApply={apply}
-            onApplyToFilter={(className) => query && applies.applyToFilter(query, className, queue.total ?? 0)}
+            onApplyToFilter={applyToFilter}
             onUndo={applies.undo}
             onRedo={applies.redo}
           />
@@ -284,8 +271,6 @@ export function LabelerPage() {
 
 const getStyles = (theme: GrafanaTheme2) => ({
   page: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
-  bar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(0.5, 1) }),
-  total: css({ color: theme.colors.text.secondary, marginLeft: 'auto' }),
   hint: css({ color: theme.colors.text.secondary }),
   error: css({ color: theme.colors.error.text }),
   content: css({ display: 'flex', gap: theme.spacing(1) }),

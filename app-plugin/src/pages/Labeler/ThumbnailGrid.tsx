@@ -9,6 +9,8 @@ import { testIds } from '../../testIds';
 
 export const CELL_WIDTH = 168;
 export const CELL_HEIGHT = 176;
+/** A cell's inside (its margin, border and padding off): the thumbnail is made that wide, so none is scaled down. */
+const THUMBNAIL_WIDTH = CELL_WIDTH - 18;
 
 interface Props {
   apiUrl: string;
@@ -25,8 +27,12 @@ interface Props {
   onRangeChange: (rendered: [number, number], onScreen: [number, number]) => void;
 }
 
-/** The queue as rows of thumbnails; only the rows on screen (and a few more) are in the DOM. */
-export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ...cell }: Props) {
+/**
+ * The queue as rows of thumbnails; only the rows on screen (and a few more) are in the DOM. A row's element is
+ * recycled: its key is its slot among the rendered rows, so the row scrolled out becomes the row scrolled in, and
+ * its cells are updated in place instead of removed and made anew (which cost most of a scroll frame).
+ */
+export function ThumbnailGrid({ items, total, classes, onRangeChange, ...shared }: Props) {
   const styles = useStyles2(getStyles);
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(1);
@@ -68,41 +74,60 @@ export function ThumbnailGrid({ apiUrl, items, total, classes, onRangeChange, ..
     <div ref={scroller} className={styles.scroller} data-testid={testIds.labeler.grid} data-columns={columns}>
       <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
         {virtualRows.map((row) => (
-          <div
-            key={row.key}
-            className={styles.row}
-            style={{ transform: `translateY(${row.start}px)`, height: CELL_HEIGHT }}
-          >
-            {Array.from({ length: columns }, (_, column) => {
-              const index = row.index * columns + column;
-              const item = index < total ? items[index] : undefined;
-              if (index >= total) {
-                return null;
-              }
-              return item ? (
-                <Cell
-                  key={column}
-                  apiUrl={apiUrl}
-                  styles={styles}
-                  index={index}
-                  item={item}
-                  colours={colours}
-                  isSelected={cell.selected.has(item.imageId)}
-                  pendingClass={cell.pending.get(item.imageId)}
-                  showLabel={cell.showLabels}
-                  onClick={cell.onClick}
-                  onHover={cell.onHover}
-                />
-              ) : (
-                <div key={column} className={styles.placeholder} />
-              );
-            })}
-          </div>
+          <Row
+            key={row.index % virtualRows.length}
+            {...shared}
+            row={row.index}
+            top={row.start}
+            columns={columns}
+            total={total}
+            items={items}
+            styles={styles}
+            colours={colours}
+          />
         ))}
       </div>
     </div>
   );
 }
+
+type RowProps = Omit<Props, 'classes' | 'onRangeChange'> & {
+  row: number;
+  top: number;
+  columns: number;
+  /** The grid's classes, made once for all rows. */
+  styles: ReturnType<typeof getStyles>;
+  colours: Map<string, string>;
+};
+
+/** One row of cells. Memoized: a scroll frame renders only the row that scrolled in, not every row on screen. */
+const Row = memo(function Row({ row, top, columns, total, items, styles, selected, pending, ...cell }: RowProps) {
+  return (
+    <div className={styles.row} style={{ transform: `translateY(${top}px)`, height: CELL_HEIGHT }}>
+      {Array.from({ length: Math.max(0, Math.min(columns, total - row * columns)) }, (_, column) => {
+        const index = row * columns + column;
+        const item = items[index];
+        return item ? (
+          <Cell
+            key={column}
+            apiUrl={cell.apiUrl}
+            styles={styles}
+            index={index}
+            item={item}
+            colours={cell.colours}
+            isSelected={selected.has(item.imageId)}
+            pendingClass={pending.get(item.imageId)}
+            showLabel={cell.showLabels}
+            onClick={cell.onClick}
+            onHover={cell.onHover}
+          />
+        ) : (
+          <div key={column} className={styles.placeholder} />
+        );
+      })}
+    </div>
+  );
+});
 
 interface CellProps {
   apiUrl: string;
@@ -143,17 +168,19 @@ const Cell = memo(function Cell({
       data-index={index}
       data-selected={isSelected || undefined}
       data-pending={pendingClass}
-      className={cx(styles.cell, isSelected && styles.selected)}
+      className={isSelected ? styles.selectedCell : styles.cell}
       style={{ borderColor: shownClass ? colours.get(shownClass) : undefined }}
       title={`${item.plotType}, run ${item.run ?? '–'}: ${verdict}, ${label}`}
       onClick={(event) => onClick(index, event.shiftKey)}
       onMouseEnter={() => onHover(index)}
       onMouseLeave={() => onHover(undefined)}
     >
+      {/* Keyed by image: a recycled cell never shows the thumbnail of the image it held before. */}
       <img
-        src={imageUrl(apiUrl, item.imageId, 'thumbnail')}
+        key={item.imageId}
+        src={imageUrl(apiUrl, item.imageId, 'thumbnail', { width: THUMBNAIL_WIDTH })}
+        srcSet={`${imageUrl(apiUrl, item.imageId, 'thumbnail', { width: 2 * THUMBNAIL_WIDTH })} 2x`}
         alt={`${item.plotType} run ${item.run ?? ''}`}
-        loading="lazy"
         decoding="async"
         className={styles.thumbnail}
       />
@@ -169,17 +196,8 @@ const Cell = memo(function Cell({
   );
 });
 
-const getStyles = (theme: GrafanaTheme2) => ({
-  scroller: css({
-    height: 'calc(100vh - 330px)',
-    minHeight: 360,
-    overflowY: 'auto',
-    contain: 'strict',
-    border: `1px solid ${theme.colors.border.weak}`,
-    borderRadius: theme.shape.radius.default,
-  }),
-  row: css({ position: 'absolute', top: 0, left: 0, width: '100%', display: 'flex' }),
-  cell: css({
+const getStyles = (theme: GrafanaTheme2) => {
+  const cell = css({
     width: CELL_WIDTH - 8,
     height: CELL_HEIGHT - 8,
     margin: 4,
@@ -191,24 +209,38 @@ const getStyles = (theme: GrafanaTheme2) => ({
     border: `3px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     cursor: 'pointer',
-    contain: 'layout paint',
-  }),
-  selected: css({ outline: `3px solid ${theme.colors.primary.main}`, outlineOffset: -1 }),
-  thumbnail: css({ width: '100%', height: 124, objectFit: 'contain', background: theme.colors.background.canvas }),
-  caption: css({
-    display: 'flex',
-    justifyContent: 'space-between',
-    gap: theme.spacing(0.5),
-    fontSize: theme.typography.bodySmall.fontSize,
-    padding: theme.spacing(0.25, 0.5),
-    whiteSpace: 'nowrap',
-    overflow: 'hidden',
-  }),
-  placeholder: css({
-    width: CELL_WIDTH - 8,
-    height: CELL_HEIGHT - 8,
-    margin: 4,
-    background: theme.colors.background.secondary,
-    opacity: 0.4,
-  }),
-});
+    contain: 'strict',
+  });
+  return {
+    scroller: css({
+      height: 'calc(100vh - 330px)',
+      minHeight: 360,
+      overflowY: 'auto',
+      contain: 'strict',
+      border: `1px solid ${theme.colors.border.weak}`,
+      borderRadius: theme.shape.radius.default,
+    }),
+    // A row's size is its own: what changes inside it lays out and paints nothing outside.
+    row: css({ position: 'absolute', top: 0, left: 0, width: '100%', display: 'flex', contain: 'strict' }),
+    cell,
+    // Made once, not merged per render: a recycled cell renders every time its row comes back.
+    selectedCell: cx(cell, css({ outline: `3px solid ${theme.colors.primary.main}`, outlineOffset: -1 })),
+    thumbnail: css({ width: '100%', height: 124, objectFit: 'contain', background: theme.colors.background.canvas }),
+    caption: css({
+      display: 'flex',
+      justifyContent: 'space-between',
+      gap: theme.spacing(0.5),
+      fontSize: theme.typography.bodySmall.fontSize,
+      padding: theme.spacing(0.25, 0.5),
+      whiteSpace: 'nowrap',
+      overflow: 'hidden',
+    }),
+    placeholder: css({
+      width: CELL_WIDTH - 8,
+      height: CELL_HEIGHT - 8,
+      margin: 4,
+      background: theme.colors.background.secondary,
+      opacity: 0.4,
+    }),
+  };
+};

@@ -11,7 +11,7 @@ import {
 export const QUEUE_CHUNK = 500;
 
 export interface QueueState {
-  /** All matching images on the server; undefined until the first page came. */
+  /** All matching images on the server, counted once per query; undefined until the count came. */
   total?: number;
   /** Sparse: a slot stays empty until its chunk has come. */
   items: Array<QueueItem | undefined>;
@@ -21,12 +21,19 @@ export interface QueueState {
 
 /**
  * The Labeler's queue, loaded a chunk at a time as the grid scrolls to it (`ensure`), so a queue of 100,000 images
- * costs what the screen shows. A new query, sort or `reloadKey` starts over.
+ * costs what the screen shows. The server counts the queue once, beside the first chunk: a count walks every match,
+ * a page only its own rows. A new query, sort or `reloadKey` starts over (and counts again).
  */
 export function useQueue(client: HydraAppClient, query: QueueQuery | undefined, sort: QueueSort, reloadKey: number) {
   const [state, setState] = useState<QueueState>({ items: [], loading: false });
   const requested = useRef(new Set<number>());
   const generation = useRef(0);
+
+  const failed = useCallback((current: number, error: unknown) => {
+    if (generation.current === current) {
+      setState((previous) => ({ ...previous, loading: false, error: describeError(error) }));
+    }
+  }, []);
 
   const load = useCallback(
     (chunk: number, current: number) => {
@@ -42,29 +49,35 @@ export function useQueue(client: HydraAppClient, query: QueueQuery | undefined, 
           // A transition: rendering a chunk that arrives mid-scroll yields to the scroll's frames.
           startTransition(() =>
             setState((previous) => {
-              const items = previous.total === page.total ? [...previous.items] : new Array(page.total);
+              const items = [...previous.items];
               page.items.forEach((item, i) => (items[chunk * QUEUE_CHUNK + i] = item));
-              return { total: page.total, items, loading: false };
+              return { ...previous, items, loading: false };
             })
           );
         },
         (error) => {
-          if (generation.current === current) {
-            requested.current.delete(chunk);
-            setState((previous) => ({ ...previous, loading: false, error: describeError(error) }));
-          }
+          requested.current.delete(chunk);
+          failed(current, error);
         }
       );
     },
-    [client, query, sort]
+    [client, query, sort, failed]
   );
 
   useEffect(() => {
     generation.current += 1;
+    const current = generation.current;
     requested.current = new Set();
     setState({ items: [], loading: Boolean(query) });
-    load(0, generation.current);
-  }, [load, query, reloadKey]);
+    if (!query) {
+      return;
+    }
+    client.queueCount(query, sort).then(
+      ({ total }) => generation.current === current && setState((previous) => ({ ...previous, total })),
+      (error) => failed(current, error)
+    );
+    load(0, current);
+  }, [client, query, sort, load, failed, reloadKey]);
 
   /** Loads what the images from `start` to `end` (exclusive) need. */
   const ensure = useCallback(

@@ -5,6 +5,7 @@ import { Alert, Button, LinkButton, LoadingPlaceholder, useStyles2 } from '@graf
 import { css } from '@emotion/css';
 import { describeError, type LogEntry } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
+import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
 import { labelerLink } from '../../constants';
 import { useCatalog } from '../../hooks/useCatalog';
@@ -164,6 +165,7 @@ export function LogPage() {
     <PluginPage>
       <div className={styles.page}>
         <RightsNotice right="label" actions="acknowledgements" />
+        <ActingAs />
         <LogFilters
           value={filters}
           deployments={catalog.deployments ?? []}

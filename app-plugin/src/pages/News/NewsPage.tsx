@@ -5,6 +5,7 @@ import { Alert, Button, Field, IconButton, Input, LoadingPlaceholder, Select, us
 import { css } from '@emotion/css';
 import { describeError, type NewsList } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
+import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
 import { useCatalog } from '../../hooks/useCatalog';
 import { testIds } from '../../testIds';
@@ -59,6 +60,7 @@ export function NewsPage() {
     <PluginPage>
       <div className={styles.page}>
         <RightsNotice right="admin" actions="posting and removing news" />
+        <ActingAs />
         {can('admin') && (
           <div className={styles.form}>
             <Field label="News line" description="One line for the shift crew, up to 200 characters.">

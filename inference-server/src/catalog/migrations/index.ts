@@ -8,6 +8,7 @@ import * as predictionPointWritten from './0005-prediction-point-written.ts';
 import * as predictionBeam from './0006-prediction-beam.ts';
 import * as alertEvents from './0007-alert-events.ts';
 import * as labelerLogNews from './0008-labeler-log-news.ts';
+import * as grafanaProxyTokensAppliesUnlabeledIndex from './0009-grafana-proxy-tokens-applies-unlabeled-index.ts';
 import * as replicaClaims from './0010-replica-claims.ts';
 import * as reprocessing from './0011-reprocessing.ts';
 import * as catalogScale from './0012-catalog-scale.ts';
@@ -26,6 +27,7 @@ const migrations: Record<string, EngineMigration> = {
   '0006-prediction-beam': predictionBeam,
   '0007-alert-events': alertEvents,
   '0008-labeler-log-news': labelerLogNews,
+  '0009-grafana-proxy-tokens-applies-unlabeled-index': grafanaProxyTokensAppliesUnlabeledIndex,
   '0010-replica-claims': replicaClaims,
   '0011-reprocessing': reprocessing,
   '0012-catalog-scale': catalogScale,

@@ -49,24 +49,24 @@ type SortColumn =
   'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
 
 /**
- * Each order: its column (none: newest first by id), its direction, and the column an image must have to be ranked
- * (margin and entropy exist exactly when the confidence does; testing the confidence lets the count of a label
- * state use the index on plot type, label class and confidence). Each order has an index (plot type, column, id).
+ * Each order: its column (none: newest first by id) and direction. An order ranks only the images that have its
+ * column (margin and entropy exist exactly when the confidence does), so that its index (plot type, column, id)
+ * alone yields a page, however deep: the ids a page skips are read from the index, not from the rows.
  */
-const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc'; requires?: SortColumn }> = {
+const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc' }> = {
   newest: { direction: 'desc' },
-  run: { column: 'image.run_number', direction: 'asc', requires: 'image.run_number' },
-  'least-confident': { column: 'image.confidence', direction: 'asc', requires: 'image.confidence' },
-  'smallest-margin': { column: 'image.margin', direction: 'asc', requires: 'image.confidence' },
-  'highest-entropy': { column: 'image.entropy', direction: 'desc', requires: 'image.confidence' },
-  'most-mistaken': { column: 'image.mistakenness', direction: 'desc', requires: 'image.mistakenness' },
+  run: { column: 'image.run_number', direction: 'asc' },
+  'least-confident': { column: 'image.confidence', direction: 'asc' },
+  'smallest-margin': { column: 'image.margin', direction: 'asc' },
+  'highest-entropy': { column: 'image.entropy', direction: 'desc' },
+  'most-mistaken': { column: 'image.mistakenness', direction: 'desc' },
 };
 
 /** The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them. */
 export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort?: LabelSort }): ImageQuery {
   let rows = query;
-  const { requires } = ORDERS[filters.sort ?? 'newest'];
-  if (requires) rows = rows.where(requires, 'is not', null);
+  const { column } = ORDERS[filters.sort ?? 'newest'];
+  if (column) rows = rows.where(column, 'is not', null);
   if (filters.plotTypeId !== undefined) rows = rows.where('image.plot_type_id', '=', filters.plotTypeId);
   if (filters.runFrom !== undefined) rows = rows.where('image.run_number', '>=', filters.runFrom);
   if (filters.runTo !== undefined) rows = rows.where('image.run_number', '<=', filters.runTo);
@@ -93,16 +93,25 @@ export function whereLabeler(query: ImageQuery, filters: LabelerFilters & { sort
   return rows;
 }
 
-/** One page of the labeler's queue, in its order, and how many images match in all. */
-export async function labelerPage(
-  db: Kysely<Database>,
-  query: LabelerQuery,
-): Promise<{ rows: LabelerImageRow[]; total: number }> {
+/**
+ * One page of the labeler's queue, in its order. The page's ids come first, from the order's index alone; the joins
+ * then run for the page's rows only, not for every row the offset skips (a page deep in 100,000 images costs what the
+ * first one does, bar the skipped index entries). The page is ordered by its own columns: ordered by the image's,
+ * SQLite would rather walk every image in that order than sort the page.
+ */
+export async function labelerPage(db: Kysely<Database>, query: LabelerQuery): Promise<LabelerImageRow[]> {
   const { column, direction } = ORDERS[query.sort];
-  let matching = whereLabeler(db.selectFrom('image'), query);
-  if (column) matching = matching.orderBy(column, direction);
-  const ordered = matching.orderBy('image.id', direction);
-  const rows = ordered
+  const matching = whereLabeler(db.selectFrom('image'), query).select([
+    'image.id as page_id',
+    (eb) => (column ? eb.ref(column) : eb.ref('image.id')).as('page_key'),
+  ]);
+  const ids = (column ? matching.orderBy(column, direction) : matching)
+    .orderBy('image.id', direction)
+    .limit(query.limit)
+    .offset(query.offset);
+  return db
+    .selectFrom(ids.as('page'))
+    .innerJoin('image', 'image.id', 'page.page_id')
     .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
     .leftJoin('label', (join) =>
       join.onRef('label.image_id', '=', 'image.id').on('label.superseded_at', 'is', null),
@@ -126,13 +135,22 @@ export async function labelerPage(
       'image.entropy',
       'image.mistakenness',
     ])
-    .limit(query.limit)
-    .offset(query.offset)
+    .orderBy('page.page_key', direction)
+    .orderBy('page.page_id', direction)
     .execute();
-  const counted = whereLabeler(db.selectFrom('image'), query)
+}
+
+/**
+ * How many images the filters match in an order (the run and score orders rank only the images that have the
+ * value). Apart from the pages: counting walks every matching index entry, so a client asks once per filter, not
+ * with every page it scrolls to.
+ */
+export async function labelerCount(
+  db: Kysely<Database>,
+  filters: LabelerFilters & { sort: LabelSort },
+): Promise<number> {
+  const row = await whereLabeler(db.selectFrom('image'), filters)
     .select((eb) => eb.fn.countAll<number | string>().as('total'))
     .executeTakeFirstOrThrow();
-  // On PostgreSQL the two run at once, on two connections of the pool.
-  const [page, count] = await Promise.all([rows, counted]);
-  return { rows: page, total: Number(count.total) };
+  return Number(row.total);
 }

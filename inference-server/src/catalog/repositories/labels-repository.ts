@@ -2,12 +2,13 @@ import { sql, type Kysely } from 'kysely';
 import { atomically } from './atomically.ts';
 import { inBatches } from './statement-batches.ts';
 import { NotFoundError } from '../../errors.ts';
-import type { LabelSource } from '../../enums.ts';
+import type { LabelSort, LabelSource } from '../../enums.ts';
 import type { SqlEngine } from '../connection.ts';
 import type { Database, LabelBatchRow, LabelRow } from '../database.ts';
 import { assertValidName } from '../../schemas/names.ts';
 import { lockImages, refreshLabelSummaries } from './image-summaries.ts';
 import {
+  labelerCount,
   labelerPage,
   whereLabeler,
   type LabelerFilters,
@@ -23,6 +24,8 @@ export interface NewLabels {
   className: string;
   source: LabelSource;
   user: string;
+  /** The client's Apply this batch is part of. */
+  applyId?: string;
 }
 
 export interface LeaderboardQuery {
@@ -74,7 +77,7 @@ export class LabelsRepository {
    * replaced, so that undoing the batch can restore exactly what was there.
    */
   async add(
-    { imageIds, className, source, user }: NewLabels,
+    { imageIds, className, source, user, applyId }: NewLabels,
     now = Date.now(),
   ): Promise<{ batch: LabelBatchRow; labels: LabelRow[] }> {
     assertValidName('class', className);
@@ -95,6 +98,7 @@ export class LabelsRepository {
           count: ids.length,
           created_at: now,
           undone_at: null,
+          apply_id: applyId ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
@@ -146,9 +150,14 @@ export class LabelsRepository {
       .execute();
   }
 
-  /** Images with their current label and latest verdict, for the labeler: one page, and the total. */
-  labelerImages(query: LabelerQuery): Promise<{ rows: LabelerImageRow[]; total: number }> {
+  /** Images with their current label and latest verdict, for the labeler: one page. */
+  labelerImages(query: LabelerQuery): Promise<LabelerImageRow[]> {
     return labelerPage(this.db, query);
+  }
+
+  /** How many images the labeler's filters match in its order. */
+  labelerCount(filters: LabelerFilters & { sort: LabelSort }): Promise<number> {
+    return labelerCount(this.db, filters);
   }
 
   /** The ids of the images the filters match, newest first, at most `limit`. */

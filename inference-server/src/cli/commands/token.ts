@@ -51,10 +51,21 @@ export function registerTokenCommand(program: Command): void {
         .makeOptionMandatory(),
     )
     .option('--name <name>', 'who or what holds it', 'cli')
-    .action(async (options: { role: Role; name: string }) => {
-      const created = await withCatalog((catalog) => createApiToken(catalog, options.name, options.role));
-      console.log(created);
-      console.error(`token "${options.name}" with role ${options.role} created; it is shown only this once`);
+    .option(
+      '--grafana-proxy',
+      "for Grafana's proxy routes only: the Grafana user it names in X-Grafana-User acts (needs Grafana's send_user_header)",
+    )
+    .action(async (options: { role: Role; name: string; grafanaProxy?: boolean }) => {
+      const grafanaProxy = options.grafanaProxy === true;
+      const token = await withCatalog((catalog) =>
+        createApiToken(catalog, options.name, options.role, { grafanaProxy }),
+      );
+      console.log(token);
+      console.error(
+        `token "${options.name}" with role ${options.role} created` +
+          (grafanaProxy ? ', acting for the Grafana user each request names' : '') +
+          '; it is shown only this once',
+      );
     });
   token
     .command('list')

@@ -6,10 +6,13 @@ import type { Right, Role } from '../../enums.ts';
 import type { Config } from '../../config.ts';
 import { ForbiddenError, UnauthorizedError } from '../../errors.ts';
 import { TokenUse } from '../../tokens/token-use.ts';
+import { actorOf, type Actor } from './actor.ts';
 
 export interface Principal {
   name: string;
   role: Role;
+  /** A Grafana proxy token: the Grafana user it names acts (see `request.actor`). */
+  grafanaProxy: boolean;
 }
 
 export type { Right };
@@ -34,7 +37,10 @@ declare module 'fastify' {
     requireRight(right: Right): onRequestAsyncHookHandler;
   }
   interface FastifyRequest {
+    /** The token. */
     principal: Principal | null;
+    /** Who acts, and so what labels, batches, acknowledgements and news record: see `actorOf`. */
+    readonly actor: Actor | null;
   }
 }
 
@@ -48,19 +54,29 @@ export function hashToken(token: string): string {
 }
 
 /** Creates a token and stores only its hash; the token itself is shown once. */
-export async function createApiToken(catalog: Catalog, name: string, role: Role): Promise<string> {
+export async function createApiToken(
+  catalog: Catalog,
+  name: string,
+  role: Role,
+  options: { grafanaProxy?: boolean } = {},
+): Promise<string> {
   const token = `hydra_${randomBytes(24).toString('base64url')}`;
-  await catalog.tokens.create(name, role, hashToken(token));
+  await catalog.tokens.create(name, role, hashToken(token), options);
   return token;
 }
 
-const LOCAL_PRINCIPAL: Principal = { name: 'local (auth off)', role: 'admin' };
+const LOCAL_PRINCIPAL: Principal = { name: 'local (auth off)', role: 'admin', grafanaProxy: false };
 
 export default fp(
   async (fastify, opts: { config: Config }) => {
     const authOn = opts.config.HYDRA_AUTH;
     fastify.decorateRequest('principal', null);
     const tokenUse = new TokenUse(fastify.catalog.tokens);
+    fastify.decorateRequest('actor', {
+      getter(this: FastifyRequest) {
+        return this.principal && actorOf(this.principal, this.headers);
+      },
+    });
 
     async function authenticate(request: FastifyRequest): Promise<Principal> {
       if (!authOn) return LOCAL_PRINCIPAL;
@@ -75,7 +91,7 @@ export default fp(
       if (!row)
         throw new UnauthorizedError('the API token is not known: it may have been mistyped or revoked');
       tokenUse.used(row.id);
-      return { name: row.name, role: row.role };
+      return { name: row.name, role: row.role, grafanaProxy: row.grafana_proxy };
     }
 
     fastify.decorate('authEnabled', authOn);

@@ -52,6 +52,19 @@ export default fp(
         this.set({ state: 'queued' }, stats.queued);
       },
     });
+    new Counter({
+      name: 'hydra_worker_busy_seconds_total',
+      help: "Time each inference worker's thread spent on requests, by request kind; rate() of the sum per worker is its utilisation",
+      labelNames: ['worker', 'request'],
+      registers: [registry],
+      collect() {
+        // Totals kept by the pool: a replaced worker's series ends, and the new worker starts its own.
+        this.reset();
+        for (const { worker, busyMs } of fastify.inferencePool.busyTime()) {
+          for (const [request, ms] of Object.entries(busyMs)) this.inc({ worker, request }, ms / 1000);
+        }
+      },
+    });
     new Gauge({
       name: 'hydra_image_to_verdict_ms',
       help: 'Image-to-verdict latency percentiles over recent predictions',

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { labelerFilters, labelerQuery } from '../../../../labels/labeler-filters.ts';
+import { labelerFilters, labelerOrder, labelerQuery } from '../../../../labels/labeler-filters.ts';
 import { timeRange } from '../../../../http/ranges.ts';
 import {
   AppliedLabels,
@@ -10,6 +10,8 @@ import {
   LabelBody,
   LabelByFilterBody,
   LabelByFilterResult,
+  LabelCount,
+  LabelCountQuery,
   LabeledImageList,
   LabelQuery,
   Leaderboard,
@@ -34,12 +36,13 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { imageIds, class: className, source = 'labeler' } = request.body;
+      const { imageIds, class: className, source = 'labeler', applyId } = request.body;
       const { batch, labels: rows } = await fastify.labeling.label({
         imageIds,
         className,
         source,
-        user: request.principal!,
+        user: request.actor!,
+        applyId,
       });
       return reply.code(201).send({ items: rows.map(labelView), batchId: batch.id });
     },
@@ -51,15 +54,29 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       onRequest: fastify.requireRight('read'),
       schema: {
         summary:
-          'Images with their current label and latest verdict, filtered, in an order (newest, by run, or an active-learning score), with the total',
+          'A page of images with their current label and latest verdict, filtered, in an order (newest, by run, or an active-learning score); GET /labels/count counts them',
         querystring: LabelQuery,
         response: { 200: LabeledImageList, ...problemResponses },
       },
     },
     async (request) => {
-      const { rows, total } = await fastify.catalog.labels.labelerImages(labelerQuery(request.query));
-      return { items: rows.map(labeledImageView), total };
+      const rows = await fastify.catalog.labels.labelerImages(labelerQuery(request.query));
+      return { items: rows.map(labeledImageView) };
     },
+  );
+
+  fastify.get(
+    '/count',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          'How many images GET /labels lists with these filters and order: asked once per filter, not with each page',
+        querystring: LabelCountQuery,
+        response: { 200: LabelCount, ...problemResponses },
+      },
+    },
+    async (request) => ({ total: await fastify.catalog.labels.labelerCount(labelerOrder(request.query)) }),
   );
 
   fastify.post(
@@ -73,12 +90,13 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request, reply) => {
-      const { query, class: className, expectedCount } = request.body;
+      const { query, class: className, expectedCount, applyId } = request.body;
       const batch = await fastify.labeling.labelByFilter({
         filters: labelerFilters(query),
         className,
         expectedCount,
-        user: request.principal!,
+        user: request.actor!,
+        applyId,
       });
       return reply.code(201).send({ batchId: batch.id, count: batch.count });
     },
@@ -113,8 +131,7 @@ const labels: FastifyPluginAsyncTypebox = async (fastify) => {
           response: { 200: LabelBatch, ...problemResponses, 404: Problem, 409: Problem },
         },
       },
-      async (request) =>
-        labelBatchView(await fastify.labeling[action](request.params.id, request.principal!)),
+      async (request) => labelBatchView(await fastify.labeling[action](request.params.id, request.actor!)),
     );
   }
 

@@ -71,7 +71,7 @@ const log: FastifyPluginAsyncTypebox = async (fastify) => {
       },
     },
     async (request) => {
-      const { name } = request.principal!;
+      const { name } = request.actor!;
       const comment = request.body.comment?.trim() || null;
       return logEntryView(await fastify.catalog.log.acknowledge(request.params.predictionId, name, comment));
     },

@@ -11,13 +11,21 @@ const me: FastifyPluginAsyncTypebox = async (fastify) => {
         request.principal = await fastify.authenticate(request);
       },
       schema: {
-        summary: "Who the token is, its role and that role's rights",
+        summary:
+          "Who acts (the Grafana user a Grafana proxy token names, else the token), the token, its role and that role's rights",
         response: { 200: Me, ...problemResponses },
       },
     },
     async (request) => {
-      const { name, role } = request.principal!;
-      return { name, role, rights: rightsOf(role) };
+      const { name, grafanaUser, role } = request.actor!;
+      const token = request.principal!;
+      return {
+        name,
+        grafanaUser,
+        token: { name: token.name, grafanaProxy: token.grafanaProxy },
+        role,
+        rights: rightsOf(role),
+      };
     },
   );
 };

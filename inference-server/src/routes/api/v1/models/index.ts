@@ -80,7 +80,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
         architecture: fields.architecture,
         thresholds: fields.thresholds,
         activate: fields.activate,
-        activatedBy: { actor: request.principal!.name, reason: 'imported with activate' },
+        activatedBy: { actor: request.actor!.name, reason: 'imported with activate' },
       });
       request.log.info(
         {
@@ -118,7 +118,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     },
     async (request) => {
       const { plotTypeId, versionId } = request.params;
-      const by = { actor: request.principal!.name, reason: 'activated through the API' };
+      const by = { actor: request.actor!.name, reason: 'activated through the API' };
       return modelVersionView(await fastify.models.activate(plotTypeId, versionId, by, request.body));
     },
   );
@@ -196,7 +196,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) =>
       modelVersionView(
         await fastify.models.rollback(request.params.plotTypeId, {
-          actor: request.principal!.name,
+          actor: request.actor!.name,
           reason: request.body.reason?.trim() || 'rolled back through the API',
         }),
       ),
@@ -269,7 +269,7 @@ const models: FastifyPluginAsyncTypebox = async (fastify) => {
       const job = await fastify.trainingQueue.create(
         request.params.plotTypeId,
         request.body,
-        request.principal!.name,
+        request.actor!.name,
       );
       return reply.code(202).send(job);
     },

@@ -46,7 +46,7 @@ const news: FastifyPluginAsyncTypebox = async (fastify) => {
         text,
         deploymentId,
         expiresAt: expiresAt === undefined ? undefined : Date.parse(expiresAt),
-        author: request.principal!.name,
+        author: request.actor!.name,
       });
       return reply.code(201).send(newsView(row));
     },

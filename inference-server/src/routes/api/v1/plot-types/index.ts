@@ -85,7 +85,7 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       const row = await fastify.catalog.references.set(
         request.params.id,
         request.body.imageId,
-        request.principal!.name,
+        request.actor!.name,
       );
       request.log.info({ plotTypeId: row.plot_type_id, imageId: row.image_id }, 'reference set');
       return referenceView(row);

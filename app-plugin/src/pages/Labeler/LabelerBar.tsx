@@ -1,0 +1,77 @@
+import React, { memo } from 'react';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { InlineField, InlineSwitch, Select, useStyles2 } from '@grafana/ui';
+import { css } from '@emotion/css';
+import type { Deployment, PlotTypeInfo } from '@hydra/inference-server/api';
+import { testIds } from '../../testIds';
+
+interface Props {
+  deployments?: Deployment[];
+  plotTypes?: PlotTypeInfo[];
+  deployment?: string;
+  plotTypeId?: number;
+  onPlotType: (plotTypeId: number | undefined) => void;
+  editorMode: boolean;
+  onEditorMode: () => void;
+  hoverPreview: boolean;
+  onHoverPreview: () => void;
+  /** The server's count of the queue, once it came. */
+  total?: number;
+}
+
+/**
+ * The Labeler's first line: deployment, plot type, editor mode, preview on hover, and the count. Memoized: the queue's
+ * chunks arriving as the grid scrolls do not render it again.
+ */
+export const LabelerBar = memo(function LabelerBar(props: Props) {
+  const styles = useStyles2(getStyles);
+  const { deployments, plotTypes, deployment, total } = props;
+  return (
+    <div className={styles.bar}>
+      <InlineField label="Deployment">
+        <Select
+          data-testid={testIds.labeler.deployment}
+          aria-label="Deployment"
+          width={24}
+          options={deployments?.map((d) => ({ label: d.title || d.name, value: d.name })) ?? []}
+          value={deployment ?? null}
+          onChange={(option) => props.onPlotType(plotTypes?.find((p) => p.deployment === option.value)?.id)}
+        />
+      </InlineField>
+      <InlineField label="Plot type">
+        <Select
+          data-testid={testIds.labeler.plotType}
+          aria-label="Plot type"
+          width={30}
+          options={
+            plotTypes
+              ?.filter((p) => p.deployment === deployment)
+              .map((p) => ({ label: p.title || p.name, value: p.id, description: p.name })) ?? []
+          }
+          value={props.plotTypeId ?? null}
+          onChange={(option) => props.onPlotType(option.value)}
+        />
+      </InlineField>
+      <InlineField label="Editor mode" tooltip="Every image of a run range in run order with its label, to relabel">
+        <InlineSwitch data-testid={testIds.labeler.editorMode} value={props.editorMode} onChange={props.onEditorMode} />
+      </InlineField>
+      <InlineField label="Preview on hover" tooltip="Or press space over an image">
+        <InlineSwitch
+          data-testid={testIds.labeler.hoverPreview}
+          value={props.hoverPreview}
+          onChange={props.onHoverPreview}
+        />
+      </InlineField>
+      {total !== undefined && (
+        <span data-testid={testIds.labeler.total} className={styles.total}>
+          {total} image{total === 1 ? '' : 's'} match
+        </span>
+      )}
+    </div>
+  );
+});
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  bar: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'center', gap: theme.spacing(0.5, 1) }),
+  total: css({ color: theme.colors.text.secondary, marginLeft: 'auto' }),
+});
