@@ -58,6 +58,8 @@ type Check =
   | { skip: string };
 
 const SUITE = 'a test suite of its own, which `npm test` and CI run';
+const SCALING =
+  'two replicas on a PostgreSQL database: test/replicas/replicas.test.ts starts them as the Scaling out section says';
 const PLACEHOLDERS = 'holds placeholders for your token, model and plot (TOKEN=..., ./my-model)';
 const REPROCESS_CLI =
   'needs a server holding that plot type, version and job; test/reprocess/reprocess-cli.test.ts runs each subcommand against a real one';
@@ -140,8 +142,6 @@ const CHECKS: Record<string, Check> = {
   },
   '. cp docker-compose.env.example .env': { skip: "would overwrite this checkout's .env" },
   '. docker compose up -d': { skip: 'no Docker engine here; test/provisioning validates the compose file' },
-  '. docker compose exec inference-server node inference-server/bin/hydra.js token create --role expert --name grafana':
-    { skip: 'no Docker engine here' },
   '. docker compose up -d grafana': { skip: 'no Docker engine here' },
   'inference-server npx hydra simulate --out /tmp/bad --runs 3 --bad-rate 1 --seed 7': {
     run: async () => assert.equal(await lineCount('/tmp/bad/manifest.jsonl'), 21),
@@ -164,6 +164,20 @@ const CHECKS: Record<string, Check> = {
   '. npm run bench:gradcam': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:verdicts': { skip: 'minutes; the root script forwards flags (checked below)' },
   '. npm run bench:labeler': { skip: 'fills 100,000 images on two engines; the root script forwards flags' },
+  '. npm run bench:summary': {
+    skip: 'seeds 1,000,000 images on two engines; the root script forwards flags (checked below)',
+  },
+  '. createdb -h 127.0.0.1 -U postgres hydra': { skip: SCALING },
+  '. export HYDRA_DATABASE_URL=postgres://postgres@127.0.0.1:5432/hydra HYDRA_DATA_DIR=/tmp/hydra-shared': {
+    skip: SCALING,
+  },
+  '. HYDRA_INSTANCE_ID=hydra-1 HYDRA_PORT=8081 npx hydra serve &': { skip: SCALING },
+  '. HYDRA_INSTANCE_ID=hydra-2 HYDRA_PORT=8082 npx hydra serve &': { skip: SCALING },
+  '. docker compose exec inference-server node inference-server/bin/hydra.js token create --role expert --name grafana --grafana-proxy':
+    { skip: 'no Docker engine here' },
+  'inference-server npx hydra token create --role labeler --name grafana --grafana-proxy': {
+    skip: 'the same command as `token create` above with one flag; test/cli/cli.test.ts creates a proxy token',
+  },
   '. npm run seed:catalog': {
     skip: 'a million images, minutes; test/catalog/seed-catalog.test.ts seeds 6,000 on both engines through it',
   },
