@@ -36,6 +36,7 @@ test('hydra token list and revoke: by name, by id where names repeat; a revoked 
       'test-expert expert',
       'test-admin admin',
       'test-ingest ingest',
+      'grafana labeler',
     ].concat(['shift labeler', 'shift labeler']),
   );
 
