@@ -55,7 +55,7 @@ async function measure(engine: BenchEngine, url: string): Promise<void> {
       authorization: `Bearer ${await createApiToken(app.catalog, 'bench-catalog', 'viewer')}`,
     };
     console.log(
-      `${engine}: ${'query'.padEnd(58)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  goal    total`,
+      `${engine}: ${'query'.padEnd(66)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)}  goal    total`,
     );
     for (const query of cases) {
       let total: number | undefined;
@@ -70,7 +70,7 @@ async function measure(engine: BenchEngine, url: string): Promise<void> {
       });
       const verdict = p99 <= query.goalMs ? '' : '  MISSED';
       console.log(
-        `${engine}: ${query.name.padEnd(58)} ${p50.toFixed(1).padStart(7)} ${p99.toFixed(1).padStart(7)}  ` +
+        `${engine}: ${query.name.padEnd(66)} ${p50.toFixed(1).padStart(7)} ${p99.toFixed(1).padStart(7)}  ` +
           `≤ ${String(query.goalMs).padEnd(4)}${total === undefined ? '' : formatCount(total).padStart(9)}${verdict}`,
       );
     }

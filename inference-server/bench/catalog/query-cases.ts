@@ -2,7 +2,7 @@
 // from the same parameters. Each round asks about another deployment, plot type or hour.
 import type { Repositories } from '../../src/catalog/catalog.ts';
 import { logFilter } from '../../src/log/log-export.ts';
-import { labelerQuery } from '../../src/labels/labeler-filters.ts';
+import { labelerOrder, labelerQuery } from '../../src/labels/labeler-filters.ts';
 import type { LabelQuery, LogQuery } from '../../src/schemas/index.ts';
 import { latestPlots } from '../../src/views/latest-plots.ts';
 import { SEED_EXPERTS } from './plot-rows.ts';
@@ -61,14 +61,28 @@ export function catalogCases(shape: CatalogShape): QueryCase[] {
   /** An hour of the last week, a different one each round. */
   const hourEnd = (round: number) => shape.newest - ((round * 37) % 168) * HOUR_MS;
 
-  const labeler = (name: string, query: (round: number) => LabelQuery): QueryCase => ({
-    name: `labeler: ${name}`,
-    goalMs: 100,
-    request: (round) => ({
-      url: `/api/v1/labels?${search(query(round))}`,
-      call: (repositories) => repositories.labels.labelerImages(labelerQuery(query(round))),
-    }),
-  });
+  // The labeler asks for a page as the user scrolls, and for the count once per filter.
+  const labeler = (name: string, query: (round: number) => LabelQuery): QueryCase[] => [
+    {
+      name: `labeler page: ${name}`,
+      goalMs: 100,
+      request: (round) => ({
+        url: `/api/v1/labels?${search(query(round))}`,
+        call: (repositories) => repositories.labels.labelerImages(labelerQuery(query(round))),
+      }),
+    },
+    {
+      name: `labeler count: ${name}`,
+      goalMs: 100,
+      request: (round) => {
+        const { limit: _limit, offset: _offset, ...filters } = query(round);
+        return {
+          url: `/api/v1/labels/count?${search(filters)}`,
+          call: (repositories) => repositories.labels.labelerCount(labelerOrder(filters)),
+        };
+      },
+    },
+  ];
   const log = (name: string, query: (round: number) => LogQuery): QueryCase => ({
     name: `log: ${name}`,
     goalMs: 100,
@@ -118,14 +132,14 @@ export function catalogCases(shape: CatalogShape): QueryCase[] {
         };
       },
     },
-    labeler('unlabeled, confidence < 0.9, least confident first', (round) => ({
+    ...labeler('unlabeled, confidence < 0.9, least confident first', (round) => ({
       plotTypeId: plotType(round).id,
       filter: 'unlabeled',
       maxConfidence: 0.9,
       sort: 'least-confident',
       ...page,
     })),
-    labeler('labelled Bad in ten runs, by run', (round) => {
+    ...labeler('labelled Bad in ten runs, by run', (round) => {
       const { runs, plotTypes } = deployment(round);
       return {
         plotTypeId: plotTypes[round % plotTypes.length]!.id,
@@ -138,14 +152,14 @@ export function catalogCases(shape: CatalogShape): QueryCase[] {
         ...page,
       };
     }),
-    labeler(`labelled by ${SEED_EXPERTS[0]}, newest first`, (round) => ({
+    ...labeler(`labelled by ${SEED_EXPERTS[0]}, newest first`, (round) => ({
       plotTypeId: plotType(round).id,
       filter: 'all',
       labeledBy: SEED_EXPERTS[0],
       sort: 'newest',
       ...page,
     })),
-    labeler('disagreements, most mistaken first', (round) => ({
+    ...labeler('disagreements, most mistaken first', (round) => ({
       plotTypeId: plotType(round).id,
       filter: 'disagreement',
       sort: 'most-mistaken',
