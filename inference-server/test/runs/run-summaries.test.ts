@@ -194,9 +194,13 @@ for (const engine of ENGINES) {
       const busy = await waitFor(
         async () => {
           const history = await get<StatusHistory>(app, viewer, '/api/v1/status/history?minutes=5');
-          return history.samples.some((sample) => sample.imagesPerSecond > 0) && history;
+          // A sample taken while the last plots were still queued shows them pending: wait for one after.
+          const drained = history.samples.at(-1);
+          return (
+            history.samples.some((sample) => sample.imagesPerSecond > 0) && drained?.pending === 0 && history
+          );
         },
-        { what: 'a status sample that saw the plots classified' },
+        { what: 'a status sample that saw the plots classified, and one after the queue drained' },
       );
       assert.ok(busy.samples.length > idle.samples.length);
       const latest = busy.samples.at(-1)!;

@@ -18,7 +18,9 @@ test('admins list and revoke tokens; a revoked token is refused; a token in use 
   const items = listed.json<ApiTokenList>().items;
   assert.deepEqual(
     items.map(({ name, role }) => [name, role]),
-    ['viewer', 'labeler', 'expert', 'admin', 'ingest'].map((role) => [`test-${role}`, role]),
+    ['viewer', 'labeler', 'expert', 'admin', 'ingest']
+      .map((role) => [`test-${role}`, role])
+      .concat([['grafana', 'labeler']]),
   );
   assert.ok(!JSON.stringify(items).includes(tokens.viewer.slice(6)), 'no token is shown');
 
@@ -48,6 +50,6 @@ test('admins list and revoke tokens; a revoked token is refused; a token in use 
   assert.equal((await revoke(viewer.id)).statusCode, 404, 'revoked once');
   assert.deepEqual(
     (await list(tokens.admin)).json<ApiTokenList>().items.map((item) => item.name),
-    ['test-labeler', 'test-expert', 'test-admin', 'test-ingest'],
+    ['test-labeler', 'test-expert', 'test-admin', 'test-ingest', 'grafana'],
   );
 });
