@@ -17,6 +17,12 @@ describe('plugin.json', () => {
       ['Labeler', '/a/hydra-dqm-app/labeler', 'Viewer'],
       ['Log', '/a/hydra-dqm-app/log', 'Viewer'],
       ['News', '/a/hydra-dqm-app/news', 'Viewer'],
+      ['Library', '/a/hydra-dqm-app/library', 'Viewer'],
+      ['Runs', '/a/hydra-dqm-app/runs', 'Viewer'],
+      ['Browse', '/a/hydra-dqm-app/browse', 'Viewer'],
+      ['Summary', '/a/hydra-dqm-app/summary', 'Viewer'],
+      ['Incidents', '/a/hydra-dqm-app/incidents', 'Viewer'],
+      ['Status', '/a/hydra-dqm-app/status', 'Admin'],
       ['Configuration', '/plugins/hydra-dqm-app', 'Admin'],
     ]);
     expect(pages.every((page) => page.addToNav)).toBe(true);

@@ -1,0 +1,14 @@
+import React from 'react';
+import { PluginPage } from '@grafana/runtime';
+import { Alert } from '@grafana/ui';
+
+/** Placeholder until the Incidents report is built (issue work in progress on its own branch). */
+export function IncidentsPage() {
+  return (
+    <PluginPage>
+      <Alert severity="info" title="Not built yet">
+        This page is being built.
+      </Alert>
+    </PluginPage>
+  );
+}
