@@ -43,9 +43,7 @@ export function renderPage(
   const client = new HydraAppClient(apiUrlOf(appProxyBase(PLUGIN_ID)), undefined, { retries: 0 });
   return render(
     <MemoryRouter initialEntries={[path]}>
-      <AppProvider client={client}>
-        {element}
-      </AppProvider>
+      <AppProvider client={client}>{element}</AppProvider>
     </MemoryRouter>
   );
 }

@@ -9,11 +9,11 @@ type Api = <T>(role: Role, method: string, path: string, body?: object) => Promi
 
 export const EVALUATION_DEPLOYMENT = 'library-eval';
 export const EVALUATION_PLOT_TYPE = 'CDC_occupancy';
-const PER_CLASS = 16;
+const PER_CLASS = 24;
 /** Tiny on purpose: 16×16 input, a few epochs; `a` learns the task, `b` barely starts, so the two disagree. */
 const TRAINING = { architecture: 'small-cnn', inputShape: [16, 16, 3], batchSize: 4, augment: false, seed: 1 };
 const TRAIN_A = { ...TRAINING, epochs: 6, learningRate: 0.005 };
-const TRAIN_B = { ...TRAINING, epochs: 1, learningRate: 0.0003 };
+const TRAIN_B = { ...TRAINING, epochs: 1, learningRate: 0.00001 };
 
 export interface TrainedVersions {
   plotType: PlotTypeInfo;

@@ -12,5 +12,7 @@ export function LibraryEvaluationHarness({ params }: { params: URLSearchParams }
   if (params.has('a')) {
     return <VersionComparison plotTypeId={plotTypeId} a={Number(params.get('a'))} b={Number(params.get('b'))} />;
   }
-  return <VersionEvaluation plotTypeId={plotTypeId} versionId={Number(params.get('versionId'))} canEdit={can('expert')} />;
+  return (
+    <VersionEvaluation plotTypeId={plotTypeId} versionId={Number(params.get('versionId'))} canEdit={can('expert')} />
+  );
 }

@@ -37,7 +37,8 @@ export function ChartFrame(props: ChartFrameProps) {
   const span = (domain: [number, number]) => domain[1] - domain[0] || 1;
   const scale: Scale = {
     x: (value) => MARGIN.left + ((value - xDomain[0]) / span(xDomain)) * (WIDTH - MARGIN.left - MARGIN.right),
-    y: (value) => HEIGHT - MARGIN.bottom - ((value - yDomain[0]) / span(yDomain)) * (HEIGHT - MARGIN.top - MARGIN.bottom),
+    y: (value) =>
+      HEIGHT - MARGIN.bottom - ((value - yDomain[0]) / span(yDomain)) * (HEIGHT - MARGIN.top - MARGIN.bottom),
   };
   const bottom = scale.y(yDomain[0]);
   const left = scale.x(xDomain[0]);

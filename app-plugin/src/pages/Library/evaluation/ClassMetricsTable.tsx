@@ -6,7 +6,13 @@ import { getEvaluationStyles } from './styles';
 import { evaluationTestIds } from './testIds';
 
 /** Per class precision, recall, F1 and the images of the class, then the split's accuracy and macro F1. */
-export function ClassMetricsTable({ evaluation, testId = evaluationTestIds.classMetrics }: { evaluation: Evaluation; testId?: string }) {
+export function ClassMetricsTable({
+  evaluation,
+  testId = evaluationTestIds.classMetrics,
+}: {
+  evaluation: Evaluation;
+  testId?: string;
+}) {
   const styles = useStyles2(getEvaluationStyles);
   return (
     <table className={styles.table} data-testid={testId}>

@@ -18,7 +18,12 @@ interface ConfusionMatrixProps {
  * The enhanced confusion matrix: rows are true classes, columns predicted ones; each cell shows its count and the
  * histogram of its predictions' confidence (ten bins of [0, 1]), so confident mistakes stand out off the diagonal.
  */
-export function ConfusionMatrix({ evaluation, onSelect, selected, testId = evaluationTestIds.matrix }: ConfusionMatrixProps) {
+export function ConfusionMatrix({
+  evaluation,
+  onSelect,
+  selected,
+  testId = evaluationTestIds.matrix,
+}: ConfusionMatrixProps) {
   const styles = useStyles2(getStyles);
   const { classes, confusionMatrix, confidenceHistograms } = evaluation;
   return (

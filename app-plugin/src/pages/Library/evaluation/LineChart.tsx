@@ -54,7 +54,8 @@ export function LineChart({ series, marker, yDomain = [0, 1], xTicks, ...frame }
             />
           )}
           {series.map((s) => (
-            <g key={s.name} stroke={s.colour} fill={s.colour}>
+            // Slightly transparent, so that a curve under another still shows.
+            <g key={s.name} stroke={s.colour} fill={s.colour} opacity={0.85}>
               <polyline
                 points={s.points.map((p) => `${scale.x(p.x)},${scale.y(p.y)}`).join(' ')}
                 fill="none"

@@ -34,7 +34,10 @@ export function NoSplitPredictions({ split }: { split: 'validation' | 'test' }) 
     <Alert severity="info" title={`No ${split} predictions for this version`} data-testid={evaluationTestIds.noSplit}>
       This version keeps no per-image probabilities of its {split} split: it was imported, or trained before they were
       stored. Train a new version on this plot type&apos;s labels to see{' '}
-      {split === 'test' ? 'precision–recall curves and a reliability diagram' : 'thresholds take effect as you move them'}.
+      {split === 'test'
+        ? 'precision–recall curves and a reliability diagram'
+        : 'thresholds take effect as you move them'}
+      .
     </Alert>
   );
 }

@@ -48,7 +48,8 @@ export function ThresholdEditor({ version, canEdit, onSaved }: ThresholdEditorPr
       return undefined;
     }
     const { probabilities, labels } = labeledProbabilities(validation.data);
-    const at = (thresholds: Thresholds) => thresholdMetrics(probabilities, labels, validation.data!.classes, thresholds);
+    const at = (thresholds: Thresholds) =>
+      thresholdMetrics(probabilities, labels, validation.data!.classes, thresholds);
     return { draft: at(draft), saved: at(saved), images: probabilities.length };
   }, [validation.data, draft, saved]);
 
@@ -98,7 +99,8 @@ export function ThresholdEditor({ version, canEdit, onSaved }: ThresholdEditorPr
                   min={0}
                   max={1}
                   step={0.01}
-                  value={draft[name]}
+                  // Shown to the slider's step; the saved value stays exact until the slider moves.
+                  value={Math.round(draft[name]! * 100) / 100}
                   ariaLabelForHandle={`Threshold of ${name}`}
                   onChange={(value) => setDraft((previous) => ({ ...previous, [name]: value }))}
                 />
@@ -120,7 +122,8 @@ export function ThresholdEditor({ version, canEdit, onSaved }: ThresholdEditorPr
       </table>
       {preview && (
         <span data-testid={ids.confirmedFraction}>
-          Confirmed verdicts on the validation split ({preview.images} images): {percent(preview.draft.confirmedFraction)}
+          Confirmed verdicts on the validation split ({preview.images} images):{' '}
+          {percent(preview.draft.confirmedFraction)}
           {changed && ` (saved thresholds: ${percent(preview.saved.confirmedFraction)})`}. Confirmed for a class is the
           share of the images predicted as it whose probability reaches its threshold.
         </span>

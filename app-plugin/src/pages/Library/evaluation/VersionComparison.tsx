@@ -81,12 +81,13 @@ function SideBySideMetrics({ a, b, names }: { a: Evaluation; b: Evaluation; name
     ['Accuracy', a.accuracy, b.accuracy, percent],
     ['Macro F1', a.macroF1, b.macroF1, metric],
     ...classes.map(
-      (name) => [`F1 of ${name}`, a.perClass[name]?.f1, b.perClass[name]?.f1, metric] as [
-        string,
-        number | undefined,
-        number | undefined,
-        (value: number) => string,
-      ]
+      (name) =>
+        [`F1 of ${name}`, a.perClass[name]?.f1, b.perClass[name]?.f1, metric] as [
+          string,
+          number | undefined,
+          number | undefined,
+          (value: number) => string,
+        ]
     ),
   ];
   return (

@@ -101,8 +101,8 @@ export function VersionEvaluation({ plotTypeId, versionId, canEdit }: VersionEva
         </>
       ) : (
         <Alert severity="info" title={`${versionName(version)} was imported`} data-testid={ids.imported}>
-          An imported version has no training curves, confusion matrix or split predictions: nothing here measured
-          it. Train a version on this plot type&apos;s labels to compare it; its thresholds can still be set below.
+          An imported version has no training curves, confusion matrix or split predictions: nothing here measured it.
+          Train a version on this plot type&apos;s labels to compare it; its thresholds can still be set below.
         </Alert>
       )}
       <section className={styles.section} aria-label="Thresholds">

@@ -31,7 +31,11 @@ const evaluate = (version: ModelVersion, { role = 'expert', canEdit = true, url 
 type EvaluateOptions = { role?: Role; canEdit?: boolean; url?: string };
 
 const splitOf = (version: ModelVersion, split: 'validation' | 'test', cell = '') =>
-  api<SplitPredictions>('viewer', 'GET', `/models/${version.plotTypeId}/versions/${version.id}/split-predictions?split=${split}${cell}`);
+  api<SplitPredictions>(
+    'viewer',
+    'GET',
+    `/models/${version.plotTypeId}/versions/${version.id}/split-predictions?split=${split}${cell}`
+  );
 
 /** Types a threshold into the class's slider input, as a user can instead of dragging. */
 const setThreshold = (className: string, value: number) =>
@@ -71,17 +75,19 @@ describe('the evaluation of a version', () => {
   it('lists exactly the test images of a confusion-matrix cell when it is clicked', async () => {
     evaluate(trained.a);
     const evaluation = trained.a.metrics!.evaluation;
-    const [t, p] = [0, 1].flatMap((row) => [0, 1].map((column) => [row, column])).sort(
-      ([t1, p1], [t2, p2]) => evaluation.confusionMatrix[t2!]![p2!]! - evaluation.confusionMatrix[t1!]![p1!]!
-    )[0]!;
+    const [t, p] = [0, 1]
+      .flatMap((row) => [0, 1].map((column) => [row, column]))
+      .sort(
+        ([t1, p1], [t2, p2]) => evaluation.confusionMatrix[t2!]![p2!]! - evaluation.confusionMatrix[t1!]![p1!]!
+      )[0]!;
     const [trueClass, predictedClass] = [evaluation.classes[t!]!, evaluation.classes[p!]!];
     fireEvent.click(await screen.findByTestId(ids.cell(trueClass, predictedClass)));
     const cell = await splitOf(trained.a, 'test', `&trueClass=${trueClass}&predictedClass=${predictedClass}`);
     expect(cell.items.length).toBe(evaluation.confusionMatrix[t!]![p!]);
     const list = await screen.findByTestId(ids.cellImages);
     await waitFor(() => expect(list.querySelectorAll('[data-image-id]')).toHaveLength(cell.items.length));
-    const ids_ = [...list.querySelectorAll('[data-image-id]')].map((e) => Number(e.getAttribute('data-image-id')));
-    expect(ids_.sort()).toEqual(cell.items.map((item) => item.imageId).sort());
+    const listed = [...list.querySelectorAll('[data-image-id]')].map((e) => Number(e.getAttribute('data-image-id')));
+    expect(listed.sort()).toEqual(cell.items.map((item) => item.imageId).sort());
     expect(list.querySelector('a')!.getAttribute('href')).toMatch(/\/labeler\?imageId=\d+&plotType=CDC_occupancy$/);
     fireEvent.keyDown(window, { key: 'Escape' });
     expect(screen.queryByTestId(ids.cellImages)).not.toBeInTheDocument();
@@ -153,6 +159,7 @@ describe('two versions compared', () => {
       `/models/${trained.a.plotTypeId}/compare?a=${trained.a.id}&b=${trained.b.id}`
     );
     expect(expected.sharedTestImages).toBeGreaterThan(0);
+    expect(expected.disagreements.length).toBeGreaterThan(0);
     const metrics = await screen.findByTestId(ids.comparisonMetrics);
     expect(metrics).toHaveTextContent(`${trained.a.model} v${trained.a.version}`);
     expect(metrics).toHaveTextContent(`${trained.b.model} v${trained.b.version}`);

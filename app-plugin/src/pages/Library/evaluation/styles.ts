@@ -15,7 +15,13 @@ export const getEvaluationStyles = (theme: GrafanaTheme2) => ({
     'th:first-child': { textAlign: 'left' },
     tfoot: { color: theme.colors.text.secondary },
   }),
-  section: css({ display: 'flex', flexDirection: 'column', gap: theme.spacing(1), marginBottom: theme.spacing(3) }),
+  section: css({
+    display: 'flex',
+    flexDirection: 'column',
+    alignItems: 'flex-start',
+    gap: theme.spacing(1),
+    marginBottom: theme.spacing(3),
+  }),
   row: css({ display: 'flex', flexWrap: 'wrap', alignItems: 'flex-start', gap: theme.spacing(3) }),
   secondary: css({ color: theme.colors.text.secondary }),
 });
