@@ -57,7 +57,10 @@ export function ThresholdEditor({ version, canEdit, onSaved }: ThresholdEditorPr
     setSaving(true);
     try {
       const updated = await client.setThresholds(version.plotTypeId, version.id, draft);
-      setStatus({ kind: 'success', text: `Saved the thresholds of ${versionName(updated)}: ${describe(updated)}.` });
+      setStatus({
+        kind: 'success',
+        text: `Saved the thresholds of ${versionName(updated)}: ${listThresholds(updated)}.`,
+      });
       onSaved(updated);
     } catch (error) {
       setStatus({ kind: 'error', text: `Thresholds not saved: ${describeError(error)}` });
@@ -163,7 +166,7 @@ export function ThresholdEditor({ version, canEdit, onSaved }: ThresholdEditorPr
 const withDefaults = (version: ModelVersion): Thresholds =>
   Object.fromEntries(version.classes.map((name) => [name, version.thresholds[name] ?? 0]));
 
-const describe = (version: ModelVersion) =>
+const listThresholds = (version: ModelVersion) =>
   version.classes.map((name) => `${name} ${(version.thresholds[name] ?? 0).toFixed(2)}`).join(', ');
 
 const getStyles = (theme: GrafanaTheme2) => ({
