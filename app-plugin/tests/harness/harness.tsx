@@ -12,6 +12,7 @@ import { installGrafanaRuntime } from '@hydra/plugin-kit/testing';
 import { AppProvider } from '../../src/components/App/AppContext';
 import { AppRoutes } from '../../src/components/App/App';
 import { PLUGIN_ID } from '../../src/constants';
+import { LIBRARY_EVALUATION_PAGE, LibraryEvaluationHarness } from './LibraryEvaluationHarness';
 
 const params = new URLSearchParams(window.location.search);
 const mode = params.get('theme') === 'light' ? 'light' : 'dark';
@@ -62,7 +63,7 @@ createRoot(document.getElementById('root')!).render(
     <div style={{ padding: 16 }}>
       <MemoryRouter initialEntries={[entry]}>
         <AppProvider client={client}>
-          <AppRoutes />
+          {page === LIBRARY_EVALUATION_PAGE ? <LibraryEvaluationHarness params={params} /> : <AppRoutes />}
         </AppProvider>
       </MemoryRouter>
     </div>

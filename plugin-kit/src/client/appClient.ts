@@ -1,4 +1,7 @@
+import type { ModelVersion } from '@hydra/inference-server/api';
 import type {
+  Comparison,
+  ConfusionCell,
   HistoryLabel,
   LabelBatch,
   Leaderboard,
@@ -11,6 +14,8 @@ import type {
   QueuePage,
   QueueQuery,
   QueueSort,
+  SplitName,
+  SplitPredictions,
 } from './appTypes';
 import { HydraClient } from './client';
 
@@ -88,5 +93,24 @@ export class HydraAppClient extends HydraClient {
 
   deleteNews(id: number): Promise<void> {
     return this.request('DELETE', `/news/${id}`);
+  }
+
+  /** A trained version's validation or test images with their probabilities; `cell` keeps one confusion-matrix cell. */
+  splitPredictions(
+    plotTypeId: number,
+    versionId: number,
+    split: SplitName,
+    cell?: ConfusionCell
+  ): Promise<SplitPredictions> {
+    return this.get(`/models/${plotTypeId}/versions/${versionId}/split-predictions`, { split, ...cell });
+  }
+
+  /** Two versions of a plot type on the test images both were evaluated on, and the images they disagree on. */
+  compareVersions(plotTypeId: number, a: number, b: number): Promise<Comparison> {
+    return this.get(`/models/${plotTypeId}/compare`, { a, b });
+  }
+
+  setThresholds(plotTypeId: number, versionId: number, thresholds: Record<string, number>): Promise<ModelVersion> {
+    return this.request('PATCH', `/models/${plotTypeId}/versions/${versionId}`, {}, { thresholds });
   }
 }

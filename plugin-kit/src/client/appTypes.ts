@@ -13,6 +13,9 @@ import type {
   Me,
   NewsItem,
   NewsList,
+  SplitPredictions,
+  SplitPredictionsQuery,
+  VersionComparison,
 } from '@hydra/inference-server/api';
 
 export type { LabelBatch, Leaderboard, LogEntry, Me, NewsItem, NewsList };
@@ -36,3 +39,14 @@ export type HistoryLabel = Label;
 
 /** The filters of GET /log and GET /log.csv. */
 export type LogQuery = LogCsvQuery;
+
+/** One labeled split of a trained version, each image's probabilities (GET /models/:id/versions/:id/split-predictions). */
+export type { SplitPredictions };
+export type SplitName = SplitPredictionsQuery['split'];
+export type SplitPrediction = SplitPredictions['items'][number];
+/** One confusion-matrix cell: its images are of `trueClass` and predicted as `predictedClass`. */
+export type ConfusionCell = Required<Pick<SplitPredictionsQuery, 'trueClass' | 'predictedClass'>>;
+
+/** Two versions on their shared test images (GET /models/:id/compare). */
+export type Comparison = VersionComparison;
+export type Disagreement = VersionComparison['disagreements'][number];
