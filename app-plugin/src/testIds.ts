@@ -54,7 +54,8 @@ export const testIds = {
     delete: (id: number) => `news-delete-${id}`,
     empty: 'news-empty',
     error: 'news-error',
-  },  runs: {
+  },
+  runs: {
     deployment: 'runs-deployment',
     table: 'runs-table',
     row: (run: number) => `runs-row-${run}`,

@@ -19,7 +19,7 @@ const summary = () => api<RunsSummary>('viewer', 'GET', `/runs/summary?deploymen
 
 /** Waits until every image of a run has a verdict. */
 async function classified(run: number) {
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const row = (await summary()).runs.find((r) => r.number === run);
     if (row?.cells.length && row.cells.every((c) => c.worstVerdict !== null)) {
       return row;
@@ -89,11 +89,15 @@ describe('Runs, Browse, Summary and Status in Chromium, on a real inference serv
       );
       expect(items.filter((i) => i.image)).toHaveLength(2);
       for (const item of items.filter((i) => i.image)) {
-        await page.waitForSelector(`${tid(testIds.browse.plot(run, item.plotType.id))}[data-image-id="${item.image!.id}"]`);
+        await page.waitForSelector(
+          `${tid(testIds.browse.plot(run, item.plotType.id))}[data-image-id="${item.image!.id}"]`
+        );
       }
     }
     await page.waitForFunction(() =>
-      [...document.querySelectorAll<HTMLImageElement>('figure img')].every((img) => img.complete && img.naturalWidth > 0)
+      [...document.querySelectorAll<HTMLImageElement>('figure img')].every(
+        (img) => img.complete && img.naturalWidth > 0
+      )
     );
     expect(await page.locator(tid(testIds.browse.plot(FAULT_RUN, plotTypeId))).textContent()).toContain('Bad');
     expect(await page.locator(tid(testIds.browse.plot(CLEAN_RUN, plotTypeId))).textContent()).toContain('Good');
@@ -105,7 +109,8 @@ describe('Runs, Browse, Summary and Status in Chromium, on a real inference serv
     const page = await openPage(session, { page: 'status', search: `?deployment=${hydra.deployment}` });
     const figure = (name: string) => page.locator(tid(testIds.status.figure(name)));
     await figure('pending').waitFor();
-    const classifiedOf = async () => Number((await figure('pending').textContent())!.match(/([\d,]+) classified/)![1]!.replace(/,/g, ''));
+    const classifiedOf = async () =>
+      Number((await figure('pending').textContent())!.match(/([\d,]+) classified/)![1]!.replace(/,/g, ''));
     const before = await classifiedOf();
     const throughputBefore = await figure('throughput').textContent();
     const posted = 24;
@@ -113,7 +118,12 @@ describe('Runs, Browse, Summary and Status in Chromium, on a real inference serv
     for (let i = 0; i < posted; i += 6) {
       await Promise.all(
         Array.from({ length: 6 }, (_, j) =>
-          postPlot(server, { plotType: 'CDC_occupancy', run: 7100, seed: 200 + i + j, brightness: 0.3 + 0.02 * (i + j) })
+          postPlot(server, {
+            plotType: 'CDC_occupancy',
+            run: 7100,
+            seed: 200 + i + j,
+            brightness: 0.3 + 0.02 * (i + j),
+          })
         )
       );
     }
@@ -126,7 +136,9 @@ describe('Runs, Browse, Summary and Status in Chromium, on a real inference serv
       { sel: tid(testIds.status.figure('pending')), want: before + posted },
       { timeout: 60_000 }
     );
-    console.log(`status: ${posted} posted plots counted as classified on the page ${Date.now() - start} ms after the first post`);
+    console.log(
+      `status: ${posted} posted plots counted as classified on the page ${Date.now() - start} ms after the first post`
+    );
     expect(await figure('throughput').textContent()).not.toBe(throughputBefore);
     const status = await api<ServerStatus>('viewer', 'GET', '/status');
     expect(status.queue.classified).toBeGreaterThanOrEqual(before + posted);

@@ -53,7 +53,8 @@ export type LogQuery = LogCsvQuery;
 /** The Runs table (GET /runs/summary): runs × plot types, each cell's worst latest verdict. */
 export type { RunCell, RunsSummary, RunSummaryRow };
 /** Its run range; the server defaults `limit` to 50 runs. */
-export type RunsSummaryFilter = Omit<RunsSummaryQuery, 'deployment' | 'limit'> & Partial<Pick<RunsSummaryQuery, 'limit'>>;
+export type RunsSummaryFilter = Omit<RunsSummaryQuery, 'deployment' | 'limit'> &
+  Partial<Pick<RunsSummaryQuery, 'limit'>>;
 /** The Browse view of one run (GET /runs/:number/plots). */
 export type { RunPlots };
 export type RunPlot = RunPlots['items'][number];

@@ -22,17 +22,15 @@ export function Sparkline({ values, width = 240, height = 40, label, colour, ...
   const x = (i: number) => (values.length < 2 ? width : (i / (values.length - 1)) * width);
   const y = (v: number) => height - 1 - (max === 0 ? 0 : (v / max) * (height - 2));
   // One polyline per run of present values.
-  const runs: string[] = [];
-  let points: string[] = [];
+  const runs: string[][] = [[]];
   values.forEach((value, i) => {
     if (value === null) {
-      points.length && runs.push(points.join(' '));
-      points = [];
+      runs.push([]);
     } else {
-      points.push(`${x(i).toFixed(1)},${y(value).toFixed(1)}`);
+      runs[runs.length - 1]!.push(`${x(i).toFixed(1)},${y(value).toFixed(1)}`);
     }
   });
-  points.length && runs.push(points.join(' '));
+  const lines = runs.filter((points) => points.length > 0).map((points) => points.join(' '));
   return (
     <svg
       className={styles.svg}
@@ -43,7 +41,7 @@ export function Sparkline({ values, width = 240, height = 40, label, colour, ...
       aria-label={label}
       data-testid={props['data-testid']}
     >
-      {runs.map((line) => (
+      {lines.map((line) => (
         <polyline key={line} points={line} fill="none" stroke={colour ?? theme.colors.primary.main} strokeWidth={1.5} />
       ))}
     </svg>

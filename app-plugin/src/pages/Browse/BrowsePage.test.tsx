@@ -47,7 +47,11 @@ describe('Browse page', () => {
 
   it('starts on the newest run and steps to the previous one with [', async () => {
     renderPage('/browse');
-    const runs = await api<{ items: Array<{ number: number }> }>('viewer', 'GET', `/runs?deployment=${hydra.deployment}`);
+    const runs = await api<{ items: Array<{ number: number }> }>(
+      'viewer',
+      'GET',
+      `/runs?deployment=${hydra.deployment}`
+    );
     const [newest, previous] = runs.items.map((r) => r.number);
     await waitFor(() => expect(screen.getAllByText(`Run ${newest}`).length).toBeGreaterThan(0));
     fireEvent.keyDown(window, { key: '[' });

@@ -22,10 +22,7 @@ export function ImagesCalendar({ days }: { days: ImagesPerDay['days'] }) {
   const theme = useTheme2();
   const max = Math.max(1, ...days.map((d) => d.images));
   const base = theme.visualization.getColorByName('green');
-  const shades = [
-    theme.colors.background.canvas,
-    ...[0.25, 0.5, 0.75, 1].map((a) => colorManipulator.alpha(base, a)),
-  ];
+  const shades = [theme.colors.background.canvas, ...[0.25, 0.5, 0.75, 1].map((a) => colorManipulator.alpha(base, a))];
   const offset = days.length ? weekday(days[0]!.day) : 0;
   const weeks = Math.ceil((offset + days.length) / 7);
   const total = days.reduce((sum, d) => sum + d.images, 0);

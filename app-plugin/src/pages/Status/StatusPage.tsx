@@ -46,11 +46,7 @@ function StatusBody() {
   const status = useRequest('status', () => client.status(), REFRESH_MS.status);
   const history = useRequest('history', () => client.statusHistory(HISTORY_MINUTES), REFRESH_MS.history);
   const jobs = useRequest('jobs', () => client.trainingJobs(), REFRESH_MS.trainingJobs);
-  const calendar = useRequest(
-    deployment,
-    () => client.imagesPerDay(deployment!, CALENDAR_DAYS),
-    REFRESH_MS.calendar
-  );
+  const calendar = useRequest(deployment, () => client.imagesPerDay(deployment!, CALENDAR_DAYS), REFRESH_MS.calendar);
   const running = jobs.data?.items.filter((job) => job.status === 'running' || job.status === 'queued');
 
   if (!status.data) {
@@ -65,7 +61,11 @@ function StatusBody() {
   return (
     <div className={styles.page}>
       {status.error && (
-        <Alert severity="warning" title="The latest refresh failed; these figures are older" data-testid={testIds.status.error}>
+        <Alert
+          severity="warning"
+          title="The latest refresh failed; these figures are older"
+          data-testid={testIds.status.error}
+        >
           {status.error}
         </Alert>
       )}
