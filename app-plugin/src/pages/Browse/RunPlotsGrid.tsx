@@ -24,7 +24,12 @@ export function RunPlotsGrid({ apiUrl, runs, plotTypes, focus }: Props) {
   for (const { plots } of runs) {
     plots?.items.forEach((item) => rows.set(item.plotType.id, item));
   }
-  const found = [...rows.values()].some((row) => row.plotType.name === focus);
+  // Plot types without a plot in any of the runs take no row, only a count.
+  const shown = [...rows.values()].filter(({ plotType }) =>
+    runs.some(({ plots }) => plots?.items.some((i) => i.plotType.id === plotType.id && i.image))
+  );
+  const hidden = rows.size - shown.length;
+  const found = shown.some((row) => row.plotType.name === focus);
   useEffect(() => {
     // jsdom has no scrolling.
     focused.current?.scrollIntoView?.({ block: 'center' });
@@ -36,7 +41,7 @@ export function RunPlotsGrid({ apiUrl, runs, plotTypes, focus }: Props) {
 
   return (
     <div className={styles.rows}>
-      {[...rows.values()].map(({ plotType, referenceImageId }) => (
+      {shown.map(({ plotType, referenceImageId }) => (
         <div
           key={plotType.id}
           ref={plotType.name === focus ? focused : undefined}
@@ -81,6 +86,12 @@ export function RunPlotsGrid({ apiUrl, runs, plotTypes, focus }: Props) {
           )}
         </div>
       ))}
+      {hidden > 0 && (
+        <span className={styles.secondary}>
+          {hidden} plot type{hidden === 1 ? ' has' : 's have'} no plot in{' '}
+          {runs.length === 1 ? 'this run' : 'these runs'}.
+        </span>
+      )}
     </div>
   );
 }

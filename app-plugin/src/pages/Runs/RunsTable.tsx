@@ -93,7 +93,7 @@ function VerdictCell({ cell, run, href, plotType }: { cell: RunCell; run: number
         data-severity={cell.worstSeverity ?? 'none'}
         aria-label={details.join('; ')}
       >
-        {cell.worstVerdict ?? '…'}
+        {cell.worstVerdict ?? 'no verdict'}
         {cell.bad > 1 && <sup>{cell.bad}</sup>}
         {cell.overrides > 0 && <span className={styles.override}>✎</span>}
       </AppLink>
