@@ -26,10 +26,10 @@ describe('Runs page', () => {
 
   it('says a run range without runs has none', async () => {
     renderPage('/runs');
-    const from = await screen.findByLabelText('Runs from');
+    const from = await screen.findByLabelText('Runs run from');
     fireEvent.change(from, { target: { value: '1' } });
     fireEvent.blur(from);
-    const to = screen.getByLabelText('Runs to');
+    const to = screen.getByLabelText('Runs run to');
     fireEvent.change(to, { target: { value: '2' } });
     fireEvent.blur(to);
     expect(await screen.findByTestId(testIds.runs.empty)).toHaveTextContent(

@@ -1,11 +1,11 @@
 import React, { useState } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, InlineField, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import { useApp } from '../../components/App/AppContext';
-import { CommitInput } from '../../components/CommitInput/CommitInput';
 import { DeploymentPicker, useDeploymentParam } from '../../components/DeploymentPicker/DeploymentPicker';
+import { RunRange } from '../../components/RunRange/RunRange';
 import { useCatalog } from '../../hooks/useCatalog';
 import { useRequest } from '../../hooks/useRequest';
 import { testIds } from '../../testIds';
@@ -24,13 +24,12 @@ export function RunsPage() {
   const { client } = useApp();
   const catalog = useCatalog(client);
   const [deployment, setDeployment] = useDeploymentParam(catalog.deployments);
-  const [runFrom, setRunFrom] = useState('');
-  const [runTo, setRunTo] = useState('');
-  const filter = { fromRun: runNumber(runFrom), toRun: runNumber(runTo), limit: LIMIT };
+  const [range, setRange] = useState({ from: '', to: '' });
+  const filter = { fromRun: runNumber(range.from), toRun: runNumber(range.to), limit: LIMIT };
   const summary = useRequest(deployment && JSON.stringify([deployment, filter]), () =>
     client.runsSummary(deployment!, filter)
   );
-  const filtered = runFrom !== '' || runTo !== '';
+  const filtered = range.from !== '' || range.to !== '';
 
   let body: React.ReactNode;
   const error = catalog.error ?? summary.error;
@@ -80,26 +79,15 @@ export function RunsPage() {
             value={deployment}
             onChange={setDeployment}
           />
-          <InlineField label="Runs" tooltip="Empty: the newest runs">
-            <CommitInput
-              aria-label="Runs from"
-              data-testid={testIds.runs.runFrom}
-              type="number"
-              width={12}
-              value={runFrom}
-              onCommit={setRunFrom}
-            />
-          </InlineField>
-          <InlineField label="to">
-            <CommitInput
-              aria-label="Runs to"
-              data-testid={testIds.runs.runTo}
-              type="number"
-              width={12}
-              value={runTo}
-              onCommit={setRunTo}
-            />
-          </InlineField>
+          <RunRange
+            label="Runs"
+            emptyMeans="the newest runs"
+            testIds={{ from: testIds.runs.runFrom, to: testIds.runs.runTo }}
+            width={12}
+            from={range.from}
+            to={range.to}
+            onChange={setRange}
+          />
         </div>
         {body}
       </div>
