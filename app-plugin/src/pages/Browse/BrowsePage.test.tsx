@@ -33,7 +33,10 @@ describe('Browse page', () => {
     const withImage = items.filter((i) => i.image).length;
     expect(screen.getAllByText(/^No reference set for/).length).toBe(withImage);
     expect(withImage).toBeLessThan(items.length);
-    expect(screen.getByText(`${items.length - withImage} plot types have no plot in this run.`)).toBeInTheDocument();
+    const without = items.length - withImage;
+    expect(
+      screen.getByText(`${without} plot type${without === 1 ? ' has' : 's have'} no plot in this run.`)
+    ).toBeInTheDocument();
   });
 
   it('compares two runs side by side, and says which run has no images', async () => {
