@@ -47,6 +47,9 @@ beforeAll(async () => {
   await postPlot(server, { plotType: PLOT_TYPE, run: CLEAN_RUN, seed: 13 });
   await postPlot(server, { plotType: 'CDC_occupancy', run: CLEAN_RUN, seed: 14 });
   plotTypeId = (await classified(FAULT_RUN)).cells.find((c) => c.bad > 0)!.plotTypeId;
+  // A shifter overrides the faulted plot's verdict: the run counts one override.
+  const faulted = (await classified(FAULT_RUN)).cells.find((c) => c.plotTypeId === plotTypeId)!;
+  await api('labeler', 'POST', '/labels', { imageIds: [faulted.latestImageId], class: 'Good', source: 'override' });
   await classified(CLEAN_RUN);
 }, 180_000);
 
@@ -67,7 +70,14 @@ describe('Runs, Browse, Summary and Status in Chromium, on a real inference serv
       [bad, clean].map((cell) => cell.evaluate((el) => getComputedStyle(el).backgroundColor))
     );
     expect(badFill).not.toBe(cleanFill);
-    expect(await page.locator(tid(testIds.runs.row(FAULT_RUN))).textContent()).toContain('1'); // one Bad plot
+    // One Bad plot, one override (marked on its cell); the clean run has neither.
+    const cellsOf = (run: number) =>
+      page
+        .locator(`${tid(testIds.runs.row(run))} td`)
+        .evaluateAll((tds) => tds.slice(2, 5).map((td) => td.textContent));
+    expect((await cellsOf(FAULT_RUN)).filter((_, i) => i !== 1)).toEqual(['1', '1']);
+    expect(await cellsOf(CLEAN_RUN)).toEqual(['0', '–', '0']);
+    expect(await bad.textContent()).toContain('✎');
     await screenshot(page, 'runs-dark');
 
     await bad.click();
