@@ -15,11 +15,22 @@ const rate = new Intl.NumberFormat('en', { maximumFractionDigits: 1 });
 const percent = (part: number, whole: number) => (whole ? `${Math.round((100 * part) / whole)}%` : '–');
 
 /**
- * Where each deployment stands: how much of it is labeled, its active models, how fast images come, how many runs
- * went Bad. Each part of the page is a section of its own, so a later one (e.g. the time to detect a problem) is
- * one more section.
+ * Where each deployment stands. Each part of the page is a section that loads and fails on its own, so a later one
+ * (e.g. the time to detect a problem) is one more line here.
  */
 export function SummaryPage() {
+  const styles = useStyles2(getStyles);
+  return (
+    <PluginPage>
+      <div className={styles.page}>
+        <DeploymentsSection />
+      </div>
+    </PluginPage>
+  );
+}
+
+/** Per deployment: labeled and classified images, active models, images per hour, runs that went Bad. */
+function DeploymentsSection() {
   const styles = useStyles2(getStyles);
   const { client } = useApp();
   const catalog = useCatalog(client);
@@ -43,25 +54,22 @@ export function SummaryPage() {
     );
   } else {
     body = (
-      <section className={styles.section}>
-        <h3>Deployments</h3>
-        <div className={styles.cards}>
-          {summary.data.items.map((item) => (
-            <DeploymentCard
-              key={item.deployment}
-              item={item}
-              deployment={catalog.deployments?.find((d) => d.name === item.deployment)}
-            />
-          ))}
-        </div>
-      </section>
+      <div className={styles.cards}>
+        {summary.data.items.map((item) => (
+          <DeploymentCard
+            key={item.deployment}
+            item={item}
+            deployment={catalog.deployments?.find((d) => d.name === item.deployment)}
+          />
+        ))}
+      </div>
     );
   }
-
   return (
-    <PluginPage>
-      <div className={styles.page}>{body}</div>
-    </PluginPage>
+    <section className={styles.section}>
+      <h3>Deployments</h3>
+      {body}
+    </section>
   );
 }
 
