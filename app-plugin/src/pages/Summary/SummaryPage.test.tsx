@@ -1,4 +1,4 @@
-import { screen } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SummaryList } from '@hydra/plugin-kit/client';
 import { startHydraServer, type HydraServer } from '@hydra/plugin-kit/testing/server';
@@ -19,7 +19,8 @@ describe('Summary page', () => {
     const { items } = await api<SummaryList>('viewer', 'GET', '/summary');
     const halld = items.find((i) => i.deployment === hydra.deployment)!;
     const card = await screen.findByTestId(testIds.summary.card(hydra.deployment));
-    expect(card).toHaveTextContent('Hall D (simulated)');
+    // The deployment's title, once the catalog has come (its name until then).
+    await waitFor(() => expect(card).toHaveTextContent('Hall D (simulated)'));
     expect(card).toHaveTextContent(`${halld.activeModels}`);
     expect(card).toHaveTextContent(/Labeled\d+ of \d+/);
     expect(card).toHaveTextContent('Runs with a Bad plot');
