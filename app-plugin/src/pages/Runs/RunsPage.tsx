@@ -12,6 +12,8 @@ import { testIds } from '../../testIds';
 import { RunsTable } from './RunsTable';
 
 const LIMIT = 50;
+/** Runs take data while the page is open: their cells are asked again this often. */
+const REFRESH_MS = 15_000;
 const runNumber = (text: string) => (/^\d+$/.test(text.trim()) ? Number(text) : undefined);
 
 /**
@@ -26,8 +28,10 @@ export function RunsPage() {
   const [deployment, setDeployment] = useDeploymentParam(catalog.deployments);
   const [range, setRange] = useState({ from: '', to: '' });
   const filter = { fromRun: runNumber(range.from), toRun: runNumber(range.to), limit: LIMIT };
-  const summary = useRequest(deployment && JSON.stringify([deployment, filter]), () =>
-    client.runsSummary(deployment!, filter)
+  const summary = useRequest(
+    deployment && JSON.stringify([deployment, filter]),
+    () => client.runsSummary(deployment!, filter),
+    REFRESH_MS
   );
   const filtered = range.from !== '' || range.to !== '';
 
