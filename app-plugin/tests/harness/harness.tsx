@@ -5,8 +5,9 @@
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { MemoryRouter } from 'react-router';
-import { createTheme } from '@grafana/data';
+import { createTheme, OrgRole } from '@grafana/data';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { config } from '@grafana/runtime';
 import { apiUrlOf, appProxyBase, HydraAppClient, type QueueItem, type QueuePage } from '@hydra/plugin-kit/client';
 import { installGrafanaRuntime } from '@hydra/plugin-kit/testing';
 import { AppProvider } from '../../src/components/App/AppContext';
@@ -52,6 +53,8 @@ class SyntheticQueueClient extends HydraAppClient {
 }
 
 installGrafanaRuntime();
+// The Grafana user's role in the organisation (the Status page is for admins); ?orgRole= to see another's view.
+config.bootData.user = { ...config.bootData.user, orgRole: (params.get('orgRole') ?? OrgRole.Admin) as OrgRole };
 const apiUrl = apiUrlOf(appProxyBase(PLUGIN_ID));
 const client = synthetic ? new SyntheticQueueClient(apiUrl, synthetic) : new HydraAppClient(apiUrl);
 // Grafana mounts an app under /a/<id>/; its routes are relative to that.

@@ -16,6 +16,14 @@ import type {
   QueueSort,
   SplitName,
   SplitPredictions,
+  ImagesPerDay,
+  RunPlots,
+  RunsSummary,
+  RunsSummaryFilter,
+  ServerStatus,
+  StatusHistory,
+  SummaryList,
+  TrainingJobList,
 } from './appTypes';
 import { HydraClient } from './client';
 
@@ -112,5 +120,38 @@ export class HydraAppClient extends HydraClient {
 
   setThresholds(plotTypeId: number, versionId: number, thresholds: Record<string, number>): Promise<ModelVersion> {
     return this.request('PATCH', `/models/${plotTypeId}/versions/${versionId}`, {}, { thresholds });
+  }
+
+  /** The Runs table: newest run first, each run's cells per plot type. */
+  runsSummary(deployment: string, filter: RunsSummaryFilter = {}): Promise<RunsSummary> {
+    return this.get('/runs/summary', { deployment, ...filter });
+  }
+
+  /** The latest image of each plot type in a run, its verdict and the plot type's reference; 404 when none. */
+  runPlots(deployment: string, run: number): Promise<RunPlots> {
+    return this.get(`/runs/${run}/plots`, { deployment });
+  }
+
+  /** Per deployment: labeled and total images, active models, images per hour, runs with Bad, classified. */
+  summary(deployment?: string): Promise<SummaryList> {
+    return this.get('/summary', { deployment });
+  }
+
+  status(): Promise<ServerStatus> {
+    return this.get('/status');
+  }
+
+  /** This replica's load samples of the last `minutes`, oldest first. */
+  statusHistory(minutes?: number): Promise<StatusHistory> {
+    return this.get('/status/history', { minutes });
+  }
+
+  imagesPerDay(deployment: string, days?: number): Promise<ImagesPerDay> {
+    return this.get('/status/images-per-day', { deployment, days });
+  }
+
+  /** Training jobs of every plot type (or one), newest first. */
+  trainingJobs(plotTypeId?: number): Promise<TrainingJobList> {
+    return this.get('/training-jobs', { plotTypeId });
   }
 }
