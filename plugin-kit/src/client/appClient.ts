@@ -1,4 +1,13 @@
 import type {
+  ActivateRequest,
+  Activation,
+  AgreementList,
+  PromotionGate,
+  TrainingJob,
+  TrainingJobList,
+  TrainOptions,
+} from './appTypes';
+import type {
   HistoryLabel,
   LabelBatch,
   Leaderboard,
@@ -12,6 +21,7 @@ import type {
   QueueQuery,
   QueueSort,
 } from './appTypes';
+import type { ModelVersion } from '@hydra/inference-server/api';
 import { HydraClient } from './client';
 
 /** The app's part of the API: who am I, the Labeler's queue, label batches (undo/redo), the Log and the News. */
@@ -88,5 +98,49 @@ export class HydraAppClient extends HydraClient {
 
   deleteNews(id: number): Promise<void> {
     return this.request('DELETE', `/news/${id}`);
+  }
+
+  /** The plot type's activation history, newest first: who promoted or rolled back what, when and why. */
+  activations(plotTypeId: number): Promise<{ items: Activation[] }> {
+    return this.get(`/models/${plotTypeId}/activations`);
+  }
+
+  /** Per version, how often human labels given after its verdicts agree with them, per day. */
+  agreement(plotTypeId: number): Promise<AgreementList> {
+    return this.get(`/models/${plotTypeId}/agreement`);
+  }
+
+  /** What the promotion gate says of a version against the active one, before asking to activate it. */
+  gate(plotTypeId: number, versionId: number): Promise<PromotionGate> {
+    return this.get(`/models/${plotTypeId}/versions/${versionId}/gate`);
+  }
+
+  activate(plotTypeId: number, versionId: number, request: ActivateRequest = {}): Promise<ModelVersion> {
+    return this.request('POST', `/models/${plotTypeId}/versions/${versionId}/activate`, {}, request);
+  }
+
+  rollback(plotTypeId: number, reason?: string): Promise<ModelVersion> {
+    return this.request('POST', `/models/${plotTypeId}/rollback`, {}, reason ? { reason } : {});
+  }
+
+  /** Retires a version (`retired`), or brings it back (`ready`). */
+  setVersionStatus(plotTypeId: number, versionId: number, status: 'ready' | 'retired'): Promise<ModelVersion> {
+    return this.request('PATCH', `/models/${plotTypeId}/versions/${versionId}`, {}, { status });
+  }
+
+  train(plotTypeId: number, options: TrainOptions): Promise<TrainingJob> {
+    return this.request('POST', `/models/${plotTypeId}/train`, {}, options);
+  }
+
+  trainingJobs(plotTypeId: number): Promise<TrainingJobList> {
+    return this.get('/training-jobs', { plotTypeId });
+  }
+
+  trainingJob(id: number): Promise<TrainingJob> {
+    return this.get(`/training-jobs/${id}`);
+  }
+
+  cancelTraining(id: number): Promise<TrainingJob> {
+    return this.request('POST', `/training-jobs/${id}/cancel`);
   }
 }

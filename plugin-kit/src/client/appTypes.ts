@@ -14,6 +14,16 @@ import type {
   NewsItem,
   NewsList,
 } from '@hydra/inference-server/api';
+import type {
+  Activation,
+  ActivateRequest,
+  AgreementList,
+  PromotionGate,
+  TrainingJob,
+  TrainingJobList,
+  TrainRequest,
+  VersionAgreement,
+} from '@hydra/inference-server/api';
 
 export type { LabelBatch, Leaderboard, LogEntry, Me, NewsItem, NewsList };
 
@@ -36,3 +46,20 @@ export type HistoryLabel = Label;
 
 /** The filters of GET /log and GET /log.csv. */
 export type LogQuery = LogCsvQuery;
+
+// The Library's versions page: activation history, the promotion gate, agreement with labels, training jobs.
+
+export type {
+  Activation,
+  ActivateRequest,
+  AgreementList,
+  PromotionGate,
+  TrainingJob,
+  TrainingJobList,
+  VersionAgreement,
+};
+
+/** What the train form sends: the server fills in every default. */
+export type TrainOptions = Partial<TrainRequest>;
+export type Architecture = NonNullable<TrainRequest['architecture']>;
+export type TrainingProgress = NonNullable<TrainingJob['progress']>;
