@@ -15,7 +15,9 @@ test('trainFraction: a job learns from a share of the training split, on the sam
     ['Good', 150],
     ['Bad', 20],
   ] as const) {
-    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: grey, g: grey, b: grey } } })
+    const png = await sharp({
+      create: { width: 40, height: 30, channels: 3, background: { r: grey, g: grey, b: grey } },
+    })
       .png()
       .toBuffer();
     const ids: number[] = [];
@@ -47,17 +49,17 @@ test('trainFraction: a job learns from a share of the training split, on the sam
     return { view: job, row: await app.catalog.trainingJobs.get(job.id) };
   };
 
-  // 30 per class: 5 test, 4 validation and 21 training images each; half of 21 rounds to 11 (10.5).
+  // 30 per class: 5 test, 5 validation and 20 training images each.
   const full = await started({});
   const half = await started({ trainFraction: 0.5 });
-  assert.deepEqual(full.view.splitSizes, { train: 42, validation: 10, test: 10 });
-  assert.deepEqual(half.view.splitSizes, { train: 22, validation: 10, test: 10 });
+  assert.deepEqual(full.view.splitSizes, { train: 40, validation: 10, test: 10 });
+  assert.deepEqual(half.view.splitSizes, { train: 20, validation: 10, test: 10 });
   assert.equal(half.view.parameters.trainFraction, 0.5);
   assert.deepEqual(half.row.split!.test, full.row.split!.test);
   assert.deepEqual(half.row.split!.validation, full.row.split!.validation);
   assert.ok(half.row.split!.train.every((id) => full.row.split!.train.includes(id)));
 
-  // A tenth of 21 is 2 per class: 4 training images cannot train a model, and the refusal says so.
+  // A tenth of 20 is 2 per class: 4 training images cannot train a model, and the refusal says so.
   const tooSmall = await train({ trainFraction: 0.1 });
   assert.equal(tooSmall.statusCode, 400, tooSmall.body);
   assert.match(tooSmall.json<{ detail: string }>().detail, /at least 10 training images, got 4/);

@@ -30,9 +30,9 @@ describe('Library page', () => {
     expect(row).toHaveTextContent('imported');
     // The active version has nothing to promote, and cannot be retired.
     expect(within(row).queryByText('Promote')).not.toBeInTheDocument();
-    expect(within(row).getByRole('button', { name: 'Retire' })).toBeDisabled();
+    expect(within(row).getByRole('button', { name: 'Retire' })).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByTestId(testIds.library.history)).toHaveTextContent(history[0]!.reason);
-    expect(screen.getByTestId(testIds.library.rollback)).toBeDisabled();
+    expect(screen.getByTestId(testIds.library.rollback)).toHaveAttribute('aria-disabled', 'true');
     expect(screen.getByTestId(testIds.library.agreement)).toBeInTheDocument();
     expect(screen.getByText('Train new version')).toBeInTheDocument();
   });
@@ -47,9 +47,9 @@ describe('Library page', () => {
     fireEvent.click(await screen.findByText('Train new version'));
     fireEvent.change(screen.getByLabelText('Epochs'), { target: { value: '0' } });
     expect(screen.getByText('Epochs is a whole number from 1 to 500')).toBeInTheDocument();
-    expect(screen.getByTestId(testIds.library.trainStart)).toBeDisabled();
+    expect(screen.getByTestId(testIds.library.trainStart)).toHaveAttribute('aria-disabled', 'true');
     fireEvent.change(screen.getByLabelText('Epochs'), { target: { value: '3' } });
-    expect(screen.getByTestId(testIds.library.trainStart)).toBeEnabled();
+    expect(screen.getByTestId(testIds.library.trainStart)).not.toHaveAttribute('aria-disabled', 'true');
   });
 
   it('says why when the server cannot be reached', async () => {
