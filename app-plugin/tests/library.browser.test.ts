@@ -7,8 +7,8 @@ import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
 import { testIds } from '../src/testIds';
 import { api, ARTIFACTS, closeSession, hydra, openPage, openSession, tid, type Session } from './browserKit';
 
-// A plot type of its own (the imported brightness model active), with 160 labelled plots: half dimmed below 0.55,
-// labelled Bad, half above, Good. A tenth of its training split is 11 images.
+// A plot type of its own (the imported brightness model active), with 160 labelled plots dimmed by factors from 0.1
+// to 1: those below 0.55 labelled Bad, the others Good (80 each). A tenth of its training split is 12 images.
 const PLOT_TYPE = 'TOF_timing';
 const PLOTS = 160;
 // Tiny trainings: 16×16 grey input, a few epochs, so that each takes seconds on two cores.
@@ -28,21 +28,17 @@ beforeAll(async () => {
   const plotTypes = await api<PlotTypeList>('viewer', 'GET', `/plot-types?deployment=${hydra.deployment}`);
   plotTypeId = plotTypes.items.find((p) => p.name === PLOT_TYPE)!.id;
   const byClass: Record<'Good' | 'Bad', number[]> = { Good: [], Bad: [] };
-  for (let i = 0; i < PLOTS; i += 8) {
-    await Promise.all(
-      Array.from({ length: 8 }, async (_, j) => {
-        const n = i + j;
-        // Interleaved, so that each class spans its whole brightness range.
-        const brightness = n % 2 ? 0.1 + (0.4 * n) / PLOTS : 0.6 + (0.4 * n) / PLOTS;
-        const { image } = await postPlot(hydra as unknown as HydraServer, {
-          plotType: PLOT_TYPE,
-          run: 5000 + Math.floor(n / 10),
-          seed: 500 + n,
-          brightness,
-        });
-        byClass[n % 2 ? 'Bad' : 'Good'].push(image.id);
-      })
-    );
+  // One at a time, so that the image ids, and with them the seeded split, are the same in every run.
+  for (let n = 0; n < PLOTS; n++) {
+    // Every brightness from 0.1 to 1, in steps of 0.0056: the plots near the boundary take data to learn.
+    const brightness = 0.1 + (0.9 * ((n * 29) % PLOTS)) / PLOTS;
+    const { image } = await postPlot(hydra as unknown as HydraServer, {
+      plotType: PLOT_TYPE,
+      run: 5000 + Math.floor(n / 10),
+      seed: 500 + n,
+      brightness,
+    });
+    byClass[brightness < 0.55 ? 'Bad' : 'Good'].push(image.id);
   }
   for (const [className, imageIds] of Object.entries(byClass)) {
     await api('labeler', 'POST', '/labels', { imageIds, class: className, source: 'labeler' });
@@ -84,7 +80,7 @@ async function trainFromPage(page: Page, fields: Record<string, string>) {
   const before = Math.max(0, ...(await jobs()).map((job) => job.id));
   await page.getByRole('button', { name: 'Train new version' }).click();
   await page.getByLabel('Input size').fill(TINY.side);
-  await page.getByText('Grey', { exact: true }).click();
+  await page.getByRole('radio', { name: 'Grey' }).check();
   for (const [label, value] of Object.entries({ Epochs: TINY.epochs, ...fields })) {
     await page.getByLabel(label, { exact: true }).fill(value);
   }
@@ -117,7 +113,7 @@ describe('the Library in Chromium, on a real inference server full of simulator 
     // The imported version has no test metrics to compare with: the gate lets the new one through.
     await page.click(tid(testIds.library.promote(version)));
     await status(page, 'is active');
-    await page.waitForSelector(`${tid(testIds.library.version(version))}:has-text("⭐")`);
+    await page.waitForSelector(`${tid(testIds.library.version(version))}[data-active]`);
     expect(await activeId()).toBe(version);
     const [promoted] = await history();
     expect(promoted).toMatchObject({ toVersionId: version, fromVersionId: imported, actor: 'test-admin' });
@@ -130,7 +126,7 @@ describe('the Library in Chromium, on a real inference server full of simulator 
 
     await page.click(tid(testIds.library.rollback));
     await status(page, 'Rolled back');
-    await page.waitForSelector(`${tid(testIds.library.version(imported!))}:has-text("⭐")`);
+    await page.waitForSelector(`${tid(testIds.library.version(imported!))}[data-active]`);
     expect(await activeId()).toBe(imported);
     const [rolledBack] = await history();
     expect(rolledBack).toMatchObject({ fromVersionId: version, toVersionId: imported, actor: 'test-admin' });
@@ -140,6 +136,7 @@ describe('the Library in Chromium, on a real inference server full of simulator 
         .first()
         .textContent()
     ).toContain(rolledBack!.reason);
+    await page.mouse.move(0, 0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'library-dark.png'), fullPage: true });
     await page.close();
   });
@@ -158,7 +155,7 @@ describe('the Library in Chromium, on a real inference server full of simulator 
     expect(full.status).toBe('succeeded');
     await api('expert', 'POST', `/models/${plotTypeId}/versions/${full.modelVersionId}/activate`, {});
     await page.reload();
-    await page.waitForSelector(`${tid(testIds.library.version(full.modelVersionId!))}:has-text("⭐")`);
+    await page.waitForSelector(`${tid(testIds.library.version(full.modelVersionId!))}[data-active]`);
 
     const gate = await api<{ verdict: string; reasons: string[] }>(
       'viewer',

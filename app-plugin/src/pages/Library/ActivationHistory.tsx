@@ -6,7 +6,14 @@ import type { Activation } from '@hydra/plugin-kit/client';
 import { testIds } from '../../testIds';
 
 /** The registry's history, newest first: which version became active, from which, who did it, when and why. */
-export function ActivationHistory({ activations }: { activations: Activation[] }) {
+export function ActivationHistory({
+  activations,
+  name,
+}: {
+  activations: Activation[];
+  /** A version's name as the table gives it, by id. */
+  name: (versionId: number) => string;
+}) {
   const styles = useStyles2(getStyles);
   if (activations.length === 0) {
     return (
@@ -20,7 +27,7 @@ export function ActivationHistory({ activations }: { activations: Activation[] }
       {activations.map((a) => (
         <li key={a.id}>
           <strong>
-            {a.fromVersion === null ? 'none' : `v${a.fromVersion}`} → {a.model} v{a.toVersion}
+            {a.fromVersionId === null ? 'none' : name(a.fromVersionId)} → {name(a.toVersionId)}
           </strong>{' '}
           <span className={styles.secondary}>
             {a.actor}, {dateTimeFormat(a.createdAt)}

@@ -24,7 +24,7 @@ describe('Library page', () => {
     const { versions, history } = await library(WITH_MODEL);
     const active = versions.find((v) => v.status === 'active')!;
     const row = await screen.findByTestId(testIds.library.version(active.id));
-    expect(row).toHaveTextContent('⭐');
+    expect(within(row).getByLabelText('Active')).toBeInTheDocument();
     expect(row).toHaveTextContent(`v${active.version}`);
     expect(row).toHaveTextContent(active.inputShape.join('×'));
     expect(row).toHaveTextContent('imported');

@@ -40,7 +40,6 @@ export function LibraryPage() {
       (p) =>
         p.name === search.get('plotType') && (!search.get('deployment') || p.deployment === search.get('deployment'))
     ) ?? catalog.plotTypes?.[0];
-  const selected = Number(search.get('version')) || undefined;
   const library = useLibrary(client, plotType?.id);
   const { data, reload } = library;
   const [status, setStatus] = useState<Status>();
@@ -81,10 +80,16 @@ export function LibraryPage() {
   }, [plotType?.id]);
 
   const versions = useMemo(() => data?.versions ?? [], [data]);
+  // The version in the URL, else the active one.
+  const selected = Number(search.get('version')) || versions.find((v) => v.status === 'active')?.id;
   const name = useCallback(
     (version: Pick<ModelVersion, 'model' | 'version'>) => versionName(version, versions),
     [versions]
   );
+  const nameOf = (versionId: number) => {
+    const version = versions.find((v) => v.id === versionId);
+    return version ? name(version) : `version ${versionId}`;
+  };
   const changed = useCallback(
     (next: Status) => {
       setStatus(next);
@@ -218,17 +223,11 @@ export function LibraryPage() {
                 </Button>
               )}
             </div>
-            <ActivationHistory activations={data.activations} />
+            <ActivationHistory activations={data.activations} name={nameOf} />
           </section>
           <section>
             <h4 className={styles.heading}>Agreement with human labels</h4>
-            <AgreementTrend
-              items={data.agreement}
-              name={(id) => {
-                const version = versions.find((v) => v.id === id);
-                return version ? name(version) : `version ${id}`;
-              }}
-            />
+            <AgreementTrend items={data.agreement} name={nameOf} />
           </section>
         </div>
         {comparing ? (
