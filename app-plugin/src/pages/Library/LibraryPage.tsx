@@ -231,11 +231,19 @@ export function LibraryPage() {
           </section>
         </div>
         {comparing ? (
-          <VersionComparison plotTypeId={plotType.id} a={comparing[0]} b={comparing[1]} />
+          <section>
+            <h4>
+              {nameOf(comparing[0])} and {nameOf(comparing[1])} on the same test images
+            </h4>
+            <VersionComparison plotTypeId={plotType.id} a={comparing[0]} b={comparing[1]} />
+          </section>
         ) : (
           selected !== undefined &&
           versions.some((v) => v.id === selected) && (
-            <VersionEvaluation plotTypeId={plotType.id} versionId={selected} canEdit={mayChange} />
+            <section>
+              <h4>{nameOf(selected)} in detail</h4>
+              <VersionEvaluation plotTypeId={plotType.id} versionId={selected} canEdit={mayChange} />
+            </section>
           )
         )}
       </>

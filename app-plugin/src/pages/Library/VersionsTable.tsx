@@ -1,6 +1,6 @@
 import React from 'react';
 import { dateTimeFormat, type GrafanaTheme2 } from '@grafana/data';
-import { Button, Checkbox, Icon, useStyles2 } from '@grafana/ui';
+import { Button, Checkbox, useStyles2 } from '@grafana/ui';
 import { css, cx } from '@emotion/css';
 import type { ModelVersion } from '@hydra/inference-server/api';
 import type { TrainingJob } from '@hydra/plugin-kit/client';
@@ -85,7 +85,7 @@ export function VersionsTable({ versions, jobs, selected, picked, actions, onSel
               <td>
                 {active && (
                   <span role="img" aria-label="Active" title="Active: it judges the new plots" className={styles.star}>
-                    <Icon name="favorite" type="mono" />
+                    ★
                   </span>
                 )}
               </td>
@@ -157,5 +157,5 @@ const getStyles = (theme: GrafanaTheme2) => ({
   row: css({ cursor: 'pointer', '&:hover': { background: theme.colors.action.hover } }),
   selected: css({ background: theme.colors.action.selected }),
   actions: css({ display: 'flex', gap: theme.spacing(1) }),
-  star: css({ color: theme.colors.warning.main }),
+  star: css({ color: theme.colors.warning.main, fontSize: theme.typography.h4.fontSize }),
 });
