@@ -103,36 +103,38 @@ export function VersionsTable({ versions, jobs, selected, picked, actions, onSel
               <td>{madeBy(version, jobs)}</td>
               <td>{version.status}</td>
               {actions && (
-                <td className={styles.actions} onClick={(event) => event.stopPropagation()}>
-                  {(version.status === 'ready' || version.status === 'retired') && (
-                    <Button
-                      size="sm"
-                      data-testid={testIds.library.promote(version.id)}
-                      disabled={actions.busy}
-                      tooltip="Make it the active version, through the promotion gate"
-                      onClick={() => actions.onPromote(version)}
-                    >
-                      Promote
-                    </Button>
-                  )}
-                  {version.status !== 'training' && (
-                    <Button
-                      size="sm"
-                      variant="secondary"
-                      data-testid={testIds.library.retire(version.id)}
-                      disabled={actions.busy || active}
-                      tooltip={
-                        active
-                          ? 'The active version cannot be retired: promote another one or roll back first'
-                          : version.status === 'retired'
-                            ? 'Bring it back to the versions ready to promote'
-                            : 'Take it out of the versions to promote; it stays in the history'
-                      }
-                      onClick={() => actions.onStatus(version, version.status === 'retired' ? 'ready' : 'retired')}
-                    >
-                      {version.status === 'retired' ? 'Restore' : 'Retire'}
-                    </Button>
-                  )}
+                <td onClick={(event) => event.stopPropagation()}>
+                  <div className={styles.actions}>
+                    {(version.status === 'ready' || version.status === 'retired') && (
+                      <Button
+                        size="sm"
+                        data-testid={testIds.library.promote(version.id)}
+                        disabled={actions.busy}
+                        tooltip="Make it the active version, through the promotion gate"
+                        onClick={() => actions.onPromote(version)}
+                      >
+                        Promote
+                      </Button>
+                    )}
+                    {version.status !== 'training' && (
+                      <Button
+                        size="sm"
+                        variant="secondary"
+                        data-testid={testIds.library.retire(version.id)}
+                        disabled={actions.busy || active}
+                        tooltip={
+                          active
+                            ? 'The active version cannot be retired: promote another one or roll back first'
+                            : version.status === 'retired'
+                              ? 'Bring it back to the versions ready to promote'
+                              : 'Take it out of the versions to promote; it stays in the history'
+                        }
+                        onClick={() => actions.onStatus(version, version.status === 'retired' ? 'ready' : 'retired')}
+                      >
+                        {version.status === 'retired' ? 'Restore' : 'Retire'}
+                      </Button>
+                    )}
+                  </div>
                 </td>
               )}
             </tr>
