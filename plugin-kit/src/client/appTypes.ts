@@ -14,16 +14,7 @@ import type {
   NewsItem,
   NewsList,
 } from '@hydra/inference-server/api';
-import type {
-  Activation,
-  ActivateRequest,
-  AgreementList,
-  PromotionGate,
-  TrainingJob,
-  TrainingJobList,
-  TrainRequest,
-  VersionAgreement,
-} from '@hydra/inference-server/api';
+import type { TrainingJob, TrainRequest } from '@hydra/inference-server/api';
 
 export type { LabelBatch, Leaderboard, LogEntry, Me, NewsItem, NewsList };
 
@@ -57,7 +48,7 @@ export type {
   TrainingJob,
   TrainingJobList,
   VersionAgreement,
-};
+} from '@hydra/inference-server/api';
 
 /** What the train form sends: the server fills in every default. */
 export type TrainOptions = Partial<TrainRequest>;

@@ -2,7 +2,7 @@ import React from 'react';
 import { InlineField, Select } from '@grafana/ui';
 import type { Deployment, PlotTypeInfo } from '@hydra/inference-server/api';
 
-interface Props {
+export interface PlotTypePickerProps {
   deployments?: Deployment[];
   plotTypes?: PlotTypeInfo[];
   deployment?: string;
@@ -13,7 +13,14 @@ interface Props {
 }
 
 /** Deployment and plot type, by their titles: the first fields of the pages that work on one plot type. */
-export function PlotTypePicker({ deployments, plotTypes, deployment, plotTypeId, onPlotType, testIds }: Props) {
+export function PlotTypePicker({
+  deployments,
+  plotTypes,
+  deployment,
+  plotTypeId,
+  onPlotType,
+  testIds,
+}: PlotTypePickerProps) {
   return (
     <>
       <InlineField label="Deployment">

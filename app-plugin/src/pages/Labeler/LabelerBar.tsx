@@ -2,16 +2,10 @@ import React, { memo } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { InlineField, InlineSwitch, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
-import type { Deployment, PlotTypeInfo } from '@hydra/inference-server/api';
-import { PlotTypePicker } from '../../components/PlotTypePicker/PlotTypePicker';
+import { PlotTypePicker, type PlotTypePickerProps } from '../../components/PlotTypePicker/PlotTypePicker';
 import { testIds } from '../../testIds';
 
-interface Props {
-  deployments?: Deployment[];
-  plotTypes?: PlotTypeInfo[];
-  deployment?: string;
-  plotTypeId?: number;
-  onPlotType: (plotTypeId: number | undefined) => void;
+interface Props extends Omit<PlotTypePickerProps, 'testIds'> {
   editorMode: boolean;
   onEditorMode: () => void;
   hoverPreview: boolean;
