@@ -5,7 +5,6 @@ import { PluginPage } from '@grafana/runtime';
 import { Alert, Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import type { ModelVersion } from '@hydra/inference-server/api';
-import { describeError, type TrainingJob, type TrainOptions } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
 import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { PlotTypePicker } from '../../components/PlotTypePicker/PlotTypePicker';
@@ -20,6 +19,7 @@ import { TrainForm } from './TrainForm';
 import { TrainingProgress } from './TrainingProgress';
 import { useLibrary } from './useLibrary';
 import { usePromotion, type Status } from './usePromotion';
+import { useTraining } from './useTraining';
 import { useVersionKeys } from './useVersionKeys';
 import { versionName, VersionsTable } from './VersionsTable';
 
@@ -46,8 +46,6 @@ export function LibraryPage() {
   const [picked, setPicked] = useState<number[]>([]);
   const [comparing, setComparing] = useState<[number, number]>();
   const [trainOpen, setTrainOpen] = useState(false);
-  const [started, setStarted] = useState<TrainingJob[]>([]);
-  const [starting, setStarting] = useState(false);
   const mayChange = can('expert');
 
   const go = useCallback(
@@ -75,7 +73,6 @@ export function LibraryPage() {
   useEffect(() => {
     setPicked([]);
     setComparing(undefined);
-    setStarted([]);
     setStatus(undefined);
   }, [plotType?.id]);
 
@@ -100,40 +97,9 @@ export function LibraryPage() {
   const promotion = usePromotion(client, name, changed);
   useVersionKeys(versions, selected, select);
 
-  const train = async (request: TrainOptions) => {
-    if (!plotType) {
-      return;
-    }
-    setStarting(true);
-    try {
-      const job = await client.train(plotType.id, request);
-      setStarted((jobs) => [job, ...jobs]);
-      setTrainOpen(false);
-      setStatus({ ok: true, message: `Training job ${job.id} started` });
-    } catch (error) {
-      setStatus({ ok: false, message: describeError(error) });
-    } finally {
-      setStarting(false);
-    }
-  };
-  const trainingEnded = useCallback(
-    (job: TrainingJob) =>
-      changed({
-        ok: job.status === 'succeeded',
-        message:
-          job.status === 'succeeded'
-            ? `Training job ${job.id} succeeded: its version is in the table`
-            : `Training job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`,
-      }),
-    [changed]
+  const training = useTraining(client, plotType?.id, data?.jobs ?? [], (next, reloaded) =>
+    reloaded ? changed(next) : setStatus(next)
   );
-  // The jobs started here, and those running that this page did not start (another tab, another user).
-  const watched = [
-    ...started,
-    ...(data?.jobs ?? []).filter(
-      (job) => (job.status === 'queued' || job.status === 'running') && !started.some((s) => s.id === job.id)
-    ),
-  ];
   const togglePick = (versionId: number) =>
     setPicked((current) =>
       current.includes(versionId) ? current.filter((id) => id !== versionId) : [...current, versionId].slice(-2)
@@ -271,9 +237,14 @@ export function LibraryPage() {
             </Button>
           )}
         </div>
-        {trainOpen && mayChange && <TrainForm busy={starting} onTrain={train} />}
-        {watched.map((job) => (
-          <TrainingProgress key={job.id} client={client} job={job} canCancel={mayChange} onEnded={trainingEnded} />
+        {trainOpen && mayChange && (
+          <TrainForm
+            busy={training.starting}
+            onTrain={async (request) => (await training.train(request)) && setTrainOpen(false)}
+          />
+        )}
+        {training.watched.map((job) => (
+          <TrainingProgress key={job.id} client={client} job={job} canCancel={mayChange} onEnded={training.ended} />
         ))}
         {status && (
           <span data-testid={testIds.library.status} className={status.ok ? styles.hint : styles.error}>
