@@ -49,5 +49,8 @@ test('a share of the training split keeps each class in proportion, at least one
     share.map((item) => item.id),
     train.filter((item) => share.includes(item)).map((item) => item.id),
   );
-  assert.deepEqual(stratifiedShare(train, (item) => item.label, 1), train);
+  assert.deepEqual(
+    stratifiedShare(train, (item) => item.label, 1),
+    train,
+  );
 });
