@@ -47,11 +47,11 @@ beforeAll(async () => {
 
 afterAll(() => closeSession(session));
 
-async function openLibrary(theme: 'dark' | 'light' = 'dark') {
+async function openLibrary(theme: 'dark' | 'light' = 'dark', plotType = PLOT_TYPE) {
   const page = await openPage(session, {
     page: 'library',
     theme,
-    search: `?deployment=${hydra.deployment}&plotType=${PLOT_TYPE}`,
+    search: `?deployment=${hydra.deployment}&plotType=${plotType}`,
   });
   await page.waitForSelector(tid(testIds.library.versions));
   return page;
@@ -185,5 +185,43 @@ describe('the Library in Chromium, on a real inference server full of simulator 
     await light.waitForSelector(`${tid(testIds.library.history)} li:has-text("${reason}")`);
     await light.screenshot({ path: path.join(ARTIFACTS, 'library-light.png'), fullPage: true });
     await light.close();
+  });
+
+  it('a version that learned nothing can never be promoted, and the page says why', async () => {
+    // Twenty black plots, 14 labelled Good and 6 Bad: no model can tell them apart, so it always answers one class.
+    const plotTypes = await api<PlotTypeList>('viewer', 'GET', `/plot-types?deployment=${hydra.deployment}`);
+    const blank = plotTypes.items.find((p) => p.name === 'RF_timing')!.id;
+    const ids: number[] = [];
+    for (let n = 0; n < 20; n++) {
+      const { image } = await postPlot(hydra as unknown as HydraServer, {
+        plotType: 'RF_timing',
+        run: 6000 + n,
+        seed: n,
+        brightness: 0,
+      });
+      ids.push(image.id);
+    }
+    await api('labeler', 'POST', '/labels', { imageIds: ids.slice(0, 14), class: 'Good', source: 'labeler' });
+    await api('labeler', 'POST', '/labels', { imageIds: ids.slice(14), class: 'Bad', source: 'labeler' });
+    const queued = await api<TrainingJob>('expert', 'POST', `/models/${blank}/train`, {
+      inputShape: [16, 16, 1],
+      epochs: 1,
+    });
+    const job = await ended(queued.id);
+    expect(job.status).toBe('succeeded');
+
+    const page = await openLibrary('light', 'RF_timing');
+    await page.click(tid(testIds.library.promote(job.modelVersionId!)));
+    await page.waitForSelector(tid(testIds.library.gate));
+    const text = await page.locator(tid(testIds.library.gate)).textContent();
+    expect(text).toContain('learned nothing');
+    expect(text).toContain('always answering Good');
+    expect(await page.locator(tid(testIds.library.gateConfirm)).count()).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'library-trivial-light.png') });
+    await page.getByText('Close', { exact: true }).click();
+    await page.waitForSelector(tid(testIds.library.gate), { state: 'detached' });
+    const after = await api<ModelVersionList>('viewer', 'GET', `/models/${blank}`);
+    expect(after.items.find((v) => v.id === job.modelVersionId)!.status).toBe('ready');
+    await page.close();
   });
 });
