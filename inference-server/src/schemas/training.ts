@@ -50,6 +50,16 @@ export const TrainRequest = Type.Object({
       'With a frozen base: epochs of fine-tuning of every layer afterwards, at a tenth of the step size',
   }),
   seed: DbInteger({ default: 1, description: 'Seeds the split, the initial weights and the batch order' }),
+  trainFraction: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1,
+      description:
+        'Learn from this share of the training split only, in each class (the validation and test splits stay as ' +
+        'they are, so the version compares with others of the same seed on the same test images): e.g. 0.1 to ' +
+        'see what the other labels are worth',
+    }),
+  ),
   activate: Type.Boolean({
     default: false,
     description: 'Make the new version active when training succeeds',

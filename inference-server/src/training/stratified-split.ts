@@ -41,3 +41,20 @@ export function stratifiedSplit<T>(
   }
   return split;
 }
+
+/**
+ * The first `fraction` of each class's items (at least one of a class that has any), in the order given: a smaller
+ * training split with the same class proportions.
+ */
+export function stratifiedShare<T>(items: T[], classOf: (item: T) => string, fraction: number): T[] {
+  const kept = new Map<string, number>();
+  const total = new Map<string, number>();
+  for (const item of items) total.set(classOf(item), (total.get(classOf(item)) ?? 0) + 1);
+  return items.filter((item) => {
+    const name = classOf(item);
+    const taken = kept.get(name) ?? 0;
+    if (taken >= Math.max(1, Math.round(total.get(name)! * fraction))) return false;
+    kept.set(name, taken + 1);
+    return true;
+  });
+}

@@ -14,7 +14,7 @@ import type { CompletedTraining, TrainingSplit } from '../inference/messages.ts'
 import { checkTrainingSet, TrainingSetError } from '../ml/training-set.ts';
 import { trivialAnswer } from '../models/trivial-answer.ts';
 import type { ModelMetrics, TrainRequest } from '../schemas/index.ts';
-import { stratifiedSplit } from './stratified-split.ts';
+import { stratifiedShare, stratifiedSplit } from './stratified-split.ts';
 
 // What a training request becomes before it is queued: its classes, architecture, input and a checked split.
 
@@ -67,7 +67,11 @@ export async function planTraining(
   if (request.baseWeights !== undefined) await findBaseWeights(context.weightsDir, request.baseWeights);
   const architecture = request.architecture ?? defaultArchitecture(context.backend);
   const inputShape = (request.inputShape as InputShape | undefined) ?? DEFAULT_INPUT[architecture];
-  const split = stratifiedSplit(labeled, (l) => l.class_name, request.seed, SPLIT);
+  const full = stratifiedSplit(labeled, (l) => l.class_name, request.seed, SPLIT);
+  const split =
+    request.trainFraction === undefined
+      ? full
+      : { ...full, train: stratifiedShare(full.train, (l) => l.class_name, request.trainFraction) };
   try {
     checkTrainingSet(
       classes,

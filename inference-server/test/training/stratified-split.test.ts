@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { stratifiedSplit } from '../../src/training/stratified-split.ts';
+import { stratifiedShare, stratifiedSplit } from '../../src/training/stratified-split.ts';
 
 const items = [
   ...Array.from({ length: 80 }, (_, i) => ({ id: i, label: 'Good' })),
@@ -37,4 +37,20 @@ test('the same seed gives the same split; another seed another one', () => {
     );
   assert.deepEqual(ids(7), ids(7));
   assert.notDeepEqual(ids(7), ids(8));
+});
+
+test('a share of the training split keeps each class in proportion, at least one of each', () => {
+  const { train } = stratifiedSplit(items, (item) => item.label, 7, { validation: 0.15, test: 0.15 });
+  const share = stratifiedShare(train, (item) => item.label, 0.1);
+  const count = (label: string) => share.filter((item) => item.label === label).length;
+  assert.deepEqual([count('Good'), count('Bad'), count('NoData')], [6, 1, 1]);
+  // The first of each class in the order given: the seeded shuffle decides which.
+  assert.deepEqual(
+    share.map((item) => item.id),
+    train.filter((item) => share.includes(item)).map((item) => item.id),
+  );
+  assert.deepEqual(
+    stratifiedShare(train, (item) => item.label, 1),
+    train,
+  );
 });

@@ -1,8 +1,12 @@
 import type { ModelVersion } from '@hydra/inference-server/api';
 import type {
+  ActivateRequest,
+  Activation,
+  AgreementList,
   Comparison,
   ConfusionCell,
   HistoryLabel,
+  ImagesPerDay,
   LabelBatch,
   Leaderboard,
   LogEntry,
@@ -10,20 +14,22 @@ import type {
   Me,
   NewsItem,
   NewsList,
+  PromotionGate,
   QueueCount,
   QueuePage,
   QueueQuery,
   QueueSort,
-  SplitName,
-  SplitPredictions,
-  ImagesPerDay,
   RunPlots,
   RunsSummary,
   RunsSummaryFilter,
   ServerStatus,
+  SplitName,
+  SplitPredictions,
   StatusHistory,
   SummaryList,
+  TrainingJob,
   TrainingJobList,
+  TrainOptions,
 } from './appTypes';
 import { HydraClient } from './client';
 
@@ -153,5 +159,45 @@ export class HydraAppClient extends HydraClient {
   /** Training jobs of every plot type (or one), newest first. */
   trainingJobs(plotTypeId?: number): Promise<TrainingJobList> {
     return this.get('/training-jobs', { plotTypeId });
+  }
+
+  /** The plot type's activation history, newest first: who promoted or rolled back what, when and why. */
+  activations(plotTypeId: number): Promise<{ items: Activation[] }> {
+    return this.get(`/models/${plotTypeId}/activations`);
+  }
+
+  /** Per version, how often human labels given after its verdicts agree with them, per day. */
+  agreement(plotTypeId: number): Promise<AgreementList> {
+    return this.get(`/models/${plotTypeId}/agreement`);
+  }
+
+  /** What the promotion gate says of a version against the active one, before asking to activate it. */
+  gate(plotTypeId: number, versionId: number): Promise<PromotionGate> {
+    return this.get(`/models/${plotTypeId}/versions/${versionId}/gate`);
+  }
+
+  activate(plotTypeId: number, versionId: number, request: ActivateRequest = {}): Promise<ModelVersion> {
+    return this.request('POST', `/models/${plotTypeId}/versions/${versionId}/activate`, {}, request);
+  }
+
+  rollback(plotTypeId: number, reason?: string): Promise<ModelVersion> {
+    return this.request('POST', `/models/${plotTypeId}/rollback`, {}, reason ? { reason } : {});
+  }
+
+  /** Retires a version (`retired`), or brings it back (`ready`). */
+  setVersionStatus(plotTypeId: number, versionId: number, status: 'ready' | 'retired'): Promise<ModelVersion> {
+    return this.request('PATCH', `/models/${plotTypeId}/versions/${versionId}`, {}, { status });
+  }
+
+  train(plotTypeId: number, options: TrainOptions): Promise<TrainingJob> {
+    return this.request('POST', `/models/${plotTypeId}/train`, {}, options);
+  }
+
+  trainingJob(id: number): Promise<TrainingJob> {
+    return this.get(`/training-jobs/${id}`);
+  }
+
+  cancelTraining(id: number): Promise<TrainingJob> {
+    return this.request('POST', `/training-jobs/${id}/cancel`);
   }
 }

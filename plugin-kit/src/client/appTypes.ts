@@ -29,6 +29,7 @@ import type {
   SummaryList,
   TrainingJob,
   TrainingJobList,
+  TrainRequest,
 } from '@hydra/inference-server/api';
 
 export type { LabelBatch, Leaderboard, LogEntry, Me, NewsItem, NewsList };
@@ -75,3 +76,17 @@ export type RunPlot = RunPlots['items'][number];
 export type { DeploymentSummary, ImagesPerDay, ServerStatus, StatusHistory, StatusSample, SummaryList };
 /** The Status page's running training jobs (GET /training-jobs). */
 export type { TrainingJob, TrainingJobList };
+// The Library's versions page: activation history, the promotion gate, agreement with labels, training jobs.
+
+export type {
+  Activation,
+  ActivateRequest,
+  AgreementList,
+  PromotionGate,
+  VersionAgreement,
+} from '@hydra/inference-server/api';
+
+/** What the train form sends: the server fills in every default. */
+export type TrainOptions = Partial<TrainRequest>;
+export type Architecture = NonNullable<TrainRequest['architecture']>;
+export type TrainingProgress = NonNullable<TrainingJob['progress']>;

@@ -1,16 +1,11 @@
 import React, { memo } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { InlineField, InlineSwitch, Select, useStyles2 } from '@grafana/ui';
+import { InlineField, InlineSwitch, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
-import type { Deployment, PlotTypeInfo } from '@hydra/inference-server/api';
+import { PlotTypePicker, type PlotTypePickerProps } from '../../components/PlotTypePicker/PlotTypePicker';
 import { testIds } from '../../testIds';
 
-interface Props {
-  deployments?: Deployment[];
-  plotTypes?: PlotTypeInfo[];
-  deployment?: string;
-  plotTypeId?: number;
-  onPlotType: (plotTypeId: number | undefined) => void;
+interface Props extends Omit<PlotTypePickerProps, 'testIds'> {
   editorMode: boolean;
   onEditorMode: () => void;
   hoverPreview: boolean;
@@ -25,33 +20,17 @@ interface Props {
  */
 export const LabelerBar = memo(function LabelerBar(props: Props) {
   const styles = useStyles2(getStyles);
-  const { deployments, plotTypes, deployment, total } = props;
+  const { total } = props;
   return (
     <div className={styles.bar}>
-      <InlineField label="Deployment">
-        <Select
-          data-testid={testIds.labeler.deployment}
-          aria-label="Deployment"
-          width={24}
-          options={deployments?.map((d) => ({ label: d.title || d.name, value: d.name })) ?? []}
-          value={deployment ?? null}
-          onChange={(option) => props.onPlotType(plotTypes?.find((p) => p.deployment === option.value)?.id)}
-        />
-      </InlineField>
-      <InlineField label="Plot type">
-        <Select
-          data-testid={testIds.labeler.plotType}
-          aria-label="Plot type"
-          width={30}
-          options={
-            plotTypes
-              ?.filter((p) => p.deployment === deployment)
-              .map((p) => ({ label: p.title || p.name, value: p.id, description: p.name })) ?? []
-          }
-          value={props.plotTypeId ?? null}
-          onChange={(option) => props.onPlotType(option.value)}
-        />
-      </InlineField>
+      <PlotTypePicker
+        deployments={props.deployments}
+        plotTypes={props.plotTypes}
+        deployment={props.deployment}
+        plotTypeId={props.plotTypeId}
+        onPlotType={props.onPlotType}
+        testIds={testIds.labeler}
+      />
       <InlineField label="Editor mode" tooltip="Every image of a run range in run order with its label, to relabel">
         <InlineSwitch data-testid={testIds.labeler.editorMode} value={props.editorMode} onChange={props.onEditorMode} />
       </InlineField>
