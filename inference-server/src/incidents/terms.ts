@@ -21,6 +21,7 @@ const GENERIC_WORDS = new Set([
   'adc',
   'all',
   'and',
+  'beam',
   'channel',
   'channels',
   'counts',
@@ -38,8 +39,10 @@ const GENERIC_WORDS = new Set([
   'plots',
   'rate',
   'rates',
+  'run',
   'sector',
   'sectors',
+  'start',
   'summary',
   'tdc',
   'the',
@@ -111,7 +114,7 @@ function containsRun(words: readonly string[], run: readonly string[]): boolean 
   return false;
 }
 
-/** Run numbers a text names: "run 16042", "run #16042", "runs 16042 and 16043" (the first after "run"). */
+/** Run numbers a text names: "run 16042", "run #16042", "Run no. 16042" (one number right after the word). */
 export function runsNamedIn(text: string): number[] {
   return [...text.matchAll(/\bruns?\s*(?:#|no\.?|number)?\s*(\d{1,10})\b/gi)].map((match) =>
     Number(match[1]),
