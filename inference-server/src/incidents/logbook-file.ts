@@ -144,7 +144,8 @@ function checkEntry(raw: RawEntry): NewLogbookEntry {
     );
   }
   const at = Date.parse(time.replace(' ', 'T'));
-  if (Number.isNaN(at)) throw new RowError(`time ${JSON.stringify(time)} is not a real date`);
+  if (Number.isNaN(at) || !isCalendarDay(time))
+    throw new RowError(`time ${JSON.stringify(time)} is not a real date`);
   const entry = {
     at,
     author: textField(raw.author, 'author', LOGBOOK_LIMITS.author) ?? missing('author'),
@@ -157,6 +158,12 @@ function checkEntry(raw: RawEntry): NewLogbookEntry {
     .update(JSON.stringify([entry.at, entry.author, entry.text, entry.detector, entry.plotType, entry.run]))
     .digest('hex');
   return { ...entry, contentHash };
+}
+
+/** Whether the day exists in its month (Date.parse takes 2024-02-30 for 1 March). */
+function isCalendarDay(time: string): boolean {
+  const [year, month, day] = time.slice(0, 10).split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day)).getUTCDate() === day;
 }
 
 function missing(name: string): never {
