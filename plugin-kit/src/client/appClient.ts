@@ -1,5 +1,8 @@
 import type {
   HistoryLabel,
+  IncidentQuery,
+  IncidentReport,
+  IncidentTimeline,
   LabelBatch,
   Leaderboard,
   LogEntry,
@@ -88,5 +91,19 @@ export class HydraAppClient extends HydraClient {
 
   deleteNews(id: number): Promise<void> {
     return this.request('DELETE', `/news/${id}`);
+  }
+
+  incidentReport(query: IncidentQuery): Promise<IncidentReport> {
+    return this.get('/incidents/report', { ...query });
+  }
+
+  /** The report's incidents as CSV, for a download link. */
+  incidentReportCsvUrl(query: IncidentQuery): string {
+    return this.url('/incidents/report.csv', { ...query });
+  }
+
+  /** One incident of the report's period, by its key, with what happened to it in order. */
+  incidentTimeline(key: number, query: IncidentQuery): Promise<IncidentTimeline> {
+    return this.get(`/incidents/${key}`, { ...query });
   }
 }
