@@ -1,11 +1,12 @@
 import React, { useEffect, useMemo, useState } from 'react';
+import { useLocation } from 'react-router';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
 import { Alert, LinkButton, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import { describeError, type IncidentReport } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
-import { useCatalog } from '../../hooks/useCatalog';
+import { queryParam, useCatalog } from '../../hooks/useCatalog';
 import { testIds } from '../../testIds';
 import { DetectorTable } from './DetectorTable';
 import { formatDuration, formatHours } from './durations';
@@ -23,13 +24,18 @@ export function IncidentsPage() {
   const styles = useStyles2(getStyles);
   const { client, can, me } = useApp();
   const catalog = useCatalog(client);
-  const [filters, setFilters] = useState<IncidentFilterState>(() => defaultIncidentFilters());
+  const location = useLocation();
+  // ?deploymentId= links to one deployment's report.
+  const [filters, setFilters] = useState<IncidentFilterState>(() => ({
+    ...defaultIncidentFilters(),
+    deploymentId: Number(queryParam(location.search, 'deploymentId')) || undefined,
+  }));
   const deploymentId = filters.deploymentId ?? catalog.deployments?.[0]?.id;
   const query = useMemo(
     () => (deploymentId === undefined ? undefined : toIncidentQuery(filters, deploymentId)),
     [filters, deploymentId]
   );
-  const key = JSON.stringify(query);
+  const key = query ? JSON.stringify(query) : '';
   const [result, setResult] = useState<{ key: string; report?: IncidentReport; error?: string }>();
   const [selected, setSelected] = useState<number>();
 
@@ -48,7 +54,8 @@ export function IncidentsPage() {
     };
   }, [client, query, key]);
 
-  const report = result?.key === key ? result.report : undefined;
+  const current = result && result.key === key ? result : undefined;
+  const report = current?.report;
   useIncidentKeys(report?.incidents ?? [], selected, setSelected);
 
   let body: React.ReactNode;
@@ -58,10 +65,10 @@ export function IncidentsPage() {
         The app&apos;s token “{me.token.name}” has the role {me.role}, which cannot read the catalog.
       </Alert>
     );
-  } else if (catalog.error || (result?.key === key && result.error)) {
+  } else if (catalog.error || current?.error) {
     body = (
       <Alert title="Cannot load the incident report" data-testid={testIds.incidents.error}>
-        {catalog.error ?? result?.error}
+        {catalog.error ?? current?.error}
       </Alert>
     );
   } else if (catalog.deployments?.length === 0) {
