@@ -238,8 +238,15 @@ function timelineEvents(
 ): TimelineEvent[] {
   const events: TimelineEvent[] = [
     { at: incident.firstFlagAt, kind: 'first-flag', by: null, detail: flagDetail(incident) },
-    { at: incident.lastFlagAt, kind: 'last-flag', by: null, detail: `${incident.flags} flags in all` },
   ];
+  if (incident.flags > 1) {
+    events.push({
+      at: incident.lastFlagAt,
+      kind: 'last-flag',
+      by: null,
+      detail: `${incident.flags} flags in all`,
+    });
+  }
   if (incident.acknowledgement) {
     events.push({
       at: incident.acknowledgement.at,
