@@ -4,15 +4,10 @@ import { createHash } from 'node:crypto';
 import type { LogbookFormat } from '../enums.ts';
 import { MAX_DB_INTEGER } from '../schemas/common.ts';
 import { csvRows } from './csv-rows.ts';
+import type { LogbookEntry } from './matching.ts';
 
 /** An entry ready to store; its hash is its identity, so the same entry imported again is found. */
-export interface NewLogbookEntry {
-  at: number;
-  author: string;
-  text: string;
-  detector: string | null;
-  plotType: string | null;
-  run: number | null;
+export interface NewLogbookEntry extends Omit<LogbookEntry, 'id'> {
   contentHash: string;
 }
 
