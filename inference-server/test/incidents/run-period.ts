@@ -32,8 +32,6 @@ export interface PlannedVerdict {
 export interface SeededPeriod {
   deploymentId: number;
   plotTypeIds: Map<string, number>;
-  /** The prediction id of each planned verdict, in the plan's order. */
-  predictionIds: number[];
 }
 
 /** Registers the deployment's plot types and stores the verdicts (with their images, runs and acknowledgements). */
@@ -99,21 +97,11 @@ export async function seedPeriod(
   });
   const { db } = connectCatalog(databaseUrl);
   try {
-    const imageIds = await storeImages(db, rows);
-    const predictions = await db
-      .selectFrom('prediction')
-      .select(['id', 'image_id'])
-      .where('image_id', 'in', imageIds)
-      .execute();
-    const byImage = new Map(predictions.map((p) => [p.image_id, p.id]));
-    return {
-      deploymentId: registered!.id,
-      plotTypeIds: new Map([...ids].map(([name, p]) => [name, p.id])),
-      predictionIds: imageIds.map((id) => byImage.get(id)!),
-    };
+    await storeImages(db, rows);
   } finally {
     await db.destroy();
   }
+  return { deploymentId: registered!.id, plotTypeIds: new Map([...ids].map(([name, p]) => [name, p.id])) };
 }
 
 /** Posts a logbook file as an expert; the import's answer. */
