@@ -41,6 +41,17 @@ function night(): PlannedVerdict[] {
           bad && name === 'FTOF_panel1a_occupancy' && time > Date.parse('2024-02-11T07:40:00Z')
             ? { user: 'day-shift', at: Date.parse('2024-02-11T07:50:00Z') }
             : undefined,
+        // The expert overrides the last Bad verdict to Good once the panels are back.
+        override:
+          name === 'FTOF_panel1a_occupancy' && time === faultEnd - 17_000
+            ? {
+                class_name: 'Good',
+                source: 'override',
+                user_name: 'tof-expert',
+                created_at: Date.parse('2024-02-11T08:05:00Z'),
+                superseded_at: null,
+              }
+            : undefined,
       });
     }
   }
@@ -113,6 +124,7 @@ for (const engine of ENGINES) {
           ['logbook', '2024-02-11T07:30:00.000Z', 'day-shift'],
           ['acknowledgement', '2024-02-11T07:50:00.000Z', 'day-shift'],
           ['last-flag', '2024-02-11T07:59:43.000Z', null],
+          ['override', '2024-02-11T08:05:00.000Z', 'tof-expert'],
         ],
       );
     });
