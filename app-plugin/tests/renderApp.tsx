@@ -19,11 +19,17 @@ export const UNREACHABLE = 'http://127.0.0.1:9';
 
 /**
  * `grafanaUser`: the app's token is the Grafana proxy token (role labeler), and the proxy names that user, as Grafana
- * does with send_user_header; else the token of `role`.
+ * does with send_user_header; else the token of `role`. `element`: what to render in the app instead of its routes
+ * (a view that a page on another branch mounts).
  */
 export function renderPage(
   path: string,
-  { role = 'labeler', url = hydra.url, grafanaUser }: { role?: Role; url?: string; grafanaUser?: string } = {}
+  {
+    role = 'labeler',
+    url = hydra.url,
+    grafanaUser,
+    element = <AppRoutes />,
+  }: { role?: Role; url?: string; grafanaUser?: string; element?: React.ReactElement } = {}
 ) {
   installGrafanaRuntime({
     proxy: {
@@ -37,9 +43,7 @@ export function renderPage(
   const client = new HydraAppClient(apiUrlOf(appProxyBase(PLUGIN_ID)), undefined, { retries: 0 });
   return render(
     <MemoryRouter initialEntries={[path]}>
-      <AppProvider client={client}>
-        <AppRoutes />
-      </AppProvider>
+      <AppProvider client={client}>{element}</AppProvider>
     </MemoryRouter>
   );
 }

@@ -36,11 +36,23 @@ const serverHelpers = async () => ({
   }),
   ...((await import(/* @vite-ignore */ serverFile('src/simulator/index.ts'))) as {
     plotKinds: Array<{ name: string; title: string }>;
-    simulatePlot(options: { kind: string; run: number; seed: number; time: Date }): Promise<{ png: Buffer }>;
+    simulatePlot(options: {
+      kind: string;
+      run: number;
+      seed: number;
+      time: Date;
+      fault?: SimulatedFault;
+    }): Promise<{ png: Buffer }>;
   }),
 });
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/** A failure mode of the simulator (inference-server/src/simulator/failure-modes.ts), drawn into the plot. */
+export interface SimulatedFault {
+  mode: 'dead-region' | 'hot-channel' | 'no-data' | (string & {});
+  strength: 'normal' | 'subtle';
+}
 
 export type Role = 'viewer' | 'labeler' | 'expert' | 'admin' | 'ingest';
 
@@ -143,7 +155,8 @@ export async function seedDeployment(server: HydraServer, options: SeedOptions):
 /**
  * Uploads a simulator plot of the plot type's kind. `bad` darkens it, which the brightness model calls Bad
  * (it judges brightness, not physics); `brightness` scales its pixels by another factor (0.15 is `bad`), which near
- * 0.6 gives the model's verdicts every confidence.
+ * 0.6 gives the model's verdicts every confidence. `fault` draws one of the simulator's failure modes into the plot
+ * (the brightness model does not see it: darken the plot too for a Bad verdict).
  */
 export async function postPlot(
   server: HydraServer,
@@ -153,10 +166,11 @@ export async function postPlot(
     seed,
     bad = false,
     brightness = bad ? 0.15 : 1,
-  }: { plotType: string; run: number; seed: number; bad?: boolean; brightness?: number }
+    fault,
+  }: { plotType: string; run: number; seed: number; bad?: boolean; brightness?: number; fault?: SimulatedFault }
 ): Promise<ImageUploadResult> {
   const { simulatePlot } = await serverHelpers();
-  const plot = await simulatePlot({ kind: plotType, run, seed, time: new Date() });
+  const plot = await simulatePlot({ kind: plotType, run, seed, time: new Date(), fault });
   const png = brightness === 1 ? plot.png : await sharp(plot.png).linear(brightness, 0).png().toBuffer();
   const { body, contentType } = multipart({ deployment: server.deployment, plotType, run: String(run) }, png);
   const response = await fetch(`${server.url}/api/v1/images`, {

@@ -5,13 +5,15 @@
 import React from 'react';
 import { createRoot } from 'react-dom/client';
 import { MemoryRouter } from 'react-router';
-import { createTheme } from '@grafana/data';
+import { createTheme, OrgRole } from '@grafana/data';
 import { GlobalStyles, ThemeContext } from '@grafana/ui';
+import { config } from '@grafana/runtime';
 import { apiUrlOf, appProxyBase, HydraAppClient, type QueueItem, type QueuePage } from '@hydra/plugin-kit/client';
 import { installGrafanaRuntime } from '@hydra/plugin-kit/testing';
 import { AppProvider } from '../../src/components/App/AppContext';
 import { AppRoutes } from '../../src/components/App/App';
 import { PLUGIN_ID } from '../../src/constants';
+import { LIBRARY_EVALUATION_PAGE, LibraryEvaluationHarness } from './LibraryEvaluationHarness';
 
 const params = new URLSearchParams(window.location.search);
 const mode = params.get('theme') === 'light' ? 'light' : 'dark';
@@ -51,6 +53,8 @@ class SyntheticQueueClient extends HydraAppClient {
 }
 
 installGrafanaRuntime();
+// The Grafana user's role in the organisation (the Status page is for admins); ?orgRole= to see another's view.
+config.bootData.user = { ...config.bootData.user, orgRole: (params.get('orgRole') ?? OrgRole.Admin) as OrgRole };
 const apiUrl = apiUrlOf(appProxyBase(PLUGIN_ID));
 const client = synthetic ? new SyntheticQueueClient(apiUrl, synthetic) : new HydraAppClient(apiUrl);
 // Grafana mounts an app under /a/<id>/; its routes are relative to that.
@@ -62,7 +66,7 @@ createRoot(document.getElementById('root')!).render(
     <div style={{ padding: 16 }}>
       <MemoryRouter initialEntries={[entry]}>
         <AppProvider client={client}>
-          <AppRoutes />
+          {page === LIBRARY_EVALUATION_PAGE ? <LibraryEvaluationHarness params={params} /> : <AppRoutes />}
         </AppProvider>
       </MemoryRouter>
     </div>

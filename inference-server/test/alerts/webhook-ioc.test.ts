@@ -38,9 +38,11 @@ test('a signed Grafana notification changes the alarm and message PVs of a real 
 
   const firing = await postSigned(app, config, grafanaNotification([CDC]));
   assert.equal(firing.statusCode, 202, firing.body);
+  // The two PVs are written concurrently (and retried apart), so each is awaited on its own.
   await waitFor(async () => (await ioc.cagetNumber(ALARM)) === 1, { what: `caget ${ALARM} = 1` });
   // stringout holds 39 characters: the message is cut to fit.
-  assert.equal(await ioc.caget(MESSAGE), 'FIRING cdc_occupancy confirmed Bad whil');
+  const firingMessage = 'FIRING cdc_occupancy confirmed Bad whil';
+  await waitFor(async () => (await ioc.caget(MESSAGE)) === firingMessage, { what: `caget ${MESSAGE}` });
 
   // A forged "resolved" (wrong secret) is refused and leaves the IOC as it was.
   const forged = await postSigned(app, config, grafanaNotification([{ ...CDC, status: 'resolved' }]), {
@@ -53,20 +55,28 @@ test('a signed Grafana notification changes the alarm and message PVs of a real 
   const resolved = await postSigned(app, config, grafanaNotification([{ ...CDC, status: 'resolved' }]));
   assert.equal(resolved.statusCode, 202, resolved.body);
   await waitFor(async () => (await ioc.cagetNumber(ALARM)) === 0, { what: `caget ${ALARM} = 0` });
-  assert.equal(await ioc.caget(MESSAGE), 'RESOLVED cdc_occupancy confirmed Bad wh');
+  const resolvedMessage = 'RESOLVED cdc_occupancy confirmed Bad wh';
+  await waitFor(async () => (await ioc.caget(MESSAGE)) === resolvedMessage, { what: `caget ${MESSAGE}` });
 
-  const listed = await app.inject({ url: '/api/v1/alerts', headers: auth(tokens.viewer) });
-  const events = listed.json<AlertEventList>();
+  // caget can see a value before the server has recorded the put's outcome.
+  const events = await waitFor(
+    async () => {
+      const listed = await app.inject({ url: '/api/v1/alerts', headers: auth(tokens.viewer) });
+      const list = listed.json<AlertEventList>();
+      return list.items.every((e) => e.writes.every((w) => w.status !== 'pending')) && list;
+    },
+    { what: 'every alarm write recorded' },
+  );
   assert.deepEqual(
     events.items.map((e) => e.writes.map((w) => [w.pv, w.value, w.status])),
     [
       [
         [ALARM, 0, 'ok'],
-        [MESSAGE, 'RESOLVED cdc_occupancy confirmed Bad wh', 'ok'],
+        [MESSAGE, resolvedMessage, 'ok'],
       ],
       [
         [ALARM, 1, 'ok'],
-        [MESSAGE, 'FIRING cdc_occupancy confirmed Bad whil', 'ok'],
+        [MESSAGE, firingMessage, 'ok'],
       ],
     ],
   );

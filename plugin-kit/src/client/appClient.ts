@@ -1,4 +1,7 @@
+import type { ModelVersion } from '@hydra/inference-server/api';
 import type {
+  Comparison,
+  ConfusionCell,
   HistoryLabel,
   IncidentQuery,
   IncidentReport,
@@ -14,6 +17,16 @@ import type {
   QueuePage,
   QueueQuery,
   QueueSort,
+  SplitName,
+  SplitPredictions,
+  ImagesPerDay,
+  RunPlots,
+  RunsSummary,
+  RunsSummaryFilter,
+  ServerStatus,
+  StatusHistory,
+  SummaryList,
+  TrainingJobList,
 } from './appTypes';
 import { HydraClient } from './client';
 
@@ -91,6 +104,58 @@ export class HydraAppClient extends HydraClient {
 
   deleteNews(id: number): Promise<void> {
     return this.request('DELETE', `/news/${id}`);
+  }
+
+  /** A trained version's validation or test images with their probabilities; `cell` keeps one confusion-matrix cell. */
+  splitPredictions(
+    plotTypeId: number,
+    versionId: number,
+    split: SplitName,
+    cell?: ConfusionCell
+  ): Promise<SplitPredictions> {
+    return this.get(`/models/${plotTypeId}/versions/${versionId}/split-predictions`, { split, ...cell });
+  }
+
+  /** Two versions of a plot type on the test images both were evaluated on, and the images they disagree on. */
+  compareVersions(plotTypeId: number, a: number, b: number): Promise<Comparison> {
+    return this.get(`/models/${plotTypeId}/compare`, { a, b });
+  }
+
+  setThresholds(plotTypeId: number, versionId: number, thresholds: Record<string, number>): Promise<ModelVersion> {
+    return this.request('PATCH', `/models/${plotTypeId}/versions/${versionId}`, {}, { thresholds });
+  }
+
+  /** The Runs table: newest run first, each run's cells per plot type. */
+  runsSummary(deployment: string, filter: RunsSummaryFilter = {}): Promise<RunsSummary> {
+    return this.get('/runs/summary', { deployment, ...filter });
+  }
+
+  /** The latest image of each plot type in a run, its verdict and the plot type's reference; 404 when none. */
+  runPlots(deployment: string, run: number): Promise<RunPlots> {
+    return this.get(`/runs/${run}/plots`, { deployment });
+  }
+
+  /** Per deployment: labeled and total images, active models, images per hour, runs with Bad, classified. */
+  summary(deployment?: string): Promise<SummaryList> {
+    return this.get('/summary', { deployment });
+  }
+
+  status(): Promise<ServerStatus> {
+    return this.get('/status');
+  }
+
+  /** This replica's load samples of the last `minutes`, oldest first. */
+  statusHistory(minutes?: number): Promise<StatusHistory> {
+    return this.get('/status/history', { minutes });
+  }
+
+  imagesPerDay(deployment: string, days?: number): Promise<ImagesPerDay> {
+    return this.get('/status/images-per-day', { deployment, days });
+  }
+
+  /** Training jobs of every plot type (or one), newest first. */
+  trainingJobs(plotTypeId?: number): Promise<TrainingJobList> {
+    return this.get('/training-jobs', { plotTypeId });
   }
 
   incidentReport(query: IncidentQuery): Promise<IncidentReport> {

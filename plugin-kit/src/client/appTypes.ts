@@ -14,6 +14,22 @@ import type {
   Me,
   NewsItem,
   NewsList,
+  SplitPredictions,
+  SplitPredictionsQuery,
+  VersionComparison,
+  DeploymentSummary,
+  ImagesPerDay,
+  RunCell,
+  RunPlots,
+  RunsSummary,
+  RunsSummaryQuery,
+  RunSummaryRow,
+  ServerStatus,
+  StatusHistory,
+  StatusSample,
+  SummaryList,
+  TrainingJob,
+  TrainingJobList,
 } from '@hydra/inference-server/api';
 
 export type { LabelBatch, Leaderboard, LogEntry, Me, NewsItem, NewsList };
@@ -37,6 +53,29 @@ export type HistoryLabel = Label;
 
 /** The filters of GET /log and GET /log.csv. */
 export type LogQuery = LogCsvQuery;
+
+/** One labeled split of a trained version, each image's probabilities (GET /models/:id/versions/:id/split-predictions). */
+export type { SplitPredictions };
+export type SplitName = SplitPredictionsQuery['split'];
+export type SplitPrediction = SplitPredictions['items'][number];
+/** One confusion-matrix cell: its images are of `trueClass` and predicted as `predictedClass`. */
+export type ConfusionCell = Required<Pick<SplitPredictionsQuery, 'trueClass' | 'predictedClass'>>;
+
+/** Two versions on their shared test images (GET /models/:id/compare). */
+export type Comparison = VersionComparison;
+export type Disagreement = VersionComparison['disagreements'][number];
+/** The Runs table (GET /runs/summary): runs × plot types, each cell's worst latest verdict. */
+export type { RunCell, RunsSummary, RunSummaryRow };
+/** Its run range; the server defaults `limit` to 50 runs. */
+export type RunsSummaryFilter = Omit<RunsSummaryQuery, 'deployment' | 'limit'> &
+  Partial<Pick<RunsSummaryQuery, 'limit'>>;
+/** The Browse view of one run (GET /runs/:number/plots). */
+export type { RunPlots };
+export type RunPlot = RunPlots['items'][number];
+/** The Summary page (GET /summary) and the Status page (GET /status, /status/history, /status/images-per-day). */
+export type { DeploymentSummary, ImagesPerDay, ServerStatus, StatusHistory, StatusSample, SummaryList };
+/** The Status page's running training jobs (GET /training-jobs). */
+export type { TrainingJob, TrainingJobList };
 
 /** The incident report (GET /incidents/report): per detector, how much earlier the monitor knew than the logbook. */
 export type {

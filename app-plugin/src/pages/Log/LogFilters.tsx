@@ -5,6 +5,7 @@ import { css } from '@emotion/css';
 import type { Deployment, PlotTypeInfo } from '@hydra/inference-server/api';
 import type { LogQuery } from '@hydra/plugin-kit/client';
 import { CommitInput } from '../../components/CommitInput/CommitInput';
+import { RunRange } from '../../components/RunRange/RunRange';
 import { testIds } from '../../testIds';
 
 export interface LogFilterState {
@@ -76,26 +77,14 @@ export function LogFilters({ value, deployments, plotTypes, onChange }: Props) {
       <InlineField label="to">
         <CommitInput aria-label="Log to" type="datetime-local" value={value.to} onCommit={set('to')} />
       </InlineField>
-      <InlineField label="Runs">
-        <CommitInput
-          aria-label="Log run from"
-          data-testid={testIds.log.runFrom}
-          type="number"
-          width={10}
-          value={value.runFrom}
-          onCommit={set('runFrom')}
-        />
-      </InlineField>
-      <InlineField label="to">
-        <CommitInput
-          aria-label="Log run to"
-          data-testid={testIds.log.runTo}
-          type="number"
-          width={10}
-          value={value.runTo}
-          onCommit={set('runTo')}
-        />
-      </InlineField>
+      <RunRange
+        label="Log"
+        emptyMeans="every run"
+        testIds={{ from: testIds.log.runFrom, to: testIds.log.runTo }}
+        from={value.runFrom}
+        to={value.runTo}
+        onChange={({ from, to }) => onChange({ ...value, runFrom: from, runTo: to })}
+      />
       <InlineField label="Deployment">
         <Select
           aria-label="Log deployment"
