@@ -29,8 +29,10 @@ import deploymentsRoutes from './routes/api/v1/deployments/index.ts';
 import eventsRoutes from './routes/api/v1/events/index.ts';
 import healthRoutes from './routes/api/v1/health/index.ts';
 import imagesRoutes from './routes/api/v1/images/index.ts';
+import incidentsRoutes from './routes/api/v1/incidents/index.ts';
 import labelsRoutes from './routes/api/v1/labels/index.ts';
 import logRoutes from './routes/api/v1/log/index.ts';
+import logbookRoutes from './routes/api/v1/logbook/index.ts';
 import meRoutes from './routes/api/v1/me/index.ts';
 import modelsRoutes from './routes/api/v1/models/index.ts';
 import newsRoutes from './routes/api/v1/news/index.ts';
@@ -62,8 +64,10 @@ const ROUTES = {
   '/api/v1/events': eventsRoutes,
   '/api/v1/health': healthRoutes,
   '/api/v1/images': imagesRoutes,
+  '/api/v1/incidents': incidentsRoutes,
   '/api/v1/labels': labelsRoutes,
   '/api/v1/log': logRoutes,
+  '/api/v1/logbook': logbookRoutes,
   '/api/v1/me': meRoutes,
   '/api/v1/models': modelsRoutes,
   '/api/v1/news': newsRoutes,

@@ -84,3 +84,17 @@ export type ReprocessJobStatus = Member<typeof REPROCESS_JOB_STATUSES>;
 /** One image of a reprocessing job: waiting (maybe claimed), with its prediction, failed, or left by a cancel. */
 export const REPROCESS_ITEM_STATUSES = ['pending', 'done', 'failed', 'cancelled'] as const;
 export type ReprocessItemStatus = Member<typeof REPROCESS_ITEM_STATUSES>;
+
+/** The files a logbook import takes: CSV with a header row, or JSON lines. */
+export const LOGBOOK_FORMATS = ['csv', 'jsonl'] as const;
+export type LogbookFormat = Member<typeof LOGBOOK_FORMATS>;
+
+/** What an incident's timeline shows. */
+export const INCIDENT_EVENT_KINDS = [
+  'first-flag',
+  'acknowledgement',
+  'override',
+  'logbook',
+  'last-flag',
+] as const;
+export type IncidentEventKind = Member<typeof INCIDENT_EVENT_KINDS>;

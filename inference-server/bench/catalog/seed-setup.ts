@@ -22,13 +22,14 @@ export interface RegisteredDeployment {
 /** Each hall's deployment and plot types, with their classes and two versions of a model, the second active. */
 export async function registerPlotTypes(
   repositories: Repositories,
-  halls: readonly SeedDeployment[],
+  halls: readonly Pick<SeedDeployment, 'name' | 'title'>[],
+  plotTypesOfHall: ReadonlyArray<{ name: string; group: string; title: string }> = SEED_PLOT_TYPES,
 ): Promise<RegisteredDeployment[]> {
   const registered: RegisteredDeployment[] = [];
   for (const deployment of halls) {
     const row = await repositories.deployments.ensure(deployment.name, deployment.title);
     const plotTypes: RegisteredPlotType[] = [];
-    for (const { name, group, title } of SEED_PLOT_TYPES) {
+    for (const { name, group, title } of plotTypesOfHall) {
       const plotType = await repositories.plotTypes.ensure(row.id, name, { group, title });
       await repositories.plotTypes.defineClasses(plotType.id, classDefinitions(SEED_RULE.classes));
       const versions: number[] = [];

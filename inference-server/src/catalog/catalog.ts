@@ -5,9 +5,11 @@ import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
 import { DeploymentsRepository } from './repositories/deployments-repository.ts';
 import { ImagesRepository } from './repositories/images-repository.ts';
+import { IncidentsRepository } from './repositories/incidents-repository.ts';
 import { LabelBatchesRepository } from './repositories/label-batches-repository.ts';
 import { LabelsRepository } from './repositories/labels-repository.ts';
 import { LogRepository } from './repositories/log-repository.ts';
+import { LogbookRepository } from './repositories/logbook-repository.ts';
 import { ModelsRepository } from './repositories/models-repository.ts';
 import { NewsRepository } from './repositories/news-repository.ts';
 import { PlotTypesRepository } from './repositories/plot-types-repository.ts';
@@ -41,6 +43,8 @@ export class Repositories {
   readonly alertEvents: AlertEventsRepository;
   readonly reprocessJobs: ReprocessJobsRepository;
   readonly reprocessComparisons: ReprocessComparisonsRepository;
+  readonly logbook: LogbookRepository;
+  readonly incidents: IncidentsRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -61,6 +65,8 @@ export class Repositories {
     this.alertEvents = new AlertEventsRepository(db);
     this.reprocessJobs = new ReprocessJobsRepository(db, engine);
     this.reprocessComparisons = new ReprocessComparisonsRepository(db);
+    this.logbook = new LogbookRepository(db);
+    this.incidents = new IncidentsRepository(db);
   }
 }
 

@@ -335,6 +335,29 @@ export interface ReprocessItemTable {
   error: Nullable<string>;
 }
 
+/** An entry of the shift logbook, imported (migration 0017); its content hash makes a re-import add nothing. */
+export interface LogbookEntryTable {
+  id: Generated<number>;
+  deployment_id: number;
+  written_at: number;
+  author: string;
+  text: string;
+  detector: string | null;
+  plot_type: string | null;
+  run_number: number | null;
+  content_hash: string;
+  imported_by: string;
+  imported_at: number;
+}
+
+/** A word of a deployment's logbook that names a plot type, on top of the defaults (migration 0017). */
+export interface LogbookTermTable {
+  id: Generated<number>;
+  deployment_id: number;
+  term: string;
+  plot_type_id: number;
+}
+
 export interface Database {
   alert_event: AlertEventTable;
   alert_instance: AlertInstanceTable;
@@ -343,6 +366,8 @@ export interface Database {
   label: LabelTable;
   label_batch: LabelBatchTable;
   log_acknowledgement: LogAcknowledgementTable;
+  logbook_entry: LogbookEntryTable;
+  logbook_term: LogbookTermTable;
   news: NewsTable;
   reference: ReferenceTable;
   training_job: TrainingJobTable;

@@ -4,6 +4,7 @@ import { registerDbCommand } from './commands/db.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerImportCommand } from './commands/import.ts';
 import { registerIngestCommand } from './commands/ingest.ts';
+import { registerLogbookCommand } from './commands/logbook.ts';
 import { registerModelCommand } from './commands/model.ts';
 import { registerReprocessCommand } from './commands/reprocess.ts';
 import { registerServeCommand } from './commands/serve.ts';
@@ -23,6 +24,7 @@ registerReprocessCommand(program);
 registerTokenCommand(program);
 registerSimulateCommand(program);
 registerDemoCommand(program);
+registerLogbookCommand(program);
 
 try {
   await program.parseAsync();

@@ -39,7 +39,7 @@ const COLUMNS: Array<[string, (entry: LogEntry) => string | number | boolean | n
 ];
 
 /** RFC 4180: quoted when it holds a comma, quote or line break; a leading formula character is defused. */
-function csvField(value: string | number | boolean | null): string {
+export function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   let text = String(value);
   if (typeof value === 'string' && /^[=+\-@]/.test(text)) text = `'${text}`;

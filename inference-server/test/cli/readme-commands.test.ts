@@ -194,6 +194,14 @@ const CHECKS: Record<string, Check> = {
   '. curl -s -H "Authorization: Bearer $HYDRA_TOKEN" -H \'content-type: application/json\' -d \'{"deployment":"halld","plotType":"CDC_occupancy","runFrom":131000,"runTo":131500,"modelVersionId":7}\' http://127.0.0.1:8080/api/v1/reprocess':
     { skip: PLACEHOLDERS },
   'inference-server node --import tsx --test --test-concurrency=1 test/reprocess/*.test.ts': { skip: SUITE },
+  'inference-server npx hydra logbook import logbook-2024-02.csv --deployment hallb': {
+    skip: 'needs a server and a logbook file; test/incidents/logbook-import.test.ts runs hydra logbook import against a real one',
+  },
+  '. curl -s -X POST -H "Authorization: Bearer $HYDRA_TOKEN" "$HYDRA_URL/api/v1/incidents/report/influx?deploymentId=1&from=2024-02-01T00:00:00Z&to=2024-03-01T00:00:00Z"':
+    {
+      skip: 'needs a server holding that deployment and InfluxDB; test/incidents/simulated-period.test.ts posts it and reads the points back',
+    },
+  'inference-server node --import tsx --test --test-concurrency=1 test/incidents/*.test.ts': { skip: SUITE },
   '. npm run bench:reprocess': {
     skip: 'minutes of benchmark; the root script forwards flags (checked below)',
   },

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { IPoint } from 'influx';
+import { incidentReportPoints } from '../../src/influx/incident-points.ts';
 import { predictionPoint } from '../../src/influx/prediction-points.ts';
 import type { Verdict } from '../../src/pipeline/verdict.ts';
 import { buildTestApp } from '../helpers/build-app.ts';
@@ -114,6 +115,31 @@ function agreementPoints(now: number): IPoint[] {
   }));
 }
 
+/** halld's incident report of the hour, as POST /incidents/report/influx writes it: one CDC incident, 40 min lead. */
+function incidentPoints(now: number): IPoint[] {
+  const figures = {
+    incidents: 1,
+    matched: 1,
+    unmatched: 0,
+    medianLeadSeconds: 2400,
+    worstLeadSeconds: 2400,
+    totalLeadSeconds: 2400,
+    beamOnLeadSeconds: 2400,
+  };
+  return incidentReportPoints({
+    deployment: 'halld',
+    deploymentId: 1,
+    from: new Date(now - 60 * MINUTE).toISOString(),
+    to: new Date(now).toISOString(),
+    gapMinutes: 30,
+    windowHours: 24,
+    beamKnown: true,
+    detectors: [{ detector: 'CDC', ...figures }],
+    totals: { detector: null, ...figures },
+    incidents: [],
+  });
+}
+
 /** Panels whose fields this run cannot produce: latency percentiles need an image classified by a model. */
 const NO_DATA_HERE: Record<string, number[]> = { 'hydra-status': [2] };
 
@@ -146,7 +172,7 @@ test('every dashboard and alert query runs on a simulated hour, and each rule fi
   });
   const influx = { url: influxUrl.slice(0, -influxDatabase.length - 1), database: influxDatabase };
   const now = Date.now();
-  app.pointWriter!.write([...simulatedHour(now), ...agreementPoints(now)]);
+  app.pointWriter!.write([...simulatedHour(now), ...agreementPoints(now), ...incidentPoints(now)]);
   await app.pointWriter!.flush();
   await waitFor(
     async () =>

@@ -7,6 +7,9 @@ import type {
   ConfusionCell,
   HistoryLabel,
   ImagesPerDay,
+  IncidentQuery,
+  IncidentReport,
+  IncidentTimeline,
   LabelBatch,
   Leaderboard,
   LogEntry,
@@ -199,5 +202,19 @@ export class HydraAppClient extends HydraClient {
 
   cancelTraining(id: number): Promise<TrainingJob> {
     return this.request('POST', `/training-jobs/${id}/cancel`);
+  }
+
+  incidentReport(query: IncidentQuery): Promise<IncidentReport> {
+    return this.get('/incidents/report', { ...query });
+  }
+
+  /** The report's incidents as CSV, for a download link. */
+  incidentReportCsvUrl(query: IncidentQuery): string {
+    return this.url('/incidents/report.csv', { ...query });
+  }
+
+  /** One incident of the report's period, by its key, with what happened to it in order. */
+  incidentTimeline(key: number, query: IncidentQuery): Promise<IncidentTimeline> {
+    return this.get(`/incidents/${key}`, { ...query });
   }
 }

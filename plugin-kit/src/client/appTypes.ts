@@ -1,5 +1,6 @@
 // The Labeler / Log / News contract as the app reads it, derived from the server's schemas so the two cannot drift.
 import type {
+  IncidentReportQuery,
   Label,
   LabelBatch,
   LabelCount,
@@ -90,3 +91,16 @@ export type {
 export type TrainOptions = Partial<TrainRequest>;
 export type Architecture = NonNullable<TrainRequest['architecture']>;
 export type TrainingProgress = NonNullable<TrainingJob['progress']>;
+
+/** The incident report (GET /incidents/report): per detector, how much earlier the monitor knew than the logbook. */
+export type {
+  Incident,
+  IncidentReport,
+  IncidentTimeline,
+  LeadFigures,
+  LogbookEntry,
+} from '@hydra/inference-server/api';
+
+/** The report's deployment and period; the server defaults the gap (30 min) and the window (24 h). */
+export type IncidentQuery = Omit<IncidentReportQuery, 'gapMinutes' | 'windowHours'> &
+  Partial<Pick<IncidentReportQuery, 'gapMinutes' | 'windowHours'>>;

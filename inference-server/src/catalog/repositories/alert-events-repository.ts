@@ -223,6 +223,26 @@ export class AlertEventsRepository {
     };
   }
 
+  /** The firing alerts of the events received in [from, to], oldest first, each with its event and place in it. */
+  async firingAlerts(
+    from: number,
+    to: number,
+  ): Promise<Array<{ eventId: number; place: number; receivedAt: number; alert: AlertSummaryRow }>> {
+    const events = await this.db
+      .selectFrom('alert_event')
+      .selectAll()
+      .where('received_at', '>=', from)
+      .where('received_at', '<=', to)
+      .orderBy('received_at')
+      .orderBy('id')
+      .execute();
+    return events.flatMap((event) =>
+      eventRow(event, [])
+        .alerts.filter((alert) => alert.status === 'firing')
+        .map((alert, place) => ({ eventId: event.id, place, receivedAt: event.received_at, alert })),
+    );
+  }
+
   /** A pending write that a newer write to the same PV follows would put an old value: it is never sent. */
   async supersedeStaleWrites(): Promise<number> {
     const result = await this.db
