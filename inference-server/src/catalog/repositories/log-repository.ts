@@ -61,17 +61,9 @@ export class LogRepository {
 
   /** Entries with everything a row shows: only for a page's predictions, once they are chosen. */
   private entries() {
-    return this.db
-      .selectFrom('prediction')
+    return this.candidates()
       .innerJoin('image', 'image.id', 'prediction.image_id')
-      .innerJoin('plot_type', 'plot_type.id', 'prediction.plot_type_id')
-      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
-      .leftJoin('class', (join) =>
-        join
-          .onRef('class.plot_type_id', '=', 'prediction.plot_type_id')
-          .onRef('class.name', '=', 'prediction.verdict'),
-      )
-      .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id');
   }
 
   /**
