@@ -82,6 +82,7 @@ async function fill(catalog: Catalog, db: Kysely<Database>): Promise<number> {
           claimed_until: null,
         },
         prediction: {
+          plot_type_id: plotType.id,
           model_version_id: version.id,
           probabilities: JSON.stringify(scores),
           verdict,

@@ -102,6 +102,7 @@ export class PlotRows {
     return {
       image,
       prediction: {
+        plot_type_id: place.plotTypeId,
         model_version_id: place.modelVersionId,
         probabilities: JSON.stringify(decision.scores),
         verdict: decision.verdict,

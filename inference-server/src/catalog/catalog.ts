@@ -51,7 +51,7 @@ export class Repositories {
     this.plotTypes = new PlotTypesRepository(db);
     this.images = new ImagesRepository(db, engine);
     this.predictions = new PredictionsRepository(db);
-    this.runs = new RunsRepository(db);
+    this.runs = new RunsRepository(db, engine);
     this.runSummaries = new RunSummariesRepository(db);
     this.summaries = new SummaryRepository(db);
     this.models = new ModelsRepository(db);

@@ -104,6 +104,8 @@ export interface ImageDayCountTable {
 export interface PredictionTable {
   id: Generated<number>;
   image_id: number;
+  /** Its image's plot type (migration 0020), so the log and a plot type's predictions need no image row. */
+  plot_type_id: number;
   model_version_id: number;
   probabilities: string;
   verdict: string;

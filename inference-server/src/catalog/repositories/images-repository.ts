@@ -76,18 +76,7 @@ export class ImagesRepository {
 
   /** The newest image of each plot type of a deployment. */
   async latestPerPlotType(deploymentId: number): Promise<ImageWithContext[]> {
-    // One probe of the (plot type, id) index per plot type: a group-by would read every image of the deployment.
-    const latest = this.db
-      .selectFrom('plot_type')
-      .select((eb) =>
-        eb
-          .selectFrom('image')
-          .select((image) => image.fn.max('image.id').as('id'))
-          .whereRef('image.plot_type_id', '=', 'plot_type.id')
-          .as('image_id'),
-      )
-      .where('plot_type.deployment_id', '=', deploymentId);
-    return this.withContext().where('image.id', 'in', latest).execute();
+    return this.withContext().where('image.id', 'in', newestImageIds(this.db, deploymentId)).execute();
   }
 
   /** Which of these stored files (paths as the image store gives them) a catalog row refers to. */
@@ -203,4 +192,21 @@ export class ImagesRepository {
       .where('status', '=', 'pending')
       .execute();
   }
+}
+
+/**
+ * The id of the newest image of each plot type of a deployment, as a subquery: one probe of the (plot type, id) index
+ * per plot type, where a group-by would read every image of the deployment.
+ */
+export function newestImageIds(db: Kysely<Database>, deploymentId: number) {
+  return db
+    .selectFrom('plot_type')
+    .select((eb) =>
+      eb
+        .selectFrom('image')
+        .select((image) => image.fn.max('image.id').as('id'))
+        .whereRef('image.plot_type_id', '=', 'plot_type.id')
+        .as('image_id'),
+    )
+    .where('plot_type.deployment_id', '=', deploymentId);
 }

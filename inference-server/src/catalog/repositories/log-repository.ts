@@ -43,18 +43,27 @@ export interface LogEntryRow {
 export class LogRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  private entries() {
+  /**
+   * The candidate entries, without their images: a prediction carries its plot type (migration 0020), which gives
+   * the class's severity and the deployment, so a count reads the log's (verdict, time) index and no image row.
+   */
+  private candidates() {
     return this.db
       .selectFrom('prediction')
-      .innerJoin('image', 'image.id', 'prediction.image_id')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .innerJoin('plot_type', 'plot_type.id', 'prediction.plot_type_id')
       .leftJoin('class', (join) =>
         join
-          .onRef('class.plot_type_id', '=', 'image.plot_type_id')
+          .onRef('class.plot_type_id', '=', 'prediction.plot_type_id')
           .onRef('class.name', '=', 'prediction.verdict'),
       )
       .leftJoin('log_acknowledgement as ack', 'ack.prediction_id', 'prediction.id');
+  }
+
+  /** Entries with everything a row shows: only for a page's predictions, once they are chosen. */
+  private entries() {
+    return this.candidates()
+      .innerJoin('image', 'image.id', 'prediction.image_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id');
   }
 
   /**
@@ -63,12 +72,6 @@ export class LogRepository {
    * verdicts instead of every prediction in its time range.
    */
   private async entryVerdicts(): Promise<string[]> {
-    const alwaysGood = new Set(await this.alwaysGood());
-    return (await this.heldVerdicts()).filter((verdict) => !alwaysGood.has(verdict));
-  }
-
-  /** Every verdict the live predictions hold, skipping through the (verdict, time) index: one probe per verdict. */
-  private async heldVerdicts(): Promise<string[]> {
     const { rows } = await sql<{ verdict: string }>`
       with recursive held(verdict) as (
         select min(verdict) from prediction where reprocess_job_id is null
@@ -76,11 +79,17 @@ export class LogRepository {
         select (select min(verdict) from prediction where reprocess_job_id is null and verdict > held.verdict)
         from held where held.verdict is not null
       )
-      select verdict from held where verdict is not null`.execute(this.db);
+      select verdict from held where verdict is not null and verdict not in (${this.alwaysGood()})`.execute(
+      this.db,
+    );
     return rows.map((row) => row.verdict);
   }
 
-  private async alwaysGood(): Promise<string[]> {
+  /**
+   * The classes Good for every plot type with images. With the verdicts the live predictions hold (skipping through
+   * the (verdict, time) index: one probe per verdict), in one statement: a request's round trips cost more than both.
+   */
+  private alwaysGood() {
     const hasImages = (
       eb: ExpressionBuilder<Database, 'class' | 'plot_type'>,
       plotTypeId: 'class.plot_type_id' | 'plot_type.id',
@@ -89,22 +98,20 @@ export class LogRepository {
       .selectFrom('plot_type')
       .select((eb) => eb.fn.countAll().as('count'))
       .where((eb) => hasImages(eb, 'plot_type.id'));
-    const rows = await this.db
+    return this.db
       .selectFrom('class')
       .select('class.name')
       .where('class.severity', '=', 'ok')
       .where((eb) => hasImages(eb, 'class.plot_type_id'))
       .groupBy('class.name')
-      .having((eb) => eb(eb.fn.countAll(), '=', plotTypesWithImages))
-      .execute();
-    return rows.map((row) => row.name);
+      .having((eb) => eb(eb.fn.countAll(), '=', plotTypesWithImages));
   }
 
   /** The entries the filter matches; none when no prediction has a verdict that can be one. */
   private async matching(filter: LogFilter) {
     const verdicts = await this.entryVerdicts();
     if (verdicts.length === 0) return undefined;
-    let query = this.entries()
+    let query = this.candidates()
       .where('prediction.verdict', 'in', verdicts)
       .where((eb) => eb.or([eb('class.severity', 'is', null), eb('class.severity', '!=', 'ok')]))
       // Live verdicts only: a reprocessed run period is compared in its job, not logged again.
@@ -113,9 +120,20 @@ export class LogRepository {
       .where('prediction.created_at', '<=', filter.to);
     if (filter.deploymentId !== undefined)
       query = query.where('plot_type.deployment_id', '=', filter.deploymentId);
-    if (filter.plotTypeId !== undefined) query = query.where('image.plot_type_id', '=', filter.plotTypeId);
-    if (filter.runFrom !== undefined) query = query.where('image.run_number', '>=', filter.runFrom);
-    if (filter.runTo !== undefined) query = query.where('image.run_number', '<=', filter.runTo);
+    if (filter.plotTypeId !== undefined)
+      query = query.where('prediction.plot_type_id', '=', filter.plotTypeId);
+    const { runFrom, runTo } = filter;
+    if (runFrom !== undefined || runTo !== undefined) {
+      query = query.where((eb) => {
+        let image = eb
+          .selectFrom('image')
+          .select('image.id')
+          .whereRef('image.id', '=', 'prediction.image_id');
+        if (runFrom !== undefined) image = image.where('image.run_number', '>=', runFrom);
+        if (runTo !== undefined) image = image.where('image.run_number', '<=', runTo);
+        return eb.exists(image);
+      });
+    }
     if (filter.verdict !== undefined) query = query.where('prediction.verdict', '=', filter.verdict);
     if (filter.confirmed !== undefined)
       query = query.where('prediction.confirmed', '=', toFlag(filter.confirmed));
@@ -130,7 +148,7 @@ export class LogRepository {
       'prediction.id as prediction_id',
       'prediction.image_id',
       'deployment.name as deployment',
-      'image.plot_type_id',
+      'prediction.plot_type_id',
       'plot_type.name as plot_type',
       'image.run_number',
       'prediction.verdict',
@@ -182,11 +200,19 @@ export class LogRepository {
         ]),
       );
     }
-    const rows = await LogRepository.select(query)
+    // The page's predictions first, from the index; then their images and names, for those rows only.
+    const ids = query
+      .select(['prediction.id as page_id', 'prediction.created_at as page_at'])
       .orderBy('prediction.created_at', 'desc')
       .orderBy('prediction.id', 'desc')
       .limit(page.limit)
-      .offset(page.offset ?? 0)
+      .offset(page.offset ?? 0);
+    const rows = await LogRepository.select(
+      this.entries().innerJoin(ids.as('page'), 'page.page_id', 'prediction.id'),
+    )
+      // By the page's own columns: by the prediction's, SQLite would rather walk the predictions in time order.
+      .orderBy(sql.ref('page.page_at'), 'desc')
+      .orderBy(sql.ref('page.page_id'), 'desc')
       .execute();
     return rows.map(LogRepository.decode);
   }

@@ -5,6 +5,7 @@ import type { Database } from '../database.ts';
 import { decodeJson, encodeJson, flag, toFlag } from './json-columns.ts';
 import { inBatches } from './statement-batches.ts';
 import { refreshPredictionSummaries } from './image-summaries.ts';
+import { newestImageIds } from './images-repository.ts';
 import { uncertaintyOf } from '../../labels/uncertainty.ts';
 
 export interface PredictionFilter {
@@ -55,7 +56,7 @@ export class PredictionsRepository {
       if (held.length === 0) return [];
       const ids = await trx
         .insertInto('prediction')
-        .values(held.map((v) => predictionValues(v)))
+        .values(held.map((v) => predictionValues(trx, v)))
         .returning('id')
         .execute();
       await refreshPredictionSummaries(
@@ -76,7 +77,7 @@ export class PredictionsRepository {
       .insertInto('prediction')
       .values(
         verdicts.map((v) => ({
-          ...predictionValues(v),
+          ...predictionValues(this.db, v),
           reprocess_job_id: jobId,
           point_written: toFlag(true),
         })),
@@ -94,7 +95,9 @@ export class PredictionsRepository {
         // of a plot type to find the newest predictions in a time range; PostgreSQL plans it as the inner join it is.
         .crossJoin('image')
         .whereRef('image.id', '=', 'prediction.image_id')
-        .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+        // The prediction's own copy of its plot type (migration 0020): a plot type's or deployment's predictions in a
+        // time range are then found without an image row for each prediction of the range.
+        .innerJoin('plot_type', 'plot_type.id', 'prediction.plot_type_id')
         .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
         .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
         .innerJoin('model', 'model.id', 'model_version.model_id')
@@ -148,7 +151,8 @@ export class PredictionsRepository {
       filter.reprocessJobId ?? null,
     );
     if (filter.deploymentId !== undefined) query = query.where('deployment.id', '=', filter.deploymentId);
-    if (filter.plotTypeId !== undefined) query = query.where('plot_type.id', '=', filter.plotTypeId);
+    if (filter.plotTypeId !== undefined)
+      query = query.where('prediction.plot_type_id', '=', filter.plotTypeId);
     if (filter.runNumber !== undefined) query = query.where('run.number', '=', filter.runNumber);
     if (filter.verdict !== undefined) query = query.where('prediction.verdict', '=', filter.verdict);
     if (filter.from !== undefined) query = query.where('prediction.created_at', '>=', filter.from);
@@ -210,6 +214,20 @@ export class PredictionsRepository {
   /** The latest live verdict of each of these images. */
   async latestForImages(imageIds: number[]): Promise<Map<number, Verdict>> {
     if (imageIds.length === 0) return new Map();
+    return this.latestOf(imageIds);
+  }
+
+  /**
+   * The latest live verdict of the newest image of each plot type of a deployment (the plot grid's), by image id:
+   * the images are found in the same statement, so this need not wait for them.
+   */
+  latestForNewestImages(deploymentId: number): Promise<Map<number, Verdict>> {
+    return this.latestOf(newestImageIds(this.db, deploymentId));
+  }
+
+  private async latestOf(
+    imageIds: number[] | ReturnType<typeof newestImageIds>,
+  ): Promise<Map<number, Verdict>> {
     const rows = await this.withContext()
       .where('prediction.image_id', 'in', imageIds)
       .where('prediction.reprocess_job_id', 'is', null)
@@ -219,10 +237,11 @@ export class PredictionsRepository {
   }
 }
 
-/** A verdict's prediction row, with the margin and entropy the labeler sorts by. */
-function predictionValues(v: NewVerdict) {
+/** A verdict's prediction row, with the margin and entropy the labeler sorts by, and its image's plot type. */
+function predictionValues(db: Kysely<Database>, v: NewVerdict) {
   return {
     image_id: v.imageId,
+    plot_type_id: db.selectFrom('image').select('image.plot_type_id').where('image.id', '=', v.imageId),
     model_version_id: v.modelVersionId,
     probabilities: encodeJson(v.scores),
     verdict: v.verdict,

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { SqlEngine } from '../connection.ts';
 import type { Database, RunRow } from '../database.ts';
 
 /** A run with how many images it has. */
@@ -13,7 +14,10 @@ export interface RunSummary {
 
 /** Data-taking runs of a deployment. */
 export class RunsRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly engine: SqlEngine,
+  ) {}
 
   /** The run's id, registering it at its first image. */
   async ensure(deploymentId: number, number: number, startedAt: number): Promise<number> {
@@ -56,22 +60,39 @@ export class RunsRepository {
       .as('run');
     const imagesOfRun = (eb: ExpressionBuilder<Database & { run: RunRow }, 'run'>) =>
       eb.selectFrom('image').whereRef('image.run_id', '=', 'run.id');
-    const rows = await this.db
-      .selectFrom(page)
-      .select((eb) => [
-        'run.number',
-        'run.started_at',
-        'run.ended_at',
-        'run.beam_state',
-        imagesOfRun(eb)
-          .select((image) => image.fn.countAll<number | string>().as('images'))
-          .as('images'),
-        imagesOfRun(eb)
-          .select((image) => image.fn.max('image.captured_at').as('last_image_at'))
-          .as('last_image_at'),
-      ])
-      .orderBy('run.number', 'desc')
-      .execute();
+    const columns = ['run.number', 'run.started_at', 'run.ended_at', 'run.beam_state'] as const;
+    // PostgreSQL counts a run's images and finds the last one in one walk of its index range (a lateral join);
+    // SQLite has no lateral join, and walks the range once for each figure.
+    const rows =
+      this.engine === 'postgres'
+        ? await this.db
+            .selectFrom(page)
+            .leftJoinLateral(
+              (eb) =>
+                imagesOfRun(eb)
+                  .select((image) => [
+                    image.fn.countAll<number | string>().as('images'),
+                    image.fn.max('image.captured_at').as('last_image_at'),
+                  ])
+                  .as('images'),
+              (join) => join.onTrue(),
+            )
+            .select([...columns, 'images.images', 'images.last_image_at'])
+            .orderBy('run.number', 'desc')
+            .execute()
+        : await this.db
+            .selectFrom(page)
+            .select((eb) => [
+              ...columns,
+              imagesOfRun(eb)
+                .select((image) => image.fn.countAll<number | string>().as('images'))
+                .as('images'),
+              imagesOfRun(eb)
+                .select((image) => image.fn.max('image.captured_at').as('last_image_at'))
+                .as('last_image_at'),
+            ])
+            .orderBy('run.number', 'desc')
+            .execute();
     return rows.map((row) => ({
       ...row,
       images: Number(row.images),
