@@ -79,6 +79,7 @@ export async function seedPeriod(
       },
       prediction: {
         model_version_id: plotType.versions[1]!,
+        plot_type_id: plotType.id,
         probabilities: JSON.stringify({ Good: pGood, Bad: 1 - pGood, NoData: 0 }),
         verdict: planned.verdict,
         confidence: Math.max(pGood, 1 - pGood),
