@@ -212,7 +212,8 @@ const Cell = memo(function Cell({
 });
 
 const getStyles = (theme: GrafanaTheme2) => {
-  // A cell is a grid: the thumbnail across, then the caption's two ends; no element wraps the caption.
+  // A cell is a grid: the thumbnail across, then the caption's two ends; no element wraps the caption. It has no
+  // containment of its own (its row's holds it): each cell's paint containment was a clip to layerize and raster.
   const cell = css({
     width: CELL_WIDTH - 8,
     height: CELL_HEIGHT - 8,
@@ -229,7 +230,6 @@ const getStyles = (theme: GrafanaTheme2) => {
     border: `3px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     cursor: 'pointer',
-    contain: 'strict',
   });
   const caption = css({
     padding: theme.spacing(0.25, 0.5),
