@@ -17,7 +17,7 @@ import { api, ARTIFACTS, closeSession, hydra, openPage, openSession, seedPlots, 
 
 const IMAGES = 10_000;
 const PLOT_TYPE = 'FCAL_occupancy';
-/** Distinct images: more than the rendered rows hold (9 of 8 at 1400 px), and prime, so no row repeats another. */
+/** Distinct images: more than the rendered rows hold (9 rows of 8 at 1400 px), and prime, so no row repeats another. */
 const DISTINCT = 97;
 const BUDGET_MS = Number(process.env.HYDRA_FRAME_BUDGET_MS ?? 300);
 let session: Session;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   session = await openSession();
   const plotTypes = await api<PlotTypeList>('viewer', 'GET', `/plot-types?deployment=${hydra.deployment}`);
   const plotTypeId = plotTypes.items.find((p) => p.name === PLOT_TYPE)!.id;
-  // The setup seeded one.
+  // With the one the setup seeded, DISTINCT.
   await seedPlots(PLOT_TYPE, plotTypeId, DISTINCT - 1, 7000);
   plotImages = (await api<QueuePage>('viewer', 'GET', `/labels?plotTypeId=${plotTypeId}&limit=1000`)).items;
 }, 300_000);
@@ -56,7 +56,7 @@ describe('the Labeler grid in Chromium', () => {
     await page.waitForSelector(`${tid(testIds.labeler.grid)} [data-index="0"]`);
     // The server makes a thumbnail on its first request (at the width the grid asks): made now, they leave the
     // scroll the page's work alone.
-    const thumbnail = new URL(await page.locator('[data-index="0"] img').getAttribute('src'), 'http://x');
+    const thumbnail = new URL((await page.locator('[data-index="0"] img').getAttribute('src'))!, 'http://x');
     for (const { imageId } of plotImages) {
       const response = await fetch(`${hydra.url}/api/v1/images/${imageId}/thumbnail${thumbnail.search}`, {
         headers: { authorization: `Bearer ${hydra.tokens.viewer}` },
@@ -127,6 +127,7 @@ describe('the Labeler grid in Chromium', () => {
       .sort((a, b) => a - b);
     const frames = draws.slice(1).map((ts, i) => (ts - draws[i]!) / 1000);
     const worstFrame = Math.max(...frames);
+    const p95Frame = [...frames].sort((a, b) => a - b)[Math.floor(0.95 * (frames.length - 1))]!;
     // The main thread's tasks' wall time, and their CPU time, which a loaded machine does not stretch (a task that
     // waits for a core has a long wall time, not a long CPU time).
     const tasks = events.filter(
@@ -147,10 +148,10 @@ describe('the Labeler grid in Chromium', () => {
     const over = frames.filter((ms) => ms > 50).length;
     console.log(
       `labeler scroll, ${IMAGES} images: ${frames.length + 1} frames in ${scrolledMs} ms, worst frame ` +
-        `${worstFrame.toFixed(1)} ms (${over} over 50 ms), longest main-thread task ${longestTask.toFixed(1)} ms ` +
-        `(CPU ${longestTaskCpu.toFixed(1)} ms), main-thread CPU ${mainCpu.toFixed(0)} ms, raster CPU ` +
-        `${rasterCpu.toFixed(0)} ms, scripting ${scriptMs.toFixed(0)} ms (CDP ScriptDuration), scrolled to ` +
-        `${scrollTop} px, load ${os.loadavg()[0]!.toFixed(1)}`
+        `${worstFrame.toFixed(1)} ms (${over} over 50 ms, 95th percentile ${p95Frame.toFixed(1)} ms), longest ` +
+        `main-thread task ${longestTask.toFixed(1)} ms (CPU ${longestTaskCpu.toFixed(1)} ms), main-thread CPU ` +
+        `${mainCpu.toFixed(0)} ms, raster CPU ${rasterCpu.toFixed(0)} ms, scripting ${scriptMs.toFixed(0)} ms (CDP ` +
+        `ScriptDuration), scrolled to ${scrollTop} px, load ${os.loadavg()[0]!.toFixed(1)}`
     );
     await page.screenshot({ path: path.join(ARTIFACTS, 'labeler-10000-dark.png') });
     await fs.writeFile(path.join(ARTIFACTS, 'labeler-scroll-trace.json'), JSON.stringify({ traceEvents: events }));
