@@ -80,11 +80,11 @@ export async function api<T>(role: keyof typeof hydra.tokens, method: string, ur
 }
 
 /**
- * Uploads `count` simulator plots of a plot type, a few at a time, dimmed by factors from 0.1 to 1 (the brightness
- * model calls the darkest Bad), so that the verdicts and their confidences spread out. Waits until every image
- * of the plot type has a verdict.
+ * Uploads `count` simulator plots of a plot type, a few at a time, dimmed by factors from `dimmest` to 1 (the
+ * brightness model calls the darkest Bad), so that the verdicts and their confidences spread out. Waits until every
+ * image of the plot type has a verdict.
  */
-export async function seedPlots(plotType: string, plotTypeId: number, count: number, firstRun = 2000) {
+export async function seedPlots(plotType: string, plotTypeId: number, count: number, firstRun = 2000, dimmest = 0.1) {
   const server = hydra as unknown as HydraServer;
   for (let i = 0; i < count; i += 6) {
     await Promise.all(
@@ -93,7 +93,7 @@ export async function seedPlots(plotType: string, plotTypeId: number, count: num
           plotType,
           run: firstRun + Math.floor((i + j) / 10),
           seed: 100 + i + j,
-          brightness: 0.1 + (0.9 * (((i + j) * 29) % count)) / count,
+          brightness: dimmest + ((1 - dimmest) * (((i + j) * 29) % count)) / count,
         })
       )
     );

@@ -1,5 +1,5 @@
-import React, { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
+import React, { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useVirtualizer, type Range } from '@tanstack/react-virtual';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { css, cx } from '@emotion/css';
@@ -11,6 +11,9 @@ export const CELL_WIDTH = 168;
 export const CELL_HEIGHT = 176;
 /** A cell's inside (its margin, border and padding off): the thumbnail is made that wide, so none is scaled down. */
 const THUMBNAIL_WIDTH = CELL_WIDTH - 18;
+const THUMBNAIL_HEIGHT = 124;
+/** Rows rendered beyond the screen, each side. */
+const OVERSCAN = 2;
 
 interface Props {
   apiUrl: string;
@@ -28,30 +31,46 @@ interface Props {
 }
 
 /**
- * The queue as rows of thumbnails; only the rows on screen (and a few more) are in the DOM. A row's element is
- * recycled: its key is its slot among the rendered rows, so the row scrolled out becomes the row scrolled in, and
- * its cells are updated in place instead of removed and made anew (which cost most of a scroll frame).
+ * The queue as rows of thumbnails; only the rows on screen (and a few more, always as many) are in the DOM. A row's
+ * element is recycled: its key is its slot among the rendered rows, so the row scrolled out becomes the row scrolled
+ * in, and its cells are updated in place instead of removed and made anew (which cost most of a scroll frame).
  */
 export function ThumbnailGrid({ items, total, classes, onRangeChange, ...shared }: Props) {
   const styles = useStyles2(getStyles);
   const scroller = useRef<HTMLDivElement>(null);
   const [columns, setColumns] = useState(1);
+  // The rows rendered, always as many: a screen cuts into one row more than it holds, and the overscan each side.
+  const [slots, setSlots] = useState(0);
 
   useLayoutEffect(() => {
     const element = scroller.current!;
-    const measure = () => setColumns(Math.max(1, Math.floor(element.clientWidth / CELL_WIDTH)));
+    const measure = () => {
+      setColumns(Math.max(1, Math.floor(element.clientWidth / CELL_WIDTH)));
+      setSlots(Math.ceil(element.clientHeight / CELL_HEIGHT) + 1 + 2 * OVERSCAN);
+    };
     measure();
     const observer = new ResizeObserver(measure);
     observer.observe(element);
     return () => observer.disconnect();
   }, []);
 
+  // A fixed number of consecutive rows, so that each keeps its slot (key) while on screen: with the library's range,
+  // which holds one row more or less as the screen's edges cut rows, every slot changed rows every other frame.
+  const rangeExtractor = useCallback(
+    ({ startIndex, endIndex, overscan, count }: Range) => {
+      const length = Math.min(count, Math.max(slots, endIndex - startIndex + 1 + 2 * overscan));
+      const start = Math.max(0, Math.min(startIndex - overscan, count - length));
+      return Array.from({ length }, (_, i) => start + i);
+    },
+    [slots]
+  );
   const rows = Math.ceil(total / columns);
   const virtualizer = useVirtualizer({
     count: rows,
     getScrollElement: () => scroller.current,
     estimateSize: () => CELL_HEIGHT,
-    overscan: 2,
+    overscan: OVERSCAN,
+    rangeExtractor,
     // jsdom lays nothing out: start with a screenful so the first rows render there too.
     initialRect: { width: CELL_WIDTH * 6, height: CELL_HEIGHT * 4 },
   });
@@ -184,32 +203,39 @@ const Cell = memo(function Cell({
         decoding="async"
         className={styles.thumbnail}
       />
-      <span className={styles.caption}>
-        {showLabel ? (
-          <strong>{pendingClass ? `→ ${pendingClass}` : (item.label?.class ?? 'unlabelled')}</strong>
-        ) : (
-          <span>{pendingClass ? `→ ${pendingClass}` : verdict}</span>
-        )}
-        <span>run {item.run ?? '–'}</span>
+      <span className={showLabel ? styles.strongCaption : styles.caption}>
+        {pendingClass ? `→ ${pendingClass}` : showLabel ? (item.label?.class ?? 'unlabelled') : verdict}
       </span>
+      <span className={styles.caption}>run {item.run ?? '–'}</span>
     </button>
   );
 });
 
 const getStyles = (theme: GrafanaTheme2) => {
+  // A cell is a grid: the thumbnail across, then the caption's two ends; no element wraps the caption. It has no
+  // containment of its own (its row's holds it): each cell's paint containment was a clip to layerize and raster.
   const cell = css({
     width: CELL_WIDTH - 8,
     height: CELL_HEIGHT - 8,
     margin: 4,
     padding: 2,
-    display: 'flex',
-    flexDirection: 'column',
+    display: 'grid',
+    gridTemplateColumns: 'minmax(0, 1fr) auto',
+    gridTemplateRows: `${THUMBNAIL_HEIGHT}px auto`,
+    alignContent: 'start',
+    columnGap: theme.spacing(0.5),
     background: theme.colors.background.secondary,
     color: theme.colors.text.primary,
+    fontSize: theme.typography.bodySmall.fontSize,
     border: `3px solid ${theme.colors.border.weak}`,
     borderRadius: theme.shape.radius.default,
     cursor: 'pointer',
-    contain: 'strict',
+  });
+  const caption = css({
+    padding: theme.spacing(0.25, 0.5),
+    whiteSpace: 'nowrap',
+    overflow: 'hidden',
+    textAlign: 'left',
   });
   return {
     scroller: css({
@@ -217,6 +243,11 @@ const getStyles = (theme: GrafanaTheme2) => {
       minHeight: 360,
       overflowY: 'auto',
       contain: 'strict',
+      // Scrolled by the compositor: a see-through scroller on a screen of device pixel ratio 1 is scrolled by painting,
+      // and Chromium rasterized every tile on screen again in each frame (3 times the raster work). Opaque, its tiles
+      // also hide what lies under them, which the compositor then does not draw.
+      willChange: 'scroll-position',
+      background: theme.colors.background.canvas,
       border: `1px solid ${theme.colors.border.weak}`,
       borderRadius: theme.shape.radius.default,
     }),
@@ -225,16 +256,15 @@ const getStyles = (theme: GrafanaTheme2) => {
     cell,
     // Made once, not merged per render: a recycled cell renders every time its row comes back.
     selectedCell: cx(cell, css({ outline: `3px solid ${theme.colors.primary.main}`, outlineOffset: -1 })),
-    thumbnail: css({ width: '100%', height: 124, objectFit: 'contain', background: theme.colors.background.canvas }),
-    caption: css({
-      display: 'flex',
-      justifyContent: 'space-between',
-      gap: theme.spacing(0.5),
-      fontSize: theme.typography.bodySmall.fontSize,
-      padding: theme.spacing(0.25, 0.5),
-      whiteSpace: 'nowrap',
-      overflow: 'hidden',
+    thumbnail: css({
+      gridColumn: '1 / -1',
+      width: '100%',
+      height: THUMBNAIL_HEIGHT,
+      objectFit: 'contain',
+      background: theme.colors.background.canvas,
     }),
+    caption,
+    strongCaption: cx(caption, css({ fontWeight: theme.typography.fontWeightBold })),
     placeholder: css({
       width: CELL_WIDTH - 8,
       height: CELL_HEIGHT - 8,
