@@ -14,6 +14,7 @@ import * as reprocessing from './0011-reprocessing.ts';
 import * as catalogScale from './0012-catalog-scale.ts';
 import * as splitPrediction from './0015-split-prediction.ts';
 import * as runSummaryAggregates from './0016-run-summary-aggregates.ts';
+import * as anomalyScores from './0018-anomaly-scores.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
 
@@ -33,6 +34,7 @@ const migrations: Record<string, EngineMigration> = {
   '0012-catalog-scale': catalogScale,
   '0015-split-prediction': splitPrediction,
   '0016-run-summary-aggregates': runSummaryAggregates,
+  '0018-anomaly-scores': anomalyScores,
 };
 
 function providerFor(engine: SqlEngine): MigrationProvider {
