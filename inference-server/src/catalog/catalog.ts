@@ -3,6 +3,7 @@ import { connectCatalog, type ConnectionErrorHandler, type SqlEngine } from './c
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
+import { AnomalyRepository } from './repositories/anomaly-repository.ts';
 import { DeploymentsRepository } from './repositories/deployments-repository.ts';
 import { ImagesRepository } from './repositories/images-repository.ts';
 import { LabelBatchesRepository } from './repositories/label-batches-repository.ts';
@@ -41,6 +42,7 @@ export class Repositories {
   readonly alertEvents: AlertEventsRepository;
   readonly reprocessJobs: ReprocessJobsRepository;
   readonly reprocessComparisons: ReprocessComparisonsRepository;
+  readonly anomaly: AnomalyRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -61,6 +63,7 @@ export class Repositories {
     this.alertEvents = new AlertEventsRepository(db);
     this.reprocessJobs = new ReprocessJobsRepository(db, engine);
     this.reprocessComparisons = new ReprocessComparisonsRepository(db);
+    this.anomaly = new AnomalyRepository(db);
   }
 }
 

@@ -32,6 +32,8 @@ export interface Verdict {
   createdAt: number;
   /** Made by this reprocessing job, not live: it drives no live view and reaches no sink. */
   reprocessJobId?: number;
+  /** The plot type's active autoencoder's reading of the image, beside the verdict; absent when it had none. */
+  anomaly?: Anomaly;
 }
 
 export type Decision = Pick<Verdict, 'verdict' | 'confidence' | 'confirmed' | 'scores'>;

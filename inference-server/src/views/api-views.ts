@@ -64,6 +64,11 @@ export function predictionView(v: Verdict): Prediction {
     capturedAt: iso(v.capturedAt),
     createdAt: iso(v.createdAt),
     ...(v.reprocessJobId !== undefined && { reprocessJobId: v.reprocessJobId }),
+    ...(v.anomaly && {
+      anomalyScore: v.anomaly.anomalyScore,
+      anomalous: v.anomaly.anomalous,
+      anomalyModelVersionId: v.anomaly.anomalyVersionId,
+    }),
   };
 }
 

@@ -5,7 +5,7 @@ export const DEFAULT_FALSE_ALARM_RATE = 1e-3;
 /** Above this many expected alarms among the history, its empirical quantile is the threshold. */
 const EMPIRICAL_MIN_ALARMS = 10;
 /** Share of the history, highest first, whose excesses over the rest describe the tail. */
-const TAIL_FRACTION = 0.1;
+const TAIL_FRACTION = 0.2;
 /** The fewest tail scores an exponential tail is fitted to. */
 const MIN_TAIL = 10;
 
@@ -17,11 +17,12 @@ export interface Calibration {
   /** How many scores of the history it was chosen on. */
   images: number;
   /**
-   * `empirical`: the history's own (1 − rate) quantile, when it holds enough alarms. `exponential-tail`: a rarer rate
-   * than the history can show, so the threshold extrapolates an exponential fitted to its top tenth (peaks over a
-   * threshold).
+   * `empirical`: the history's own (1 − rate) quantile, when it holds enough alarms. `pareto-tail`: a rarer rate
+   * than the history can show, so the threshold extrapolates a generalised Pareto distribution fitted to the excesses
+   * of its top fifth (peaks over a threshold, by probability-weighted moments): its shape follows the tail, heavy or bounded,
+   * where an exponential would put the threshold far above a bounded tail and never alarm.
    */
-  method: 'empirical' | 'exponential-tail';
+  method: 'empirical' | 'pareto-tail';
 }
 
 /** The score that `share` of the sorted (ascending) scores exceed, interpolated between neighbours. */
@@ -53,12 +54,30 @@ export function calibrateThreshold(
     return { threshold: upperQuantile(sorted, targetRate), targetRate, images, method: 'empirical' };
   }
   const tailStart = upperQuantile(sorted, TAIL_FRACTION);
-  const tail = sorted.filter((score) => score > tailStart);
-  const meanExcess = tail.reduce((sum, score) => sum + (score - tailStart), 0) / Math.max(1, tail.length);
+  const excesses = sorted.filter((score) => score > tailStart).map((score) => score - tailStart);
   return {
-    threshold: tailStart + meanExcess * Math.log(TAIL_FRACTION / targetRate),
+    threshold: tailStart + paretoQuantile(excesses, TAIL_FRACTION / targetRate),
     targetRate,
     images,
-    method: 'exponential-tail',
+    method: 'pareto-tail',
   };
+}
+
+/**
+ * The excess that one in `odds` of the excesses exceeds, by a generalised Pareto distribution fitted to them by
+ * probability-weighted moments (Hosking and Wallis, 1987), which stay sound for the bounded tails reconstruction
+ * errors often have: from a0, the mean, and a1, the mean weighted by each excess's share of larger ones, the shape is
+ * ξ = 2 − a0 / (a0 − 2 a1) and the scale σ = 2 a0 a1 / (a0 − 2 a1); the quantile is σ (odds^ξ − 1) / ξ, or σ ln(odds)
+ * (the exponential) as ξ → 0.
+ */
+function paretoQuantile(excesses: readonly number[], odds: number): number {
+  const ascending = [...excesses].sort((a, b) => a - b);
+  const n = ascending.length;
+  const a0 = ascending.reduce((sum, x) => sum + x, 0) / n;
+  const a1 = ascending.reduce((sum, x, i) => sum + ((n - 1 - i) / (n - 1)) * x, 0) / n;
+  const denominator = a0 - 2 * a1;
+  if (!(denominator > 0)) return ascending[n - 1] ?? 0;
+  const shape = 2 - a0 / denominator;
+  const scale = (2 * a0 * a1) / denominator;
+  return Math.abs(shape) < 1e-6 ? scale * Math.log(odds) : (scale * (odds ** shape - 1)) / shape;
 }

@@ -24,33 +24,25 @@ export function setUsualError(model: tf.LayersModel, usualError: Float32Array): 
   model.setUserDefinedMetadata({ usualError: Array.from(usualError) } satisfies AutoencoderMetadata);
 }
 
-/** Per model: its usual error as the divisor of its errors, [height, width]; kept as long as the model lives. */
-const divisors = new WeakMap<tf.LayersModel, tf.Tensor2D>();
+/** Per model: its usual error plus the floor, read from its metadata once; a plain array, so nothing to dispose. */
+const divisors = new WeakMap<tf.LayersModel, Float32Array>();
 
+/** [height, width]: what each pixel's error is divided by; made inside the caller's tidy. */
 function divisorOf(model: tf.LayersModel, height: number, width: number): tf.Tensor2D {
-  const known = divisors.get(model);
-  if (known && !known.isDisposed) return known;
-  const metadata = model.getUserDefinedMetadata() as Partial<AutoencoderMetadata> | undefined;
-  const usual = metadata?.usualError;
-  if (!Array.isArray(usual) || usual.length !== height * width) {
-    throw new Error(
-      `Model ${model.name} is not an autoencoder trained by Hydra: its model.json has no usual error of ` +
-        `${height}×${width} pixels`,
-    );
+  let divisor = divisors.get(model);
+  if (divisor === undefined) {
+    const metadata = model.getUserDefinedMetadata() as Partial<AutoencoderMetadata> | undefined;
+    const usual = metadata?.usualError;
+    if (!Array.isArray(usual) || usual.length !== height * width) {
+      throw new Error(
+        `Model ${model.name} is not an autoencoder trained by Hydra: its model.json has no usual error of ` +
+          `${height}×${width} pixels`,
+      );
+    }
+    divisor = Float32Array.from(usual, (value) => value + USUAL_ERROR_FLOOR);
+    divisors.set(model, divisor);
   }
-  const divisor = tf.tidy(
-    () => tf.add(tf.tensor2d(usual, [height, width]), USUAL_ERROR_FLOOR) as tf.Tensor2D,
-  );
-  // Not tracked by any tidy: it lives until the model is disposed (disposeAutoencoder).
-  divisors.set(model, tf.keep(divisor));
-  return divisor;
-}
-
-/** Disposes the model and what scoring kept for it. */
-export function disposeAutoencoder(model: tf.LayersModel): void {
-  divisors.get(model)?.dispose();
-  divisors.delete(model);
-  model.dispose();
+  return tf.tensor2d(divisor, [height, width]);
 }
 
 /** Images (height × width × channels floats in [0, 1]) as one batch tensor. */
