@@ -22,6 +22,8 @@ export interface AnomalyServiceOptions {
   logger: FastifyBaseLogger;
   dataDir: string;
   modelsDir: string;
+  /** The data folder's weights/: each trained autoencoder is copied there as base weights for a classifier. */
+  weightsDir: string;
   /** Where error-map overlays are cached. */
   cacheDir: string;
   /** The training threads' backend: the inference pool's. */
@@ -54,6 +56,8 @@ export interface AutoencoderJob {
   calibrationImages: number;
   error: string | null;
   modelVersionId: number | null;
+  /** Once completed: the `baseWeights` name of its copy in weights/, from which a small CNN can start. */
+  baseWeights: string | null;
   createdBy: string;
   startedAt: number;
   finishedAt: number | null;
@@ -128,6 +132,7 @@ export class AnomalyService {
       calibrationImages: calibration.length,
       error: null,
       modelVersionId: null,
+      baseWeights: null,
       createdBy,
       startedAt: Date.now(),
       finishedAt: null,
@@ -190,7 +195,14 @@ export class AnomalyService {
       const { threshold, targetRate, images } = result.calibration;
       await catalog.anomaly.setCalibration(version.id, { threshold, targetRate, images });
       if (activate) await this.activate(job.plotTypeId, version.id);
-      Object.assign(job, { status: 'completed', modelVersionId: version.id, finishedAt: Date.now() });
+      const baseWeights = `autoencoder-${version.id}`;
+      await fs.cp(outputDir, path.join(this.options.weightsDir, baseWeights), { recursive: true });
+      Object.assign(job, {
+        status: 'completed',
+        modelVersionId: version.id,
+        baseWeights,
+        finishedAt: Date.now(),
+      });
       logger.info(
         {
           plotTypeId: job.plotTypeId,

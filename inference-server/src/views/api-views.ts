@@ -16,10 +16,12 @@ import type { RunSummary } from '../catalog/repositories/runs-repository.ts';
 import type { ApiTokenRow } from '../catalog/repositories/tokens-repository.ts';
 import type { TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
 import type { LabelAction } from '../enums.ts';
+import type { AutoencoderJob } from '../models/anomaly-service.ts';
 import type { Verdict } from '../pipeline/verdict.ts';
 import type {
   Activation,
   ApiToken,
+  AutoencoderTraining,
   Image,
   Label,
   LabelBatch,
@@ -288,5 +290,22 @@ export function activationView(row: ActivationRow): Activation {
     actor: row.actor,
     reason: row.reason,
     createdAt: iso(row.created_at),
+  };
+}
+
+export function autoencoderTrainingView(job: AutoencoderJob): AutoencoderTraining {
+  return {
+    status: job.status,
+    epoch: job.epoch,
+    epochs: job.epochs,
+    loss: job.loss,
+    trainImages: job.trainImages,
+    calibrationImages: job.calibrationImages,
+    error: job.error,
+    modelVersionId: job.modelVersionId,
+    baseWeights: job.baseWeights,
+    createdBy: job.createdBy,
+    startedAt: iso(job.startedAt),
+    finishedAt: isoOrNull(job.finishedAt),
   };
 }

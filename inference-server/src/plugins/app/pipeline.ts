@@ -68,6 +68,7 @@ export default fp(
       logger: fastify.log.child({ component: 'anomaly' }),
       dataDir: folders.root,
       modelsDir: folders.models,
+      weightsDir: folders.weights,
       cacheDir: folders.gradcam,
       backend: fastify.inferencePool.backend.name,
     });
