@@ -47,7 +47,7 @@ export const AutoencoderTrainRequest = Type.Object({
     description:
       'The share of usual images the threshold may flag: 0.001 is one false alarm per 1,000 images',
   }),
-  inputShape: Type.Array(Type.Integer({ minimum: 8, maximum: 1024, multipleOf: 8 }), {
+  inputShape: Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), {
     minItems: 3,
     maxItems: 3,
     default: [64, 64, 3],

@@ -59,6 +59,7 @@ for (const engine of ENGINES) {
     assert.equal((await train({ epochs: 1 }, tokens.viewer)).statusCode, 403);
     const badShape = await train({ inputShape: [60, 64, 3] });
     assert.equal(badShape.statusCode, 400, badShape.body);
+    assert.match(badShape.body, /multiples of 8/);
 
     ids.push(await upload(RECENT));
     const started = await train({ epochs: 2, batchSize: 16, targetFalseAlarmRate: 0.02, seed: 3 });
