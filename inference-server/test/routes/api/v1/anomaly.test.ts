@@ -13,14 +13,16 @@ import type {
 import { simulatePlot } from '../../../../src/simulator/index.ts';
 import { auth, createPlotType, registerBrightnessModel, uploadPlot } from '../../../helpers/api.ts';
 import { buildTestApp, ENGINES } from '../../../helpers/build-app.ts';
-import { waitFor } from '../../../helpers/services.ts';
+import { influxQuery, waitFor } from '../../../helpers/services.ts';
 
 const KIND = 'FCAL_occupancy';
 const RECENT = 150;
 
 for (const engine of ENGINES) {
   test(`autoencoder on ${engine}: trained without labels, calibrated, its score beside each new verdict and its map served`, async (t) => {
-    const { app, tokens, config } = await buildTestApp(t, engine, { HYDRA_WORKERS: '1' });
+    const { app, tokens, config, influxUrl, influxDatabase } = await buildTestApp(t, engine, {
+      HYDRA_WORKERS: '1',
+    });
     const plotType = await createPlotType(app, tokens.admin, 'halld', KIND);
     const upload = async (run: number, fault?: 'no-data') => {
       const plot = await simulatePlot({
@@ -133,6 +135,21 @@ for (const engine of ENGINES) {
       assert.ok(['Good', 'Bad'].includes(verdict.verdict), 'the supervised verdict is untouched');
     }
     assert.equal(verdicts[1]!.anomalous, true, 'an empty plot is anomalous');
+    // InfluxDB's point carries them as fields beside the verdict's, for Grafana to trend and alert on.
+    const points = await waitFor(
+      async () => {
+        const found = await influxQuery(
+          influxUrl.slice(0, -influxDatabase.length - 1),
+          influxDatabase,
+          `SELECT anomaly_score, anomalous, verdict FROM hydra_prediction WHERE image_id = ${fresh[1]}`,
+        );
+        return found.length > 0 && found;
+      },
+      { timeoutMs: 30_000, what: 'the point of the empty plot' },
+    );
+    assert.equal(points[0]!.anomalous, 1);
+    assert.ok(Math.abs((points[0]!.anomaly_score as number) - verdicts[1]!.anomalyScore!) < 1e-6);
+    assert.equal(points[0]!.verdict, verdicts[1]!.verdict);
 
     // The map, as JSON and as an overlay: the score it gives is the verdict's.
     const json = await app.inject({
