@@ -9,7 +9,7 @@ import type { InferencePool } from '../inference/pool.ts';
 import type { AnomalyService, RunnableAutoencoder } from '../models/anomaly-service.ts';
 import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
 import type { MachineStateReader } from './machine-state.ts';
-import { anomalyOf, decideVerdict } from './verdict.ts';
+import { anomalyOf, decideVerdict, type Anomaly } from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
@@ -301,12 +301,11 @@ export class Batcher {
     beam: BeamState,
     anomaly?: RunnableAutoencoder,
   ): NewVerdict | string {
+    const reading =
+      anomaly && outcome.anomalyOutputs && this.anomalyReading(anomaly, image, outcome.anomalyOutputs);
     try {
       return {
-        ...(anomaly &&
-          outcome.anomalyOutputs && {
-            anomaly: anomalyOf(anomaly.spec.modelVersionId, anomaly.threshold, outcome.anomalyOutputs),
-          }),
+        ...(reading && { anomaly: reading }),
         ...decideVerdict(model, outcome.outputs),
         imageId: image.id,
         deployment: image.deployment,
@@ -325,6 +324,20 @@ export class Batcher {
       };
     } catch (error) {
       return `no verdict from model ${model.name} v${model.version}: ${(error as Error).message}`;
+    }
+  }
+
+  /** The autoencoder's reading of an image; a score it cannot judge is logged, and the verdict goes without. */
+  private anomalyReading(
+    anomaly: RunnableAutoencoder,
+    image: ClaimedImage,
+    outputs: number[],
+  ): Anomaly | undefined {
+    try {
+      return anomalyOf(anomaly.spec.modelVersionId, anomaly.threshold, outputs);
+    } catch (error) {
+      this.options.logger.warn({ err: error, imageId: image.id }, 'no anomaly score for an image');
+      return undefined;
     }
   }
 
