@@ -2,6 +2,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createSmallCnn } from '../src/ml/architectures/small-cnn.ts';
 import { saveModel } from '../src/ml/model-io.ts';
 import { buildApp } from '../src/app.ts';
@@ -57,3 +58,20 @@ export async function importSmallCnn(
 /** The value at quantile `q` (0..1) of ascending `sorted`. */
 export const percentile = (sorted: number[], q: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+
+/**
+ * Median milliseconds of each call over `runs` rounds, after one untimed call each (the backend's one-off set-up).
+ * The calls take turns within a round, so that a noisy moment on a shared machine weighs on both sides of the ratio.
+ */
+export function interleavedMediansMs(runs: number, calls: Array<() => unknown>): number[] {
+  calls.forEach((call) => call());
+  const times = calls.map((): number[] => []);
+  for (let round = 0; round < runs; round++) {
+    calls.forEach((call, index) => {
+      const started = performance.now();
+      call();
+      times[index]?.push(performance.now() - started);
+    });
+  }
+  return times.map((callTimes) => callTimes.sort((a, b) => a - b)[Math.floor(runs / 2)] as number);
+}

@@ -12,6 +12,7 @@ import { selectBackend } from '../src/ml/backend.ts';
 import { gradCam, renderGradCamOverlay } from '../src/ml/gradcam.ts';
 import { predictBatch } from '../src/ml/predict.ts';
 import { simulatePlot } from '../src/simulator/index.ts';
+import { interleavedMediansMs } from './bench-kit.ts';
 
 interface BenchModel {
   name: string;
@@ -41,23 +42,6 @@ const models: BenchModel[] = [
     create: () => createInceptionV3({ numClasses: 3, seed: 1 }),
   },
 ];
-
-/**
- * Median milliseconds of each call over `runs` rounds, after one untimed call each (the backend's one-off set-up).
- * The calls take turns within a round, so that a noisy moment on a shared machine weighs on both sides of the ratio.
- */
-function interleavedMediansMs(runs: number, calls: Array<() => unknown>): number[] {
-  calls.forEach((call) => call());
-  const times = calls.map((): number[] => []);
-  for (let round = 0; round < runs; round++) {
-    calls.forEach((call, index) => {
-      const started = performance.now();
-      call();
-      times[index]?.push(performance.now() - started);
-    });
-  }
-  return times.map((callTimes) => callTimes.sort((a, b) => a - b)[Math.floor(runs / 2)] as number);
-}
 
 const { values: options } = parseArgs({ options: { backend: { type: 'string', default: 'wasm' } } });
 const backend = await selectBackend(options.backend as BackendPreference);

@@ -65,8 +65,11 @@ export type BeamState = Member<typeof BEAM_STATES>;
 export const EPICS_CONNECTION_STATES = ['not_configured', 'connecting', 'connected', 'disconnected'] as const;
 export type EpicsConnectionState = Member<typeof EPICS_CONNECTION_STATES>;
 
-/** How a model's outputs become a verdict: `autoencoder` and `siamese` come with the unsupervised models. */
-export const MODEL_KINDS = ['classifier'] as const;
+/**
+ * How a model's outputs are read: a classifier's class probabilities make the verdict; an autoencoder's
+ * reconstruction error is an anomaly score, written beside the verdict. `siamese` comes with the reference distance.
+ */
+export const MODEL_KINDS = ['classifier', 'autoencoder'] as const;
 export type ModelKind = Member<typeof MODEL_KINDS>;
 
 /** A Grafana alert's status, as its webhook sends it. */

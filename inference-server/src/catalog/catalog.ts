@@ -3,6 +3,7 @@ import { connectCatalog, type ConnectionErrorHandler, type SqlEngine } from './c
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
+import { AnomalyRepository } from './repositories/anomaly-repository.ts';
 import { DeploymentsRepository } from './repositories/deployments-repository.ts';
 import { ImagesRepository } from './repositories/images-repository.ts';
 import { IncidentsRepository } from './repositories/incidents-repository.ts';
@@ -45,6 +46,7 @@ export class Repositories {
   readonly reprocessComparisons: ReprocessComparisonsRepository;
   readonly logbook: LogbookRepository;
   readonly incidents: IncidentsRepository;
+  readonly anomaly: AnomalyRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -67,6 +69,7 @@ export class Repositories {
     this.reprocessComparisons = new ReprocessComparisonsRepository(db);
     this.logbook = new LogbookRepository(db);
     this.incidents = new IncidentsRepository(db);
+    this.anomaly = new AnomalyRepository(db);
   }
 }
 

@@ -37,6 +37,8 @@ export interface PlotTypeTable {
   group_name: string;
   title: string;
   active_model_version_id: number | null;
+  /** The autoencoder whose anomaly score every new verdict of the plot type carries; null: none. */
+  active_anomaly_version_id: ColumnType<number | null, number | null | undefined, number | null>;
   collect_percent: ColumnType<number, number | undefined, number>;
   is_chunked: ColumnType<number, number | undefined, number>;
   hidden: ColumnType<number, number | undefined, number>;
@@ -125,6 +127,12 @@ export interface PredictionTable {
   beam: ColumnType<BeamState, BeamState | undefined, BeamState>;
   /** The reprocessing job that made it; null for a live verdict. Only live verdicts are an image's latest. */
   reprocess_job_id: Nullable<number>;
+  /** The plot type's active autoencoder when the verdict was made; null: none was active. */
+  anomaly_version_id: Nullable<number>;
+  /** Its reconstruction error of the image. */
+  anomaly_score: Nullable<number>;
+  /** 1 when the score exceeded the autoencoder's calibrated threshold. */
+  anomalous: Nullable<number>;
 }
 
 export interface ModelTable {
@@ -149,6 +157,12 @@ export interface ModelVersionTable {
   backend: string | null;
   created_at: number;
   activated_at: ColumnType<number | null, number | null | undefined, number | null>;
+  /** An autoencoder's threshold, calibrated on its plot type's recent images for anomaly_target_rate. */
+  anomaly_threshold: Nullable<number>;
+  /** The false-alarm rate the threshold was chosen for. */
+  anomaly_target_rate: Nullable<number>;
+  /** How many recent images the threshold was chosen on. */
+  calibration_images: Nullable<number>;
 }
 
 export interface ApiTokenTable {

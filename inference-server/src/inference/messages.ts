@@ -47,10 +47,30 @@ export interface PredictImage {
   path: string;
 }
 
-/** `outputs` are the model's raw scores of the image, as its kind gives them: a classifier's class probabilities. */
+/**
+ * `outputs` are the model's raw scores of the image, as its kind gives them: a classifier's class probabilities.
+ * With an autoencoder in the request: its raw outputs (`anomalyOutputs`), or why it could not score the batch
+ * (`anomalyError`); the verdict never waits on the autoencoder's failure.
+ */
 export type PredictOutcome =
-  | { imageId: number; ok: true; kind: ModelKind; outputs: number[]; inferenceMs: number }
+  | {
+      imageId: number;
+      ok: true;
+      kind: ModelKind;
+      outputs: number[];
+      inferenceMs: number;
+      anomalyOutputs?: number[];
+      anomalyError?: string;
+    }
   | { imageId: number; ok: false; error: string };
+
+/** An autoencoder's per-pixel error (over each pixel's usual error), row-major, and the image's anomaly score. */
+export interface AnomalyMapResult {
+  width: number;
+  height: number;
+  values: number[];
+  score: number;
+}
 
 /** A Grad-CAM map: height × width cells of the model's last 4-D activation, row-major, normalised to [0, 1]. */
 export interface GradCamResult {
@@ -61,7 +81,9 @@ export interface GradCamResult {
 
 export type WorkerRequest =
   | { kind: 'init'; backend: BackendPreference }
-  | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[] }
+  /** `anomaly`: the plot type's autoencoder, run on the same decoded images after the classifier. */
+  | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[]; anomaly?: ModelSpec }
+  | { kind: 'anomaly-map'; requestId: number; model: ModelSpec; imagePath: string }
   | { kind: 'gradcam'; requestId: number; model: ModelSpec; imagePath: string; classIndex: number }
   | { kind: 'unload'; modelVersionId: number }
   /** Loads a model folder, reads its shape and disposes it: a check before the folder is registered. */
@@ -73,6 +95,7 @@ export type WorkerResponse =
   | { kind: 'init-failed'; error: string }
   | { kind: 'predicted'; requestId: number; outcomes: PredictOutcome[] }
   | { kind: 'gradcam'; requestId: number; map: GradCamResult }
+  | { kind: 'anomaly-map'; requestId: number; map: AnomalyMapResult }
   | { kind: 'inspected'; requestId: number; shape: ModelShape }
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };

@@ -3,6 +3,7 @@ import { Worker } from 'node:worker_threads';
 import type {
   BackendInfo,
   BackendPreference,
+  AnomalyMapResult,
   GradCamResult,
   ModelShape,
   ModelSpec,
@@ -122,16 +123,31 @@ export class InferencePool {
     return this.#backend;
   }
 
-  /** Classifies `images` with `model` as one batch on one worker. Unreadable images get `ok: false` outcomes. */
-  async predict(model: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
+  /**
+   * Classifies `images` with `model` as one batch on one worker, and scores them with the `anomaly` autoencoder if
+   * given. Unreadable images get `ok: false` outcomes.
+   */
+  async predict(model: ModelSpec, images: PredictImage[], anomaly?: ModelSpec): Promise<PredictOutcome[]> {
     if (images.length === 0) return [];
     const answer = await this.#enqueue('predicted', {}, (requestId) => ({
       kind: 'predict',
       requestId,
       model,
       images,
+      ...(anomaly && { anomaly }),
     }));
     return answer.outcomes;
+  }
+
+  /** An autoencoder's per-pixel error map and score of one image, on one worker (which keeps the model loaded). */
+  async anomalyMap(model: ModelSpec, imagePath: string): Promise<AnomalyMapResult> {
+    const answer = await this.#enqueue('anomaly-map', {}, (requestId) => ({
+      kind: 'anomaly-map',
+      requestId,
+      model,
+      imagePath,
+    }));
+    return answer.map;
   }
 
   /**

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 import { parentPort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs';
+import { anomalyMap } from '../ml/anomaly/reconstruction.ts';
 import { selectBackend } from '../ml/backend.ts';
 import { gradCam } from '../ml/gradcam.ts';
 import { loadModel } from '../ml/model-io.ts';
@@ -10,6 +11,7 @@ import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
 import { misfitOf, score } from '../ml/score.ts';
 import type {
+  AnomalyMapResult,
   GradCamResult,
   ModelShape,
   ModelSpec,
@@ -59,23 +61,70 @@ function messageOf(error: unknown): string {
 }
 
 /** Preprocesses each image on its own, so one unreadable image fails alone; the readable ones run as one batch. */
-async function predict(spec: ModelSpec, images: PredictImage[]): Promise<PredictOutcome[]> {
+async function predict(
+  spec: ModelSpec,
+  images: PredictImage[],
+  anomalySpec?: ModelSpec,
+): Promise<PredictOutcome[]> {
   const model = await modelFor(spec);
   const decoded = await Promise.allSettled(
     images.map((image) => preprocessImage(image.path, spec.inputShape)),
   );
+  const readable = images.filter((_, index) => decoded[index]?.status === 'fulfilled');
   const inputs = decoded.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
   const started = performance.now();
   const outputs = score(spec.kind, model, inputs, spec.inputShape);
   const inferenceMs = (performance.now() - started) / inputs.length;
+  const anomaly = anomalySpec && (await scoreAnomalies(anomalySpec, readable, inputs, spec.inputShape));
   let nextPrediction = 0;
   return images.map(({ imageId }, index): PredictOutcome => {
     const result = decoded[index];
     if (result?.status !== 'fulfilled') {
       return { imageId, ok: false, error: messageOf(result?.reason) };
     }
-    return { imageId, ok: true, kind: spec.kind, outputs: outputs[nextPrediction++] ?? [], inferenceMs };
+    const position = nextPrediction++;
+    return {
+      imageId,
+      ok: true,
+      kind: spec.kind,
+      outputs: outputs[position] ?? [],
+      inferenceMs,
+      ...(anomaly && 'error' in anomaly && { anomalyError: anomaly.error }),
+      ...(anomaly && 'outputs' in anomaly && { anomalyOutputs: anomaly.outputs[position] ?? [] }),
+    };
   });
+}
+
+/**
+ * The autoencoder's outputs for the images the classifier read, from the same decoded pixels when both take the same
+ * input (no second decode); a failure is reported, never thrown, so the verdicts are stored all the same.
+ */
+async function scoreAnomalies(
+  spec: ModelSpec,
+  images: PredictImage[],
+  classifierInputs: Float32Array[],
+  classifierShape: [number, number, number],
+): Promise<{ outputs: number[][] } | { error: string }> {
+  try {
+    const model = await modelFor(spec);
+    const inputs =
+      spec.inputShape.join() === classifierShape.join()
+        ? classifierInputs
+        : await Promise.all(images.map((image) => preprocessImage(image.path, spec.inputShape)));
+    return { outputs: score(spec.kind, model, inputs, spec.inputShape) };
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+}
+
+async function mapAnomaly(spec: ModelSpec, imagePath: string): Promise<AnomalyMapResult> {
+  const model = await modelFor(spec);
+  const { map, score: anomalyScore } = anomalyMap(
+    model,
+    await preprocessImage(imagePath, spec.inputShape),
+    spec.inputShape,
+  );
+  return { ...map, score: anomalyScore };
 }
 
 async function explain(spec: ModelSpec, imagePath: string, classIndex: number): Promise<GradCamResult> {
@@ -96,7 +145,13 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
       return {
         kind: 'predicted',
         requestId: request.requestId,
-        outcomes: await predict(request.model, request.images),
+        outcomes: await predict(request.model, request.images, request.anomaly),
+      };
+    case 'anomaly-map':
+      return {
+        kind: 'anomaly-map',
+        requestId: request.requestId,
+        map: await mapAnomaly(request.model, request.imagePath),
       };
     case 'gradcam':
       return {

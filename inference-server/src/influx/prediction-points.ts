@@ -14,6 +14,11 @@ export function predictionPoint(v: Verdict): IPoint {
   };
   for (const [name, score] of Object.entries(v.scores)) fields[`p_${name}`] = score;
   if (v.run !== null) fields.run = v.run;
+  // Beside the verdict, never in its place: the autoencoder's score, and 1 when it passed the calibrated threshold.
+  if (v.anomaly) {
+    fields.anomaly_score = v.anomaly.anomalyScore;
+    fields.anomalous = v.anomaly.anomalous ? 1 : 0;
+  }
   return {
     measurement: 'hydra_prediction',
     tags: {

@@ -2,6 +2,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { MODEL_KINDS } from '../enums.ts';
 import type { ModelKind } from '../enums.ts';
+import { anomalyScores } from './anomaly/reconstruction.ts';
 import type { ModelShape } from './model-shape.ts';
 import { predictBatch } from './predict.ts';
 
@@ -27,6 +28,14 @@ const SCORINGS: Record<ModelKind, Scoring> = {
     // The softmax probabilities, in the order of the version's classes.
     score: predictBatch,
   },
+  autoencoder: {
+    misfit: ({ outputUnits, inputShape }) =>
+      outputUnits === inputShape[2]
+        ? undefined
+        : `gives images of ${outputUnits} channels, but it takes ${inputShape[2]}: an autoencoder redraws its input`,
+    // One output: the anomaly score (reconstruction error over the usual error of each pixel).
+    score: (model, inputs, inputShape) => anomalyScores(model, inputs, inputShape).map((score) => [score]),
+  },
 };
 
 function scoringOf(kind: ModelKind): Scoring {
@@ -37,7 +46,7 @@ function scoringOf(kind: ModelKind): Scoring {
   return SCORINGS[kind];
 }
 
-/** Raw outputs of a model of `kind` for each of `inputs`: for a classifier, its class probabilities. */
+/** Raw outputs of a model of `kind` for each of `inputs`: a classifier's class probabilities, an autoencoder's score. */
 export function score(
   kind: ModelKind,
   model: tf.LayersModel,

@@ -204,6 +204,12 @@ export class ModelLibrary {
   private async makeActive(plotTypeId: number, versionId: number, by: Actor): Promise<ModelVersionRow> {
     const { catalog, pool, logger } = this.options;
     const version = await catalog.models.getVersion(versionId);
+    if (version.kind === 'autoencoder') {
+      throw new InvalidInputError(
+        `version ${version.version} is an autoencoder: it scores images beside the verdict, activated by ` +
+          `training it (POST /api/v1/plot-types/${plotTypeId}/autoencoder), never as the classifier`,
+      );
+    }
     if (version.status === 'retired') {
       throw new ConflictError(`version ${version.version} is retired: set its status to ready first`);
     }

@@ -6,9 +6,10 @@ import type { NewVerdict } from '../catalog/repositories/predictions-repository.
 import type { ImageStore } from '../images/image-store.ts';
 import type { PredictOutcome } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
+import type { AnomalyService, RunnableAutoencoder } from '../models/anomaly-service.ts';
 import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
 import type { MachineStateReader } from './machine-state.ts';
-import { decideVerdict } from './verdict.ts';
+import { anomalyOf, decideVerdict, type Anomaly } from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
@@ -57,6 +58,8 @@ export interface BatcherOptions {
   machine: Pick<MachineStateReader, 'beam'>;
   /** Asked for a batch when no live image is pending. */
   background?: BackgroundWork;
+  /** The plot types' autoencoders: live verdicts of a plot type that has one carry its anomaly score. */
+  anomaly?: Pick<AnomalyService, 'runnable'>;
 }
 
 /**
@@ -153,11 +156,14 @@ export class Batcher {
         return;
       }
       for (const { modelVersionId, images } of await this.sortClaimed(claimed)) {
-        const batches = Math.max(
-          Math.ceil(images.length / this.options.batchSize),
-          Math.min(plan.idleWorkers, images.length),
-        );
-        for (const batch of splitEvenly(images, batches)) this.dispatch(modelVersionId, batch);
+        // A batch goes to one worker with one classifier and one autoencoder (or none).
+        for (const group of byAnomalyVersion(images)) {
+          const batches = Math.max(
+            Math.ceil(group.length / this.options.batchSize),
+            Math.min(plan.idleWorkers, group.length),
+          );
+          for (const batch of splitEvenly(group, batches)) this.dispatch(modelVersionId, batch);
+        }
       }
     }
   }
@@ -246,11 +252,13 @@ export class Batcher {
     const ids = images.map((image) => image.id);
     let outcomes: PredictOutcome[];
     let model: RunnableModel;
+    const anomaly = await this.autoencoderOf(images[0]?.active_anomaly_version_id);
     try {
       model = await models.runnable(modelVersionId);
       outcomes = await pool.predict(
         model,
         images.map((image) => ({ imageId: image.id, path: store.resolve(image.path) })),
+        anomaly?.spec,
       );
     } catch (error) {
       answered();
@@ -264,9 +272,16 @@ export class Batcher {
     const now = Date.now();
     const beam = this.options.machine.beam();
     const verdicts: NewVerdict[] = [];
+    const anomalyError = outcomes.find((outcome) => outcome.ok && outcome.anomalyError !== undefined);
+    if (anomalyError?.ok) {
+      logger.warn(
+        { modelVersionId: anomaly?.spec.modelVersionId, reason: anomalyError.anomalyError },
+        'the autoencoder could not score a batch: its verdicts are stored without an anomaly score',
+      );
+    }
     for (const outcome of outcomes) {
       const image = byId.get(outcome.imageId)!;
-      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now, beam) : outcome.error;
+      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now, beam, anomaly) : outcome.error;
       if (typeof verdict !== 'string') {
         verdicts.push(verdict);
       } else {
@@ -284,9 +299,13 @@ export class Batcher {
     outcome: Extract<PredictOutcome, { ok: true }>,
     now: number,
     beam: BeamState,
+    anomaly?: RunnableAutoencoder,
   ): NewVerdict | string {
+    const reading =
+      anomaly && outcome.anomalyOutputs && this.anomalyReading(anomaly, image, outcome.anomalyOutputs);
     try {
       return {
+        ...(reading && { anomaly: reading }),
         ...decideVerdict(model, outcome.outputs),
         imageId: image.id,
         deployment: image.deployment,
@@ -308,6 +327,34 @@ export class Batcher {
     }
   }
 
+  /** The autoencoder's reading of an image; a score it cannot judge is logged, and the verdict goes without. */
+  private anomalyReading(
+    anomaly: RunnableAutoencoder,
+    image: ClaimedImage,
+    outputs: number[],
+  ): Anomaly | undefined {
+    try {
+      return anomalyOf(anomaly.spec.modelVersionId, anomaly.threshold, outputs);
+    } catch (error) {
+      this.options.logger.warn({ err: error, imageId: image.id }, 'no anomaly score for an image');
+      return undefined;
+    }
+  }
+
+  /** The autoencoder of a batch's plot types, if any; one that cannot be read is logged and left out. */
+  private async autoencoderOf(
+    versionId: number | null | undefined,
+  ): Promise<RunnableAutoencoder | undefined> {
+    const { anomaly, logger } = this.options;
+    if (!anomaly || versionId === null || versionId === undefined) return undefined;
+    try {
+      return await anomaly.runnable(versionId);
+    } catch (error) {
+      logger.warn({ err: error, modelVersionId: versionId }, 'autoencoder left out of a batch');
+      return undefined;
+    }
+  }
+
   /** Stops claiming, lets running batches finish, and gives back what is still claimed. */
   async close(): Promise<void> {
     this.closed = true;
@@ -318,6 +365,18 @@ export class Batcher {
     clearInterval(this.renewTimer);
     await this.options.catalog.images.releaseClaims(this.options.instanceId, { unused: true });
   }
+}
+
+/** Images grouped by the autoencoder of their plot type (none is a group too), in claim order. */
+function byAnomalyVersion(images: ClaimedImage[]): ClaimedImage[][] {
+  const groups = new Map<number | null, ClaimedImage[]>();
+  for (const image of images) {
+    const key = image.active_anomaly_version_id ?? null;
+    const group = groups.get(key) ?? [];
+    group.push(image);
+    groups.set(key, group);
+  }
+  return [...groups.values()];
 }
 
 /** `items` in `parts` consecutive runs whose lengths differ by one at most. */

@@ -32,6 +32,8 @@ export interface Verdict {
   createdAt: number;
   /** Made by this reprocessing job, not live: it drives no live view and reaches no sink. */
   reprocessJobId?: number;
+  /** The plot type's active autoencoder's reading of the image, beside the verdict; absent when it had none. */
+  anomaly?: Anomaly;
 }
 
 export type Decision = Pick<Verdict, 'verdict' | 'confidence' | 'confirmed' | 'scores'>;
@@ -51,7 +53,25 @@ export function decideVerdict(rule: VerdictRule, outputs: number[]): Decision {
   switch (rule.kind) {
     case 'classifier':
       return decideClassifier(rule, outputs);
+    case 'autoencoder':
+      throw new Error('an autoencoder scores images beside the verdict (anomalyOf); it makes no verdict');
   }
+}
+
+/** An autoencoder's reading of an image, written beside the verdict. */
+export interface Anomaly {
+  anomalyVersionId: number;
+  anomalyScore: number;
+  /** The score exceeded the version's calibrated threshold. */
+  anomalous: boolean;
+}
+
+/** The one place where an autoencoder's score becomes "anomalous" or not. */
+export function anomalyOf(anomalyVersionId: number, threshold: number, [score]: number[]): Anomaly {
+  if (score === undefined || !Number.isFinite(score)) {
+    throw new Error(`the autoencoder gave no finite anomaly score (${String(score)})`);
+  }
+  return { anomalyVersionId, anomalyScore: score, anomalous: score > threshold };
 }
 
 /** The verdict is the most probable class; it is confirmed when its probability reaches the class threshold. */

@@ -19,3 +19,4 @@ export * from './summary.ts';
 export * from './tokens.ts';
 export * from './training.ts';
 export * from './incidents.ts';
+export * from './anomaly.ts';

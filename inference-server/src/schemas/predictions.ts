@@ -26,6 +26,21 @@ export const Prediction = Type.Object({
       description: 'Only on a reprocessed prediction: the job that made it (it is no live verdict)',
     }),
   ),
+  anomalyScore: Type.Optional(
+    Type.Number({
+      description:
+        'Only when the plot type had an active autoencoder: its reconstruction error of the image (beside the verdict, never in its place)',
+    }),
+  ),
+  anomalous: Type.Optional(
+    Type.Boolean({
+      description:
+        "Whether anomalyScore exceeded the autoencoder's threshold, calibrated for its target false-alarm rate",
+    }),
+  ),
+  anomalyModelVersionId: Type.Optional(
+    Type.Integer({ description: 'The autoencoder version that scored the image' }),
+  ),
 });
 export type Prediction = Static<typeof Prediction>;
 

@@ -16,10 +16,12 @@ import type { RunSummary } from '../catalog/repositories/runs-repository.ts';
 import type { ApiTokenRow } from '../catalog/repositories/tokens-repository.ts';
 import type { TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
 import type { LabelAction } from '../enums.ts';
+import type { AutoencoderJob } from '../models/anomaly-service.ts';
 import type { Verdict } from '../pipeline/verdict.ts';
 import type {
   Activation,
   ApiToken,
+  AutoencoderTraining,
   Image,
   Label,
   LabelBatch,
@@ -64,6 +66,11 @@ export function predictionView(v: Verdict): Prediction {
     capturedAt: iso(v.capturedAt),
     createdAt: iso(v.createdAt),
     ...(v.reprocessJobId !== undefined && { reprocessJobId: v.reprocessJobId }),
+    ...(v.anomaly && {
+      anomalyScore: v.anomaly.anomalyScore,
+      anomalous: v.anomaly.anomalous,
+      anomalyModelVersionId: v.anomaly.anomalyVersionId,
+    }),
   };
 }
 
@@ -283,5 +290,22 @@ export function activationView(row: ActivationRow): Activation {
     actor: row.actor,
     reason: row.reason,
     createdAt: iso(row.created_at),
+  };
+}
+
+export function autoencoderTrainingView(job: AutoencoderJob): AutoencoderTraining {
+  return {
+    status: job.status,
+    epoch: job.epoch,
+    epochs: job.epochs,
+    loss: job.loss,
+    trainImages: job.trainImages,
+    calibrationImages: job.calibrationImages,
+    error: job.error,
+    modelVersionId: job.modelVersionId,
+    baseWeights: job.baseWeights,
+    createdBy: job.createdBy,
+    startedAt: iso(job.startedAt),
+    finishedAt: isoOrNull(job.finishedAt),
   };
 }

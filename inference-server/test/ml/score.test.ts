@@ -31,12 +31,23 @@ test('a classifier scores each image with its class probabilities, and leaves no
 });
 
 test('an unknown kind is refused with the kinds there are', () => {
-  const unknown = 'autoencoder' as ModelKind;
+  const unknown = 'siamese' as ModelKind;
   assert.throws(
     () => score(unknown, model, images, inputShape),
-    /Unknown model kind 'autoencoder': the kinds are classifier/,
+    /Unknown model kind 'siamese': the kinds are classifier, autoencoder/,
   );
   assert.throws(() => misfitOf(unknown, modelShape(model), { inputShape, classes }), /Unknown model kind/);
+});
+
+test('an autoencoder must redraw its input: a classifier registered as one says why it does not fit', () => {
+  assert.equal(
+    misfitOf('autoencoder', modelShape(model), { inputShape, classes: [] }),
+    'gives images of 3 channels, but it takes 1: an autoencoder redraws its input',
+  );
+  assert.equal(
+    misfitOf('autoencoder', { inputShape, outputUnits: 1 }, { inputShape, classes: [] }),
+    undefined,
+  );
 });
 
 test("a model's shape: one image input of fixed size, and the units of its one output", () => {

@@ -1,5 +1,6 @@
 import { getBackendSrv, type BackendSrv, type BackendSrvRequest } from '@grafana/runtime';
 import type {
+  AnomalyMap,
   DeploymentList,
   GradCamMap,
   LabelList,
@@ -115,6 +116,14 @@ export class HydraClient {
   /** The Grad-CAM map of an image as JSON (its PNG overlay is an image URL, see imageUrl). */
   gradcamMap(imageId: number, className?: string): Promise<GradCamMap> {
     return this.get(imagePath(imageId, 'gradcam'), { class: className, format: 'json' });
+  }
+
+  /**
+   * The autoencoder's error map of an image as JSON, with its anomaly score, threshold and `anomalous` (its PNG
+   * overlay is an image URL, see imageUrl); a 409 when the plot type has no autoencoder.
+   */
+  anomalyMap(imageId: number): Promise<AnomalyMap> {
+    return this.get(imagePath(imageId, 'anomaly'), { format: 'json' });
   }
 
   reference(plotTypeId: number): Promise<Reference> {

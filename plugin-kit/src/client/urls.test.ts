@@ -13,5 +13,6 @@ describe('imageUrl', () => {
     expect(imageUrl(apiUrl, 3, 'gradcam', { class: undefined, format: 'png' })).toBe(
       `${apiUrl}/images/3/gradcam?format=png`
     );
+    expect(imageUrl(apiUrl, 3, 'anomaly', { format: 'png' })).toBe(`${apiUrl}/images/3/anomaly?format=png`);
   });
 });

@@ -10,8 +10,11 @@ export function withQuery(url: string, params: QueryParams = {}): string {
   return query ? `${url}?${query}` : url;
 }
 
-/** An image's routes: the stored file, a WebP thumbnail (`width`), the Grad-CAM map (`class`, `format`). */
-export type ImageRoute = 'file' | 'thumbnail' | 'gradcam';
+/**
+ * An image's routes: the stored file, a WebP thumbnail (`width`), the Grad-CAM map (`class`, `format`), the
+ * autoencoder's error map (`format`).
+ */
+export type ImageRoute = 'file' | 'thumbnail' | 'gradcam' | 'anomaly';
 
 export const imagePath = (imageId: number, route: ImageRoute) => `/images/${imageId}/${route}`;
 

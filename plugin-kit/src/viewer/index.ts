@@ -1,4 +1,5 @@
 // Widgets of an image viewer (the panel's, the app's Labeler and Library pages) and the hook that feeds them.
+export { AnomalyFigure } from './AnomalyFigure';
 export { GradCamControls, GradCamOverlay } from './GradCamOverlay';
 export { HistoryStrip } from './HistoryStrip';
 export { OverridePalette } from './OverridePalette';

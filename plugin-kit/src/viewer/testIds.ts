@@ -9,4 +9,6 @@ export const viewerTestIds = {
   reference: 'hydra-viewer-reference',
   history: 'hydra-viewer-history',
   override: (className: string) => `hydra-viewer-override-${className}`,
+  anomalyMap: 'hydra-viewer-anomaly-map',
+  anomalyScore: 'hydra-viewer-anomaly-score',
 };

@@ -15,6 +15,7 @@ import * as catalogScale from './0012-catalog-scale.ts';
 import * as splitPrediction from './0015-split-prediction.ts';
 import * as runSummaryAggregates from './0016-run-summary-aggregates.ts';
 import * as logbook from './0017-logbook.ts';
+import * as anomalyScores from './0018-anomaly-scores.ts';
 import * as predictionPlotType from './0020-prediction-plot-type.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
@@ -36,6 +37,7 @@ const migrations: Record<string, EngineMigration> = {
   '0015-split-prediction': splitPrediction,
   '0016-run-summary-aggregates': runSummaryAggregates,
   '0017-logbook': logbook,
+  '0018-anomaly-scores': anomalyScores,
   '0020-prediction-plot-type': predictionPlotType,
 };
 

@@ -17,6 +17,8 @@ export interface ImageWithContext extends ImageRow {
 /** A claimed image with the model version that should classify it now. */
 export interface ClaimedImage extends ImageWithContext {
   active_model_version_id: number | null;
+  /** The plot type's autoencoder, whose anomaly score the verdict carries; null or absent (reprocessing): none. */
+  active_anomaly_version_id?: number | null;
 }
 
 /**
@@ -138,7 +140,7 @@ export class ImagesRepository {
       .execute();
     if (ids.length === 0) return [];
     return this.withContext()
-      .select('plot_type.active_model_version_id')
+      .select(['plot_type.active_model_version_id', 'plot_type.active_anomaly_version_id'])
       .where(
         'image.id',
         'in',

@@ -11,10 +11,19 @@ import { assertValidName } from '../../schemas/names.ts';
 
 export type InputShape = [height: number, width: number, channels: number];
 
-/** A model version with its model's name and architecture, its JSON columns decoded. */
+/**
+ * A model version with its model's name and architecture, its JSON columns decoded. An autoencoder's calibration is
+ * read on its own (AnomalyRepository).
+ */
 export interface ModelVersionRow extends Omit<
   ModelVersionTableRow,
-  'input_shape' | 'classes' | 'thresholds' | 'metrics'
+  | 'input_shape'
+  | 'classes'
+  | 'thresholds'
+  | 'metrics'
+  | 'anomaly_threshold'
+  | 'anomaly_target_rate'
+  | 'calibration_images'
 > {
   plot_type_id: number;
   model_name: string;

@@ -140,6 +140,14 @@ export class PredictionsRepository {
       capturedAt: row.captured_at,
       createdAt: row.created_at,
       ...(row.reprocess_job_id !== null && { reprocessJobId: row.reprocess_job_id }),
+      ...(row.anomaly_version_id !== null &&
+        row.anomaly_score !== null && {
+          anomaly: {
+            anomalyVersionId: row.anomaly_version_id,
+            anomalyScore: row.anomaly_score,
+            anomalous: flag(row.anomalous ?? 0),
+          },
+        }),
     };
   }
 
@@ -253,5 +261,10 @@ function predictionValues(db: Kysely<Database>, v: NewVerdict) {
     created_at: v.createdAt,
     point_written: toFlag(false),
     beam: v.beam,
+    ...(v.anomaly && {
+      anomaly_version_id: v.anomaly.anomalyVersionId,
+      anomaly_score: v.anomaly.anomalyScore,
+      anomalous: toFlag(v.anomaly.anomalous),
+    }),
   };
 }

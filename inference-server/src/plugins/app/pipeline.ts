@@ -2,6 +2,7 @@ import fp from 'fastify-plugin';
 import { dataFolders, type Config } from '../../config.ts';
 import { LabelingService } from '../../labels/labeling-service.ts';
 import { AgreementTracker } from '../../models/agreement.ts';
+import { AnomalyService } from '../../models/anomaly-service.ts';
 import { GradCamService } from '../../models/gradcam-service.ts';
 import { ModelLibrary } from '../../models/model-library.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
@@ -28,6 +29,7 @@ declare module 'fastify' {
     /** Beam and run, written by the EPICS plugin; read by the batcher and ingest. */
     machineState: MachineState;
     reprocessing: ReprocessService;
+    anomaly: AnomalyService;
   }
 }
 
@@ -58,6 +60,17 @@ export default fp(
       models,
       logger: fastify.log.child({ component: 'gradcam' }),
       cacheDir: folders.gradcam,
+    });
+    const anomaly = new AnomalyService({
+      catalog: fastify.catalog,
+      store: fastify.imageStore,
+      pool: fastify.inferencePool,
+      logger: fastify.log.child({ component: 'anomaly' }),
+      dataDir: folders.root,
+      modelsDir: folders.models,
+      weightsDir: folders.weights,
+      cacheDir: folders.gradcam,
+      backend: fastify.inferencePool.backend.name,
     });
     const writer = fastify.pointWriter;
     const influx =
@@ -95,6 +108,7 @@ export default fp(
       sinks,
       machine,
       background: reprocessQueue,
+      anomaly,
     });
     const ingest = new IngestService({
       catalog: fastify.catalog,
@@ -109,6 +123,7 @@ export default fp(
     fastify.decorate('ingest', ingest);
     fastify.decorate('models', models);
     fastify.decorate('gradcam', gradcam);
+    fastify.decorate('anomaly', anomaly);
     const agreement = new AgreementTracker(fastify.catalog, (points) => writer?.write(points));
     fastify.decorate('agreement', agreement);
     fastify.decorate(
@@ -140,6 +155,7 @@ export default fp(
       stopFollowing();
       await batcher.close();
       await gradcam.close();
+      await anomaly.close();
     });
   },
   {

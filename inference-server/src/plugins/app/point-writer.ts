@@ -33,7 +33,7 @@ export default fp(
           batchSize: config.HYDRA_INFLUX_BATCH_SIZE,
           maxBuffered: config.HYDRA_INFLUX_BUFFER_MAX,
           integerFields: {
-            hydra_prediction: ['run', 'image_id'],
+            hydra_prediction: ['run', 'image_id', 'anomalous'],
             hydra_model_agreement: ['agree', 'image_id'],
           },
           logger: fastify.log.child({ component: 'influx' }),

@@ -250,6 +250,22 @@ describe('the viewer against the real inference server', () => {
     expect(reference).toHaveTextContent('click "Set as reference" (role expert)');
   });
 
+  it("beside Grad-CAM, the anomaly figure says how to train the plot type's autoencoder while it has none", async () => {
+    const plots = await renderServerPlots(inject('hydra').tokens.viewer);
+    const { id } = plots.items.find((p) => p.plotType.name === 'FCAL_occupancy')!.plotType;
+    fireEvent.click(screen.getByTestId(testIds.card('FCAL_occupancy')));
+    const score = await screen.findByTestId(testIds.viewer.anomalyScore);
+    await waitFor(() =>
+      expect(score).toHaveTextContent(`has no autoencoder: train one with POST /api/v1/plot-types/${id}/autoencoder`)
+    );
+    expect(screen.queryByTestId(testIds.viewer.anomalyMap)).toBeNull();
+    expect(
+      requests.some((r) =>
+        r.url.endsWith(`/images/${plots.items.find((p) => p.plotType.id === id)!.image!.id}/anomaly?format=json`)
+      )
+    ).toBe(true);
+  });
+
   it('sends the label, which the server stores; a digit picks the class', async () => {
     const hydra = inject('hydra');
     await renderServerPlots(hydra.tokens.labeler);

@@ -4,6 +4,7 @@ import { Alert, Button, LinkButton, Modal, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import type { HydraClient } from '@hydra/plugin-kit/client';
 import {
+  AnomalyFigure,
   GradCamControls,
   GradCamOverlay,
   HistoryStrip,
@@ -28,7 +29,10 @@ interface Props {
   onClose: () => void;
 }
 
-/** The full image with its Grad-CAM overlay, class probabilities, reference, recent verdicts and actions. */
+/**
+ * The full image with its Grad-CAM overlay, the autoencoder's error map and anomaly score, class probabilities,
+ * reference, recent verdicts and actions.
+ */
 export function Viewer({ row, client, deployment, historyLength, labelerUrl, onClose }: Props) {
   const styles = useStyles2(getStyles);
   const [opacity, setOpacity] = useState(0.5);
@@ -63,6 +67,13 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
             mapClass={camClass}
             opacity={opacity}
             caption={row.time !== null ? dateTimeFormat(row.time) : ''}
+          />
+          <AnomalyFigure
+            client={client}
+            imageId={row.imageId}
+            imageUrl={row.imageUrl}
+            alt={row.title}
+            opacity={opacity}
           />
           <ReferenceImage
             url={reference.kind === 'image' ? reference.url : undefined}

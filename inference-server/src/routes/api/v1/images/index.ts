@@ -5,6 +5,8 @@ import { sizeLimit } from '../../../../config.ts';
 import { InvalidInputError } from '../../../../errors.ts';
 import { readMultipartForm } from '../../../../http/multipart-form.ts';
 import {
+  AnomalyMap,
+  AnomalyQuery,
   GradCamMap,
   GradCamQuery,
   IdParams,
@@ -164,6 +166,38 @@ const images: FastifyPluginAsyncTypebox = async (fastify) => {
         };
       }
       const file = await fastify.gradcam.overlay(explained);
+      return reply
+        .header('cache-control', 'private, max-age=60')
+        .type('image/png')
+        .send(fs.createReadStream(file));
+    },
+  );
+
+  fastify.get(
+    '/:id/anomaly',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          "The autoencoder's per-pixel reconstruction error of the image (by the version that scored its latest " +
+          "verdict, or its plot type's): a jet overlay PNG, or the map with the score and threshold as JSON",
+        params: IdParams,
+        querystring: AnomalyQuery,
+        response: {
+          200: Type.Union([AnomalyMap, ImageFile]),
+          ...problemResponses,
+          404: Problem,
+          409: Problem,
+        },
+      },
+    },
+    async (request, reply) => {
+      const explained = await fastify.anomaly.explain(request.params.id);
+      if (request.query.format === 'json') {
+        const { map, ...rest } = explained;
+        return { ...rest, score: map.score, width: map.width, height: map.height, values: map.values };
+      }
+      const file = await fastify.anomaly.overlay(explained);
       return reply
         .header('cache-control', 'private, max-age=60')
         .type('image/png')

@@ -1,8 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PlotTypeRow } from '../../../../catalog/repositories/plot-types-repository.ts';
-import { referenceView } from '../../../../views/api-views.ts';
+import { autoencoderTrainingView, referenceView } from '../../../../views/api-views.ts';
 import { NotFoundError } from '../../../../errors.ts';
 import {
+  AutoencoderStatus,
+  AutoencoderTrainRequest,
+  AutoencoderTraining,
   IdParams,
   Reference,
   ReferenceBody,
@@ -128,6 +131,58 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
     async (request) => ({
       items: (await fastify.catalog.references.list(request.params.id)).map(referenceView),
     }),
+  );
+
+  fastify.post(
+    '/:id/autoencoder',
+    {
+      onRequest: fastify.requireRight('expert'),
+      schema: {
+        summary:
+          "Train the plot type's autoencoder on its newest images, without labels, and calibrate its threshold for " +
+          'a target false-alarm rate; it runs in the background (poll GET)',
+        params: IdParams,
+        body: AutoencoderTrainRequest,
+        response: { 202: AutoencoderTraining, ...problemResponses, 404: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const job = await fastify.anomaly.train(
+        request.params.id,
+        { ...body, inputShape: body.inputShape as [number, number, number] },
+        request.actor!.name,
+      );
+      return reply.code(202).send(autoencoderTrainingView(job));
+    },
+  );
+
+  fastify.get(
+    '/:id/autoencoder',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary: "The plot type's autoencoder (its calibration) and its latest training",
+        params: IdParams,
+        response: { 200: AutoencoderStatus, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      const plotTypeId = request.params.id;
+      await fastify.catalog.plotTypes.get(plotTypeId);
+      const job = fastify.anomaly.job(plotTypeId);
+      const active = await fastify.anomaly.active(plotTypeId);
+      return {
+        plotTypeId,
+        training: job ? autoencoderTrainingView(job) : null,
+        active: active && {
+          modelVersionId: active.modelVersionId,
+          threshold: active.calibration.threshold,
+          targetFalseAlarmRate: active.calibration.targetRate,
+          calibrationImages: active.calibration.images,
+        },
+      };
+    },
   );
 };
 

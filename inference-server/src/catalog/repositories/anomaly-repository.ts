@@ -1,0 +1,80 @@
+import type { Kysely } from 'kysely';
+import { NotFoundError } from '../../errors.ts';
+import type { Database } from '../database.ts';
+
+/** An autoencoder version's threshold, as chosen on its plot type's recent images. */
+export interface AnomalyCalibration {
+  threshold: number;
+  targetRate: number;
+  /** How many recent images it was chosen on. */
+  images: number;
+}
+
+/** One of a plot type's recent images, as an autoencoder learns from it. */
+export interface RecentImage {
+  id: number;
+  path: string;
+}
+
+/** Which autoencoder scores each plot type's images, and the thresholds its versions were calibrated with. */
+export class AnomalyRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async setCalibration(
+    versionId: number,
+    { threshold, targetRate, images }: AnomalyCalibration,
+  ): Promise<void> {
+    await this.db
+      .updateTable('model_version')
+      .set({ anomaly_threshold: threshold, anomaly_target_rate: targetRate, calibration_images: images })
+      .where('id', '=', versionId)
+      .execute();
+  }
+
+  /** The version's calibration; null for a version that is no calibrated autoencoder. */
+  async calibration(versionId: number): Promise<AnomalyCalibration | null> {
+    const row = await this.db
+      .selectFrom('model_version')
+      .select(['anomaly_threshold', 'anomaly_target_rate', 'calibration_images'])
+      .where('id', '=', versionId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`model version ${versionId} does not exist`);
+    const { anomaly_threshold: threshold, anomaly_target_rate: targetRate, calibration_images: images } = row;
+    if (threshold === null || targetRate === null || images === null) return null;
+    return { threshold, targetRate, images };
+  }
+
+  /** Makes the version the plot type's autoencoder: the next verdicts carry its scores. */
+  async activate(plotTypeId: number, versionId: number | null): Promise<void> {
+    const result = await this.db
+      .updateTable('plot_type')
+      .set({ active_anomaly_version_id: versionId })
+      .where('id', '=', plotTypeId)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0)
+      throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
+  }
+
+  async activeVersionId(plotTypeId: number): Promise<number | null> {
+    const row = await this.db
+      .selectFrom('plot_type')
+      .select('active_anomaly_version_id')
+      .where('id', '=', plotTypeId)
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
+    return row.active_anomaly_version_id;
+  }
+
+  /** The plot type's newest images that decoded (not failed), newest first. */
+  async recentImages(plotTypeId: number, limit: number): Promise<RecentImage[]> {
+    return this.db
+      .selectFrom('image')
+      .select(['id', 'path'])
+      .where('plot_type_id', '=', plotTypeId)
+      .where('status', '!=', 'failed')
+      .orderBy('captured_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(limit)
+      .execute();
+  }
+}
