@@ -267,7 +267,7 @@ export class TrainingJobQueue {
       return;
     }
     const accuracy = `test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%`;
-    const { version, notActivated } = await models.registerTrained({
+    const { version, notUseful, notActivated } = await models.registerTrained({
       plotType: await catalog.plotTypes.get(job.plot_type_id),
       artifactDir: result.modelDir,
       classes: parameters.classes,
@@ -282,6 +282,18 @@ export class TrainingJobQueue {
         reason: `trained with activate (${accuracy})`,
       },
     });
+    if (notUseful) {
+      logger.warn(
+        { jobId: job.id, plotType: job.plot_type, modelVersionId: version.id, notUseful },
+        `training job ${job.id} (${job.plot_type}) is not useful: ${notUseful}`,
+      );
+      await this.finish(
+        job.id,
+        { status: 'not-useful', model_version_id: version.id, error: notUseful },
+        `not useful: ${notUseful}; version ${version.version} is kept for inspection and never activated`,
+      );
+      return;
+    }
     logger.info(
       { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy, notActivated },
       'training job succeeded',
