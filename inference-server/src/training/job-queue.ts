@@ -12,6 +12,7 @@ import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/ind
 import { trainingJobView } from '../views/api-views.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
 import { startTraining } from '../inference/training-thread.ts';
+import { smallSetSchedule } from './small-set.ts';
 import {
   findBaseWeights,
   planTraining,
@@ -217,6 +218,8 @@ export class TrainingJobQueue {
       `started on ${this.options.instanceId}: ${split.train.length} train, ${split.validation.length} validation, ` +
         `${split.test.length} test images`,
     );
+    const { schedule, note } = smallSetSchedule(labeledSplit.train.length, parameters);
+    if (note) await this.log(job.id, note);
     const handle = startTraining(
       {
         architecture: parameters.architecture,
@@ -224,8 +227,8 @@ export class TrainingJobQueue {
         classes: parameters.classes,
         split: trainingSplit(labeledSplit, parameters.classes, (l) => store.resolve(l.path)),
         hyperParameters: {
-          epochs: parameters.epochs,
-          batchSize: parameters.batchSize,
+          epochs: schedule.epochs,
+          batchSize: schedule.batchSize,
           learningRate: parameters.learningRate,
           patience: parameters.patience,
           augment: parameters.augment,
