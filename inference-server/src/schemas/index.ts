@@ -18,3 +18,4 @@ export * from './status.ts';
 export * from './summary.ts';
 export * from './tokens.ts';
 export * from './training.ts';
+export * from './clusters.ts';
