@@ -33,7 +33,9 @@ test('the demo trains a model for each plot type without one, and verdicts flow 
     const versionId = await waitFor(
       async () => {
         const job = await app.catalog.trainingJobs.get(jobId);
-        if (job.status === 'failed') throw new Error(`demo training failed: ${job.error}`);
+        if (job.status === 'failed' || job.status === 'not-useful') {
+          throw new Error(`demo training ${job.status}: ${job.error}\n${job.log}`);
+        }
         if (job.status !== 'succeeded') return false;
         const active = (await app.catalog.plotTypes.get(plotType.id)).active_model_version_id;
         // A model the trivial-answer gate kept back fails here with the job's reason, not after a timeout.
