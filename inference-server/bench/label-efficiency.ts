@@ -200,30 +200,25 @@ try {
     for (const [index, column] of columns.entries())
       jobs.get(kind.name)!.push(await queueJob(server.api, kind, column, index));
   }
-  const rows: string[][] = [];
+  // A row as soon as its kind is scored: the whole table takes a while.
+  const header = ['kind', 'classes', ...columns.map((column) => `${column.name}: acc  Bad F1`)];
+  const widths = header.map((title, index) => Math.max(title.length, index === 0 ? 16 : 0));
+  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ');
+  console.log(
+    `held-out accuracy and Bad F1 on ${heldOutPerClass} unseen plots per class, small CNN from scratch ` +
+      `(${JSON.stringify(TRAINING)}):`,
+  );
+  console.log(line(header));
   const missed: string[] = [];
   for (const kind of kinds) {
     const heldOut = [];
     for await (const plot of plotsOf(kind, heldOutPerClass, HELD_OUT_SEED, 1000)) heldOut.push(plot);
     const cells: Cell[] = [];
     for (const job of jobs.get(kind.name)!) cells.push(await score(server.api, kind, job, heldOut));
-    rows.push([
-      kind.name,
-      String(modesByLabel(kind.failureModes, ['hot-channel']).size),
-      ...cells.map((cell) => cell.text),
-    ]);
+    const classes = String(modesByLabel(kind.failureModes, ['hot-channel']).size);
+    console.log(line([kind.name, classes, ...cells.map((cell) => cell.text)]));
     if (!cells[0]!.met) missed.push(kind.name);
   }
-  const header = ['kind', 'classes', ...columns.map((column) => `${column.name}: acc  Bad F1`)];
-  const widths = header.map((title, index) =>
-    Math.max(title.length, ...rows.map((row) => row[index]!.length)),
-  );
-  const line = (cells: string[]) => cells.map((cell, index) => cell.padEnd(widths[index]!)).join(' | ');
-  console.log(
-    `held-out accuracy and Bad F1 on ${heldOutPerClass} unseen plots per class, small CNN from scratch ` +
-      `(${JSON.stringify(TRAINING)}):`,
-  );
-  console.log([line(header), ...rows.map(line)].join('\n'));
   if (!options['base-weights-dir']) {
     console.log(
       'pretrained column: not run (give --base-weights-dir with an encoder per kind, DIR/<kind>/model.json)',
