@@ -67,6 +67,8 @@ interface Cell {
   met: boolean;
 }
 
+/** Why a cell has no figures, printed under the table. */
+const notes: string[] = [];
 const columns: Column[] = perClassCounts.map((perClass) => ({
   name: `${perClass}/class`,
   perClass,
@@ -148,7 +150,12 @@ async function score(
   const ended = await waitForTrainingJob(api, TOKEN, job.id, 3_600_000, 'succeeded').catch(
     (error: Error) => error,
   );
-  if (ended instanceof Error) return { text: ended.message.replace(/^training job \d+ /, ''), met: false };
+  if (ended instanceof Error) {
+    // "training job 7 not-useful: it learned nothing: …": the cell names the outcome, the reason goes below.
+    const [outcome = 'ended', reason = ''] = ended.message.replace(/^training job \d+ /, '').split(/: (.*)/s);
+    notes.push(`${kind.name} job ${job.id} ${outcome}: ${reason}`);
+    return { text: `${outcome} (job ${job.id})`, met: false };
+  }
   const ids = await Promise.all(
     heldOut.map((plot) => send(api, job.deployment, kind, 100_000 + plot.run, plot.png)),
   );
@@ -219,6 +226,7 @@ try {
     console.log(line([kind.name, classes, ...cells.map((cell) => cell.text)]));
     if (!cells[0]!.met) missed.push(kind.name);
   }
+  if (notes.length > 0) console.log(notes.join('\n'));
   if (!options['base-weights-dir']) {
     console.log(
       'pretrained column: not run (give --base-weights-dir with an encoder per kind, DIR/<kind>/model.json)',
