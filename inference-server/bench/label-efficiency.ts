@@ -156,23 +156,23 @@ async function score(
     notes.push(`${kind.name} job ${job.id} ${outcome}: ${reason}`);
     return { text: `${outcome} (job ${job.id})`, met: false };
   }
-  const ids = await Promise.all(
-    heldOut.map((plot) => send(api, job.deployment, kind, 100_000 + plot.run, plot.png)),
-  );
-  const verdicts = await Promise.all(
-    ids.map((id) =>
-      waitFor(
-        async () => {
-          const { image, prediction } = (
-            await api.inject({ url: `/api/v1/images/${id}` })
-          ).json<ImageWithPrediction>();
-          if (image.status === 'failed') throw new Error(`image ${id} failed: ${image.error}`);
-          return prediction?.verdict;
-        },
-        { timeoutMs: 600_000, intervalMs: 500, what: `a verdict on held-out image ${id}` },
-      ),
-    ),
-  );
+  // One at a time: the server classifies while the next is sent, and a burst of hundreds resets connections.
+  const verdicts: string[] = [];
+  const ids: number[] = [];
+  for (const plot of heldOut) ids.push(await send(api, job.deployment, kind, 100_000 + plot.run, plot.png));
+  for (const id of ids) {
+    const verdict = await waitFor(
+      async () => {
+        const { image, prediction } = (
+          await api.inject({ url: `/api/v1/images/${id}` })
+        ).json<ImageWithPrediction>();
+        if (image.status === 'failed') throw new Error(`image ${id} failed: ${image.error}`);
+        return prediction?.verdict;
+      },
+      { timeoutMs: 600_000, intervalMs: 200, what: `a verdict on held-out image ${id}` },
+    );
+    verdicts.push(verdict);
+  }
   const count = (test: (label: Label, verdict: string) => boolean) =>
     heldOut.filter((plot, index) => test(plot.label, verdicts[index]!)).length;
   const accuracy = count((label, verdict) => label === verdict) / heldOut.length;
