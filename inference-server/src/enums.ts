@@ -44,7 +44,18 @@ export const LABEL_SORTS = [
 ] as const;
 export type LabelSort = Member<typeof LABEL_SORTS>;
 
-export const TRAINING_JOB_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled'] as const;
+/**
+ * How a training job stands. `not-useful`: it trained to the end, but its model is no better than always answering
+ * the most frequent class; the version is kept for inspection and never activated.
+ */
+export const TRAINING_JOB_STATUSES = [
+  'queued',
+  'running',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'not-useful',
+] as const;
 export type TrainingJobStatus = Member<typeof TRAINING_JOB_STATUSES>;
 
 /** The held-out parts of a training split whose per-image probabilities a trained version keeps. */

@@ -3,8 +3,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { IngestService } from '../pipeline/ingest.ts';
 import { Value } from 'typebox/value';
 import { TrainRequest } from '../schemas/index.ts';
-import { labelFor, resolvePlotKind, simulatePlot } from '../simulator/index.ts';
-import type { FailureModeName, Label } from '../simulator/index.ts';
+import { modesByLabel, resolvePlotKind, simulatePlot } from '../simulator/index.ts';
 import type { TrainingJobQueue } from '../training/job-queue.ts';
 
 export interface DemoModelsOptions {
@@ -47,12 +46,9 @@ export async function trainDemoModels(options: DemoModelsOptions): Promise<numbe
     if ((await catalog.models.listVersions(plotType.id)).length > 0) continue;
     const kind = resolvePlotKind(plotType.name);
     // Every class this kind can show, each from all the failure modes that produce it.
-    const modesByLabel = new Map<Label, (FailureModeName | undefined)[]>([['Good', [undefined]]]);
-    for (const mode of kind.failureModes) {
-      modesByLabel.set(labelFor(mode), [...(modesByLabel.get(labelFor(mode)) ?? []), mode]);
-    }
+    const classes = modesByLabel(kind.failureModes);
     let index = 0;
-    for (const [label, modes] of modesByLabel) {
+    for (const [label, modes] of classes) {
       const imageIds: number[] = [];
       for (let i = 0; i < perClass; i++, index++) {
         // A plot type left half-sent gets its model at the next start.
@@ -82,7 +78,7 @@ export async function trainDemoModels(options: DemoModelsOptions): Promise<numbe
     );
     jobIds.push(job.id);
     logger.info(
-      { plotType: plotType.name, jobId: job.id, classes: [...modesByLabel.keys()], images: index },
+      { plotType: plotType.name, jobId: job.id, classes: [...classes.keys()], images: index },
       `demo: training a model for ${plotType.name} (job ${job.id}); its plots show no_model until it is active`,
     );
   }

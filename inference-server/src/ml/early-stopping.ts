@@ -9,19 +9,27 @@ export interface Validation {
 }
 
 /**
- * Watches the validation loss: keeps a copy of the weights of the epoch with the lowest, and says when `patience`
- * epochs have passed without a lower one. The best is over the whole run; patience restarts with each phase.
+ * Watches the validation loss: keeps a copy of the weights of the best epoch, and says when `patience` epochs have
+ * passed without a better one. An epoch whose validation accuracy beats always answering the most frequent
+ * validation class (`trivialAccuracy`) is better than any that does not, whatever its loss; among those alike, the
+ * lower loss is better. Patience runs only once an epoch has beaten that answer: a model that has not started
+ * learning (small sets can take many epochs) is never stopped, only by its epochs. The best is over the whole run;
+ * patience restarts with each phase.
  */
 export class EarlyStopping {
   readonly #patience: number;
+  readonly #trivialAccuracy: number;
   #bestEpoch = 0;
   #best: Validation = { loss: Infinity, accuracy: 0, probabilities: [] };
+  /** Whether the best epoch beat the trivial answer: from then on, only such an epoch can be better. */
+  #learning = false;
   #bestWeights: tf.Tensor[] | undefined;
   /** The epoch patience counts from: the best one, or the last one before the current phase. */
   #patienceFrom = 0;
 
-  constructor(patience: number) {
+  constructor(patience: number, trivialAccuracy = 0) {
     this.#patience = patience;
+    this.#trivialAccuracy = trivialAccuracy;
   }
 
   /** 1-based; 0 before any epoch. */
@@ -35,15 +43,18 @@ export class EarlyStopping {
 
   /** Records an epoch's validation; true when it ran out of patience. */
   update(model: tf.LayersModel, epoch: number, validation: Validation): boolean {
-    if (validation.loss < this.#best.loss) {
+    const learning = validation.accuracy > this.#trivialAccuracy;
+    const better = learning === this.#learning ? validation.loss < this.#best.loss : learning;
+    if (better) {
       this.#best = validation;
       this.#bestEpoch = epoch;
+      this.#learning = learning;
       this.#patienceFrom = epoch;
       this.#bestWeights?.forEach((weight) => weight.dispose());
       this.#bestWeights = copyWeights(model);
       return false;
     }
-    return epoch - this.#patienceFrom >= this.#patience;
+    return this.#learning && epoch - this.#patienceFrom >= this.#patience;
   }
 
   /** A new phase, after `epoch`, gets the full patience. */

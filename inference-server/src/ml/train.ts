@@ -13,7 +13,7 @@ import { ImageDataset, predictDataset } from './image-dataset.ts';
 import { batchesPerEpoch, runEpoch } from './train-epoch.ts';
 import type { EpochSetup } from './train-epoch.ts';
 import { enterPhase, planPhases } from './training-phases.ts';
-import { checkTrainingSet } from './training-set.ts';
+import { checkTrainingSet, majorityShare } from './training-set.ts';
 import type { LabeledFile } from './training-set.ts';
 import type { TrainingProgress } from '../schemas/training.ts';
 
@@ -149,10 +149,10 @@ async function validate(
 
 /**
  * Trains a new classifier of `architecture` on labeled image files with Adam: class-weighted cross-entropy,
- * light augmentation, early stopping on validation loss (restoring the best epoch's weights). With base weights
- * (transfer learning), the layers they fill are frozen while the new head learns, then optionally fine-tuned. It
- * yields to the event loop between batches, so a worker can still take messages (e.g. a cancel). Every tensor it
- * creates, other than the returned model's, is disposed.
+ * light augmentation, early stopping on validation loss once the model beats the trivial answer (restoring the
+ * best epoch's weights: see EarlyStopping). With base weights (transfer learning), the layers they fill are frozen
+ * while the new head learns, then optionally fine-tuned. It yields to the event loop between batches, so a worker
+ * can still take messages (e.g. a cancel). Every tensor it creates, other than the returned model's, is disposed.
  */
 export async function trainClassifier(options: TrainClassifierOptions): Promise<TrainClassifierResult> {
   const { classes, inputShape, hyperParameters, seed, onProgress } = options;
@@ -177,7 +177,7 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
     random: Random.derive(seed, 'training'),
     signal: options.signal,
   };
-  const stopping = new EarlyStopping(patience);
+  const stopping = new EarlyStopping(patience, majorityShare(options.validation, classes.length));
   const history: TrainingHistory = { loss: [], accuracy: [], valLoss: [], valAccuracy: [] };
   const run = (): TrainingRun => ({
     history,

@@ -29,6 +29,11 @@ function countByClass(images: LabeledFile[], classCount: number): number[] {
   return counts;
 }
 
+/** The share of the images whose class is the most frequent: what always answering that class scores. */
+export function majorityShare(images: LabeledFile[], classCount: number): number {
+  return images.length === 0 ? 0 : Math.max(...countByClass(images, classCount)) / images.length;
+}
+
 /**
  * Throws a TrainingSetError that says what is missing; returns the number of training images of each class. The
  * test split is checked where there is one (training alone needs none).

@@ -19,7 +19,7 @@ import type { ModelMetrics } from '../schemas/models.ts';
 import type { VerdictRule } from '../pipeline/verdict.ts';
 import { writeModelArtifacts, type ModelFile } from './model-artifacts.ts';
 import { gateRefusal, type Promotion } from './promotion-gate.ts';
-import { learnedNothing } from './trivial-answer.ts';
+import { notUseful } from './trivial-answer.ts';
 import { VersionReview } from './version-review.ts';
 import { checkClassNames, checkInputShape, checkModelFits } from './version-checks.ts';
 
@@ -130,24 +130,25 @@ export class ModelLibrary {
   }
 
   /**
-   * Registers the model a training job saved, with its metrics and split predictions. Asked to activate it, the
-   * library does so only when the promotion gate lets it through unconfirmed (it beats the trivial answer on the
-   * test split and is not worse than the active version), and otherwise says why not.
+   * Registers the model a training job saved, with its metrics and split predictions. A version no better than
+   * always answering the most frequent class (on the test or the validation split) is kept, so that its curves and
+   * confusion matrices show what went wrong, but it is not useful: `notUseful` says why, and it is never activated.
+   * Asked to activate a useful one, the library does so only when the promotion gate lets it through unconfirmed
+   * (it is not worse than the active version), and otherwise says why not.
    */
   async registerTrained(
     input: TrainedModelInput,
-  ): Promise<{ version: ModelVersionRow; notActivated?: string }> {
+  ): Promise<{ version: ModelVersionRow; notUseful?: string; notActivated?: string }> {
     checkThresholds(input.classes, input.thresholds);
     const version = await this.createVersion({ ...input, name: input.name ?? 'trained' });
+    const uselessBecause = notUseful(input.metrics);
+    if (uselessBecause) return { version, notUseful: `it learned nothing: ${uselessBecause}` };
     if (!input.activate) return { version };
     const gate = await this.review.gate(input.plotType.id, version.id);
     if (!gateRefusal(gate, {})) {
       return { version: await this.makeActive(input.plotType.id, version.id, input.activatedBy) };
     }
-    const notActivated =
-      gate.verdict === 'trivial'
-        ? `it learned nothing: ${learnedNothing(input.metrics.evaluation)}`
-        : `the promotion gate says it is worse: ${gate.reasons.join('; ')}`;
+    const notActivated = `the promotion gate says it is worse: ${gate.reasons.join('; ')}`;
     this.options.logger.warn(
       { plotType: input.plotType.name, model: version.model_name, version: version.version, notActivated },
       'trained version not activated',

@@ -2,7 +2,7 @@ import type { ModelVersionRow } from '../catalog/repositories/models-repository.
 import { ConflictError, LearnedNothingError } from '../errors.ts';
 import type { PromotionGate } from '../schemas/library.ts';
 import { evaluateShared, recallOf, type SharedTestImage } from './shared-test-images.ts';
-import { learnedNothing } from './trivial-answer.ts';
+import { notUseful } from './trivial-answer.ts';
 
 // The promotion gate: whether a version may replace the active one. A rule with no HTTP and no SQL: the model
 // library gathers what it needs and calls it on every promotion, and the Library page asks it before promoting.
@@ -61,7 +61,7 @@ export function promotionGate({ candidate, active, shared, alarmClasses, margin 
     reasons,
   });
 
-  const nothingLearned = own && learnedNothing(own);
+  const nothingLearned = candidate.metrics && notUseful(candidate.metrics);
   if (nothingLearned) return gate('trivial', [`${candidateName} learned nothing: ${nothingLearned}`]);
   if (active === null) return gate('no-active', ['no version is active: nothing to compare with']);
   const activeName = nameOf(active, candidate);

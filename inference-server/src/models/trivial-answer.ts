@@ -1,4 +1,5 @@
-import type { Evaluation } from '../schemas/models.ts';
+import type { SplitName } from '../enums.ts';
+import type { Evaluation, ModelMetrics } from '../schemas/models.ts';
 
 /** What always giving the most frequent class of a split would score on it: the bar a model must clear. */
 export interface TrivialAnswer {
@@ -28,12 +29,26 @@ export function trivialAnswer(evaluation: Evaluation): TrivialAnswer {
  * Why the model is no better than the trivial answer on this split, or undefined when it is: its macro F1 must
  * be higher, and its accuracy no lower.
  */
-export function learnedNothing(evaluation: Evaluation): string | undefined {
+export function learnedNothing(evaluation: Evaluation, split: SplitName = 'test'): string | undefined {
   const trivial = trivialAnswer(evaluation);
   if (evaluation.macroF1 > trivial.macroF1 && evaluation.accuracy >= trivial.accuracy) return undefined;
   const percent = (value: number) => `${(value * 100).toFixed(1)}%`;
   return (
-    `on the test split it scores accuracy ${percent(evaluation.accuracy)}, macro F1 ${evaluation.macroF1.toFixed(3)}; ` +
-    `always answering ${trivial.answer} scores ${percent(trivial.accuracy)}, ${trivial.macroF1.toFixed(3)}`
+    `on the ${split} split it scores accuracy ${percent(evaluation.accuracy)}, macro F1 ` +
+    `${evaluation.macroF1.toFixed(3)}; always answering ${trivial.answer} scores ${percent(trivial.accuracy)}, ` +
+    `${trivial.macroF1.toFixed(3)}`
+  );
+}
+
+/**
+ * Why a trained version is not useful, or undefined when it is: it must beat the trivial answer on both held-out
+ * splits, test and validation (versions trained before validation was kept are judged on test alone).
+ */
+export function notUseful(
+  metrics: Pick<ModelMetrics, 'evaluation'> & Partial<Pick<ModelMetrics, 'validation'>>,
+) {
+  return (
+    learnedNothing(metrics.evaluation, 'test') ??
+    (metrics.validation && learnedNothing(metrics.validation, 'validation'))
   );
 }

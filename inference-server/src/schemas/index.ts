@@ -20,3 +20,4 @@ export * from './tokens.ts';
 export * from './training.ts';
 export * from './incidents.ts';
 export * from './anomaly.ts';
+export * from './clusters.ts';

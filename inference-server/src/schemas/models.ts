@@ -63,7 +63,9 @@ export const ModelMetrics = Type.Object({
   steps: Type.Integer(),
   epochsRun: Type.Integer(),
   bestEpoch: Type.Integer({
-    description: '1-based epoch of the lowest validation loss, whose weights were kept',
+    description:
+      '1-based epoch whose weights were kept: of the lowest validation loss among the epochs that beat always ' +
+      'answering the most frequent validation class (among all epochs if none did)',
   }),
   stoppedEarly: Type.Boolean(),
   backend: Type.Enum(BACKENDS),

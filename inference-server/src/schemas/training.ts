@@ -62,7 +62,7 @@ export const TrainRequest = Type.Object({
   ),
   activate: Type.Boolean({
     default: false,
-    description: 'Make the new version active when training succeeds',
+    description: 'Make the new version active when training succeeds (a not-useful version never is)',
   }),
 });
 export type TrainRequest = Static<typeof TrainRequest>;
@@ -86,7 +86,11 @@ export const TrainingJob = Type.Object({
   deployment: Type.String(),
   plotTypeId: Type.Integer(),
   plotType: Type.String(),
-  status: Type.Enum(TRAINING_JOB_STATUSES),
+  status: Type.Enum(TRAINING_JOB_STATUSES, {
+    description:
+      'not-useful: trained to the end, but no better than always answering the most frequent class on the test or ' +
+      'validation split (error says by how much); its version is kept for inspection and never activated',
+  }),
   architecture: Type.String(),
   parameters: Type.Record(Type.String(), Type.Unknown()),
   splitSizes: Type.Union([
@@ -95,7 +99,9 @@ export const TrainingJob = Type.Object({
   ]),
   progress: Type.Union([TrainingProgress, Type.Null()]),
   log: Type.Array(Type.String()),
-  error: Type.Union([Type.String(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()], {
+    description: 'Why a failed job failed, or why a not-useful one is not useful',
+  }),
   modelVersionId: Type.Union([Type.Integer(), Type.Null()]),
   createdBy: Type.String(),
   createdAt: IsoTime,

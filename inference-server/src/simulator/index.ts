@@ -9,7 +9,14 @@ export type { AppliedFault, FaultRequest, GeneratedPlot } from './generate.ts';
 export { Histogram1D, Histogram2D } from './histogram.ts';
 export type { Histogram } from './histogram.ts';
 export { findPlotKind, plotKinds } from './kinds/index.ts';
-export { failureModeNames, isFailureModeName, labelFor, labelOfFailureMode, labels } from './labels.ts';
+export {
+  failureModeNames,
+  isFailureModeName,
+  labelFor,
+  labelOfFailureMode,
+  labels,
+  modesByLabel,
+} from './labels.ts';
 export type { FailureModeName, Label } from './labels.ts';
 export { manifestEntry, MANIFEST_FILE } from './manifest.ts';
 export type { ManifestEntry } from './manifest.ts';

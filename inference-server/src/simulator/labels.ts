@@ -40,3 +40,18 @@ export function labelFor(mode: FailureModeName | undefined): Label {
 export function isFailureModeName(name: string): name is FailureModeName {
   return (failureModeNames as readonly string[]).includes(name);
 }
+
+/**
+ * Every class a plot kind can show, each with the failure modes that produce it (Good: none, as `undefined`), in
+ * the order they first appear; the modes in `leaveOut` are left out, and a class left with none with them.
+ */
+export function modesByLabel(
+  failureModes: readonly FailureModeName[],
+  leaveOut: readonly FailureModeName[] = [],
+): Map<Label, (FailureModeName | undefined)[]> {
+  const byLabel = new Map<Label, (FailureModeName | undefined)[]>([['Good', [undefined]]]);
+  for (const mode of failureModes.filter((name) => !leaveOut.includes(name))) {
+    byLabel.set(labelFor(mode), [...(byLabel.get(labelFor(mode)) ?? []), mode]);
+  }
+  return byLabel;
+}

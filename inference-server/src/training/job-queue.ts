@@ -12,6 +12,7 @@ import type { TrainRequest, TrainingJob, TrainingProgress } from '../schemas/ind
 import { trainingJobView } from '../views/api-views.ts';
 import type { BackendName, TrainingResult } from '../inference/messages.ts';
 import { startTraining } from '../inference/training-thread.ts';
+import { smallSetSchedule } from './small-set.ts';
 import {
   findBaseWeights,
   planTraining,
@@ -217,6 +218,8 @@ export class TrainingJobQueue {
       `started on ${this.options.instanceId}: ${split.train.length} train, ${split.validation.length} validation, ` +
         `${split.test.length} test images`,
     );
+    const { schedule, note } = smallSetSchedule(labeledSplit.train.length, parameters);
+    if (note) await this.log(job.id, note);
     const handle = startTraining(
       {
         architecture: parameters.architecture,
@@ -224,8 +227,8 @@ export class TrainingJobQueue {
         classes: parameters.classes,
         split: trainingSplit(labeledSplit, parameters.classes, (l) => store.resolve(l.path)),
         hyperParameters: {
-          epochs: parameters.epochs,
-          batchSize: parameters.batchSize,
+          epochs: schedule.epochs,
+          batchSize: schedule.batchSize,
           learningRate: parameters.learningRate,
           patience: parameters.patience,
           augment: parameters.augment,
@@ -267,7 +270,7 @@ export class TrainingJobQueue {
       return;
     }
     const accuracy = `test accuracy ${(result.evaluation.test.accuracy * 100).toFixed(1)}%`;
-    const { version, notActivated } = await models.registerTrained({
+    const { version, notUseful, notActivated } = await models.registerTrained({
       plotType: await catalog.plotTypes.get(job.plot_type_id),
       artifactDir: result.modelDir,
       classes: parameters.classes,
@@ -282,6 +285,18 @@ export class TrainingJobQueue {
         reason: `trained with activate (${accuracy})`,
       },
     });
+    if (notUseful) {
+      logger.warn(
+        { jobId: job.id, plotType: job.plot_type, modelVersionId: version.id, notUseful },
+        `training job ${job.id} (${job.plot_type}) is not useful: ${notUseful}`,
+      );
+      await this.finish(
+        job.id,
+        { status: 'not-useful', model_version_id: version.id, error: notUseful },
+        `not useful: ${notUseful}; version ${version.version} is kept for inspection and never activated`,
+      );
+      return;
+    }
     logger.info(
       { jobId: job.id, modelVersionId: version.id, accuracy: result.evaluation.test.accuracy, notActivated },
       'training job succeeded',

@@ -211,6 +211,12 @@ const CHECKS: Record<string, Check> = {
   '. npm run bench:anomaly -- --kinds FCAL_occupancy,TOF_timing --held-out 1000': {
     skip: 'trains two autoencoders, minutes; the root script forwards flags (checked below)',
   },
+  '. npm run bench:label-efficiency': {
+    skip: 'trains two models per plot kind, many minutes; the root script forwards flags (checked below)',
+  },
+  '. npm run bench:clusters': {
+    skip: 'simulates and sends 2,000 plots, minutes; the root script forwards flags (checked below)',
+  },
   '. npm run build -w app-plugin': { skip: "a webpack build (a minute); the app's tests cover its code" },
   '. npm test -w app-plugin': { skip: SUITE },
   '. npm run e2e -w app-plugin': { skip: SUITE },

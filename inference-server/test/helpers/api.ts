@@ -158,24 +158,28 @@ export async function labelImages(
   if (response.statusCode !== 201) throw new Error(`labels: ${response.statusCode} ${response.body}`);
 }
 
-/** Polls a training job until it succeeds; a failed or cancelled job fails at once, with its error. */
+/**
+ * Polls a training job until it ends as `expected` (succeeded by default); a job that ends otherwise fails at once,
+ * with its error.
+ */
 export async function waitForTrainingJob(
   app: ApiClient,
   token: string,
   jobId: number,
   timeoutMs: number,
+  expected: TrainingJob['status'] = 'succeeded',
 ): Promise<TrainingJob> {
-  let ended: TrainingJob | undefined;
-  const succeeded = await waitFor(
+  const job = await waitFor(
     async () => {
-      const job = (
+      const polled = (
         await app.inject({ url: `/api/v1/training-jobs/${jobId}`, headers: auth(token) })
       ).json<TrainingJob>();
-      if (job.status === 'failed' || job.status === 'cancelled') ended = job;
-      return (job.status === 'succeeded' || ended !== undefined) && job;
+      return polled.finishedAt !== null && polled;
     },
     { timeoutMs, intervalMs: 500, what: `training job ${jobId}` },
   );
-  if (ended) throw new Error(`training job ${jobId} ${ended.status}: ${ended.error ?? ended.log.at(-1)}`);
-  return succeeded;
+  if (job.status !== expected) {
+    throw new Error(`training job ${jobId} ${job.status}: ${job.error ?? job.log.at(-1)}`);
+  }
+  return job;
 }

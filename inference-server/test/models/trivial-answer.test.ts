@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { evaluatePredictions } from '../../src/ml/evaluate.ts';
-import { learnedNothing, trivialAnswer } from '../../src/models/trivial-answer.ts';
+import { learnedNothing, notUseful, trivialAnswer } from '../../src/models/trivial-answer.ts';
 
 const CLASSES = ['Good', 'Bad'];
 // Eight Good plots and two Bad ones.
@@ -22,4 +22,21 @@ test('a model that always says Good learned nothing; one that finds a Bad did', 
   assert.ok(learnedNothing(evaluatePredictions(always(1), LABELS, CLASSES)), 'always Bad is worse still');
   const findsOneBad = LABELS.map((label, i) => (label === 1 && i === 9 ? [0.2, 0.8] : [0.9, 0.1]));
   assert.equal(learnedNothing(evaluatePredictions(findsOneBad, LABELS, CLASSES)), undefined);
+});
+
+test('a version is useful only when it beats the trivial answer on both held-out splits', () => {
+  const good = evaluatePredictions(
+    LABELS.map((label) => (label === 1 ? [0.2, 0.8] : [0.9, 0.1])),
+    LABELS,
+    CLASSES,
+  );
+  const alwaysGood = evaluatePredictions(always(0), LABELS, CLASSES);
+  assert.equal(notUseful({ evaluation: good, validation: good }), undefined);
+  assert.match(notUseful({ evaluation: good, validation: alwaysGood }) ?? '', /^on the validation split/);
+  assert.match(notUseful({ evaluation: alwaysGood, validation: good }) ?? '', /^on the test split/);
+  assert.equal(
+    notUseful({ evaluation: good }),
+    undefined,
+    'versions without a validation evaluation: test alone',
+  );
 });

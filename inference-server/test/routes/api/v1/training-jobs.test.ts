@@ -34,12 +34,12 @@ for (const engine of ENGINES) {
       await labelImages(app, tokens.labeler, imageIds, className);
     }
 
-    const train = async (epochs: number): Promise<TrainingJob> => {
+    const train = async (epochs: number, batchSize = 4): Promise<TrainingJob> => {
       const response = await app.inject({
         method: 'POST',
         url: `/api/v1/models/${plotType.id}/train`,
         headers: auth(tokens.expert),
-        payload: { epochs, batchSize: 4, patience: 100, seed: 1 },
+        payload: { epochs, batchSize, patience: 100, seed: 1 },
       });
       assert.equal(response.statusCode, 202, response.body);
       return response.json<TrainingJob>();
@@ -114,9 +114,11 @@ for (const engine of ENGINES) {
     ).json<ModelVersionList>();
     assert.deepEqual(versions.items, [], 'no cancelled job made a model version');
 
-    // The queue goes on after cancels: the next job trains to the end.
-    const after = await train(1);
+    // The queue goes on after cancels: the next job trains to the end and makes a version (16 plots may not be
+    // enough for it to be useful). Batches of 3 make four of the 12 training images, so its one epoch stays one.
+    const after = await train(1, 3);
     const afterEnded = await ended(after.id);
-    assert.equal(afterEnded.status, 'succeeded', afterEnded.log.join('\n'));
+    assert.ok(['succeeded', 'not-useful'].includes(afterEnded.status), afterEnded.log.join('\n'));
+    assert.notEqual(afterEnded.modelVersionId, null);
   });
 }

@@ -2,10 +2,13 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PlotTypeRow } from '../../../../catalog/repositories/plot-types-repository.ts';
 import { autoencoderTrainingView, referenceView } from '../../../../views/api-views.ts';
 import { NotFoundError } from '../../../../errors.ts';
+import { unlabeledClusters } from '../../../../labels/clusters.ts';
 import {
   AutoencoderStatus,
   AutoencoderTrainRequest,
   AutoencoderTraining,
+  ClusterList,
+  ClusterQuery,
   IdParams,
   Reference,
   ReferenceBody,
@@ -183,6 +186,23 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
         },
       };
     },
+  );
+
+  fastify.get(
+    '/:id/clusters',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary: "Clusters of this plot type's unlabeled images, for labeling a cluster at a time",
+        description:
+          "k-means on small grayscale thumbnails of the newest `limit` unlabeled images. Look at a cluster's " +
+          'medoid and a sample, then label it with POST /api/v1/labels and its imageIds.',
+        params: IdParams,
+        querystring: ClusterQuery,
+        response: { 200: ClusterList, ...problemResponses, 404: Problem },
+      },
+    },
+    (request) => unlabeledClusters(fastify.catalog, fastify.imageStore, request.params.id, request.query),
   );
 };
 
