@@ -19,6 +19,12 @@ export const TrainRequest = Type.Object({
   ),
   epochs: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
   batchSize: Type.Integer({ minimum: 1, maximum: 512, default: 16 }),
+  adaptToSmallSet: Type.Boolean({
+    default: true,
+    description:
+      'A training split of fewer than 4 batches trains in smaller batches for at least 100 steps (the job log says ' +
+      'so); false keeps epochs and batchSize exactly as given',
+  }),
   learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
   patience: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   augment: Type.Boolean({

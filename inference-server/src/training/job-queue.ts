@@ -218,7 +218,11 @@ export class TrainingJobQueue {
       `started on ${this.options.instanceId}: ${split.train.length} train, ${split.validation.length} validation, ` +
         `${split.test.length} test images`,
     );
-    const { schedule, note } = smallSetSchedule(labeledSplit.train.length, parameters);
+    // Jobs stored before the setting existed adapt, as they did.
+    const { schedule, note } =
+      parameters.adaptToSmallSet === false
+        ? { schedule: parameters, note: undefined }
+        : smallSetSchedule(labeledSplit.train.length, parameters);
     if (note) await this.log(job.id, note);
     const handle = startTraining(
       {

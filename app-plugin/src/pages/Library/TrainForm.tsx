@@ -20,6 +20,7 @@ interface FormState {
   batchSize: string;
   augment: boolean;
   balanceClasses: boolean;
+  adaptToSmallSet: boolean;
   baseWeights: string;
   trainPercent: string;
   activate: boolean;
@@ -32,6 +33,7 @@ const INITIAL: FormState = {
   batchSize: '16',
   augment: true,
   balanceClasses: true,
+  adaptToSmallSet: true,
   baseWeights: '',
   trainPercent: '100',
   activate: false,
@@ -56,6 +58,7 @@ function toRequest(form: FormState): TrainOptions | string {
       batchSize: whole(form.batchSize, 'Batch size', 1, 512),
       augment: form.augment,
       balanceClasses: form.balanceClasses,
+      adaptToSmallSet: form.adaptToSmallSet,
       baseWeights: form.baseWeights.trim() || undefined,
       trainFraction: percent === 100 ? undefined : percent / 100,
       activate: form.activate,
@@ -125,6 +128,13 @@ export function TrainForm({ busy, onTrain }: { busy: boolean; onTrain: (request:
           aria-label="Class balance"
           value={form.balanceClasses}
           onChange={() => set('balanceClasses', !form.balanceClasses)}
+        />
+      </Field>
+      <Field label="Adapt to a small set" description="Under 4 batches: smaller batches, at least 100 steps">
+        <Switch
+          aria-label="Adapt to a small set"
+          value={form.adaptToSmallSet}
+          onChange={() => set('adaptToSmallSet', !form.adaptToSmallSet)}
         />
       </Field>
       <Field label="Activate when done" description="If the gate lets it through">

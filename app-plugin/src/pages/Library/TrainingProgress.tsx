@@ -5,7 +5,7 @@ import { css } from '@emotion/css';
 import { describeError, trainingJobStream, type HydraAppClient, type TrainingJob } from '@hydra/plugin-kit/client';
 import { testIds } from '../../testIds';
 
-const ENDED: ReadonlySet<TrainingJob['status']> = new Set(['succeeded', 'failed', 'cancelled']);
+const ENDED: ReadonlySet<TrainingJob['status']> = new Set(['succeeded', 'not-useful', 'failed', 'cancelled']);
 
 /** How long is left, said as a person would. */
 function duration(seconds: number): string {
@@ -56,6 +56,8 @@ export function TrainingProgress({
   const p = job.progress;
   const done = p ? ((p.epoch - 1) * p.steps + p.step) / (p.epochs * p.steps) : 0;
   const finished = ENDED.has(job.status);
+  // A not-useful job trained to its end too: what it made is kept for a look, never activated.
+  const trainedToEnd = job.status === 'succeeded' || job.status === 'not-useful';
   return (
     <div className={styles.box} data-testid={testIds.library.training} data-job-id={job.id} data-status={job.status}>
       <div className={styles.line}>
@@ -88,11 +90,20 @@ export function TrainingProgress({
           role="progressbar"
           aria-valuemin={0}
           aria-valuemax={100}
-          aria-valuenow={Math.round((job.status === 'succeeded' ? 1 : done) * 100)}
-          style={{ width: `${(job.status === 'succeeded' ? 1 : done) * 100}%` }}
+          aria-valuenow={Math.round((trainedToEnd ? 1 : done) * 100)}
+          style={{ width: `${(trainedToEnd ? 1 : done) * 100}%` }}
         />
       </div>
-      {job.error && <Alert title="Training failed">{job.error}</Alert>}
+      {job.error && (
+        <Alert
+          title={
+            job.status === 'not-useful' ? 'Not useful: it learned nothing, so it is never activated' : 'Training failed'
+          }
+          severity={job.status === 'not-useful' ? 'warning' : 'error'}
+        >
+          {job.error}
+        </Alert>
+      )}
       {error && <Alert title="Lost track of the job">{error}</Alert>}
     </div>
   );

@@ -42,7 +42,9 @@ export function useTraining(
           message:
             job.status === 'succeeded'
               ? `Training job ${job.id} succeeded: its version is in the table`
-              : `Training job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`,
+              : job.status === 'not-useful'
+                ? `Training job ${job.id} made a version that learned nothing; it is in the table, never to be activated: ${job.error ?? ''}`
+                : `Training job ${job.id} ${job.status}${job.error ? `: ${job.error}` : ''}`,
         },
         true
       ),

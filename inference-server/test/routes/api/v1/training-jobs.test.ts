@@ -64,6 +64,7 @@ for (const engine of ENGINES) {
       {
         epochs: 500,
         batchSize: 4,
+        adaptToSmallSet: true,
         patience: 100,
         seed: 1,
         activate: false,
