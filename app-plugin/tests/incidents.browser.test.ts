@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Deployment } from '@hydra/inference-server/api';
 import type { IncidentReport } from '@hydra/plugin-kit/client';
-import { postPlot, type HydraServer } from '@hydra/plugin-kit/testing/server';
+import { postPlot, seedOwnDeployment } from '@hydra/plugin-kit/testing/server';
 import { testIds } from '../src/testIds';
 import { api, ARTIFACTS, closeSession, hydra, openPage, openSession, tid, type Session } from './browserKit';
 
@@ -12,13 +12,18 @@ const FAULTY = ['CDC_occupancy', 'FCAL_occupancy', 'BCAL_occupancy', 'TOF_timing
 let session: Session;
 let report: IncidentReport;
 
+// A deployment of its own: the other browser tests post Bad plots to the shared one, which would be incidents too.
+const DEPLOYMENT = 'incidents-hall';
+let deploymentId: number;
+
 beforeAll(async () => {
   session = await openSession();
+  const { server } = await seedOwnDeployment(hydra, DEPLOYMENT, { withModel: FAULTY.length, run: 4999 });
   for (const [index, plotType] of FAULTY.entries()) {
-    await postPlot(hydra as unknown as HydraServer, { plotType, run: 5000 + index, seed: 20 + index, bad: true });
+    await postPlot(server, { plotType, run: 5000 + index, seed: 20 + index, bad: true });
   }
-  const deploymentId = (await api<{ items: Deployment[] }>('viewer', 'GET', '/deployments')).items.find(
-    (d) => d.name === hydra.deployment
+  deploymentId = (await api<{ items: Deployment[] }>('viewer', 'GET', '/deployments')).items.find(
+    (d) => d.name === DEPLOYMENT
   )!.id;
   const reportNow = () => api<IncidentReport>('viewer', 'GET', `/incidents/report?deploymentId=${deploymentId}`);
   for (let tries = 0; (await reportNow()).incidents.length < FAULTY.length; tries++) {
@@ -27,7 +32,7 @@ beforeAll(async () => {
   }
   const minutesLater = (minutes: number) => new Date(Date.now() + minutes * 60_000).toISOString();
   await api('expert', 'POST', '/logbook', {
-    deployment: hydra.deployment,
+    deployment: DEPLOYMENT,
     format: 'csv',
     content: [
       'time,author,text,detector',
@@ -45,7 +50,7 @@ describe('the Incidents page in Chromium, on a real inference server', () => {
   it('shows the report per detector, the unmatched incidents and one timeline, in dark and light', async () => {
     expect(report.totals).toMatchObject({ incidents: FAULTY.length, matched: 2, unmatched: 2 });
     for (const theme of ['dark', 'light'] as const) {
-      const page = await openPage(session, { page: 'incidents', theme });
+      const page = await openPage(session, { page: 'incidents', theme, search: `?deploymentId=${deploymentId}` });
       await page.waitForSelector(tid(testIds.incidents.detectors));
       expect(await page.locator(tid(testIds.incidents.detector('CDC'))).textContent()).toMatch(/^CDC110(12|13) min/);
       expect(await page.locator(tid(testIds.incidents.detector('BCAL'))).textContent()).toMatch(/1 h 3[56] min/);

@@ -153,6 +153,20 @@ export async function seedDeployment(server: HydraServer, options: SeedOptions):
 }
 
 /**
+ * A deployment of its own on the shared test server, seeded as `seedDeployment` does, from a test file (over HTTP):
+ * for a test whose figures other tests' plots must not change. Returns the server as that deployment's.
+ */
+export async function seedOwnDeployment(
+  info: HydraServerInfo,
+  deployment: string,
+  options: SeedOptions
+): Promise<{ server: HydraServer; plotTypes: PlotTypeInfo[] }> {
+  const { httpClient } = await serverHelpers();
+  const server: HydraServer = { ...info, deployment, api: httpClient(info.url), stop: async () => {} };
+  return { server, plotTypes: await seedDeployment(server, options) };
+}
+
+/**
  * Uploads a simulator plot of the plot type's kind. `bad` darkens it, which the brightness model calls Bad
  * (it judges brightness, not physics); `brightness` scales its pixels by another factor (0.15 is `bad`), which near
  * 0.6 gives the model's verdicts every confidence. `fault` draws one of the simulator's failure modes into the plot
