@@ -39,6 +39,22 @@ const INITIAL: FormState = {
   activate: false,
 };
 
+/** The form's on/off settings, in the order shown. */
+const SWITCHES: ReadonlyArray<{
+  key: 'augment' | 'balanceClasses' | 'adaptToSmallSet' | 'activate';
+  label: string;
+  description: string;
+}> = [
+  { key: 'augment', label: 'Augmentation', description: 'Shifts and brightness' },
+  { key: 'balanceClasses', label: 'Class balance', description: 'Weigh rare classes up' },
+  {
+    key: 'adaptToSmallSet',
+    label: 'Adapt to a small set',
+    description: 'Under 4 batches: smaller batches, at least 100 steps',
+  },
+  { key: 'activate', label: 'Activate when done', description: 'If the gate lets it through' },
+];
+
 /** The request of the form, or what is wrong with it. */
 function toRequest(form: FormState): TrainOptions | string {
   const whole = (text: string, name: string, min: number, max: number) => {
@@ -120,30 +136,11 @@ export function TrainForm({ busy, onTrain }: { busy: boolean; onTrain: (request:
       <Field label="Base weights" description="A folder under weights/ (transfer learning)">
         <Input aria-label="Base weights" width={20} placeholder="none" {...text('baseWeights')} />
       </Field>
-      <Field label="Augmentation" description="Shifts and brightness">
-        <Switch aria-label="Augmentation" value={form.augment} onChange={() => set('augment', !form.augment)} />
-      </Field>
-      <Field label="Class balance" description="Weigh rare classes up">
-        <Switch
-          aria-label="Class balance"
-          value={form.balanceClasses}
-          onChange={() => set('balanceClasses', !form.balanceClasses)}
-        />
-      </Field>
-      <Field label="Adapt to a small set" description="Under 4 batches: smaller batches, at least 100 steps">
-        <Switch
-          aria-label="Adapt to a small set"
-          value={form.adaptToSmallSet}
-          onChange={() => set('adaptToSmallSet', !form.adaptToSmallSet)}
-        />
-      </Field>
-      <Field label="Activate when done" description="If the gate lets it through">
-        <Switch
-          aria-label="Activate when done"
-          value={form.activate}
-          onChange={() => set('activate', !form.activate)}
-        />
-      </Field>
+      {SWITCHES.map(({ key, label, description }) => (
+        <Field key={key} label={label} description={description}>
+          <Switch aria-label={label} value={form[key]} onChange={() => set(key, !form[key])} />
+        </Field>
+      ))}
       <div className={styles.submit}>
         <Button
           data-testid={testIds.library.trainStart}
