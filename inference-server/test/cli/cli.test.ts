@@ -114,8 +114,8 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
   watcher.stdout.on('data', (chunk: Buffer) => (watcherOutput += chunk.toString()));
   watcher.stderr.on('data', (chunk: Buffer) => (watcherOutput += chunk.toString()));
   environment.defer(() => void watcher.kill('SIGKILL'));
-  await waitFor(() => /already known/.test(watcherOutput), {
-    what: 'the watcher to pick up the existing file',
+  await waitFor(() => /already known/.test(watcherOutput) && /watching: every new/.test(watcherOutput), {
+    what: 'the watcher to pick up the existing file and say it is watching',
   });
   await fs.mkdir(path.join(feed, '131459'));
   await fs.writeFile(
@@ -124,6 +124,8 @@ test('the CLI: db migrate, token create, model add, ingest of files and of a wat
   );
   await waitFor(async () => (await predictions()).length === 2, {
     what: 'the watched plot to be classified',
+  }).catch((error: Error) => {
+    throw new Error(`${error.message}; the watcher printed:\n${watcherOutput}`);
   });
   assert.deepEqual((await predictions())[0]!.run, 131459);
   assert.equal((await predictions())[0]!.verdict, 'Good');

@@ -78,6 +78,8 @@ async function watchFolder(target: UploadTarget, dir: string, options: IngestOpt
       queue = queue.then(() => ingestOne(target, file, options).then(() => undefined));
   };
   watcher.on('add', enqueue).on('change', enqueue);
+  // Until chokidar has walked the folder, a new subfolder's files can be missed: say when watching is live.
+  watcher.once('ready', () => console.error('watching: every new or changed image from now on is sent'));
   await new Promise<void>((resolve) => process.once('SIGINT', resolve));
   await watcher.close();
   await queue;
