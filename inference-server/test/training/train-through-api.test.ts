@@ -209,6 +209,11 @@ test('training through the API: labels to a job with streamed progress, an evalu
   );
   const transfer = await train({ epochs: 1, baseWeights: 'cdc-v1', seed: 1 });
   assert.equal(transfer.statusCode, 202, transfer.body);
-  const transferred = await waitForTrainingJob(app, tokens.viewer, transfer.json<TrainingJob>().id, 120_000);
+  // One epoch of a new head on a frozen base may not beat the trivial answer yet (then the job ends not-useful, its
+  // version kept): what this checks is that the base starts a new model and the job makes a version of it.
+  const transferId = transfer.json<TrainingJob>().id;
+  const transferred = await waitForTrainingJob(app, tokens.viewer, transferId, 120_000).catch(() =>
+    waitForTrainingJob(app, tokens.viewer, transferId, 1_000, 'not-useful'),
+  );
   assert.ok(transferred.modelVersionId !== null && transferred.modelVersionId !== trained.id);
 });
