@@ -44,19 +44,41 @@ export function startTraining(
   }: StartTrainingOptions = {},
 ): TrainingThread {
   checkTrainingSet(request.classes, request.split);
+  return runWorkerJob<TrainingResult, Extract<TrainingThreadResponse, { kind: 'progress' }>>(
+    workerScript,
+    { kind: 'train', request } satisfies TrainingThreadRequest,
+    (update) => onProgress?.(update.progress),
+  );
+}
+
+/** What a job's worker sends last: its result, or why it failed. */
+type WorkerJobEnd<Result> = { kind: 'finished'; result: Result } | { kind: 'failed'; error: string };
+
+/**
+ * Runs one job in a worker thread of its own: posts `start`, passes every other message to `onUpdate` until the
+ * worker sends `finished` or `failed`, then ends the thread. `cancel` posts `{ kind: 'cancel' }` while it runs; a
+ * thread that dies first rejects with a TrainingError naming its exit code.
+ */
+export function runWorkerJob<Result, Update extends { kind: string }>(
+  workerScript: string | URL,
+  start: object,
+  onUpdate: (update: Update) => void,
+): { result: Promise<Result>; cancel(): void } {
   const worker = new Worker(workerScript, { execArgv: execArgvFor(workerScript) });
   let settled = false;
-  const result = new Promise<TrainingResult>((resolve, reject) => {
+  const result = new Promise<Result>((resolve, reject) => {
     let crash: Error | undefined;
     const settle = (outcome: () => void): void => {
       settled = true;
       outcome();
       void worker.terminate();
     };
-    worker.on('message', (response: TrainingThreadResponse) => {
-      if (response.kind === 'progress') onProgress?.(response.progress);
-      else if (response.kind === 'finished') settle(() => resolve(response.result));
-      else settle(() => reject(new TrainingError(`Training failed: ${response.error}`)));
+    worker.on('message', (response: Update | WorkerJobEnd<Result>) => {
+      const end = response as WorkerJobEnd<Result>;
+      if (end.kind === 'finished') settle(() => resolve(end.result));
+      else if (end.kind === 'failed')
+        settle(() => reject(new TrainingError(`Training failed: ${end.error}`)));
+      else onUpdate(response as Update);
     });
     worker.on('error', (error) => {
       crash = error;
@@ -68,11 +90,11 @@ export function startTraining(
       reject(new TrainingError(`The training worker exited with code ${code} before finishing${cause}`));
     });
   });
-  worker.postMessage({ kind: 'train', request } satisfies TrainingThreadRequest);
+  worker.postMessage(start);
   return {
     result,
     cancel: () => {
-      if (!settled) worker.postMessage({ kind: 'cancel' } satisfies TrainingThreadRequest);
+      if (!settled) worker.postMessage({ kind: 'cancel' });
     },
   };
 }
