@@ -56,6 +56,15 @@ export class ServerProcess {
     return this.signal('SIGTERM');
   }
 
+  /** SIGSTOP: freezes the process where it is (its claims, its open transactions), until `resume` or `kill`. */
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
   private async signal(signal: NodeJS.Signals): Promise<void> {
     const child = this.child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;

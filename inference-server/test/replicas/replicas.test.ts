@@ -267,33 +267,53 @@ test('two replicas on one PostgreSQL database and one data folder', async (t) =>
         ).rows.map((row) => row.id);
       let killed = false;
       let orphans: number[] = [];
-      // Kills B as soon as it holds claims, then sends every plot to A.
-      const killer = waitFor(async () => (await heldByB()).length > 0, {
-        timeoutMs: 120_000,
-        intervalMs: 5,
-        what: 'B to hold claims',
-      }).then(async () => {
+      // Kills B while it holds claims, then sends every plot to A. B is frozen first and its claims read then: a
+      // batch as small as these can end between a look at the catalog and the kill, and a frozen B can neither
+      // end one nor renew its lease (2 s, far longer than this takes).
+      const killer = (async () => {
+        for (;;) {
+          await waitFor(async () => (await heldByB()).length > 0, {
+            timeoutMs: 120_000,
+            intervalMs: 5,
+            what: 'B to hold claims',
+          });
+          b.pause();
+          if ((await heldByB()).length > 0) break;
+          b.resume();
+        }
         await b.kill();
         killed = true;
+        // Read after the exit: a transaction B had open is rolled back by then, and its claims stay B's.
         orphans = await heldByB();
-      });
+      })();
       await post(AROUND_THE_KILL, (index) => (index % 2 && !killed ? apiB : apiA));
       await killer;
       await allClassified('every plot to be classified after the kill');
       const total = BOTH_RUNNING + AROUND_THE_KILL + 20;
       assert.equal(await count('select count(*) from image'), total);
-      assert.equal(await count("select count(*) from image where status = 'classified'"), total);
+      const statuses = await db.query<{ status: string; count: string }>(
+        'select status, count(*) from image group by status',
+      );
+      assert.equal(
+        await count("select count(*) from image where status = 'classified'"),
+        total,
+        JSON.stringify(statuses.rows),
+      );
       assert.equal(await count('select count(*) from prediction'), total, 'none twice');
       assert.equal(await count('select count(distinct image_id) from prediction'), total);
       // B held these when it died; A took them over once their lease ran out.
       assert.ok(orphans.length > 0, 'B died holding claims');
+      const retaken = await db.query<{ id: number; status: string; attempts: number }>(
+        'select id, status, attempts from image where id = any($1)',
+        [orphans],
+      );
       assert.equal(
         await count(
           "select count(*) from image where id = any($1) and status = 'classified' and attempts >= 2",
           [orphans],
         ),
         orphans.length,
-        'each was claimed by B, then again by A',
+        `each was claimed by B, then again by A: ${JSON.stringify(retaken.rows)}`,
       );
     },
   );
