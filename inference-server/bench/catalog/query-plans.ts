@@ -19,16 +19,22 @@ import type { Database } from '../../src/catalog/database.ts';
 /** Tables that grow with the images: reading one of them whole is what the catalog must never do on a request. */
 const BIG_TABLES = new Set(['image', 'prediction', 'label', 'log_acknowledgement']);
 
-/** Keeps every statement that goes through it, unchanged. */
+/**
+ * Keeps every statement that runs through it, unchanged. A subquery built on the same connection goes through
+ * `transformQuery` too, when its parent is built, but only a statement that runs has a result.
+ */
 class StatementRecorder implements KyselyPlugin {
+  private readonly built = new Map<string, RootOperationNode>();
   readonly statements: RootOperationNode[] = [];
 
-  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
-    this.statements.push(node);
+  transformQuery({ node, queryId }: PluginTransformQueryArgs): RootOperationNode {
+    this.built.set(queryId.queryId, node);
     return node;
   }
 
-  async transformResult({ result }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+  async transformResult({ result, queryId }: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    const node = this.built.get(queryId.queryId);
+    if (node) this.statements.push(node);
     return result;
   }
 }

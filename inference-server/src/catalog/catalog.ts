@@ -3,6 +3,7 @@ import { connectCatalog, type ConnectionErrorHandler, type SqlEngine } from './c
 import type { Database } from './database.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { AlertEventsRepository } from './repositories/alert-events-repository.ts';
+import { PlotGridRepository } from './repositories/plot-grid-repository.ts';
 import { AnomalyRepository } from './repositories/anomaly-repository.ts';
 import { DeploymentsRepository } from './repositories/deployments-repository.ts';
 import { ImagesRepository } from './repositories/images-repository.ts';
@@ -47,6 +48,7 @@ export class Repositories {
   readonly logbook: LogbookRepository;
   readonly incidents: IncidentsRepository;
   readonly anomaly: AnomalyRepository;
+  readonly plotGrid: PlotGridRepository;
 
   constructor(db: Kysely<Database>, engine: SqlEngine) {
     this.deployments = new DeploymentsRepository(db);
@@ -70,6 +72,7 @@ export class Repositories {
     this.logbook = new LogbookRepository(db);
     this.incidents = new IncidentsRepository(db);
     this.anomaly = new AnomalyRepository(db);
+    this.plotGrid = new PlotGridRepository(db, engine, this);
   }
 }
 

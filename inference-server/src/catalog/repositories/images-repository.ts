@@ -56,13 +56,7 @@ export class ImagesRepository {
   }
 
   private withContext() {
-    return this.db
-      .selectFrom('image')
-      .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
-      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
-      .leftJoin('run', 'run.id', 'image.run_id')
-      .selectAll('image')
-      .select(['deployment.name as deployment', 'plot_type.name as plot_type', 'run.number as run_number']);
+    return imagesWithContext(this.db);
   }
 
   async get(id: number): Promise<ImageWithContext> {
@@ -194,6 +188,17 @@ export class ImagesRepository {
       .where('status', '=', 'pending')
       .execute();
   }
+}
+
+/** Images with the names a reader needs (`ImageWithContext`). */
+export function imagesWithContext(db: Kysely<Database>) {
+  return db
+    .selectFrom('image')
+    .innerJoin('plot_type', 'plot_type.id', 'image.plot_type_id')
+    .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+    .leftJoin('run', 'run.id', 'image.run_id')
+    .selectAll('image')
+    .select(['deployment.name as deployment', 'plot_type.name as plot_type', 'run.number as run_number']);
 }
 
 /**

@@ -20,7 +20,7 @@ export interface ClassDefinition {
   severity: ClassSeverity;
 }
 
-const decodePlotType = (row: PlotTypeTableRow): PlotTypeRow => ({
+export const decodePlotType = (row: PlotTypeTableRow): PlotTypeRow => ({
   ...row,
   is_chunked: flag(row.is_chunked),
   hidden: flag(row.hidden),

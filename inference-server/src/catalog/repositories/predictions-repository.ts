@@ -88,67 +88,7 @@ export class PredictionsRepository {
   }
 
   private withContext() {
-    return (
-      this.db
-        .selectFrom('prediction')
-        // A cross join keeps the predictions the outer loop on SQLite, whose planner would otherwise walk every image
-        // of a plot type to find the newest predictions in a time range; PostgreSQL plans it as the inner join it is.
-        .crossJoin('image')
-        .whereRef('image.id', '=', 'prediction.image_id')
-        // The prediction's own copy of its plot type (migration 0020): a plot type's or deployment's predictions in a
-        // time range are then found without an image row for each prediction of the range.
-        .innerJoin('plot_type', 'plot_type.id', 'prediction.plot_type_id')
-        .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
-        .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
-        .innerJoin('model', 'model.id', 'model_version.model_id')
-        .leftJoin('run', 'run.id', 'image.run_id')
-        .selectAll('prediction')
-        .select([
-          'model.name as model_name',
-          'model_version.version as model_version',
-          'model_version.kind',
-          'plot_type.id as plot_type_id',
-          'plot_type.name as plot_type',
-          'deployment.name as deployment',
-          'run.number as run_number',
-          'image.captured_at',
-        ])
-    );
-  }
-
-  private static decode(
-    row: Awaited<ReturnType<ReturnType<PredictionsRepository['withContext']>['executeTakeFirstOrThrow']>>,
-  ): Verdict {
-    return {
-      id: row.id,
-      imageId: row.image_id,
-      deployment: row.deployment,
-      plotTypeId: row.plot_type_id,
-      plotType: row.plot_type,
-      run: row.run_number,
-      modelVersionId: row.model_version_id,
-      model: row.model_name,
-      modelVersion: row.model_version,
-      kind: row.kind,
-      scores: decodeJson<Record<string, number>>(row.probabilities),
-      verdict: row.verdict,
-      confidence: row.confidence,
-      confirmed: flag(row.confirmed),
-      beam: row.beam,
-      latencyMs: row.latency_ms,
-      inferenceMs: row.inference_ms,
-      capturedAt: row.captured_at,
-      createdAt: row.created_at,
-      ...(row.reprocess_job_id !== null && { reprocessJobId: row.reprocess_job_id }),
-      ...(row.anomaly_version_id !== null &&
-        row.anomaly_score !== null && {
-          anomaly: {
-            anomalyVersionId: row.anomaly_version_id,
-            anomalyScore: row.anomaly_score,
-            anomalous: flag(row.anomalous ?? 0),
-          },
-        }),
-    };
+    return predictionsWithContext(this.db);
   }
 
   /** Newest first. */
@@ -171,7 +111,7 @@ export class PredictionsRepository {
       .limit(filter.limit)
       .offset(filter.offset)
       .execute();
-    return rows.map(PredictionsRepository.decode);
+    return rows.map(decodeVerdict);
   }
 
   /** The image's latest live verdict (reprocessed ones never are). */
@@ -181,7 +121,7 @@ export class PredictionsRepository {
       .where('prediction.reprocess_job_id', 'is', null)
       .orderBy('prediction.id', 'desc')
       .executeTakeFirst();
-    return row && PredictionsRepository.decode(row);
+    return row && decodeVerdict(row);
   }
 
   /** Verdicts whose InfluxDB point was never acknowledged, oldest first, after the id `afterId`. */
@@ -192,7 +132,7 @@ export class PredictionsRepository {
       .orderBy('prediction.id')
       .limit(limit)
       .execute();
-    return rows.map(PredictionsRepository.decode);
+    return rows.map(decodeVerdict);
   }
 
   /** InfluxDB acknowledged (or refused for good) these predictions' points. */
@@ -214,7 +154,7 @@ export class PredictionsRepository {
         .where('prediction.id', 'in', batch)
         .orderBy('prediction.id')
         .execute();
-      verdicts.push(...rows.map(PredictionsRepository.decode));
+      verdicts.push(...rows.map(decodeVerdict));
     }
     return verdicts;
   }
@@ -241,8 +181,76 @@ export class PredictionsRepository {
       .where('prediction.reprocess_job_id', 'is', null)
       .orderBy('prediction.id')
       .execute();
-    return new Map(rows.map((row) => [row.image_id, PredictionsRepository.decode(row)]));
+    return new Map(rows.map((row) => [row.image_id, decodeVerdict(row)]));
   }
+}
+
+/** Predictions with their model's, plot type's, deployment's and run's names: what `decodeVerdict` reads. */
+export function predictionsWithContext(db: Kysely<Database>) {
+  return (
+    db
+      .selectFrom('prediction')
+      // A cross join keeps the predictions the outer loop on SQLite, whose planner would otherwise walk every image
+      // of a plot type to find the newest predictions in a time range; PostgreSQL plans it as the inner join it is.
+      .crossJoin('image')
+      .whereRef('image.id', '=', 'prediction.image_id')
+      // The prediction's own copy of its plot type (migration 0020): a plot type's or deployment's predictions in a
+      // time range are then found without an image row for each prediction of the range.
+      .innerJoin('plot_type', 'plot_type.id', 'prediction.plot_type_id')
+      .innerJoin('deployment', 'deployment.id', 'plot_type.deployment_id')
+      .innerJoin('model_version', 'model_version.id', 'prediction.model_version_id')
+      .innerJoin('model', 'model.id', 'model_version.model_id')
+      .leftJoin('run', 'run.id', 'image.run_id')
+      .selectAll('prediction')
+      .select([
+        'model.name as model_name',
+        'model_version.version as model_version',
+        'model_version.kind',
+        'plot_type.id as plot_type_id',
+        'plot_type.name as plot_type',
+        'deployment.name as deployment',
+        'run.number as run_number',
+        'image.captured_at',
+      ])
+  );
+}
+
+export type PredictionWithContext = Awaited<
+  ReturnType<ReturnType<typeof predictionsWithContext>['executeTakeFirstOrThrow']>
+>;
+
+/** A prediction row with its context, as the `Verdict` the sinks received. */
+export function decodeVerdict(row: PredictionWithContext): Verdict {
+  return {
+    id: row.id,
+    imageId: row.image_id,
+    deployment: row.deployment,
+    plotTypeId: row.plot_type_id,
+    plotType: row.plot_type,
+    run: row.run_number,
+    modelVersionId: row.model_version_id,
+    model: row.model_name,
+    modelVersion: row.model_version,
+    kind: row.kind,
+    scores: decodeJson<Record<string, number>>(row.probabilities),
+    verdict: row.verdict,
+    confidence: row.confidence,
+    confirmed: flag(row.confirmed),
+    beam: row.beam,
+    latencyMs: row.latency_ms,
+    inferenceMs: row.inference_ms,
+    capturedAt: row.captured_at,
+    createdAt: row.created_at,
+    ...(row.reprocess_job_id !== null && { reprocessJobId: row.reprocess_job_id }),
+    ...(row.anomaly_version_id !== null &&
+      row.anomaly_score !== null && {
+        anomaly: {
+          anomalyVersionId: row.anomaly_version_id,
+          anomalyScore: row.anomaly_score,
+          anomalous: flag(row.anomalous ?? 0),
+        },
+      }),
+  };
 }
 
 /** A verdict's prediction row, with the margin and entropy the labeler sorts by, and its image's plot type. */
