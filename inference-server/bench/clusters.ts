@@ -5,9 +5,9 @@
 // Run: npm run bench:clusters [-- --kind CDC_occupancy --images 2000 --k 20 --leave-out hot-channel]
 //
 // Half the plots are Good, the other half cycle through the kind's failure modes at normal strength (simulator
-// seed 21; --leave-out drops modes); their true
-// class is the simulator's label for the mode. It also prints the clusters' near-duplicate groups (one run per plot
-// here, so each is one image) and the time of the request (embedding, uniqueness and k-means, on the event loop).
+// seed 21; --leave-out drops modes); their true class is the simulator's label for the mode. It also prints how many
+// near-duplicate groups the clusters hold (one image per run here, so one per image) and the time of the request
+// (embedding, uniqueness and k-means).
 import { parseArgs } from 'node:util';
 import type { ClusterList } from '../src/schemas/index.ts';
 import { findPlotKind, labelFor, simulatePlot } from '../src/simulator/index.ts';

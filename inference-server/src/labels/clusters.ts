@@ -60,7 +60,11 @@ export async function unlabeledClusters(
     const groups = new Map<number, Cluster['groups'][number]>();
     for (const i of members) {
       const first = representative[i]!;
-      const group = groups.get(first) ?? { imageId: images[first]!.id, uniqueness: scores[first]!, duplicateIds: [] };
+      const group = groups.get(first) ?? {
+        imageId: images[first]!.id,
+        uniqueness: scores[first]!,
+        duplicateIds: [],
+      };
       if (i !== first) group.duplicateIds.push(images[i]!.id);
       groups.set(first, group);
     }

@@ -10,7 +10,7 @@ export interface RunImage {
 
 /**
  * Near-duplicate groups: consecutive chunks of one run look alike, so, in capture order, an image joins the group of
- * its run's previous image when it is within `maxDistance` of that group's first image (its representative, the tile
+ * its run's previous image when it is closer than `maxDistance` to that group's first image (its representative, the tile
  * the Labeler shows); otherwise it starts a group of its own. Images without a run are groups of their own. The
  * answer is the index (in `images`) of each image's representative.
  */
@@ -24,7 +24,8 @@ export function nearDuplicateGroups(images: readonly RunImage[], maxDistance: nu
     const previous = image.runId === null ? undefined : lastOfRun.get(image.runId);
     const candidate = previous === undefined ? undefined : representative[previous]!;
     representative[index] =
-      candidate !== undefined && embeddingDistance(images[candidate]!.embedding, image.embedding) <= maxDistance
+      candidate !== undefined &&
+      embeddingDistance(images[candidate]!.embedding, image.embedding) < maxDistance
         ? candidate
         : index;
     if (image.runId !== null) lastOfRun.set(image.runId, index);

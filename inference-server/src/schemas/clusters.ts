@@ -18,7 +18,7 @@ export const ClusterQuery = Type.Object({
     maximum: 1,
     default: 0.008,
     description:
-      'Consecutive images of one run at most this far apart (root-mean-square embedding difference; different ' +
+      'Consecutive images of one run closer than this (root-mean-square embedding difference; different ' +
       'simulated runs of one plot type are about 0.001 to 0.006 apart, a fault 0.014 or more from any good plot) ' +
       'are near-duplicates: one group, one tile. 0: none',
   }),
