@@ -10,12 +10,14 @@ interface Props extends Omit<PlotTypePickerProps, 'testIds'> {
   onEditorMode: () => void;
   hoverPreview: boolean;
   onHoverPreview: () => void;
+  clustersMode: boolean;
+  onClustersMode: () => void;
   /** The server's count of the queue, once it came. */
   total?: number;
 }
 
 /**
- * The Labeler's first line: deployment, plot type, editor mode, preview on hover, and the count. Memoized: the queue's
+ * The Labeler's first line: deployment, plot type, editor mode, preview on hover, clusters mode, and the count. Memoized: the queue's
  * chunks arriving as the grid scrolls do not render it again.
  */
 export const LabelerBar = memo(function LabelerBar(props: Props) {
@@ -41,7 +43,14 @@ export const LabelerBar = memo(function LabelerBar(props: Props) {
           onChange={props.onHoverPreview}
         />
       </InlineField>
-      {total !== undefined && (
+      <InlineField label="Clusters" tooltip="The unlabeled images in clusters of look-alikes, each labeled at once">
+        <InlineSwitch
+          data-testid={testIds.labeler.clustersMode}
+          value={props.clustersMode}
+          onChange={props.onClustersMode}
+        />
+      </InlineField>
+      {total !== undefined && !props.clustersMode && (
         <span data-testid={testIds.labeler.total} className={styles.total}>
           {total} image{total === 1 ? '' : 's'} match
         </span>
