@@ -2,7 +2,7 @@
 // plots of one kind, by majority label (the share of images whose cluster's most frequent true class is their own).
 // Goal: ≥ 0.9 on 2,000 images.
 //
-// Run: npm run bench:clusters [-- --kind CDC_occupancy --images 2000 --k 20 --leave-out hot-channel]
+// Run: npm run bench:clusters [-- --kind CDC_occupancy --images 2000 --k 30 --leave-out hot-channel]
 //
 // Half the plots are Good, the other half cycle through the kind's failure modes at normal strength (simulator
 // seed 21; --leave-out drops modes); their true class is the simulator's label for the mode. It also prints how many
@@ -21,7 +21,7 @@ const { values: options } = parseArgs({
   options: {
     kind: { type: 'string', default: 'CDC_occupancy' },
     images: { type: 'string', default: '2000' },
-    k: { type: 'string', default: '20' },
+    k: { type: 'string', default: '30' },
     'leave-out': { type: 'string', default: '' },
   },
 });

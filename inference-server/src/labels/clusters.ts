@@ -1,15 +1,21 @@
-import { kmeans } from 'ml-kmeans';
 import type { Catalog } from '../catalog/catalog.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
+import { runWorkerJob } from '../inference/training-thread.ts';
+import { siblingScript } from '../inference/worker-threads.ts';
 import type { Cluster, ClusterList, ClusterQuery } from '../schemas/index.ts';
-import { embedSet, embeddingDistance } from './embedding.ts';
-import { nearDuplicateGroups, uniqueness } from './similarity.ts';
+import type { Clustering, ClusteringRequest } from './clustering.ts';
+import { thumbnail } from './embedding.ts';
 
-// Clusters of a plot type's unlabeled images, for labeling a whole cluster after a look at its medoid: k-means
-// (ml-kmeans, k-means++ from a seed) on each image's embedding (./embedding.ts). Consecutive chunks of one run that
-// look alike are one near-duplicate group, which stays whole in its first image's cluster, and every image gets a
-// uniqueness score.
+// Clusters of a plot type's unlabeled images, for labeling a whole cluster after a look at its medoid. The thumbnails
+// are decoded here (sharp works off the event loop, and keeps them cached); the arithmetic (./clustering.ts) runs on
+// a worker thread of its own.
+
+const clusteringScript = siblingScript(import.meta.url, 'clustering-thread-entry');
+
+function cluster(request: ClusteringRequest): Promise<Clustering> {
+  return runWorkerJob<Clustering, never>(clusteringScript, { kind: 'start', request }, () => {}).result;
+}
 
 /**
  * The plot type's newest `limit` unlabeled images in `k` clusters, the largest first, each with its medoid (the
@@ -32,50 +38,34 @@ export async function unlabeledClusters(
     );
   }
   const images = await catalog.images.list(ids);
-  const embeddings = await embedSet(images.map((image) => store.resolve(image.path)));
-  const representative = nearDuplicateGroups(
-    images.map((image, i) => ({
-      id: image.id,
-      runId: image.run_id,
-      capturedAt: image.captured_at,
-      embedding: embeddings[i]!,
-    })),
-    duplicateDistance,
-  );
-  const scores = uniqueness(embeddings, representative);
-  await catalog.images.setUniqueness(new Map(images.map((image, i) => [image.id, scores[i]!])));
-
-  const { clusters: assignment, centroids } = kmeans(
-    embeddings.map((embedding) => Array.from(embedding)),
+  const { representative, uniqueness, clusters } = await cluster({
+    thumbnails: await Promise.all(images.map((image) => thumbnail(store.resolve(image.path)))),
+    images: images.map((image) => ({ id: image.id, runId: image.run_id, capturedAt: image.captured_at })),
     k,
-    { initialization: 'kmeans++', seed },
-  );
-  const clusters = centroids.flatMap((centroid, index): Cluster[] => {
-    const centre = Float64Array.from(centroid);
-    // A near-duplicate group goes whole where its representative went.
-    const members = images.flatMap((_, i) => (assignment[representative[i]!] === index ? [i] : []));
-    if (members.length === 0) return [];
-    const distance = (i: number) => embeddingDistance(embeddings[i]!, centre);
-    const medoid = members.reduce((best, i) => (distance(i) < distance(best) ? i : best));
+    seed,
+    duplicateDistance,
+  });
+  await catalog.images.setUniqueness(new Map(images.map((image, i) => [image.id, uniqueness[i]!])));
+
+  const id = (i: number) => images[i]!.id;
+  const listed = clusters.map(({ members, medoid }): Cluster => {
     const groups = new Map<number, Cluster['groups'][number]>();
     for (const i of members) {
       const first = representative[i]!;
       const group = groups.get(first) ?? {
-        imageId: images[first]!.id,
-        uniqueness: scores[first]!,
+        imageId: id(first),
+        uniqueness: uniqueness[first]!,
         duplicateIds: [],
       };
-      if (i !== first) group.duplicateIds.push(images[i]!.id);
+      if (i !== first) group.duplicateIds.push(id(i));
       groups.set(first, group);
     }
-    return [
-      {
-        size: members.length,
-        medoidImageId: images[medoid]!.id,
-        imageIds: members.map((i) => images[i]!.id),
-        groups: [...groups.values()].sort((a, b) => b.uniqueness - a.uniqueness || a.imageId - b.imageId),
-      },
-    ];
+    return {
+      size: members.length,
+      medoidImageId: id(medoid),
+      imageIds: members.map(id),
+      groups: [...groups.values()].sort((a, b) => b.uniqueness - a.uniqueness || a.imageId - b.imageId),
+    };
   });
-  return { plotTypeId, images: images.length, k, clusters: clusters.sort((a, b) => b.size - a.size) };
+  return { plotTypeId, images: images.length, k, clusters: listed.sort((a, b) => b.size - a.size) };
 }

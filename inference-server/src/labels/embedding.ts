@@ -22,7 +22,7 @@ const CACHED_THUMBNAILS = 5000;
 const thumbnails = new Map<string, Uint8Array>();
 
 /** The image as WIDTH×HEIGHT RGB bytes; image files are content-addressed, so a path's thumbnail never changes. */
-async function thumbnail(file: string): Promise<Uint8Array> {
+export async function thumbnail(file: string): Promise<Uint8Array> {
   const cached = thumbnails.get(file);
   if (cached) {
     // Most recently used last: the first entry is the one to drop.
@@ -88,9 +88,8 @@ function features(image: Uint8Array, median: Float64Array): Float64Array {
   return out;
 }
 
-/** One embedding per file, each relative to the whole set (its median image): compare them only with each other. */
-export async function embedSet(files: readonly string[]): Promise<Float64Array[]> {
-  const images = await Promise.all(files.map(thumbnail));
+/** One embedding per thumbnail, each relative to the whole set (its median image): compare them only with each other. */
+export function embedThumbnails(images: readonly Uint8Array[]): Float64Array[] {
   const median = medianImage(images);
   return images.map((image) => features(image, median));
 }

@@ -1,7 +1,7 @@
 import { Type, type Static } from 'typebox';
 
 export const ClusterQuery = Type.Object({
-  k: Type.Integer({ minimum: 1, maximum: 100, default: 20, description: 'Clusters to make' }),
+  k: Type.Integer({ minimum: 1, maximum: 100, default: 30, description: 'Clusters to make' }),
   limit: Type.Integer({
     minimum: 1,
     maximum: 5000,
