@@ -1,10 +1,11 @@
 import React, { useCallback, useState } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { Alert, Button, InlineField, InlineSwitch, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
+import { Alert, Button, LoadingPlaceholder, useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
 import type { PlotTypeInfo } from '@hydra/inference-server/api';
 import type { Cluster } from '@hydra/plugin-kit/client';
 import { useApp } from '../../components/App/AppContext';
+import { LabeledSwitch } from '../../components/LabeledSwitch/LabeledSwitch';
 import { testIds } from '../../testIds';
 import { ClusterCard } from './ClusterCard';
 import { useClusters } from './useClusters';
@@ -56,13 +57,13 @@ export function ClustersView({ plotType, reloadKey, busy, canUndo, onUndo, onLab
           {list.images} unlabeled images in {list.clusters.length} clusters, {tiles} tiles; the most unique members
           first.
         </span>
-        <InlineField label="Collapse near-duplicates" tooltip="Consecutive chunks of one run that look alike: one tile">
-          <InlineSwitch
-            data-testid={testIds.labeler.collapseDuplicates}
-            value={collapse}
-            onChange={() => setCollapse((on) => !on)}
-          />
-        </InlineField>
+        <LabeledSwitch
+          label="Collapse near-duplicates"
+          tooltip="Consecutive chunks of one run that look alike: one tile"
+          testId={testIds.labeler.collapseDuplicates}
+          value={collapse}
+          onChange={() => setCollapse((on) => !on)}
+        />
         {can('label') && (
           <Button
             size="sm"
