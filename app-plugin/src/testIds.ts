@@ -29,6 +29,13 @@ export const testIds = {
     editorMode: 'labeler-editor-mode',
     hoverPreview: 'labeler-hover-preview',
     leaderboard: 'labeler-leaderboard',
+    clustersMode: 'labeler-clusters-mode',
+    clusters: 'labeler-clusters',
+    cluster: (medoidImageId: number) => `labeler-cluster-${medoidImageId}`,
+    clusterSize: 'labeler-cluster-size',
+    clusterTile: (imageId: number) => `labeler-cluster-tile-${imageId}`,
+    clusterLabel: (className: string) => `labeler-cluster-label-${className}`,
+    collapseDuplicates: 'labeler-collapse-duplicates',
   },
   log: {
     table: 'log-table',

@@ -2,11 +2,12 @@
 // plots of one kind, by majority label (the share of images whose cluster's most frequent true class is their own).
 // Goal: ≥ 0.9 on 2,000 images.
 //
-// Run: npm run bench:clusters [-- --kind CDC_occupancy --images 2000 --k 20 --leave-out hot-channel]
+// Run: npm run bench:clusters [-- --kind CDC_occupancy --images 2000 --k 30 --leave-out hot-channel]
 //
 // Half the plots are Good, the other half cycle through the kind's failure modes at normal strength (simulator
-// seed 21; --leave-out drops modes, e.g. hot channels, which are under one pixel of the thumbnails); their true
-// class is the simulator's label for the mode.
+// seed 21; --leave-out drops modes); their true class is the simulator's label for the mode. It also prints how many
+// near-duplicate groups the clusters hold (one image per run here, so one per image) and the time of the request
+// (embedding, uniqueness and k-means).
 import { parseArgs } from 'node:util';
 import type { ClusterList } from '../src/schemas/index.ts';
 import { findPlotKind, labelFor, simulatePlot } from '../src/simulator/index.ts';
@@ -20,7 +21,7 @@ const { values: options } = parseArgs({
   options: {
     kind: { type: 'string', default: 'CDC_occupancy' },
     images: { type: 'string', default: '2000' },
-    k: { type: 'string', default: '20' },
+    k: { type: 'string', default: '30' },
     'leave-out': { type: 'string', default: '' },
   },
 });
@@ -53,6 +54,7 @@ try {
   const ms = performance.now() - started;
   if (response.statusCode !== 200) throw new Error(`clusters: ${response.statusCode} ${response.body}`);
   const { clusters, images } = response.json<ClusterList>();
+  const groups = clusters.reduce((sum, cluster) => sum + cluster.groups.length, 0);
   let majority = 0;
   const lines = clusters.map((cluster, index) => {
     const counts = new Map<Label, number>();
@@ -68,7 +70,7 @@ try {
   console.log(lines.join('\n'));
   console.log(
     `majority-label purity ${purity.toFixed(3)} (goal ≥ ${GOAL}: ${purity >= GOAL ? 'met' : 'missed'}); ` +
-      `GET …/clusters took ${(ms / 1000).toFixed(1)} s`,
+      `${groups} near-duplicate groups; GET …/clusters took ${(ms / 1000).toFixed(1)} s`,
   );
 } finally {
   await server.close();

@@ -33,7 +33,10 @@ export type LabelAction = Member<typeof LABEL_ACTIONS>;
 export const LABEL_FILTERS = ['all', 'labeled', 'unlabeled', 'disagreement'] as const;
 export type LabelFilter = Member<typeof LABEL_FILTERS>;
 
-/** The labeler's orders: `run` and the active-learning scores list only the images that have the value. */
+/**
+ * The labeler's orders: `run` and the active-learning scores list only the images that have the value (`most-unique`:
+ * the images of the plot type's latest clustering).
+ */
 export const LABEL_SORTS = [
   'newest',
   'run',
@@ -41,6 +44,7 @@ export const LABEL_SORTS = [
   'smallest-margin',
   'highest-entropy',
   'most-mistaken',
+  'most-unique',
 ] as const;
 export type LabelSort = Member<typeof LABEL_SORTS>;
 

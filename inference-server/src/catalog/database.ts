@@ -94,6 +94,8 @@ export interface ImageTable {
   label_class: Nullable<string>;
   /** The latest verdict's confidence when it disagrees with the current label. */
   mistakenness: Nullable<number>;
+  /** How unlike its plot type's other images it looked at their latest clustering (percentile, 1 most unique). */
+  uniqueness: Nullable<number>;
 }
 
 /** Images per plot type and UTC day (epoch ms / 86,400,000), kept by triggers on image (migration 0016). */

@@ -1,38 +1,33 @@
-import { kmeans } from 'ml-kmeans';
-import sharp from 'sharp';
 import type { Catalog } from '../catalog/catalog.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import type { ClusterList, ClusterQuery } from '../schemas/index.ts';
+import { runWorkerJob } from '../inference/training-thread.ts';
+import { siblingScript } from '../inference/worker-threads.ts';
+import type { Cluster, ClusterList, ClusterQuery } from '../schemas/index.ts';
+import type { Clustering, ClusteringRequest } from './clustering.ts';
+import { thumbnail } from './embedding.ts';
 
-// Clusters of a plot type's unlabeled images, for labeling a whole cluster after a look at its medoid: k-means
-// (ml-kmeans, k-means++ from a seed) on each image as a small grayscale thumbnail. Plots of one plot type share
-// their frame, axes and text, so what differs between thumbnails is what the plot shows.
+// Clusters of a plot type's unlabeled images, for labeling a whole cluster after a look at its medoid. The thumbnails
+// are decoded here (sharp works off the event loop, and keeps them cached); the arithmetic (./clustering.ts) runs on
+// a worker thread of its own.
 
-/** Side of the grayscale thumbnail an image is embedded as (shrunk with area averaging, 0..1 per pixel). */
-const EMBEDDING_SIDE = 24;
+const clusteringScript = siblingScript(import.meta.url, 'clustering-thread-entry');
 
-async function embed(file: string): Promise<number[]> {
-  const pixels = await sharp(file)
-    .greyscale()
-    .resize(EMBEDDING_SIDE, EMBEDDING_SIDE, { fit: 'fill' })
-    .raw()
-    .toBuffer();
-  return Array.from(pixels, (value) => value / 255);
+function cluster(request: ClusteringRequest): Promise<Clustering> {
+  return runWorkerJob<Clustering, never>(clusteringScript, { kind: 'start', request }, () => {}).result;
 }
-
-const squaredDistance = (a: number[], b: number[]) =>
-  a.reduce((sum, value, i) => sum + (value - b[i]!) ** 2, 0);
 
 /**
  * The plot type's newest `limit` unlabeled images in `k` clusters, the largest first, each with its medoid (the
- * member nearest the cluster's centre) and every member's id. A plot type with no unlabeled image has no cluster.
+ * member nearest the cluster's centre), every member's id and its near-duplicate groups, the most unique first. Each
+ * image's uniqueness is written on it for the labeler's "most unique" order. A plot type with no unlabeled image has
+ * no cluster.
  */
 export async function unlabeledClusters(
   catalog: Catalog,
   store: ImageStore,
   plotTypeId: number,
-  { k, limit, seed }: ClusterQuery,
+  { k, limit, seed, duplicateDistance }: ClusterQuery,
 ): Promise<ClusterList> {
   const plotType = await catalog.plotTypes.get(plotTypeId);
   const ids = await catalog.labels.matchingImageIds({ plotTypeId, filter: 'unlabeled' }, limit);
@@ -43,25 +38,34 @@ export async function unlabeledClusters(
     );
   }
   const images = await catalog.images.list(ids);
-  const embeddings = await Promise.all(images.map((image) => embed(store.resolve(image.path))));
-  const { clusters: assignment, centroids } = kmeans(embeddings, k, { initialization: 'kmeans++', seed });
-  const clusters = centroids.map((centre, index) => {
-    const members = images.flatMap((image, i) => (assignment[i] === index ? [{ image, i }] : []));
-    const medoid = members.reduce((best, member) =>
-      squaredDistance(embeddings[member.i]!, centre) < squaredDistance(embeddings[best.i]!, centre)
-        ? member
-        : best,
-    );
+  const { representative, uniqueness, clusters } = await cluster({
+    thumbnails: await Promise.all(images.map((image) => thumbnail(store.resolve(image.path)))),
+    images: images.map((image) => ({ id: image.id, runId: image.run_id, capturedAt: image.captured_at })),
+    k,
+    seed,
+    duplicateDistance,
+  });
+  await catalog.images.setUniqueness(new Map(images.map((image, i) => [image.id, uniqueness[i]!])));
+
+  const id = (i: number) => images[i]!.id;
+  const listed = clusters.map(({ members, medoid }): Cluster => {
+    const groups = new Map<number, Cluster['groups'][number]>();
+    for (const i of members) {
+      const first = representative[i]!;
+      const group = groups.get(first) ?? {
+        imageId: id(first),
+        uniqueness: uniqueness[first]!,
+        duplicateIds: [],
+      };
+      if (i !== first) group.duplicateIds.push(id(i));
+      groups.set(first, group);
+    }
     return {
       size: members.length,
-      medoidImageId: medoid.image.id,
-      imageIds: members.map(({ image }) => image.id),
+      medoidImageId: id(medoid),
+      imageIds: members.map(id),
+      groups: [...groups.values()].sort((a, b) => b.uniqueness - a.uniqueness || a.imageId - b.imageId),
     };
   });
-  return {
-    plotTypeId,
-    images: images.length,
-    k,
-    clusters: clusters.filter((cluster) => cluster.size > 0).sort((a, b) => b.size - a.size),
-  };
+  return { plotTypeId, images: images.length, k, clusters: listed.sort((a, b) => b.size - a.size) };
 }

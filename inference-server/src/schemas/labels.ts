@@ -76,6 +76,9 @@ export const LabeledImage = Type.Object({
   margin: NullableScore('Top-1 minus top-2 probability of the latest verdict'),
   entropy: NullableScore('Entropy of the latest verdict’s probabilities, in nats'),
   mistakenness: NullableScore('The latest verdict’s confidence when it disagrees with the current label'),
+  uniqueness: NullableScore(
+    'How unlike the plot type’s other images it was at their latest clustering (GET /plot-types/:id/clusters): the share of those images less unique than it',
+  ),
 });
 export type LabeledImage = Static<typeof LabeledImage>;
 

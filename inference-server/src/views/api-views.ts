@@ -149,6 +149,7 @@ export function labeledImageView(row: LabelerImageRow): LabeledImage {
     margin: row.margin,
     entropy: row.entropy,
     mistakenness: row.mistakenness,
+    uniqueness: row.uniqueness,
   };
 }
 

@@ -2,6 +2,8 @@ import type { ModelVersion } from '@hydra/inference-server/api';
 import type {
   ActivateRequest,
   Activation,
+  ClusterList,
+  ClusterOptions,
   AgreementList,
   Comparison,
   ConfusionCell,
@@ -139,6 +141,11 @@ export class HydraAppClient extends HydraClient {
   /** The latest image of each plot type in a run, its verdict and the plot type's reference; 404 when none. */
   runPlots(deployment: string, run: number): Promise<RunPlots> {
     return this.get(`/runs/${run}/plots`, { deployment });
+  }
+
+  /** Clusters of a plot type's unlabeled images, with near-duplicate groups and their uniqueness (the Clusters mode). */
+  clusters(plotTypeId: number, options: ClusterOptions = {}): Promise<ClusterList> {
+    return this.get(`/plot-types/${plotTypeId}/clusters`, options);
   }
 
   /** Per deployment: labeled and total images, active models, images per hour, runs with Bad, classified. */

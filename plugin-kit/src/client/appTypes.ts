@@ -1,5 +1,6 @@
 // The Labeler / Log / News contract as the app reads it, derived from the server's schemas so the two cannot drift.
 import type {
+  ClusterQuery,
   IncidentReportQuery,
   Label,
   LabelBatch,
@@ -104,3 +105,8 @@ export type {
 /** The report's deployment and period; the server defaults the gap (30 min) and the window (24 h). */
 export type IncidentQuery = Omit<IncidentReportQuery, 'gapMinutes' | 'windowHours'> &
   Partial<Pick<IncidentReportQuery, 'gapMinutes' | 'windowHours'>>;
+
+/** The Labeler's Clusters mode (GET /plot-types/:id/clusters): clusters of the unlabeled images, near-duplicates grouped. */
+export type { Cluster, ClusterList, NearDuplicateGroup } from '@hydra/inference-server/api';
+/** The server defaults the seed, the image limit and the near-duplicate distance. */
+export type ClusterOptions = Partial<ClusterQuery>;

@@ -1,7 +1,8 @@
 import React, { memo } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
-import { InlineField, InlineSwitch, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
+import { LabeledSwitch } from '../../components/LabeledSwitch/LabeledSwitch';
 import { PlotTypePicker, type PlotTypePickerProps } from '../../components/PlotTypePicker/PlotTypePicker';
 import { testIds } from '../../testIds';
 
@@ -10,12 +11,14 @@ interface Props extends Omit<PlotTypePickerProps, 'testIds'> {
   onEditorMode: () => void;
   hoverPreview: boolean;
   onHoverPreview: () => void;
+  clustersMode: boolean;
+  onClustersMode: () => void;
   /** The server's count of the queue, once it came. */
   total?: number;
 }
 
 /**
- * The Labeler's first line: deployment, plot type, editor mode, preview on hover, and the count. Memoized: the queue's
+ * The Labeler's first line: deployment, plot type, editor mode, preview on hover, clusters mode, and the count. Memoized: the queue's
  * chunks arriving as the grid scrolls do not render it again.
  */
 export const LabelerBar = memo(function LabelerBar(props: Props) {
@@ -31,17 +34,32 @@ export const LabelerBar = memo(function LabelerBar(props: Props) {
         onPlotType={props.onPlotType}
         testIds={testIds.labeler}
       />
-      <InlineField label="Editor mode" tooltip="Every image of a run range in run order with its label, to relabel">
-        <InlineSwitch data-testid={testIds.labeler.editorMode} value={props.editorMode} onChange={props.onEditorMode} />
-      </InlineField>
-      <InlineField label="Preview on hover" tooltip="Or press space over an image">
-        <InlineSwitch
-          data-testid={testIds.labeler.hoverPreview}
-          value={props.hoverPreview}
-          onChange={props.onHoverPreview}
-        />
-      </InlineField>
-      {total !== undefined && (
+      {[
+        {
+          label: 'Editor mode',
+          tooltip: 'Every image of a run range in run order with its label, to relabel',
+          testId: testIds.labeler.editorMode,
+          value: props.editorMode,
+          onChange: props.onEditorMode,
+        },
+        {
+          label: 'Preview on hover',
+          tooltip: 'Or press space over an image',
+          testId: testIds.labeler.hoverPreview,
+          value: props.hoverPreview,
+          onChange: props.onHoverPreview,
+        },
+        {
+          label: 'Clusters',
+          tooltip: 'The unlabeled images in clusters of look-alikes, each labeled at once',
+          testId: testIds.labeler.clustersMode,
+          value: props.clustersMode,
+          onChange: props.onClustersMode,
+        },
+      ].map((toggle) => (
+        <LabeledSwitch key={toggle.label} {...toggle} />
+      ))}
+      {total !== undefined && !props.clustersMode && (
         <span data-testid={testIds.labeler.total} className={styles.total}>
           {total} image{total === 1 ? '' : 's'} match
         </span>

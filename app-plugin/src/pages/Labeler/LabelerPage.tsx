@@ -9,6 +9,7 @@ import { ActingAs } from '../../components/ActingAs/ActingAs';
 import { RightsNotice } from '../../components/RightsNotice/RightsNotice';
 import { queryParam, useCatalog } from '../../hooks/useCatalog';
 import { testIds } from '../../testIds';
+import { ClustersView } from './ClustersView';
 import { LabelerActions } from './LabelerActions';
 import { LabelerBar } from './LabelerBar';
 import { Leaderboard } from './Leaderboard';
@@ -34,6 +35,7 @@ export function LabelerPage() {
   const [filters, setFilters] = useState<FilterState>(DEFAULT_FILTERS);
   const [editorMode, setEditorMode] = useState(false);
   const [hoverPreview, setHoverPreview] = useState(false);
+  const [clustersMode, setClustersMode] = useState(false);
   const [reloadKey, setReloadKey] = useState(0);
   const [selection, setSelection] = useState(NO_SELECTION);
   const [pending, setPending] = useState<ReadonlyMap<number, string>>(new Map());
@@ -134,6 +136,11 @@ export function LabelerPage() {
     }
   }, [editorMode]);
   const toggleHoverPreview = useCallback(() => setHoverPreview((on) => !on), []);
+  const toggleClustersMode = useCallback(() => setClustersMode((on) => !on), []);
+  const labelCluster = useCallback(
+    (imageIds: number[], className: string) => void applyLabels(new Map(imageIds.map((id) => [id, className]))),
+    [applyLabels]
+  );
 
   useLabelerKeys({
     onUndo: applies.undo,
@@ -162,6 +169,17 @@ export function LabelerPage() {
     );
   } else if (!plotType) {
     body = <LoadingPlaceholder text="Loading deployments and plot types…" />;
+  } else if (clustersMode) {
+    body = (
+      <ClustersView
+        plotType={plotType}
+        reloadKey={reloadKey}
+        busy={applies.busy}
+        canUndo={applies.canUndo}
+        onUndo={applies.undo}
+        onLabel={labelCluster}
+      />
+    );
   } else if (queue.error) {
     body = (
       <Alert title="Cannot load the images" data-testid={testIds.labeler.error}>
@@ -229,13 +247,15 @@ export function LabelerPage() {
           onEditorMode={toggleEditorMode}
           hoverPreview={hoverPreview}
           onHoverPreview={toggleHoverPreview}
+          clustersMode={clustersMode}
+          onClustersMode={toggleClustersMode}
           total={queue.total}
         />
-        <QueueFilters value={filters} classes={classes} onChange={setFilters} />
-        {editorMode && !(filters.runFrom && filters.runTo) && (
+        {!clustersMode && <QueueFilters value={filters} classes={classes} onChange={setFilters} />}
+        {editorMode && !clustersMode && !(filters.runFrom && filters.runTo) && (
           <span className={styles.hint}>Editor mode: give a run range to see all of its images with their labels.</span>
         )}
-        {mayLabel && plotType && (
+        {mayLabel && plotType && !clustersMode && (
           <LabelerActions
             classes={classes}
             selectedCount={selection.ids.size}

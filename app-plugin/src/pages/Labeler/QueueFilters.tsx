@@ -46,6 +46,11 @@ export const SORTS: Array<SelectableValue<QueueSort>> = [
   { label: 'Smallest margin', value: 'smallest-margin', description: 'Top-1 minus top-2 probability' },
   { label: 'Highest entropy', value: 'highest-entropy', description: 'Most spread-out probabilities' },
   { label: 'Most mistaken', value: 'most-mistaken', description: 'Confident verdicts that disagree with the label' },
+  {
+    label: 'Most unique',
+    value: 'most-unique',
+    description: 'Least like the other images, near-duplicates aside (scored by the latest Clusters view)',
+  },
 ];
 
 const number = (text: string) => (text.trim() === '' || Number.isNaN(Number(text)) ? undefined : Number(text));

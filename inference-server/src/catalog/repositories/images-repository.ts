@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import { IMAGE_STATUSES, type ImageStatus } from '../../enums.ts';
 import type { SqlEngine } from '../connection.ts';
@@ -68,6 +68,27 @@ export class ImagesRepository {
   async list(ids: number[]): Promise<ImageWithContext[]> {
     if (ids.length === 0) return [];
     return this.withContext().where('image.id', 'in', ids).orderBy('image.id').execute();
+  }
+
+  /** Writes each image's uniqueness (the labeler's "most unique" order), as its plot type's clustering measured it. */
+  async setUniqueness(scores: ReadonlyMap<number, number>): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const batch of inBatches([...scores])) {
+        const cases = sql.join(
+          batch.map(([id, score]) => sql`when ${id} then cast(${score} as double precision)`),
+          sql` `,
+        );
+        await trx
+          .updateTable('image')
+          .set({ uniqueness: sql<number>`case id ${cases} end` })
+          .where(
+            'id',
+            'in',
+            batch.map(([id]) => id),
+          )
+          .execute();
+      }
+    });
   }
 
   /** The newest image of each plot type of a deployment. */

@@ -42,11 +42,17 @@ export interface LabelerImageRow {
   margin: number | null;
   entropy: number | null;
   mistakenness: number | null;
+  uniqueness: number | null;
 }
 
 type ImageQuery = SelectQueryBuilder<Database, 'image', object>;
 type SortColumn =
-  'image.run_number' | 'image.confidence' | 'image.margin' | 'image.entropy' | 'image.mistakenness';
+  | 'image.run_number'
+  | 'image.confidence'
+  | 'image.margin'
+  | 'image.entropy'
+  | 'image.mistakenness'
+  | 'image.uniqueness';
 
 /**
  * Each order: its column (none: newest first by id) and direction. An order ranks only the images that have its
@@ -60,6 +66,7 @@ const ORDERS: Record<LabelSort, { column?: SortColumn; direction: 'asc' | 'desc'
   'smallest-margin': { column: 'image.margin', direction: 'asc' },
   'highest-entropy': { column: 'image.entropy', direction: 'desc' },
   'most-mistaken': { column: 'image.mistakenness', direction: 'desc' },
+  'most-unique': { column: 'image.uniqueness', direction: 'desc' },
 };
 
 /** The filters, on the image row's own columns (the copies of migration 0008), so that an index serves them. */
@@ -134,6 +141,7 @@ export async function labelerPage(db: Kysely<Database>, query: LabelerQuery): Pr
       'image.margin',
       'image.entropy',
       'image.mistakenness',
+      'image.uniqueness',
     ])
     .orderBy('page.page_key', direction)
     .orderBy('page.page_id', direction)

@@ -195,8 +195,9 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       schema: {
         summary: "Clusters of this plot type's unlabeled images, for labeling a cluster at a time",
         description:
-          "k-means on small grayscale thumbnails of the newest `limit` unlabeled images. Look at a cluster's " +
-          'medoid and a sample, then label it with POST /api/v1/labels and its imageIds.',
+          'k-means on an embedding of the newest `limit` unlabeled images (their difference from the median image, ' +
+          "in blocks). Look at a cluster's medoid and its most unique near-duplicate groups, then label it with " +
+          'POST /api/v1/labels and its imageIds. Writes each image’s uniqueness (GET /labels?sort=most-unique).',
         params: IdParams,
         querystring: ClusterQuery,
         response: { 200: ClusterList, ...problemResponses, 404: Problem },
