@@ -8,8 +8,9 @@ import type { InputShape } from '../catalog/repositories/models-repository.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { createFileOnce } from '../images/create-file-once.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import { startAutoencoderTraining } from '../inference/autoencoder-thread.ts';
-import type { AutoencoderThread } from '../inference/autoencoder-thread.ts';
+import { startEncoderTraining } from '../inference/encoder-thread.ts';
+import type { EncoderThread } from '../inference/encoder-thread.ts';
+import type { AutoencoderTrainingResult } from '../ml/anomaly/run-autoencoder-training.ts';
 import type { AnomalyMapResult, BackendPreference, ModelSpec } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import { renderGradCamOverlay } from '../ml/gradcam.ts';
@@ -89,7 +90,7 @@ const OVERLAY_OPACITY = 0.6;
  */
 export class AnomalyService {
   private readonly jobs = new Map<number, AutoencoderJob>();
-  private readonly threads = new Map<number, AutoencoderThread>();
+  private readonly threads = new Map<number, EncoderThread<AutoencoderTrainingResult>>();
   private readonly finishing = new Set<Promise<void>>();
 
   constructor(private readonly options: AnomalyServiceOptions) {}
@@ -139,7 +140,8 @@ export class AnomalyService {
     };
     this.jobs.set(plotTypeId, job);
     const outputDir = path.join(modelsDir, `${plotTypeId}-autoencoder-${randomUUID()}`);
-    const thread = startAutoencoderTraining(
+    const thread = startEncoderTraining(
+      'autoencoder',
       {
         inputShape: options.inputShape,
         train,
@@ -172,7 +174,7 @@ export class AnomalyService {
 
   private async finish(
     job: AutoencoderJob,
-    thread: AutoencoderThread,
+    thread: EncoderThread<AutoencoderTrainingResult>,
     { outputDir, name, inputShape, activate }: AutoencoderTrainOptions & { outputDir: string; name: string },
   ): Promise<void> {
     const { catalog, logger, dataDir } = this.options;

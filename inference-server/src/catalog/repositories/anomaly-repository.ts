@@ -10,13 +10,19 @@ export interface AnomalyCalibration {
   images: number;
 }
 
+/** The plot type's columns naming a model that scores its images beside the verdict. */
+type ActiveColumn = 'active_anomaly_version_id' | 'active_siamese_version_id';
+
 /** One of a plot type's recent images, as an autoencoder learns from it. */
 export interface RecentImage {
   id: number;
   path: string;
 }
 
-/** Which autoencoder scores each plot type's images, and the thresholds its versions were calibrated with. */
+/**
+ * Which autoencoder and which Siamese encoder score each plot type's images beside the verdict, and the thresholds
+ * their versions were calibrated with.
+ */
 export class AnomalyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -46,23 +52,40 @@ export class AnomalyRepository {
 
   /** Makes the version the plot type's autoencoder: the next verdicts carry its scores. */
   async activate(plotTypeId: number, versionId: number | null): Promise<void> {
+    await this.setActive('active_anomaly_version_id', plotTypeId, versionId);
+  }
+
+  async activeVersionId(plotTypeId: number): Promise<number | null> {
+    return this.active('active_anomaly_version_id', plotTypeId);
+  }
+
+  /** Makes the version the plot type's Siamese encoder: the next distances from its reference are its own. */
+  async activateSiamese(plotTypeId: number, versionId: number | null): Promise<void> {
+    await this.setActive('active_siamese_version_id', plotTypeId, versionId);
+  }
+
+  async activeSiameseVersionId(plotTypeId: number): Promise<number | null> {
+    return this.active('active_siamese_version_id', plotTypeId);
+  }
+
+  private async setActive(column: ActiveColumn, plotTypeId: number, versionId: number | null): Promise<void> {
     const result = await this.db
       .updateTable('plot_type')
-      .set({ active_anomaly_version_id: versionId })
+      .set({ [column]: versionId })
       .where('id', '=', plotTypeId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0)
       throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
   }
 
-  async activeVersionId(plotTypeId: number): Promise<number | null> {
+  private async active(column: ActiveColumn, plotTypeId: number): Promise<number | null> {
     const row = await this.db
       .selectFrom('plot_type')
-      .select('active_anomaly_version_id')
+      .select(column)
       .where('id', '=', plotTypeId)
       .executeTakeFirst();
     if (!row) throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
-    return row.active_anomaly_version_id;
+    return (row as Record<ActiveColumn, number | null>)[column];
   }
 
   /** The plot type's newest images that decoded (not failed), newest first. */

@@ -3,8 +3,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { batchOf } from '../anomaly/reconstruction.ts';
 
-/** Side of the square blocks the pixel embedding averages: fine enough for a dead sector, blind to pixel noise. */
-const PIXEL_BLOCK = 4;
+/** Cells per side of the grid the pixel embedding averages: fine enough for a dead sector, blind to pixel noise. */
+const PIXEL_GRID = 16;
 
 /** [batch, size]: embeddings scaled to unit length, so distances lie in [0, 2]; made inside the caller's tidy. */
 export function normalisedEmbeddings(model: tf.LayersModel, images: tf.Tensor4D, training = false): tf.Tensor2D {
@@ -26,24 +26,22 @@ export function siameseEmbeddings(
 }
 
 /**
- * The plain embedding, with no model: the image's mean over PIXEL_BLOCK² blocks per channel, row-major, divided by the
- * square root of their number, so that the distance of two is the root-mean-square difference of their means, in
- * [0, 1].
+ * The plain embedding, with no model: the image's grey level averaged over a PIXEL_GRID² grid of cells, row-major,
+ * divided by the grid's size, so that the distance of two is the root-mean-square difference of their cell means, in
+ * [0, 1], whatever the input's size and channels (the classifier's input, which differs between plot types).
  */
 export function pixelEmbedding(input: Float32Array, [height, width, channels]: [number, number, number]): number[] {
-  const rows = Math.ceil(height / PIXEL_BLOCK);
-  const columns = Math.ceil(width / PIXEL_BLOCK);
-  const sums = new Float64Array(rows * columns * channels);
-  const counts = new Float64Array(rows * columns);
+  const sums = new Float64Array(PIXEL_GRID * PIXEL_GRID);
+  const counts = new Float64Array(PIXEL_GRID * PIXEL_GRID);
   for (let y = 0; y < height; y++) {
+    const row = Math.floor((y * PIXEL_GRID) / height) * PIXEL_GRID;
     for (let x = 0; x < width; x++) {
-      const cell = Math.floor(y / PIXEL_BLOCK) * columns + Math.floor(x / PIXEL_BLOCK);
-      counts[cell]! += 1;
-      for (let c = 0; c < channels; c++) sums[cell * channels + c]! += input[(y * width + x) * channels + c]!;
+      const cell = row + Math.floor((x * PIXEL_GRID) / width);
+      counts[cell]! += channels;
+      for (let c = 0; c < channels; c++) sums[cell]! += input[(y * width + x) * channels + c]!;
     }
   }
-  const scale = Math.sqrt(sums.length);
-  return Array.from(sums, (sum, index) => sum / counts[Math.floor(index / channels)]! / scale);
+  return Array.from(sums, (sum, cell) => sum / Math.max(1, counts[cell]!) / PIXEL_GRID);
 }
 
 /** The Euclidean distance between two embeddings of one kind. */
