@@ -41,7 +41,12 @@ try {
     const modes = findPlotKind(kind)?.failureModes;
     if (!modes) throw new Error(`unknown plot kind ${kind}`);
     const dir = await mkdtemp(path.join(workDir, `${kind}-`));
-    const labeled = await writeLabeledSet(dir, { kind, seed, good: number('good'), perMode: number('per-mode') });
+    const labeled = await writeLabeledSet(dir, {
+      kind,
+      seed,
+      good: number('good'),
+      perMode: number('per-mode'),
+    });
     const trained = await trainSiamese({
       inputShape,
       images: labeled.images,

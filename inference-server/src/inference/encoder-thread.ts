@@ -16,7 +16,12 @@ export type EncoderKind = keyof EncoderJobs;
 
 export type EncoderThreadRequest =
   | {
-      [Kind in EncoderKind]: { kind: 'train'; encoder: Kind; request: EncoderJobs[Kind]['request']; backend: BackendPreference };
+      [Kind in EncoderKind]: {
+        kind: 'train';
+        encoder: Kind;
+        request: EncoderJobs[Kind]['request'];
+        backend: BackendPreference;
+      };
     }[EncoderKind]
   | { kind: 'cancel' };
 

@@ -131,7 +131,10 @@ export class InferencePool {
   async predict(
     model: ModelSpec,
     images: PredictImage[],
-    { anomaly, reference }: { anomaly?: ModelSpec | undefined; reference?: ReferenceRequest | undefined } = {},
+    {
+      anomaly,
+      reference,
+    }: { anomaly?: ModelSpec | undefined; reference?: ReferenceRequest | undefined } = {},
   ): Promise<PredictOutcome[]> {
     if (images.length === 0) return [];
     const answer = await this.#enqueue('predicted', {}, (requestId) => ({

@@ -72,12 +72,16 @@ export class ReferenceDistanceService {
   constructor(private readonly options: ReferenceDistanceServiceOptions) {}
 
   /** The plot type's reference and how to measure from it; undefined while it has no reference. */
-  async measureFor(plotTypeId: number, siameseVersionId: number | null): Promise<MeasuredReference | undefined> {
+  async measureFor(
+    plotTypeId: number,
+    siameseVersionId: number | null,
+  ): Promise<MeasuredReference | undefined> {
     const { catalog, store, dataDir } = this.options;
     const reference = await catalog.references.current(plotTypeId);
     if (!reference) return undefined;
     const imagePath = store.resolve(reference.path);
-    if (siameseVersionId === null) return { imageId: reference.imageId, request: { imagePath }, siamese: null };
+    if (siameseVersionId === null)
+      return { imageId: reference.imageId, request: { imagePath }, siamese: null };
     const [version, calibration] = await Promise.all([
       catalog.models.getVersion(siameseVersionId),
       catalog.anomaly.calibration(siameseVersionId),
@@ -106,11 +110,15 @@ export class ReferenceDistanceService {
     const { catalog, store, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
     if (this.jobs.get(plotTypeId)?.status === 'training') {
-      throw new ConflictError(`plot type ${plotType.name} is training a Siamese encoder already: wait for it to end`);
+      throw new ConflictError(
+        `plot type ${plotType.name} is training a Siamese encoder already: wait for it to end`,
+      );
     }
     checkInputShape('siamese', options.inputShape);
     if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
-      throw new InvalidInputError('the Siamese encoder takes images whose height and width are multiples of 8');
+      throw new InvalidInputError(
+        'the Siamese encoder takes images whose height and width are multiples of 8',
+      );
     }
     const labeled = await catalog.labels.currentLabels(plotTypeId);
     const classes = [...new Set(labeled.map((label) => label.class_name))].sort();
@@ -201,7 +209,13 @@ export class ReferenceDistanceService {
       if (activate) await this.activate(job.plotTypeId, version.id);
       Object.assign(job, { status: 'completed', modelVersionId: version.id, finishedAt: Date.now() });
       logger.info(
-        { plotTypeId: job.plotTypeId, modelVersionId: version.id, threshold, targetRate, timings: result.timings },
+        {
+          plotTypeId: job.plotTypeId,
+          modelVersionId: version.id,
+          threshold,
+          targetRate,
+          timings: result.timings,
+        },
         'Siamese encoder trained and calibrated',
       );
     } catch (error) {
@@ -231,7 +245,9 @@ export class ReferenceDistanceService {
   }
 
   /** The plot type's Siamese encoder and its calibration; null when it has none. */
-  async active(plotTypeId: number): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
+  async active(
+    plotTypeId: number,
+  ): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
     const { catalog } = this.options;
     const versionId = await catalog.anomaly.activeSiameseVersionId(plotTypeId);
     if (versionId === null) return null;

@@ -10,7 +10,13 @@ import type { AnomalyService, RunnableAutoencoder } from '../models/anomaly-serv
 import type { MeasuredReference, ReferenceDistanceService } from '../models/reference-distance-service.ts';
 import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
 import type { MachineStateReader } from './machine-state.ts';
-import { anomalyOf, decideVerdict, referenceDistanceOf, type Anomaly, type ReferenceDistance } from './verdict.ts';
+import {
+  anomalyOf,
+  decideVerdict,
+  referenceDistanceOf,
+  type Anomaly,
+  type ReferenceDistance,
+} from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
@@ -312,7 +318,10 @@ export class Batcher {
     outcome: Extract<PredictOutcome, { ok: true }>,
     now: number,
     beam: BeamState,
-    { anomaly, reference }: { anomaly?: RunnableAutoencoder | undefined; reference?: MeasuredReference | undefined },
+    {
+      anomaly,
+      reference,
+    }: { anomaly?: RunnableAutoencoder | undefined; reference?: MeasuredReference | undefined },
   ): NewVerdict | string {
     const reading =
       anomaly && outcome.anomalyOutputs && this.anomalyReading(anomaly, image, outcome.anomalyOutputs);
@@ -368,7 +377,10 @@ export class Batcher {
     try {
       return referenceDistanceOf(reference.imageId, reference.siamese, distance);
     } catch (error) {
-      this.options.logger.warn({ err: error, imageId: image.id }, 'no distance from the reference for an image');
+      this.options.logger.warn(
+        { err: error, imageId: image.id },
+        'no distance from the reference for an image',
+      );
       return undefined;
     }
   }

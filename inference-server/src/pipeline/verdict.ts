@@ -58,7 +58,9 @@ export function decideVerdict(rule: VerdictRule, outputs: number[]): Decision {
     case 'autoencoder':
       throw new Error('an autoencoder scores images beside the verdict (anomalyOf); it makes no verdict');
     case 'siamese':
-      throw new Error('a Siamese encoder measures distances beside the verdict (referenceDistanceOf); it makes no verdict');
+      throw new Error(
+        'a Siamese encoder measures distances beside the verdict (referenceDistanceOf); it makes no verdict',
+      );
   }
 }
 
@@ -94,7 +96,8 @@ export function referenceDistanceOf(
   siamese: { versionId: number; threshold: number } | null,
   distance: number,
 ): ReferenceDistance {
-  if (!Number.isFinite(distance)) throw new Error(`the distance from the reference is not finite (${distance})`);
+  if (!Number.isFinite(distance))
+    throw new Error(`the distance from the reference is not finite (${distance})`);
   return {
     referenceImageId,
     siameseVersionId: siamese?.versionId ?? null,

@@ -135,7 +135,9 @@ const { baseWeights: _baseWeights, loss: _loss, ...trainingProperties } = Autoen
 export const SiameseTraining = Type.Object({
   ...trainingProperties,
   loss: Type.Union([Type.Number(), Type.Null()], { description: 'Mean contrastive loss of the last epoch' }),
-  trainImages: Type.Integer({ description: 'Labeled plots it learns from, in pairs of the same and other classes' }),
+  trainImages: Type.Integer({
+    description: 'Labeled plots it learns from, in pairs of the same and other classes',
+  }),
   classes: Type.Array(Type.String(), { description: 'The classes of the labeled plots it learns from' }),
 });
 export type SiameseTraining = Static<typeof SiameseTraining>;

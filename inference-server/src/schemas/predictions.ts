@@ -49,15 +49,19 @@ export const Prediction = Type.Object({
     }),
   ),
   referenceImageId: Type.Optional(
-    Type.Integer({ description: 'The reference the distance was measured from (the current one at the time)' }),
+    Type.Integer({
+      description: 'The reference the distance was measured from (the current one at the time)',
+    }),
   ),
   referenceModelVersionId: Type.Optional(
-    Type.Integer({ description: 'The Siamese encoder that measured referenceDistance; absent: the pixel distance' }),
+    Type.Integer({
+      description: 'The Siamese encoder that measured referenceDistance; absent: the pixel distance',
+    }),
   ),
   referenceAnomalous: Type.Optional(
     Type.Boolean({
       description:
-        "Only with a Siamese encoder: whether referenceDistance exceeded its threshold, calibrated for its target false-alarm rate",
+        'Only with a Siamese encoder: whether referenceDistance exceeded its threshold, calibrated for its target false-alarm rate',
     }),
   ),
 });

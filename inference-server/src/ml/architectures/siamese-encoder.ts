@@ -26,7 +26,9 @@ export function createSiameseEncoder({
 }: SiameseEncoderOptions): tf.LayersModel {
   const [height, width] = inputShape;
   if (height % 8 !== 0 || width % 8 !== 0) {
-    throw new RangeError(`The Siamese encoder's input must be a multiple of 8 wide and high, not ${height}×${width}`);
+    throw new RangeError(
+      `The Siamese encoder's input must be a multiple of 8 wide and high, not ${height}×${width}`,
+    );
   }
   const nextKernelInitializer = kernelInitializers(seed);
   const image = tf.input({ name: 'image', shape: inputShape });

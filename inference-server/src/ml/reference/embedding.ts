@@ -7,10 +7,16 @@ import { batchOf } from '../anomaly/reconstruction.ts';
 const PIXEL_GRID = 16;
 
 /** [batch, size]: embeddings scaled to unit length, so distances lie in [0, 2]; made inside the caller's tidy. */
-export function normalisedEmbeddings(model: tf.LayersModel, images: tf.Tensor4D, training = false): tf.Tensor2D {
+export function normalisedEmbeddings(
+  model: tf.LayersModel,
+  images: tf.Tensor4D,
+  training = false,
+): tf.Tensor2D {
   const output = model.apply(images, { training }) as tf.Tensor;
   if (output.rank !== 2) {
-    throw new Error(`Model ${model.name} is no Siamese encoder: it must have one output of [batch, embedding]`);
+    throw new Error(
+      `Model ${model.name} is no Siamese encoder: it must have one output of [batch, embedding]`,
+    );
   }
   return tf.div(output, tf.add(tf.norm(output, 'euclidean', 1, true), 1e-6)) as tf.Tensor2D;
 }
@@ -30,7 +36,10 @@ export function siameseEmbeddings(
  * divided by the grid's size, so that the distance of two is the root-mean-square difference of their cell means, in
  * [0, 1], whatever the input's size and channels (the classifier's input, which differs between plot types).
  */
-export function pixelEmbedding(input: Float32Array, [height, width, channels]: [number, number, number]): number[] {
+export function pixelEmbedding(
+  input: Float32Array,
+  [height, width, channels]: [number, number, number],
+): number[] {
   const sums = new Float64Array(PIXEL_GRID * PIXEL_GRID);
   const counts = new Float64Array(PIXEL_GRID * PIXEL_GRID);
   for (let y = 0; y < height; y++) {

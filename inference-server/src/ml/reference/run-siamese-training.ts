@@ -35,7 +35,13 @@ export type SiameseTrainingResult =
       steps: number;
       timings: { totalMs: number; trainMs: number; calibrateMs: number };
     }
-  | { status: 'cancelled'; backend: BackendInfo; loss: number[]; steps: number; timings: { totalMs: number } };
+  | {
+      status: 'cancelled';
+      backend: BackendInfo;
+      loss: number[];
+      steps: number;
+      timings: { totalMs: number };
+    };
 
 /** Embedded per forward pass while calibrating. */
 const CALIBRATION_BATCH = 32;
@@ -79,7 +85,10 @@ export async function runSiameseTraining(
     );
     const embeddings: number[][] = [];
     for (let start = 0; start < dataset.size; start += CALIBRATION_BATCH) {
-      const indices = Array.from({ length: Math.min(CALIBRATION_BATCH, dataset.size - start) }, (_, i) => start + i);
+      const indices = Array.from(
+        { length: Math.min(CALIBRATION_BATCH, dataset.size - start) },
+        (_, i) => start + i,
+      );
       const inputs = (await dataset.pixelsOf(indices)).map(pixelsToInput);
       embeddings.push(...siameseEmbeddings(model, inputs, request.inputShape));
     }
