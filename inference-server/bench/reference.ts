@@ -98,7 +98,7 @@ try {
 console.log(
   `Reference distance on ${backend.name}, ${size}×${size}×3: a Siamese encoder trained for ${options.epochs} epochs on ` +
     `${options.good} good and ${options['per-mode']} labeled plots per failure mode (classes Good, Bad, NoData, ` +
-    `LowStats, Cosmic), against the plain distance (RMS of 4×4-block pixel means); reference: one good plot; ` +
+    `LowStats, Cosmic), against the plain distance (RMS difference of grey means on a 16×16 grid); reference: one good plot; ` +
     `${options['held-out']} held-out good and ${options.faulty} plots per mode. ${os.availableParallelism()} cores ` +
     `(${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${os.loadavg()[0]?.toFixed(2)}. ms/image includes decoding.`,
 );

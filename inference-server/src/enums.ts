@@ -83,6 +83,8 @@ export type EpicsConnectionState = Member<typeof EPICS_CONNECTION_STATES>;
  */
 export const MODEL_KINDS = ['classifier', 'autoencoder', 'siamese'] as const;
 export type ModelKind = Member<typeof MODEL_KINDS>;
+/** The kinds that read images beside the verdict, each trained and activated on its own. */
+export type EncoderKind = Exclude<ModelKind, 'classifier'>;
 
 /** A Grafana alert's status, as its webhook sends it. */
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;

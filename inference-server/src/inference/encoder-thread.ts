@@ -3,16 +3,17 @@ import type {
   AutoencoderTrainingResult,
 } from '../ml/anomaly/run-autoencoder-training.ts';
 import type { SiameseTrainingRequest, SiameseTrainingResult } from '../ml/reference/run-siamese-training.ts';
+import type { EncoderKind as Kinds } from '../enums.ts';
 import type { BackendPreference } from './messages.ts';
 import { runWorkerJob } from './training-thread.ts';
 import { siblingScript } from './worker-threads.ts';
 
 /** The encoders trained beside the classifiers, each with its request and result. */
-interface EncoderJobs {
+interface EncoderJobs extends Record<Kinds, { request: object; result: object }> {
   autoencoder: { request: AutoencoderTrainingRequest; result: AutoencoderTrainingResult };
   siamese: { request: SiameseTrainingRequest; result: SiameseTrainingResult };
 }
-export type EncoderKind = keyof EncoderJobs;
+export type EncoderKind = keyof EncoderJobs & Kinds;
 
 export type EncoderThreadRequest =
   | {

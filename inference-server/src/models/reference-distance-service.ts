@@ -4,14 +4,12 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { AnomalyCalibration } from '../catalog/repositories/anomaly-repository.ts';
 import type { InputShape } from '../catalog/repositories/models-repository.ts';
-import { ConflictError, InvalidInputError } from '../errors.ts';
+import { InvalidInputError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
 import { startEncoderTraining } from '../inference/encoder-thread.ts';
-import type { EncoderThread } from '../inference/encoder-thread.ts';
 import type { BackendPreference, ReferenceRequest } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
-import type { SiameseTrainingResult } from '../ml/reference/run-siamese-training.ts';
-import type { AutoencoderJob } from './anomaly-service.ts';
+import { EncoderTrainings, type EncoderJob } from './encoder-trainings.ts';
 import { checkInputShape } from './version-checks.ts';
 
 export interface ReferenceDistanceServiceOptions {
@@ -41,10 +39,10 @@ export interface SiameseTrainOptions {
 }
 
 /** A Siamese encoder's training for one plot type, as the API reports it (kept while the server runs). */
-export type SiameseJob = Omit<AutoencoderJob, 'baseWeights'> & {
+export interface SiameseJob extends EncoderJob {
   /** The classes of the labeled plots it learns from, in label order. */
   classes: string[];
-};
+}
 
 /** What a batch needs to measure its distances from its plot type's reference, and to judge them. */
 export interface MeasuredReference {
@@ -65,11 +63,19 @@ export const MIN_CALIBRATION_IMAGES = 51;
  * encoder; and tells the batcher which reference and which encoder (none: pixels) measure a batch.
  */
 export class ReferenceDistanceService {
-  private readonly jobs = new Map<number, SiameseJob>();
-  private readonly threads = new Map<number, EncoderThread<SiameseTrainingResult>>();
-  private readonly finishing = new Set<Promise<void>>();
+  private readonly trainings: EncoderTrainings<SiameseJob>;
 
-  constructor(private readonly options: ReferenceDistanceServiceOptions) {}
+  constructor(private readonly options: ReferenceDistanceServiceOptions) {
+    const { catalog, pool, logger, dataDir } = options;
+    this.trainings = new EncoderTrainings({
+      catalog,
+      pool,
+      logger,
+      dataDir,
+      kind: 'siamese',
+      title: 'a Siamese encoder',
+    });
+  }
 
   /** The plot type's reference and how to measure from it; undefined while it has no reference. */
   async measureFor(
@@ -109,11 +115,7 @@ export class ReferenceDistanceService {
   async train(plotTypeId: number, options: SiameseTrainOptions, createdBy: string): Promise<SiameseJob> {
     const { catalog, store, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
-    if (this.jobs.get(plotTypeId)?.status === 'training') {
-      throw new ConflictError(
-        `plot type ${plotType.name} is training a Siamese encoder already: wait for it to end`,
-      );
-    }
+    this.trainings.checkIdle(plotTypeId, plotType.name);
     checkInputShape('siamese', options.inputShape);
     if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
       throw new InvalidInputError(
@@ -152,7 +154,6 @@ export class ReferenceDistanceService {
       startedAt: Date.now(),
       finishedAt: null,
     };
-    this.jobs.set(plotTypeId, job);
     const outputDir = path.join(modelsDir, `${plotTypeId}-siamese-${randomUUID()}`);
     const thread = startEncoderTraining(
       'siamese',
@@ -175,89 +176,33 @@ export class ReferenceDistanceService {
       },
       { backend, onEpoch: (epoch, loss) => Object.assign(job, { epoch, loss }) },
     );
-    this.threads.set(plotTypeId, thread);
-    const finished = this.finish(job, thread, { ...options, outputDir, name: `${plotType.name}-siamese` });
-    this.finishing.add(finished);
-    void finished.finally(() => this.finishing.delete(finished));
-    return { ...job };
-  }
-
-  private async finish(
-    job: SiameseJob,
-    thread: EncoderThread<SiameseTrainingResult>,
-    { outputDir, name, inputShape, activate }: SiameseTrainOptions & { outputDir: string; name: string },
-  ): Promise<void> {
-    const { catalog, logger, dataDir } = this.options;
-    try {
-      const result = await thread.result;
-      if (result.status === 'cancelled') {
-        Object.assign(job, { status: 'cancelled', finishedAt: Date.now() });
-        return;
-      }
-      const version = await catalog.models.createVersion({
-        plotTypeId: job.plotTypeId,
-        name,
-        architecture: 'siamese-encoder',
-        kind: 'siamese',
-        inputShape,
-        classes: job.classes,
-        thresholds: {},
-        artifactPath: path.relative(dataDir, outputDir),
-      });
-      const { threshold, targetRate, images } = result.calibration;
-      await catalog.anomaly.setCalibration(version.id, { threshold, targetRate, images });
-      if (activate) await this.activate(job.plotTypeId, version.id);
-      Object.assign(job, { status: 'completed', modelVersionId: version.id, finishedAt: Date.now() });
-      logger.info(
-        {
-          plotTypeId: job.plotTypeId,
-          modelVersionId: version.id,
-          threshold,
-          targetRate,
-          timings: result.timings,
-        },
-        'Siamese encoder trained and calibrated',
-      );
-    } catch (error) {
-      Object.assign(job, { status: 'failed', error: (error as Error).message, finishedAt: Date.now() });
-      logger.error({ err: error, plotTypeId: job.plotTypeId }, 'Siamese encoder training failed');
-    } finally {
-      this.threads.delete(job.plotTypeId);
-    }
+    return this.trainings.follow(job, thread, {
+      name: `${plotType.name}-siamese`,
+      architecture: 'siamese-encoder',
+      inputShape: options.inputShape,
+      classes,
+      outputDir,
+      activate: options.activate,
+    });
   }
 
   /** Makes the version the plot type's Siamese encoder; the one it replaces is freed in the workers. */
-  async activate(plotTypeId: number, versionId: number): Promise<void> {
-    const { catalog, pool } = this.options;
-    const version = await catalog.models.getVersion(versionId);
-    if (version.kind !== 'siamese' || version.plot_type_id !== plotTypeId) {
-      throw new InvalidInputError(`version ${versionId} is no Siamese encoder of plot type ${plotTypeId}`);
-    }
-    const replaced = await catalog.anomaly.activeSiameseVersionId(plotTypeId);
-    await catalog.anomaly.activateSiamese(plotTypeId, versionId);
-    if (replaced !== null && replaced !== versionId) pool.unload(replaced);
+  activate(plotTypeId: number, versionId: number): Promise<void> {
+    return this.trainings.activate(plotTypeId, versionId);
   }
 
   /** The plot type's latest training (since this server started), if any. */
   job(plotTypeId: number): SiameseJob | undefined {
-    const job = this.jobs.get(plotTypeId);
-    return job && { ...job, classes: [...job.classes] };
+    return this.trainings.job(plotTypeId);
   }
 
   /** The plot type's Siamese encoder and its calibration; null when it has none. */
-  async active(
-    plotTypeId: number,
-  ): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
-    const { catalog } = this.options;
-    const versionId = await catalog.anomaly.activeSiameseVersionId(plotTypeId);
-    if (versionId === null) return null;
-    const calibration = await catalog.anomaly.calibration(versionId);
-    return calibration && { modelVersionId: versionId, calibration };
+  active(plotTypeId: number): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
+    return this.trainings.active(plotTypeId);
   }
 
   /** Cancels running trainings and waits for them to end. */
-  async close(): Promise<void> {
-    for (const thread of this.threads.values()) thread.cancel();
-    await Promise.allSettled([...this.finishing]);
+  close(): Promise<void> {
+    return this.trainings.close();
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { kernelInitializers } from './seeded-initializers.ts';
+import { smallCnnEncoder } from './small-cnn.ts';
 
 export interface SiameseEncoderOptions {
   /** [height, width, channels]; height and width divisible by 8. */
@@ -10,12 +11,11 @@ export interface SiameseEncoderOptions {
   seed?: number;
 }
 
-/** The small CNN's conv+pool blocks, by name and shape, so its trained encoder can serve as `baseWeights`. */
-const BLOCK_FILTERS = [16, 32, 64];
 const DEFAULT_EMBEDDING_SIZE = 32;
 
 /**
- * The encoder of a Siamese model: the small CNN's three conv+pool blocks, then a dense layer from the flattened map
+ * The encoder of a Siamese model: the small CNN's three conv+pool blocks (by name and shape, so a small CNN can start
+ * from them), then a dense layer from the flattened map
  * (position is the physics in a monitoring plot, as in the small CNN's "where") to a linear embedding. One encoder
  * reads both plots of a pair; the distance of their L2-normalised embeddings says how unlike they are.
  */
@@ -31,23 +31,7 @@ export function createSiameseEncoder({
     );
   }
   const nextKernelInitializer = kernelInitializers(seed);
-  const image = tf.input({ name: 'image', shape: inputShape });
-  let features = tf.layers
-    .rescaling({ name: 'centre', scale: 2, offset: -1 })
-    .apply(image) as tf.SymbolicTensor;
-  BLOCK_FILTERS.forEach((filters, index) => {
-    const block = index + 1;
-    const conv = tf.layers.conv2d({
-      name: `conv${block}`,
-      filters,
-      kernelSize: 3,
-      padding: 'same',
-      activation: 'relu',
-      kernelInitializer: nextKernelInitializer(),
-    });
-    const pool = tf.layers.maxPooling2d({ name: `pool${block}`, poolSize: 2 });
-    features = pool.apply(conv.apply(features)) as tf.SymbolicTensor;
-  });
+  const { image, features } = smallCnnEncoder(inputShape, nextKernelInitializer);
   const embedding = tf.layers
     .dense({
       name: 'embedding',
