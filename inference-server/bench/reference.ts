@@ -1,7 +1,7 @@
 // The distance of a plot from its plot type's reference, per plot kind: ROC AUC per failure mode of the trained
 // Siamese encoder's distance against the plain (pixel) distance, training time, scoring ms/image and tensor count.
 // Run: node --import tsx bench/reference.ts [--kinds FCAL_occupancy,TOF_timing] [--good 120] [--per-mode 12]
-//   [--epochs 12] [--held-out 200] [--faulty 30] [--size 64] [--backend wasm]
+//   [--epochs 20] [--held-out 200] [--faulty 30] [--size 64] [--backend wasm] [--labels-by-mode]
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,11 +20,12 @@ const { values: options } = parseArgs({
     kinds: { type: 'string', default: plotKinds.map((kind) => kind.name).join(',') },
     good: { type: 'string', default: '120' },
     'per-mode': { type: 'string', default: '12' },
-    epochs: { type: 'string', default: '12' },
+    epochs: { type: 'string', default: '20' },
     'held-out': { type: 'string', default: '200' },
     faulty: { type: 'string', default: '30' },
     size: { type: 'string', default: '64' },
     backend: { type: 'string', default: 'wasm' },
+    'labels-by-mode': { type: 'boolean', default: false },
   },
 });
 const number = (name: keyof typeof options) => Number(options[name]);
@@ -97,8 +98,8 @@ try {
 
 console.log(
   `Reference distance on ${backend.name}, ${size}×${size}×3: a Siamese encoder trained for ${options.epochs} epochs on ` +
-    `${options.good} good and ${options['per-mode']} labeled plots per failure mode (classes Good, Bad, NoData, ` +
-    `LowStats, Cosmic), against the plain distance (RMS difference of grey means on a 16×16 grid); reference: one good plot; ` +
+    `${options.good} good and ${options['per-mode']} labeled plots per failure mode (classes: ` +
+    `${options['labels-by-mode'] ? 'Good and one per failure mode' : 'Good, Bad, NoData, LowStats, Cosmic'}), against the plain distance (RMS difference of grey means on a 16×16 grid); reference: one good plot; ` +
     `${options['held-out']} held-out good and ${options.faulty} plots per mode. ${os.availableParallelism()} cores ` +
     `(${os.cpus()[0]?.model ?? 'unknown CPU'}), load average ${os.loadavg()[0]?.toFixed(2)}. ms/image includes decoding.`,
 );

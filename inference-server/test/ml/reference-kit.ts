@@ -8,17 +8,28 @@ import { findPlotKind, labelFor, labels } from '../../src/simulator/index.ts';
 import type { FailureModeName } from '../../src/simulator/index.ts';
 import { SCORE_BATCH, writePlots } from './anomaly-kit.ts';
 
-/** `good` good plots and `perMode` plots of each of the kind's failure modes, labeled with the simulator's classes. */
+/**
+ * `good` good plots and `perMode` plots of each of the kind's failure modes, labeled with the simulator's classes
+ * (Good, Bad, ...) or, `byMode`, with their failure mode (a class of its own each).
+ */
 export async function writeLabeledSet(
   dir: string,
-  { kind, seed, good, perMode }: { kind: string; seed: number; good: number; perMode: number },
+  {
+    kind,
+    seed,
+    good,
+    perMode,
+    byMode = false,
+  }: { kind: string; seed: number; good: number; perMode: number; byMode?: boolean },
 ): Promise<{ images: LabeledFile[] }> {
-  const classOf = (mode?: FailureModeName) => labels.indexOf(labelFor(mode));
+  const modes = findPlotKind(kind)!.failureModes;
+  const classOf = (mode?: FailureModeName) =>
+    byMode ? (mode === undefined ? 0 : 1 + modes.indexOf(mode)) : labels.indexOf(labelFor(mode));
   const images = (await writePlots(dir, { kind, seed, firstRun: 1, count: good })).map((path) => ({
     path,
     label: classOf(),
   }));
-  for (const mode of findPlotKind(kind)!.failureModes) {
+  for (const mode of modes) {
     const files = await writePlots(dir, { kind, seed, firstRun: 10_000, count: perMode, mode });
     images.push(...files.map((path) => ({ path, label: classOf(mode) })));
   }
