@@ -47,6 +47,7 @@ try {
       seed,
       good: number('good'),
       perMode: number('per-mode'),
+      byMode: options['labels-by-mode'],
     });
     const trained = await trainSiamese({
       inputShape,

@@ -3,7 +3,6 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { AnomalyCalibration } from '../catalog/repositories/anomaly-repository.ts';
 import type { InputShape } from '../catalog/repositories/models-repository.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { createFileOnce } from '../images/create-file-once.ts';
@@ -74,19 +73,10 @@ const OVERLAY_OPACITY = 0.6;
  * threshold on other recent images for a target false-alarm rate, registers it as a version of kind `autoencoder` and
  * makes it the plot type's autoencoder, whose score every later verdict carries; and draws its error maps.
  */
-export class AnomalyService {
-  private readonly trainings: EncoderTrainings<AutoencoderJob>;
-
+export class AnomalyService extends EncoderTrainings<AutoencoderJob> {
   constructor(private readonly options: AnomalyServiceOptions) {
     const { catalog, pool, logger, dataDir } = options;
-    this.trainings = new EncoderTrainings({
-      catalog,
-      pool,
-      logger,
-      dataDir,
-      kind: 'autoencoder',
-      title: 'an autoencoder',
-    });
+    super({ catalog, pool, logger, dataDir, kind: 'autoencoder', title: 'an autoencoder' });
   }
 
   /** Starts training; a plot type trains one autoencoder at a time (409 while one runs). */
@@ -97,7 +87,7 @@ export class AnomalyService {
   ): Promise<AutoencoderJob> {
     const { catalog, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
-    this.trainings.checkIdle(plotTypeId, plotType.name);
+    this.checkIdle(plotTypeId, plotType.name);
     checkInputShape('autoencoder', options.inputShape);
     if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
       throw new InvalidInputError('the autoencoder takes images whose height and width are multiples of 8');
@@ -150,7 +140,7 @@ export class AnomalyService {
         onEpoch: (epoch, loss) => Object.assign(job, { epoch, loss }),
       },
     );
-    return this.trainings.follow(job, thread, {
+    return this.follow(job, thread, {
       name: `${plotType.name}-autoencoder`,
       architecture: 'conv-autoencoder',
       inputShape: options.inputShape,
@@ -163,21 +153,6 @@ export class AnomalyService {
         return { baseWeights };
       },
     });
-  }
-
-  /** Makes the version the plot type's autoencoder; the one it replaces is freed in the workers. */
-  activate(plotTypeId: number, versionId: number): Promise<void> {
-    return this.trainings.activate(plotTypeId, versionId);
-  }
-
-  /** The plot type's latest training (since this server started), if any. */
-  job(plotTypeId: number): AutoencoderJob | undefined {
-    return this.trainings.job(plotTypeId);
-  }
-
-  /** The plot type's autoencoder and its calibration; null when it has none. */
-  active(plotTypeId: number): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
-    return this.trainings.active(plotTypeId);
   }
 
   async runnable(versionId: number): Promise<RunnableAutoencoder> {
@@ -239,10 +214,5 @@ export class AnomalyService {
       await fs.writeFile(temporary, png);
     });
     return file;
-  }
-
-  /** Cancels running trainings and waits for them to end. */
-  close(): Promise<void> {
-    return this.trainings.close();
   }
 }

@@ -55,26 +55,26 @@ export interface EncoderTrainingsOptions {
 /**
  * The trainings of one kind of encoder (autoencoder or Siamese), one at a time per plot type, each in its own thread:
  * a completed one is registered as a version with its calibrated threshold and, if asked, made the plot type's
- * encoder of that kind, whose readings the next verdicts carry beside them.
+ * encoder of that kind, whose readings the next verdicts carry beside them. Each kind's service extends it.
  */
 export class EncoderTrainings<Job extends EncoderJob> {
   private readonly jobs = new Map<number, Job>();
   private readonly threads = new Map<number, EncoderThread<EncoderResult>>();
   private readonly finishing = new Set<Promise<void>>();
 
-  constructor(private readonly options: EncoderTrainingsOptions) {}
+  constructor(private readonly encoder: EncoderTrainingsOptions) {}
 
   /** 409 while the plot type trains one already. */
-  checkIdle(plotTypeId: number, plotTypeName: string): void {
+  protected checkIdle(plotTypeId: number, plotTypeName: string): void {
     if (this.jobs.get(plotTypeId)?.status === 'training') {
       throw new ConflictError(
-        `plot type ${plotTypeName} is training ${this.options.title} already: wait for it to end`,
+        `plot type ${plotTypeName} is training ${this.encoder.title} already: wait for it to end`,
       );
     }
   }
 
   /** Follows the thread's training of `job` until it is registered, cancelled or failed; returns the job as started. */
-  follow(job: Job, thread: EncoderThread<EncoderResult>, version: EncoderVersion): Job {
+  protected follow(job: Job, thread: EncoderThread<EncoderResult>, version: EncoderVersion): Job {
     this.jobs.set(job.plotTypeId, job);
     this.threads.set(job.plotTypeId, thread);
     const finished = this.finish(job, thread, version);
@@ -88,7 +88,7 @@ export class EncoderTrainings<Job extends EncoderJob> {
     thread: EncoderThread<EncoderResult>,
     version: EncoderVersion,
   ): Promise<void> {
-    const { catalog, logger, dataDir, kind, title } = this.options;
+    const { catalog, logger, dataDir, kind, title } = this.encoder;
     try {
       const result = await thread.result;
       if (result.status === 'cancelled') {
@@ -124,7 +124,7 @@ export class EncoderTrainings<Job extends EncoderJob> {
 
   /** Makes the version the plot type's encoder of this kind; the one it replaces is freed in the workers. */
   async activate(plotTypeId: number, versionId: number): Promise<void> {
-    const { catalog, pool, kind, title } = this.options;
+    const { catalog, pool, kind, title } = this.encoder;
     const version = await catalog.models.getVersion(versionId);
     if (version.kind !== kind || version.plot_type_id !== plotTypeId) {
       throw new InvalidInputError(`version ${versionId} is not ${title} of plot type ${plotTypeId}`);
@@ -144,7 +144,7 @@ export class EncoderTrainings<Job extends EncoderJob> {
   async active(
     plotTypeId: number,
   ): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
-    const { catalog, kind } = this.options;
+    const { catalog, kind } = this.encoder;
     const versionId = await catalog.anomaly.activeEncoderVersionId(kind, plotTypeId);
     if (versionId === null) return null;
     const calibration = await catalog.anomaly.calibration(versionId);

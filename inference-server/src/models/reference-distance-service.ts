@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { AnomalyCalibration } from '../catalog/repositories/anomaly-repository.ts';
 import type { InputShape } from '../catalog/repositories/models-repository.ts';
 import { InvalidInputError } from '../errors.ts';
 import type { ImageStore } from '../images/image-store.ts';
@@ -62,19 +61,10 @@ export const MIN_CALIBRATION_IMAGES = 51;
  * plots for a target false-alarm rate, registers it as a version of kind `siamese` and makes it the plot type's
  * encoder; and tells the batcher which reference and which encoder (none: pixels) measure a batch.
  */
-export class ReferenceDistanceService {
-  private readonly trainings: EncoderTrainings<SiameseJob>;
-
+export class ReferenceDistanceService extends EncoderTrainings<SiameseJob> {
   constructor(private readonly options: ReferenceDistanceServiceOptions) {
     const { catalog, pool, logger, dataDir } = options;
-    this.trainings = new EncoderTrainings({
-      catalog,
-      pool,
-      logger,
-      dataDir,
-      kind: 'siamese',
-      title: 'a Siamese encoder',
-    });
+    super({ catalog, pool, logger, dataDir, kind: 'siamese', title: 'a Siamese encoder' });
   }
 
   /** The plot type's reference and how to measure from it; undefined while it has no reference. */
@@ -115,7 +105,7 @@ export class ReferenceDistanceService {
   async train(plotTypeId: number, options: SiameseTrainOptions, createdBy: string): Promise<SiameseJob> {
     const { catalog, store, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
-    this.trainings.checkIdle(plotTypeId, plotType.name);
+    this.checkIdle(plotTypeId, plotType.name);
     checkInputShape('siamese', options.inputShape);
     if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
       throw new InvalidInputError(
@@ -176,7 +166,7 @@ export class ReferenceDistanceService {
       },
       { backend, onEpoch: (epoch, loss) => Object.assign(job, { epoch, loss }) },
     );
-    return this.trainings.follow(job, thread, {
+    return this.follow(job, thread, {
       name: `${plotType.name}-siamese`,
       architecture: 'siamese-encoder',
       inputShape: options.inputShape,
@@ -184,25 +174,5 @@ export class ReferenceDistanceService {
       outputDir,
       activate: options.activate,
     });
-  }
-
-  /** Makes the version the plot type's Siamese encoder; the one it replaces is freed in the workers. */
-  activate(plotTypeId: number, versionId: number): Promise<void> {
-    return this.trainings.activate(plotTypeId, versionId);
-  }
-
-  /** The plot type's latest training (since this server started), if any. */
-  job(plotTypeId: number): SiameseJob | undefined {
-    return this.trainings.job(plotTypeId);
-  }
-
-  /** The plot type's Siamese encoder and its calibration; null when it has none. */
-  active(plotTypeId: number): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
-    return this.trainings.active(plotTypeId);
-  }
-
-  /** Cancels running trainings and waits for them to end. */
-  close(): Promise<void> {
-    return this.trainings.close();
   }
 }
