@@ -82,10 +82,13 @@ export type EpicsConnectionState = Member<typeof EPICS_CONNECTION_STATES>;
 
 /**
  * How a model's outputs are read: a classifier's class probabilities make the verdict; an autoencoder's
- * reconstruction error is an anomaly score, written beside the verdict. `siamese` comes with the reference distance.
+ * reconstruction error is an anomaly score, and a Siamese encoder's embedding gives the distance from the plot type's
+ * reference, both written beside the verdict.
  */
-export const MODEL_KINDS = ['classifier', 'autoencoder'] as const;
+export const MODEL_KINDS = ['classifier', 'autoencoder', 'siamese'] as const;
 export type ModelKind = Member<typeof MODEL_KINDS>;
+/** The kinds that read images beside the verdict, each trained and activated on its own. */
+export type EncoderKind = Exclude<ModelKind, 'classifier'>;
 
 /** A Grafana alert's status, as its webhook sends it. */
 export const ALERT_STATUSES = ['firing', 'resolved'] as const;

@@ -39,6 +39,8 @@ export interface PlotTypeTable {
   active_model_version_id: number | null;
   /** The autoencoder whose anomaly score every new verdict of the plot type carries; null: none. */
   active_anomaly_version_id: ColumnType<number | null, number | null | undefined, number | null>;
+  /** The Siamese encoder whose embeddings measure the distance from the reference; null: the plain pixel distance. */
+  active_siamese_version_id: ColumnType<number | null, number | null | undefined, number | null>;
   collect_percent: ColumnType<number, number | undefined, number>;
   is_chunked: ColumnType<number, number | undefined, number>;
   hidden: ColumnType<number, number | undefined, number>;
@@ -135,6 +137,14 @@ export interface PredictionTable {
   anomaly_score: Nullable<number>;
   /** 1 when the score exceeded the autoencoder's calibrated threshold. */
   anomalous: Nullable<number>;
+  /** The plot type's reference when the verdict was made; null: it had none. */
+  reference_image_id: Nullable<number>;
+  /** The Siamese encoder that measured the distance; null: the plain pixel distance. */
+  reference_version_id: Nullable<number>;
+  /** The image's distance from the reference. */
+  reference_distance: Nullable<number>;
+  /** 1 when the distance exceeded the encoder's calibrated threshold; null: no threshold (pixels). */
+  reference_anomalous: Nullable<number>;
 }
 
 export interface ModelTable {
@@ -159,7 +169,7 @@ export interface ModelVersionTable {
   backend: string | null;
   created_at: number;
   activated_at: ColumnType<number | null, number | null | undefined, number | null>;
-  /** An autoencoder's threshold, calibrated on its plot type's recent images for anomaly_target_rate. */
+  /** An autoencoder's or a Siamese encoder's threshold, calibrated on its plot type's recent images for anomaly_target_rate. */
   anomaly_threshold: Nullable<number>;
   /** The false-alarm rate the threshold was chosen for. */
   anomaly_target_rate: Nullable<number>;

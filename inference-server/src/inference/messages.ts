@@ -42,6 +42,13 @@ export interface ModelSpec {
   classes: string[];
 }
 
+/** The plot type's reference, to measure a batch's distances from: by a Siamese encoder's embeddings, or pixels'. */
+export interface ReferenceRequest {
+  imagePath: string;
+  /** Absent: the plain pixel distance. */
+  siamese?: ModelSpec;
+}
+
 export interface PredictImage {
   imageId: number;
   path: string;
@@ -50,7 +57,8 @@ export interface PredictImage {
 /**
  * `outputs` are the model's raw scores of the image, as its kind gives them: a classifier's class probabilities.
  * With an autoencoder in the request: its raw outputs (`anomalyOutputs`), or why it could not score the batch
- * (`anomalyError`); the verdict never waits on the autoencoder's failure.
+ * (`anomalyError`); with a reference, the image's distance from it (`referenceDistance`), or why it could not be
+ * measured (`referenceError`). The verdict never waits on their failure.
  */
 export type PredictOutcome =
   | {
@@ -61,6 +69,8 @@ export type PredictOutcome =
       inferenceMs: number;
       anomalyOutputs?: number[];
       anomalyError?: string;
+      referenceDistance?: number;
+      referenceError?: string;
     }
   | { imageId: number; ok: false; error: string };
 
@@ -81,8 +91,18 @@ export interface GradCamResult {
 
 export type WorkerRequest =
   | { kind: 'init'; backend: BackendPreference }
-  /** `anomaly`: the plot type's autoencoder, run on the same decoded images after the classifier. */
-  | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[]; anomaly?: ModelSpec }
+  /**
+   * `anomaly`: the plot type's autoencoder, run on the same decoded images after the classifier; `reference`: the
+   * plot type's reference, whose distance from each image is measured too.
+   */
+  | {
+      kind: 'predict';
+      requestId: number;
+      model: ModelSpec;
+      images: PredictImage[];
+      anomaly?: ModelSpec;
+      reference?: ReferenceRequest;
+    }
   | { kind: 'anomaly-map'; requestId: number; model: ModelSpec; imagePath: string }
   | { kind: 'gradcam'; requestId: number; model: ModelSpec; imagePath: string; classIndex: number }
   | { kind: 'unload'; modelVersionId: number }

@@ -9,6 +9,7 @@ import type {
   ModelSpec,
   PredictImage,
   PredictOutcome,
+  ReferenceRequest,
   WorkerReply,
   WorkerRequest,
   WorkerResponse,
@@ -124,10 +125,17 @@ export class InferencePool {
   }
 
   /**
-   * Classifies `images` with `model` as one batch on one worker, and scores them with the `anomaly` autoencoder if
-   * given. Unreadable images get `ok: false` outcomes.
+   * Classifies `images` with `model` as one batch on one worker, scores them with the `anomaly` autoencoder and
+   * measures their distances from the `reference` if given. Unreadable images get `ok: false` outcomes.
    */
-  async predict(model: ModelSpec, images: PredictImage[], anomaly?: ModelSpec): Promise<PredictOutcome[]> {
+  async predict(
+    model: ModelSpec,
+    images: PredictImage[],
+    {
+      anomaly,
+      reference,
+    }: { anomaly?: ModelSpec | undefined; reference?: ReferenceRequest | undefined } = {},
+  ): Promise<PredictOutcome[]> {
     if (images.length === 0) return [];
     const answer = await this.#enqueue('predicted', {}, (requestId) => ({
       kind: 'predict',
@@ -135,6 +143,7 @@ export class InferencePool {
       model,
       images,
       ...(anomaly && { anomaly }),
+      ...(reference && { reference }),
     }));
     return answer.outcomes;
   }

@@ -9,6 +9,7 @@ import { gradCam } from '../ml/gradcam.ts';
 import { loadModel } from '../ml/model-io.ts';
 import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
+import { embeddingDistance, pixelEmbedding } from '../ml/reference/embedding.ts';
 import { misfitOf, score } from '../ml/score.ts';
 import type {
   AnomalyMapResult,
@@ -17,6 +18,7 @@ import type {
   ModelSpec,
   PredictImage,
   PredictOutcome,
+  ReferenceRequest,
   WorkerReply,
   WorkerRequest,
   WorkerResponse,
@@ -65,6 +67,7 @@ async function predict(
   spec: ModelSpec,
   images: PredictImage[],
   anomalySpec?: ModelSpec,
+  reference?: ReferenceRequest,
 ): Promise<PredictOutcome[]> {
   const model = await modelFor(spec);
   const decoded = await Promise.allSettled(
@@ -76,6 +79,7 @@ async function predict(
   const outputs = score(spec.kind, model, inputs, spec.inputShape);
   const inferenceMs = (performance.now() - started) / inputs.length;
   const anomaly = anomalySpec && (await scoreAnomalies(anomalySpec, readable, inputs, spec.inputShape));
+  const distances = reference && (await measureDistances(reference, readable, inputs, spec.inputShape));
   let nextPrediction = 0;
   return images.map(({ imageId }, index): PredictOutcome => {
     const result = decoded[index];
@@ -91,6 +95,10 @@ async function predict(
       inferenceMs,
       ...(anomaly && 'error' in anomaly && { anomalyError: anomaly.error }),
       ...(anomaly && 'outputs' in anomaly && { anomalyOutputs: anomaly.outputs[position] ?? [] }),
+      ...(distances && 'error' in distances && { referenceError: distances.error }),
+      ...(distances &&
+        'distances' in distances &&
+        distances.distances[position] !== undefined && { referenceDistance: distances.distances[position] }),
     };
   });
 }
@@ -107,11 +115,53 @@ async function scoreAnomalies(
 ): Promise<{ outputs: number[][] } | { error: string }> {
   try {
     const model = await modelFor(spec);
-    const inputs =
-      spec.inputShape.join() === classifierShape.join()
-        ? classifierInputs
-        : await Promise.all(images.map((image) => preprocessImage(image.path, spec.inputShape)));
+    const inputs = await inputsOf(spec.inputShape, images, classifierInputs, classifierShape);
     return { outputs: score(spec.kind, model, inputs, spec.inputShape) };
+  } catch (error) {
+    return { error: messageOf(error) };
+  }
+}
+
+/** The images at `shape`: the classifier's decoded pixels when it takes the same input (no second decode). */
+async function inputsOf(
+  shape: [number, number, number],
+  images: PredictImage[],
+  classifierInputs: Float32Array[],
+  classifierShape: [number, number, number],
+): Promise<Float32Array[]> {
+  return shape.join() === classifierShape.join()
+    ? classifierInputs
+    : Promise.all(images.map((image) => preprocessImage(image.path, shape)));
+}
+
+/** Reference embeddings, by encoder (or pixels), input shape and file: a plot type's reference rarely changes. */
+const referenceEmbeddings = new Map<string, number[]>();
+const REFERENCE_EMBEDDINGS_KEPT = 64;
+
+/**
+ * Each image's distance from the reference: between the Siamese encoder's embeddings, or else the pixel embeddings of
+ * the classifier's input. A failure is reported, never thrown, so the verdicts are stored all the same.
+ */
+async function measureDistances(
+  { imagePath, siamese }: ReferenceRequest,
+  images: PredictImage[],
+  classifierInputs: Float32Array[],
+  classifierShape: [number, number, number],
+): Promise<{ distances: number[] } | { error: string }> {
+  try {
+    const shape = siamese?.inputShape ?? classifierShape;
+    const embed = siamese
+      ? async (inputs: Float32Array[]) => score('siamese', await modelFor(siamese), inputs, shape)
+      : async (inputs: Float32Array[]) => inputs.map((input) => pixelEmbedding(input, shape));
+    const key = `${siamese?.modelVersionId ?? 'pixels'}|${shape.join()}|${imagePath}`;
+    let reference = referenceEmbeddings.get(key);
+    if (reference === undefined) {
+      [reference] = await embed([await preprocessImage(imagePath, shape)]);
+      if (referenceEmbeddings.size >= REFERENCE_EMBEDDINGS_KEPT) referenceEmbeddings.clear();
+      referenceEmbeddings.set(key, reference!);
+    }
+    const embeddings = await embed(await inputsOf(shape, images, classifierInputs, classifierShape));
+    return { distances: embeddings.map((embedding) => embeddingDistance(embedding, reference!)) };
   } catch (error) {
     return { error: messageOf(error) };
   }
@@ -145,7 +195,7 @@ async function answer(request: WorkerRequest): Promise<WorkerResponse | undefine
       return {
         kind: 'predicted',
         requestId: request.requestId,
-        outcomes: await predict(request.model, request.images, request.anomaly),
+        outcomes: await predict(request.model, request.images, request.anomaly, request.reference),
       };
     case 'anomaly-map':
       return {

@@ -19,6 +19,12 @@ export function predictionPoint(v: Verdict): IPoint {
     fields.anomaly_score = v.anomaly.anomalyScore;
     fields.anomalous = v.anomaly.anomalous ? 1 : 0;
   }
+  // Likewise the distance from the plot type's reference, and 1 when it passed the Siamese encoder's threshold.
+  if (v.reference) {
+    fields.reference_distance = v.reference.distance;
+    fields.reference_image_id = v.reference.referenceImageId;
+    if (v.reference.anomalous !== null) fields.reference_anomalous = v.reference.anomalous ? 1 : 0;
+  }
   return {
     measurement: 'hydra_prediction',
     tags: {

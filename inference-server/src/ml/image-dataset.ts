@@ -58,17 +58,25 @@ export class ImageDataset {
   }
 }
 
+/** `read` of every image of `dataset`, in order, `batchSize` preprocessed images at a time. */
+export async function mapDataset<T>(
+  dataset: ImageDataset,
+  batchSize: number,
+  read: (inputs: Float32Array[]) => T[],
+): Promise<T[]> {
+  const results: T[] = [];
+  for (let start = 0; start < dataset.size; start += batchSize) {
+    const indices = Array.from({ length: Math.min(batchSize, dataset.size - start) }, (_, i) => start + i);
+    results.push(...read((await dataset.pixelsOf(indices)).map(pixelsToInput)));
+  }
+  return results;
+}
+
 /** Class probabilities of every image of `dataset`, in order, `batchSize` images per forward pass. */
 export async function predictDataset(
   model: tf.LayersModel,
   dataset: ImageDataset,
   batchSize: number,
 ): Promise<number[][]> {
-  const probabilities: number[][] = [];
-  for (let start = 0; start < dataset.size; start += batchSize) {
-    const indices = Array.from({ length: Math.min(batchSize, dataset.size - start) }, (_, i) => start + i);
-    const pixels = await dataset.pixelsOf(indices);
-    probabilities.push(...predictBatch(model, pixels.map(pixelsToInput), dataset.inputShape));
-  }
-  return probabilities;
+  return mapDataset(dataset, batchSize, (inputs) => predictBatch(model, inputs, dataset.inputShape));
 }

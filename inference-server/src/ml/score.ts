@@ -5,6 +5,7 @@ import type { ModelKind } from '../enums.ts';
 import { anomalyScores } from './anomaly/reconstruction.ts';
 import type { ModelShape } from './model-shape.ts';
 import { predictBatch } from './predict.ts';
+import { siameseEmbeddings } from './reference/embedding.ts';
 
 /** A model version as scoring needs it: the input it was registered with, and its classes. */
 export interface ScoredVersion {
@@ -36,6 +37,11 @@ const SCORINGS: Record<ModelKind, Scoring> = {
     // One output: the anomaly score (reconstruction error over the usual error of each pixel).
     score: (model, inputs, inputShape) => anomalyScores(model, inputs, inputShape).map((score) => [score]),
   },
+  siamese: {
+    misfit: () => undefined,
+    // The unit-length embedding; its distance from the reference's is measured beside the verdict.
+    score: siameseEmbeddings,
+  },
 };
 
 function scoringOf(kind: ModelKind): Scoring {
@@ -46,7 +52,10 @@ function scoringOf(kind: ModelKind): Scoring {
   return SCORINGS[kind];
 }
 
-/** Raw outputs of a model of `kind` for each of `inputs`: a classifier's class probabilities, an autoencoder's score. */
+/**
+ * Raw outputs of a model of `kind` for each of `inputs`: a classifier's class probabilities, an autoencoder's score, a
+ * Siamese encoder's embedding.
+ */
 export function score(
   kind: ModelKind,
   model: tf.LayersModel,

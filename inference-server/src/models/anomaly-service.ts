@@ -3,16 +3,15 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Catalog } from '../catalog/catalog.ts';
-import type { AnomalyCalibration } from '../catalog/repositories/anomaly-repository.ts';
 import type { InputShape } from '../catalog/repositories/models-repository.ts';
 import { ConflictError, InvalidInputError } from '../errors.ts';
 import { createFileOnce } from '../images/create-file-once.ts';
 import type { ImageStore } from '../images/image-store.ts';
-import { startAutoencoderTraining } from '../inference/autoencoder-thread.ts';
-import type { AutoencoderThread } from '../inference/autoencoder-thread.ts';
+import { startEncoderTraining } from '../inference/encoder-thread.ts';
 import type { AnomalyMapResult, BackendPreference, ModelSpec } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import { renderGradCamOverlay } from '../ml/gradcam.ts';
+import { EncoderTrainings, type EncoderJob } from './encoder-trainings.ts';
 import { checkInputShape } from './version-checks.ts';
 
 export interface AnomalyServiceOptions {
@@ -45,22 +44,9 @@ export interface AutoencoderTrainOptions {
 }
 
 /** An autoencoder's training for one plot type, as the API reports it (kept while the server runs). */
-export interface AutoencoderJob {
-  plotTypeId: number;
-  status: 'training' | 'completed' | 'failed' | 'cancelled';
-  epoch: number;
-  epochs: number;
-  /** Mean trimmed loss of the last epoch. */
-  loss: number | null;
-  trainImages: number;
-  calibrationImages: number;
-  error: string | null;
-  modelVersionId: number | null;
+export interface AutoencoderJob extends EncoderJob {
   /** Once completed: the `baseWeights` name of its copy in weights/, from which a small CNN can start. */
   baseWeights: string | null;
-  createdBy: string;
-  startedAt: number;
-  finishedAt: number | null;
 }
 
 /** What a worker needs to run an autoencoder version, and the threshold its scores are judged by. */
@@ -87,12 +73,11 @@ const OVERLAY_OPACITY = 0.6;
  * threshold on other recent images for a target false-alarm rate, registers it as a version of kind `autoencoder` and
  * makes it the plot type's autoencoder, whose score every later verdict carries; and draws its error maps.
  */
-export class AnomalyService {
-  private readonly jobs = new Map<number, AutoencoderJob>();
-  private readonly threads = new Map<number, AutoencoderThread>();
-  private readonly finishing = new Set<Promise<void>>();
-
-  constructor(private readonly options: AnomalyServiceOptions) {}
+export class AnomalyService extends EncoderTrainings<AutoencoderJob> {
+  constructor(private readonly options: AnomalyServiceOptions) {
+    const { catalog, pool, logger, dataDir } = options;
+    super({ catalog, pool, logger, dataDir, kind: 'autoencoder', title: 'an autoencoder' });
+  }
 
   /** Starts training; a plot type trains one autoencoder at a time (409 while one runs). */
   async train(
@@ -102,11 +87,7 @@ export class AnomalyService {
   ): Promise<AutoencoderJob> {
     const { catalog, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
-    if (this.jobs.get(plotTypeId)?.status === 'training') {
-      throw new ConflictError(
-        `plot type ${plotType.name} is training an autoencoder already: wait for it to end`,
-      );
-    }
+    this.checkIdle(plotTypeId, plotType.name);
     checkInputShape('autoencoder', options.inputShape);
     if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
       throw new InvalidInputError('the autoencoder takes images whose height and width are multiples of 8');
@@ -137,9 +118,9 @@ export class AnomalyService {
       startedAt: Date.now(),
       finishedAt: null,
     };
-    this.jobs.set(plotTypeId, job);
     const outputDir = path.join(modelsDir, `${plotTypeId}-autoencoder-${randomUUID()}`);
-    const thread = startAutoencoderTraining(
+    const thread = startEncoderTraining(
+      'autoencoder',
       {
         inputShape: options.inputShape,
         train,
@@ -159,95 +140,19 @@ export class AnomalyService {
         onEpoch: (epoch, loss) => Object.assign(job, { epoch, loss }),
       },
     );
-    this.threads.set(plotTypeId, thread);
-    const finished = this.finish(job, thread, {
-      ...options,
-      outputDir,
+    return this.follow(job, thread, {
       name: `${plotType.name}-autoencoder`,
+      architecture: 'conv-autoencoder',
+      inputShape: options.inputShape,
+      classes: [],
+      outputDir,
+      activate: options.activate,
+      registered: async (versionId) => {
+        const baseWeights = `autoencoder-${versionId}`;
+        await fs.cp(outputDir, path.join(this.options.weightsDir, baseWeights), { recursive: true });
+        return { baseWeights };
+      },
     });
-    this.finishing.add(finished);
-    void finished.finally(() => this.finishing.delete(finished));
-    return { ...job };
-  }
-
-  private async finish(
-    job: AutoencoderJob,
-    thread: AutoencoderThread,
-    { outputDir, name, inputShape, activate }: AutoencoderTrainOptions & { outputDir: string; name: string },
-  ): Promise<void> {
-    const { catalog, logger, dataDir } = this.options;
-    try {
-      const result = await thread.result;
-      if (result.status === 'cancelled') {
-        Object.assign(job, { status: 'cancelled', finishedAt: Date.now() });
-        return;
-      }
-      const version = await catalog.models.createVersion({
-        plotTypeId: job.plotTypeId,
-        name,
-        architecture: 'conv-autoencoder',
-        kind: 'autoencoder',
-        inputShape,
-        classes: [],
-        thresholds: {},
-        artifactPath: path.relative(dataDir, outputDir),
-      });
-      const { threshold, targetRate, images } = result.calibration;
-      await catalog.anomaly.setCalibration(version.id, { threshold, targetRate, images });
-      if (activate) await this.activate(job.plotTypeId, version.id);
-      const baseWeights = `autoencoder-${version.id}`;
-      await fs.cp(outputDir, path.join(this.options.weightsDir, baseWeights), { recursive: true });
-      Object.assign(job, {
-        status: 'completed',
-        modelVersionId: version.id,
-        baseWeights,
-        finishedAt: Date.now(),
-      });
-      logger.info(
-        {
-          plotTypeId: job.plotTypeId,
-          modelVersionId: version.id,
-          threshold,
-          targetRate,
-          timings: result.timings,
-        },
-        'autoencoder trained and calibrated',
-      );
-    } catch (error) {
-      Object.assign(job, { status: 'failed', error: (error as Error).message, finishedAt: Date.now() });
-      logger.error({ err: error, plotTypeId: job.plotTypeId }, 'autoencoder training failed');
-    } finally {
-      this.threads.delete(job.plotTypeId);
-    }
-  }
-
-  /** Makes the version the plot type's autoencoder; the one it replaces is freed in the workers. */
-  async activate(plotTypeId: number, versionId: number): Promise<void> {
-    const { catalog, pool } = this.options;
-    const version = await catalog.models.getVersion(versionId);
-    if (version.kind !== 'autoencoder' || version.plot_type_id !== plotTypeId) {
-      throw new InvalidInputError(`version ${versionId} is no autoencoder of plot type ${plotTypeId}`);
-    }
-    const replaced = await catalog.anomaly.activeVersionId(plotTypeId);
-    await catalog.anomaly.activate(plotTypeId, versionId);
-    if (replaced !== null && replaced !== versionId) pool.unload(replaced);
-  }
-
-  /** The plot type's latest training (since this server started), if any. */
-  job(plotTypeId: number): AutoencoderJob | undefined {
-    const job = this.jobs.get(plotTypeId);
-    return job && { ...job };
-  }
-
-  /** The plot type's autoencoder and its calibration; null when it has none. */
-  async active(
-    plotTypeId: number,
-  ): Promise<{ modelVersionId: number; calibration: AnomalyCalibration } | null> {
-    const { catalog } = this.options;
-    const versionId = await catalog.anomaly.activeVersionId(plotTypeId);
-    if (versionId === null) return null;
-    const calibration = await catalog.anomaly.calibration(versionId);
-    return calibration && { modelVersionId: versionId, calibration };
   }
 
   async runnable(versionId: number): Promise<RunnableAutoencoder> {
@@ -277,7 +182,8 @@ export class AnomalyService {
     const image = await catalog.images.get(imageId);
     const latest = await catalog.predictions.latestForImage(imageId);
     const versionId =
-      latest?.anomaly?.anomalyVersionId ?? (await catalog.anomaly.activeVersionId(image.plot_type_id));
+      latest?.anomaly?.anomalyVersionId ??
+      (await catalog.anomaly.activeEncoderVersionId('autoencoder', image.plot_type_id));
     if (versionId === null) {
       throw new ConflictError(
         `plot type ${image.plot_type} has no autoencoder: train one with POST /api/v1/plot-types/` +
@@ -308,11 +214,5 @@ export class AnomalyService {
       await fs.writeFile(temporary, png);
     });
     return file;
-  }
-
-  /** Cancels running trainings and waits for them to end. */
-  async close(): Promise<void> {
-    for (const thread of this.threads.values()) thread.cancel();
-    await Promise.allSettled([...this.finishing]);
   }
 }

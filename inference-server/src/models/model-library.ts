@@ -205,10 +205,11 @@ export class ModelLibrary {
   private async makeActive(plotTypeId: number, versionId: number, by: Actor): Promise<ModelVersionRow> {
     const { catalog, pool, logger } = this.options;
     const version = await catalog.models.getVersion(versionId);
-    if (version.kind === 'autoencoder') {
+    if (version.kind !== 'classifier') {
+      const what = version.kind === 'autoencoder' ? 'an autoencoder' : 'a Siamese encoder';
       throw new InvalidInputError(
-        `version ${version.version} is an autoencoder: it scores images beside the verdict, activated by ` +
-          `training it (POST /api/v1/plot-types/${plotTypeId}/autoencoder), never as the classifier`,
+        `version ${version.version} is ${what}: it scores images beside the verdict, activated by ` +
+          `training it (POST /api/v1/plot-types/${plotTypeId}/${version.kind}), never as the classifier`,
       );
     }
     if (version.status === 'retired') {

@@ -7,9 +7,16 @@ import type { ImageStore } from '../images/image-store.ts';
 import type { PredictOutcome } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import type { AnomalyService, RunnableAutoencoder } from '../models/anomaly-service.ts';
+import type { MeasuredReference, ReferenceDistanceService } from '../models/reference-distance-service.ts';
 import type { ModelLibrary, RunnableModel } from '../models/model-library.ts';
 import type { MachineStateReader } from './machine-state.ts';
-import { anomalyOf, decideVerdict, type Anomaly } from './verdict.ts';
+import {
+  anomalyOf,
+  decideVerdict,
+  referenceDistanceOf,
+  type Anomaly,
+  type ReferenceDistance,
+} from './verdict.ts';
 import type { VerdictSinks } from './verdict-sinks.ts';
 
 /** An image claimed this many times without a verdict crashed its server each time: give it up. */
@@ -60,6 +67,8 @@ export interface BatcherOptions {
   background?: BackgroundWork;
   /** The plot types' autoencoders: live verdicts of a plot type that has one carry its anomaly score. */
   anomaly?: Pick<AnomalyService, 'runnable'>;
+  /** The plot types' references: live verdicts of a plot type that has one carry the distance from it. */
+  references?: Pick<ReferenceDistanceService, 'measureFor'>;
 }
 
 /**
@@ -156,8 +165,8 @@ export class Batcher {
         return;
       }
       for (const { modelVersionId, images } of await this.sortClaimed(claimed)) {
-        // A batch goes to one worker with one classifier and one autoencoder (or none).
-        for (const group of byAnomalyVersion(images)) {
+        // A batch goes to one worker with one classifier, one autoencoder (or none) and one reference (or none).
+        for (const group of byPlotTypeAndAutoencoder(images)) {
           const batches = Math.max(
             Math.ceil(group.length / this.options.batchSize),
             Math.min(plan.idleWorkers, group.length),
@@ -253,12 +262,13 @@ export class Batcher {
     let outcomes: PredictOutcome[];
     let model: RunnableModel;
     const anomaly = await this.autoencoderOf(images[0]?.active_anomaly_version_id);
+    const reference = await this.referenceOf(images[0]);
     try {
       model = await models.runnable(modelVersionId);
       outcomes = await pool.predict(
         model,
         images.map((image) => ({ imageId: image.id, path: store.resolve(image.path) })),
-        anomaly?.spec,
+        { anomaly: anomaly?.spec, reference: reference?.request },
       );
     } catch (error) {
       answered();
@@ -279,9 +289,18 @@ export class Batcher {
         'the autoencoder could not score a batch: its verdicts are stored without an anomaly score',
       );
     }
+    const referenceError = outcomes.find((outcome) => outcome.ok && outcome.referenceError !== undefined);
+    if (referenceError?.ok) {
+      logger.warn(
+        { referenceImageId: reference?.imageId, reason: referenceError.referenceError },
+        'the distance from the reference could not be measured: the verdicts are stored without it',
+      );
+    }
     for (const outcome of outcomes) {
       const image = byId.get(outcome.imageId)!;
-      const verdict = outcome.ok ? this.toVerdict(model, image, outcome, now, beam, anomaly) : outcome.error;
+      const verdict = outcome.ok
+        ? this.toVerdict(model, image, outcome, now, beam, { anomaly, reference })
+        : outcome.error;
       if (typeof verdict !== 'string') {
         verdicts.push(verdict);
       } else {
@@ -299,13 +318,21 @@ export class Batcher {
     outcome: Extract<PredictOutcome, { ok: true }>,
     now: number,
     beam: BeamState,
-    anomaly?: RunnableAutoencoder,
+    {
+      anomaly,
+      reference,
+    }: { anomaly?: RunnableAutoencoder | undefined; reference?: MeasuredReference | undefined },
   ): NewVerdict | string {
     const reading =
       anomaly && outcome.anomalyOutputs && this.anomalyReading(anomaly, image, outcome.anomalyOutputs);
+    const distance =
+      reference &&
+      outcome.referenceDistance !== undefined &&
+      this.referenceReading(reference, image, outcome.referenceDistance);
     try {
       return {
         ...(reading && { anomaly: reading }),
+        ...(distance && { reference: distance }),
         ...decideVerdict(model, outcome.outputs),
         imageId: image.id,
         deployment: image.deployment,
@@ -341,6 +368,38 @@ export class Batcher {
     }
   }
 
+  /** The distance from the reference, judged by the Siamese encoder's threshold; one it cannot judge is logged. */
+  private referenceReading(
+    reference: MeasuredReference,
+    image: ClaimedImage,
+    distance: number,
+  ): ReferenceDistance | undefined {
+    try {
+      return referenceDistanceOf(reference.imageId, reference.siamese, distance);
+    } catch (error) {
+      this.options.logger.warn(
+        { err: error, imageId: image.id },
+        'no distance from the reference for an image',
+      );
+      return undefined;
+    }
+  }
+
+  /**
+   * The reference of a live batch's plot type, if it has one (reprocessing measures none); one that cannot be read is
+   * logged and left out.
+   */
+  private async referenceOf(image: ClaimedImage | undefined): Promise<MeasuredReference | undefined> {
+    const { references, logger } = this.options;
+    if (!references || !image || image.active_siamese_version_id === undefined) return undefined;
+    try {
+      return await references.measureFor(image.plot_type_id, image.active_siamese_version_id);
+    } catch (error) {
+      logger.warn({ err: error, plotTypeId: image.plot_type_id }, 'reference left out of a batch');
+      return undefined;
+    }
+  }
+
   /** The autoencoder of a batch's plot types, if any; one that cannot be read is logged and left out. */
   private async autoencoderOf(
     versionId: number | null | undefined,
@@ -367,11 +426,11 @@ export class Batcher {
   }
 }
 
-/** Images grouped by the autoencoder of their plot type (none is a group too), in claim order. */
-function byAnomalyVersion(images: ClaimedImage[]): ClaimedImage[][] {
-  const groups = new Map<number | null, ClaimedImage[]>();
+/** Images grouped by plot type (its reference) and autoencoder (none is a group too), in claim order. */
+function byPlotTypeAndAutoencoder(images: ClaimedImage[]): ClaimedImage[][] {
+  const groups = new Map<string, ClaimedImage[]>();
   for (const image of images) {
-    const key = image.active_anomaly_version_id ?? null;
+    const key = `${image.plot_type_id}|${image.active_anomaly_version_id ?? null}`;
     const group = groups.get(key) ?? [];
     group.push(image);
     groups.set(key, group);

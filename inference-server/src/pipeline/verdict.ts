@@ -34,6 +34,8 @@ export interface Verdict {
   reprocessJobId?: number;
   /** The plot type's active autoencoder's reading of the image, beside the verdict; absent when it had none. */
   anomaly?: Anomaly;
+  /** How far the image is from its plot type's reference, beside the verdict; absent when it had none. */
+  reference?: ReferenceDistance;
 }
 
 export type Decision = Pick<Verdict, 'verdict' | 'confidence' | 'confirmed' | 'scores'>;
@@ -55,6 +57,10 @@ export function decideVerdict(rule: VerdictRule, outputs: number[]): Decision {
       return decideClassifier(rule, outputs);
     case 'autoencoder':
       throw new Error('an autoencoder scores images beside the verdict (anomalyOf); it makes no verdict');
+    case 'siamese':
+      throw new Error(
+        'a Siamese encoder measures distances beside the verdict (referenceDistanceOf); it makes no verdict',
+      );
   }
 }
 
@@ -72,6 +78,32 @@ export function anomalyOf(anomalyVersionId: number, threshold: number, [score]: 
     throw new Error(`the autoencoder gave no finite anomaly score (${String(score)})`);
   }
   return { anomalyVersionId, anomalyScore: score, anomalous: score > threshold };
+}
+
+/** An image's distance from its plot type's current reference. */
+export interface ReferenceDistance {
+  referenceImageId: number;
+  /** The Siamese encoder whose embeddings were compared; null: the plain pixel distance. */
+  siameseVersionId: number | null;
+  distance: number;
+  /** The distance exceeded the encoder's calibrated threshold; null: no threshold (the pixel distance has none). */
+  anomalous: boolean | null;
+}
+
+/** The one place where a distance from the reference becomes "anomalous" or not. */
+export function referenceDistanceOf(
+  referenceImageId: number,
+  siamese: { versionId: number; threshold: number } | null,
+  distance: number,
+): ReferenceDistance {
+  if (!Number.isFinite(distance))
+    throw new Error(`the distance from the reference is not finite (${distance})`);
+  return {
+    referenceImageId,
+    siameseVersionId: siamese?.versionId ?? null,
+    distance,
+    anomalous: siamese ? distance > siamese.threshold : null,
+  };
 }
 
 /** The verdict is the most probable class; it is confirmed when its probability reaches the class threshold. */

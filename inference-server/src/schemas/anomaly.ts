@@ -81,19 +81,77 @@ export const AutoencoderTraining = Type.Object({
 });
 export type AutoencoderTraining = Static<typeof AutoencoderTraining>;
 
+/** A version whose scores are judged by a threshold calibrated on its plot type's recent images. */
+const CalibratedVersion = Type.Object({
+  modelVersionId: Type.Integer(),
+  threshold: Type.Number(),
+  targetFalseAlarmRate: Type.Number(),
+  calibrationImages: Type.Integer(),
+});
+
 export const AutoencoderStatus = Type.Object({
   plotTypeId: Type.Integer(),
   training: Type.Union([AutoencoderTraining, Type.Null()], {
     description: 'The latest training since the server started; null: none',
   }),
-  active: Type.Union([
-    Type.Object({
-      modelVersionId: Type.Integer(),
-      threshold: Type.Number(),
-      targetFalseAlarmRate: Type.Number(),
-      calibrationImages: Type.Integer(),
-    }),
-    Type.Null(),
-  ]),
+  active: Type.Union([CalibratedVersion, Type.Null()]),
 });
 export type AutoencoderStatus = Static<typeof AutoencoderStatus>;
+
+export const SiameseTrainRequest = Type.Object({
+  calibrationImages: Type.Integer({
+    minimum: 51,
+    maximum: 20_000,
+    default: 300,
+    description:
+      'The newest images of the plot type (labeled or not) whose distances from their medoid calibrate the threshold',
+  }),
+  epochs: Type.Integer({ minimum: 1, maximum: 500, default: 20 }),
+  batchSize: Type.Integer({ minimum: 2, maximum: 512, default: 16, description: 'Pairs per step' }),
+  learningRate: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1 })),
+  margin: Type.Optional(
+    Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 2,
+      description: 'How far apart (of at most 2) plots of different classes are pushed (1 by default)',
+    }),
+  ),
+  targetFalseAlarmRate: AutoencoderTrainRequest.properties.targetFalseAlarmRate,
+  inputShape: Type.Array(Type.Integer({ minimum: 1, maximum: 1024 }), {
+    minItems: 3,
+    maxItems: 3,
+    default: [64, 64, 3],
+    description: '[h, w, channels]; h and w multiples of 8',
+  }),
+  seed: AutoencoderTrainRequest.properties.seed,
+  activate: Type.Boolean({
+    default: true,
+    description: 'Make it the plot type’s Siamese encoder once calibrated: the next distances are its own',
+  }),
+});
+export type SiameseTrainRequest = Static<typeof SiameseTrainRequest>;
+
+const { baseWeights: _baseWeights, loss: _loss, ...trainingProperties } = AutoencoderTraining.properties;
+export const SiameseTraining = Type.Object({
+  ...trainingProperties,
+  loss: Type.Union([Type.Number(), Type.Null()], { description: 'Mean contrastive loss of the last epoch' }),
+  trainImages: Type.Integer({
+    description: 'Labeled plots it learns from, in pairs of the same and other classes',
+  }),
+  classes: Type.Array(Type.String(), { description: 'The classes of the labeled plots it learns from' }),
+});
+export type SiameseTraining = Static<typeof SiameseTraining>;
+
+export const SiameseStatus = Type.Object({
+  plotTypeId: Type.Integer(),
+  reference: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'The current reference image, which every new plot is measured from; null: none set',
+  }),
+  training: Type.Union([SiameseTraining, Type.Null()], {
+    description: 'The latest training since the server started; null: none',
+  }),
+  active: Type.Union([CalibratedVersion, Type.Null()], {
+    description: 'The Siamese encoder that measures distances; null: the plain pixel distance (no threshold)',
+  }),
+});
+export type SiameseStatus = Static<typeof SiameseStatus>;

@@ -41,6 +41,29 @@ export const Prediction = Type.Object({
   anomalyModelVersionId: Type.Optional(
     Type.Integer({ description: 'The autoencoder version that scored the image' }),
   ),
+  referenceDistance: Type.Optional(
+    Type.Number({
+      description:
+        "Only when the plot type had a reference: the image's distance from it (beside the verdict), by the Siamese " +
+        'encoder of referenceModelVersionId, or else the root-mean-square difference of 16×16 grey block means',
+    }),
+  ),
+  referenceImageId: Type.Optional(
+    Type.Integer({
+      description: 'The reference the distance was measured from (the current one at the time)',
+    }),
+  ),
+  referenceModelVersionId: Type.Optional(
+    Type.Integer({
+      description: 'The Siamese encoder that measured referenceDistance; absent: the pixel distance',
+    }),
+  ),
+  referenceAnomalous: Type.Optional(
+    Type.Boolean({
+      description:
+        'Only with a Siamese encoder: whether referenceDistance exceeded its threshold, calibrated for its target false-alarm rate',
+    }),
+  ),
 });
 export type Prediction = Static<typeof Prediction>;
 

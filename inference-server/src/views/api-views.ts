@@ -17,6 +17,8 @@ import type { ApiTokenRow } from '../catalog/repositories/tokens-repository.ts';
 import type { TrainingJobRow } from '../catalog/repositories/training-jobs-repository.ts';
 import type { LabelAction } from '../enums.ts';
 import type { AutoencoderJob } from '../models/anomaly-service.ts';
+import type { SiameseJob } from '../models/reference-distance-service.ts';
+import type { AnomalyCalibration } from '../catalog/repositories/anomaly-repository.ts';
 import type { Verdict } from '../pipeline/verdict.ts';
 import type {
   Activation,
@@ -34,6 +36,7 @@ import type {
   Prediction,
   Reference,
   Run,
+  SiameseTraining,
   TrainingJob,
 } from '../schemas/index.ts';
 
@@ -70,6 +73,12 @@ export function predictionView(v: Verdict): Prediction {
       anomalyScore: v.anomaly.anomalyScore,
       anomalous: v.anomaly.anomalous,
       anomalyModelVersionId: v.anomaly.anomalyVersionId,
+    }),
+    ...(v.reference && {
+      referenceDistance: v.reference.distance,
+      referenceImageId: v.reference.referenceImageId,
+      ...(v.reference.siameseVersionId !== null && { referenceModelVersionId: v.reference.siameseVersionId }),
+      ...(v.reference.anomalous !== null && { referenceAnomalous: v.reference.anomalous }),
     }),
   };
 }
@@ -308,5 +317,20 @@ export function autoencoderTrainingView(job: AutoencoderJob): AutoencoderTrainin
     createdBy: job.createdBy,
     startedAt: iso(job.startedAt),
     finishedAt: isoOrNull(job.finishedAt),
+  };
+}
+
+export function siameseTrainingView({ classes, ...job }: SiameseJob): SiameseTraining {
+  const { baseWeights: _baseWeights, ...common } = autoencoderTrainingView({ ...job, baseWeights: null });
+  return { ...common, classes };
+}
+
+/** A calibrated autoencoder or Siamese encoder, as a status shows it. */
+export function calibratedVersionView(active: { modelVersionId: number; calibration: AnomalyCalibration }) {
+  return {
+    modelVersionId: active.modelVersionId,
+    threshold: active.calibration.threshold,
+    targetFalseAlarmRate: active.calibration.targetRate,
+    calibrationImages: active.calibration.images,
   };
 }

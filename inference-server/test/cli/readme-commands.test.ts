@@ -211,6 +211,12 @@ const CHECKS: Record<string, Check> = {
   '. npm run bench:anomaly -- --kinds FCAL_occupancy,TOF_timing --held-out 1000': {
     skip: 'trains two autoencoders, minutes; the root script forwards flags (checked below)',
   },
+  '. npm run bench:reference': {
+    skip: 'trains a Siamese encoder per plot kind, many minutes; the root script forwards flags (checked below)',
+  },
+  '. npm run bench:reference -- --kinds FCAL_occupancy,TOF_timing --epochs 20': {
+    skip: 'trains two Siamese encoders, minutes; the root script forwards flags (checked below)',
+  },
   '. npm run bench:label-efficiency': {
     skip: 'trains two models per plot kind, many minutes; the root script forwards flags (checked below)',
   },

@@ -31,10 +31,10 @@ test('a classifier scores each image with its class probabilities, and leaves no
 });
 
 test('an unknown kind is refused with the kinds there are', () => {
-  const unknown = 'siamese' as ModelKind;
+  const unknown = 'triplet' as ModelKind;
   assert.throws(
     () => score(unknown, model, images, inputShape),
-    /Unknown model kind 'siamese': the kinds are classifier, autoencoder/,
+    /Unknown model kind 'triplet': the kinds are classifier, autoencoder, siamese/,
   );
   assert.throws(() => misfitOf(unknown, modelShape(model), { inputShape, classes }), /Unknown model kind/);
 });

@@ -2,7 +2,7 @@ import React, { useEffect, useState } from 'react';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { useStyles2 } from '@grafana/ui';
 import { css } from '@emotion/css';
-import type { AnomalyMap } from '@hydra/inference-server/api';
+import type { AnomalyMap, Prediction } from '@hydra/inference-server/api';
 import type { HydraClient } from '../client/client';
 import { HydraApiError, unavailableMessage } from '../client/errors';
 import { imageUrl as imageUrlOf } from '../client/urls';
@@ -17,16 +17,30 @@ interface Props {
   alt: string;
   /** Of the error map over the image, as the Grad-CAM overlay's. */
   opacity: number;
+  /** The image's latest verdict, whose distance from the plot type's reference is shown; undefined: none yet. */
+  prediction?: Pick<Prediction, 'referenceDistance' | 'referenceAnomalous' | 'referenceModelVersionId'>;
 }
 
 type MapState = { imageId: number; map: AnomalyMap } | { imageId: number; message: string };
 
+/** The verdict's distance from the reference, by the Siamese encoder (judged by its threshold) or on pixels. */
+function referenceCaption(prediction: Props['prediction']): string {
+  const distance = prediction?.referenceDistance;
+  if (distance === undefined) {
+    return 'No distance from a reference: the plot type had none when this plot was judged.';
+  }
+  const by = prediction?.referenceModelVersionId === undefined ? 'pixels' : 'Siamese encoder';
+  const judged =
+    prediction?.referenceAnomalous === undefined ? '' : prediction.referenceAnomalous ? ': far from it' : ': as usual';
+  return `Distance from the reference ${distance.toFixed(3)} (${by})${judged}`;
+}
+
 /**
- * The image with the autoencoder's error map over it (the server's overlay PNG), and its anomaly score against the
- * calibrated threshold: beside Grad-CAM, never in place of the verdict. A plot type without an autoencoder says how
- * to train one.
+ * The image with the autoencoder's error map over it (the server's overlay PNG), its anomaly score against the
+ * calibrated threshold, and its distance from the plot type's reference: beside Grad-CAM, never in place of the
+ * verdict. A plot type without an autoencoder says how to train one.
  */
-export function AnomalyFigure({ client, imageId, imageUrl, alt, opacity }: Props) {
+export function AnomalyFigure({ client, imageId, imageUrl, alt, opacity, prediction }: Props) {
   const styles = useStyles2(getStyles);
   const [state, setState] = useState<MapState>();
   useEffect(() => {
@@ -87,6 +101,12 @@ export function AnomalyFigure({ client, imageId, imageUrl, alt, opacity }: Props
       <figcaption>
         <span data-testid={viewerTestIds.anomalyScore} className={map?.anomalous ? styles.anomalous : undefined}>
           {caption}
+        </span>{' '}
+        <span
+          data-testid={viewerTestIds.referenceDistance}
+          className={prediction?.referenceAnomalous ? styles.anomalous : undefined}
+        >
+          {referenceCaption(prediction)}
         </span>
       </figcaption>
     </figure>

@@ -11,4 +11,5 @@ export const viewerTestIds = {
   override: (className: string) => `hydra-viewer-override-${className}`,
   anomalyMap: 'hydra-viewer-anomaly-map',
   anomalyScore: 'hydra-viewer-anomaly-score',
+  referenceDistance: 'hydra-viewer-reference-distance',
 };

@@ -17,6 +17,7 @@ import * as runSummaryAggregates from './0016-run-summary-aggregates.ts';
 import * as logbook from './0017-logbook.ts';
 import * as anomalyScores from './0018-anomaly-scores.ts';
 import * as predictionPlotType from './0020-prediction-plot-type.ts';
+import * as referenceDistance from './0021-reference-distance.ts';
 import * as imageUniqueness from './0022-image-uniqueness.ts';
 
 type EngineMigration = { up(db: Kysely<unknown>, engine: SqlEngine): Promise<void> };
@@ -40,6 +41,7 @@ const migrations: Record<string, EngineMigration> = {
   '0017-logbook': logbook,
   '0018-anomaly-scores': anomalyScores,
   '0020-prediction-plot-type': predictionPlotType,
+  '0021-reference-distance': referenceDistance,
   '0022-image-uniqueness': imageUniqueness,
 };
 

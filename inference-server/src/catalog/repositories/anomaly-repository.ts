@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { Database } from '../database.ts';
+import type { EncoderKind } from '../../enums.ts';
 
 /** An autoencoder version's threshold, as chosen on its plot type's recent images. */
 export interface AnomalyCalibration {
@@ -10,13 +11,22 @@ export interface AnomalyCalibration {
   images: number;
 }
 
+/** The plot type's column naming its encoder of each kind, whose readings the verdicts carry beside them. */
+const ACTIVE_COLUMNS = {
+  autoencoder: 'active_anomaly_version_id',
+  siamese: 'active_siamese_version_id',
+} as const satisfies Record<EncoderKind, string>;
+
 /** One of a plot type's recent images, as an autoencoder learns from it. */
 export interface RecentImage {
   id: number;
   path: string;
 }
 
-/** Which autoencoder scores each plot type's images, and the thresholds its versions were calibrated with. */
+/**
+ * Which autoencoder and which Siamese encoder score each plot type's images beside the verdict, and the thresholds
+ * their versions were calibrated with.
+ */
 export class AnomalyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -44,25 +54,28 @@ export class AnomalyRepository {
     return { threshold, targetRate, images };
   }
 
-  /** Makes the version the plot type's autoencoder: the next verdicts carry its scores. */
-  async activate(plotTypeId: number, versionId: number | null): Promise<void> {
+  /**
+   * Makes the version the plot type's encoder of `kind`: the next verdicts carry its readings (an autoencoder's score,
+   * a Siamese encoder's distance from the reference).
+   */
+  async activateEncoder(kind: EncoderKind, plotTypeId: number, versionId: number | null): Promise<void> {
     const result = await this.db
       .updateTable('plot_type')
-      .set({ active_anomaly_version_id: versionId })
+      .set({ [ACTIVE_COLUMNS[kind]]: versionId })
       .where('id', '=', plotTypeId)
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0)
       throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
   }
 
-  async activeVersionId(plotTypeId: number): Promise<number | null> {
+  async activeEncoderVersionId(kind: EncoderKind, plotTypeId: number): Promise<number | null> {
     const row = await this.db
       .selectFrom('plot_type')
-      .select('active_anomaly_version_id')
+      .select(['active_anomaly_version_id', 'active_siamese_version_id'])
       .where('id', '=', plotTypeId)
       .executeTakeFirst();
     if (!row) throw new NotFoundError(`plot type ${plotTypeId} does not exist`);
-    return row.active_anomaly_version_id;
+    return row[ACTIVE_COLUMNS[kind]];
   }
 
   /** The plot type's newest images that decoded (not failed), newest first. */

@@ -19,6 +19,11 @@ export interface ClaimedImage extends ImageWithContext {
   active_model_version_id: number | null;
   /** The plot type's autoencoder, whose anomaly score the verdict carries; null or absent (reprocessing): none. */
   active_anomaly_version_id?: number | null;
+  /**
+   * The plot type's Siamese encoder, whose embeddings measure the distance from its reference; null: the pixel
+   * distance; absent (reprocessing): none measured.
+   */
+  active_siamese_version_id?: number | null;
 }
 
 /**
@@ -155,7 +160,11 @@ export class ImagesRepository {
       .execute();
     if (ids.length === 0) return [];
     return this.withContext()
-      .select(['plot_type.active_model_version_id', 'plot_type.active_anomaly_version_id'])
+      .select([
+        'plot_type.active_model_version_id',
+        'plot_type.active_anomaly_version_id',
+        'plot_type.active_siamese_version_id',
+      ])
       .where(
         'image.id',
         'in',

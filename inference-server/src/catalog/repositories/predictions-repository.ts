@@ -250,6 +250,15 @@ export function decodeVerdict(row: PredictionWithContext): Verdict {
           anomalous: flag(row.anomalous ?? 0),
         },
       }),
+    ...(row.reference_image_id !== null &&
+      row.reference_distance !== null && {
+        reference: {
+          referenceImageId: row.reference_image_id,
+          siameseVersionId: row.reference_version_id,
+          distance: row.reference_distance,
+          anomalous: row.reference_anomalous === null ? null : flag(row.reference_anomalous),
+        },
+      }),
   };
 }
 
@@ -273,6 +282,12 @@ function predictionValues(db: Kysely<Database>, v: NewVerdict) {
       anomaly_version_id: v.anomaly.anomalyVersionId,
       anomaly_score: v.anomaly.anomalyScore,
       anomalous: toFlag(v.anomaly.anomalous),
+    }),
+    ...(v.reference && {
+      reference_image_id: v.reference.referenceImageId,
+      reference_version_id: v.reference.siameseVersionId,
+      reference_distance: v.reference.distance,
+      reference_anomalous: v.reference.anomalous === null ? null : toFlag(v.reference.anomalous),
     }),
   };
 }

@@ -49,4 +49,16 @@ export class ReferencesRepository {
       .orderBy('id', 'desc')
       .execute();
   }
+
+  /** The plot type's current reference, with its file; undefined when it has none. */
+  async current(plotTypeId: number): Promise<{ imageId: number; path: string } | undefined> {
+    return this.db
+      .selectFrom('reference')
+      .innerJoin('image', 'image.id', 'reference.image_id')
+      .select(['reference.image_id as imageId', 'image.path'])
+      .where('reference.plot_type_id', '=', plotTypeId)
+      .where('reference.superseded_at', 'is', null)
+      .orderBy('reference.id', 'desc')
+      .executeTakeFirst();
+  }
 }

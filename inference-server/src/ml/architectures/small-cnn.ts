@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { kernelInitializers } from './seeded-initializers.ts';
+import { kernelInitializers, type Initializer } from './seeded-initializers.ts';
 
 export interface SmallCnnOptions {
   /** [height, width, channels]. */
@@ -15,17 +15,13 @@ const BLOCK_FILTERS = [16, 32, 64];
 const WHERE_UNITS = 16;
 
 /**
- * A small conv net for plots that need no ImageNet features: inputs rescaled from [0, 1] to [-1, 1] (plots are
- * mostly white, and uncentred inputs barely trained), then conv+pool blocks and two heads that are joined before
- * the softmax:
- * - "what": global max pooling. A fault is local: the strongest response anywhere on the plot decides, where an
- *   average over the plot would dilute a dead sector.
- * - "where": the flattened feature map through a small dense layer. Global pooling forgets position, and in a
- *   monitoring plot position is the physics: a timing peak at the wrong time, or one pad of four left empty, look
- *   locally just like a good plot.
+ * The small CNN's input and its conv+pool blocks (`conv1`–`conv3`), which other models of the same input share by
+ * name and shape, so that one's trained blocks can start another (`baseWeights`).
  */
-export function createSmallCnn({ inputShape, numClasses, seed }: SmallCnnOptions): tf.LayersModel {
-  const nextKernelInitializer = kernelInitializers(seed);
+export function smallCnnEncoder(
+  inputShape: [number, number, number],
+  nextKernelInitializer: () => Initializer,
+): { image: tf.SymbolicTensor; features: tf.SymbolicTensor } {
   const image = tf.input({ name: 'image', shape: inputShape });
   let features = tf.layers
     .rescaling({ name: 'centre', scale: 2, offset: -1 })
@@ -43,6 +39,22 @@ export function createSmallCnn({ inputShape, numClasses, seed }: SmallCnnOptions
     const pool = tf.layers.maxPooling2d({ name: `pool${block}`, poolSize: 2 });
     features = pool.apply(conv.apply(features)) as tf.SymbolicTensor;
   });
+  return { image, features };
+}
+
+/**
+ * A small conv net for plots that need no ImageNet features: inputs rescaled from [0, 1] to [-1, 1] (plots are
+ * mostly white, and uncentred inputs barely trained), then conv+pool blocks and two heads that are joined before
+ * the softmax:
+ * - "what": global max pooling. A fault is local: the strongest response anywhere on the plot decides, where an
+ *   average over the plot would dilute a dead sector.
+ * - "where": the flattened feature map through a small dense layer. Global pooling forgets position, and in a
+ *   monitoring plot position is the physics: a timing peak at the wrong time, or one pad of four left empty, look
+ *   locally just like a good plot.
+ */
+export function createSmallCnn({ inputShape, numClasses, seed }: SmallCnnOptions): tf.LayersModel {
+  const nextKernelInitializer = kernelInitializers(seed);
+  const { image, features } = smallCnnEncoder(inputShape, nextKernelInitializer);
   const what = tf.layers.globalMaxPooling2d({ name: 'global_pool' }).apply(features);
   const where = tf.layers
     .dense({

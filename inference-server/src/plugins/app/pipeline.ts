@@ -5,6 +5,7 @@ import { AgreementTracker } from '../../models/agreement.ts';
 import { AnomalyService } from '../../models/anomaly-service.ts';
 import { GradCamService } from '../../models/gradcam-service.ts';
 import { ModelLibrary } from '../../models/model-library.ts';
+import { ReferenceDistanceService } from '../../models/reference-distance-service.ts';
 import { Batcher } from '../../pipeline/batcher.ts';
 import { IngestService } from '../../pipeline/ingest.ts';
 import { LiveEvents } from '../../pipeline/live-events.ts';
@@ -30,6 +31,7 @@ declare module 'fastify' {
     machineState: MachineState;
     reprocessing: ReprocessService;
     anomaly: AnomalyService;
+    referenceDistance: ReferenceDistanceService;
   }
 }
 
@@ -72,6 +74,15 @@ export default fp(
       cacheDir: folders.gradcam,
       backend: fastify.inferencePool.backend.name,
     });
+    const referenceDistance = new ReferenceDistanceService({
+      catalog: fastify.catalog,
+      store: fastify.imageStore,
+      pool: fastify.inferencePool,
+      logger: fastify.log.child({ component: 'reference-distance' }),
+      dataDir: folders.root,
+      modelsDir: folders.models,
+      backend: fastify.inferencePool.backend.name,
+    });
     const writer = fastify.pointWriter;
     const influx =
       writer && new InfluxSink(writer, fastify.catalog, fastify.log.child({ component: 'influx' }));
@@ -109,6 +120,7 @@ export default fp(
       machine,
       background: reprocessQueue,
       anomaly,
+      references: referenceDistance,
     });
     const ingest = new IngestService({
       catalog: fastify.catalog,
@@ -124,6 +136,7 @@ export default fp(
     fastify.decorate('models', models);
     fastify.decorate('gradcam', gradcam);
     fastify.decorate('anomaly', anomaly);
+    fastify.decorate('referenceDistance', referenceDistance);
     const agreement = new AgreementTracker(fastify.catalog, (points) => writer?.write(points));
     fastify.decorate('agreement', agreement);
     fastify.decorate(
@@ -156,6 +169,7 @@ export default fp(
       await batcher.close();
       await gradcam.close();
       await anomaly.close();
+      await referenceDistance.close();
     });
   },
   {

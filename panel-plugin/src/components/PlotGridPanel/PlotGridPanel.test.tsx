@@ -259,6 +259,10 @@ describe('the viewer against the real inference server', () => {
       expect(score).toHaveTextContent(`has no autoencoder: train one with POST /api/v1/plot-types/${id}/autoencoder`)
     );
     expect(screen.queryByTestId(testIds.viewer.anomalyMap)).toBeNull();
+    // The plot type has no reference either: no distance from one.
+    expect(screen.getByTestId(testIds.viewer.referenceDistance)).toHaveTextContent(
+      'No distance from a reference: the plot type had none when this plot was judged.'
+    );
     expect(
       requests.some((r) =>
         r.url.endsWith(`/images/${plots.items.find((p) => p.plotType.id === id)!.image!.id}/anomaly?format=json`)

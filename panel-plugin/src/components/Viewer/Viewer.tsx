@@ -74,6 +74,7 @@ export function Viewer({ row, client, deployment, historyLength, labelerUrl, onC
             imageUrl={row.imageUrl}
             alt={row.title}
             opacity={opacity}
+            prediction={history.find((prediction) => prediction.imageId === row.imageId)}
           />
           <ReferenceImage
             url={reference.kind === 'image' ? reference.url : undefined}

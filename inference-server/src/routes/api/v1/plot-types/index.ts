@@ -1,6 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { PlotTypeRow } from '../../../../catalog/repositories/plot-types-repository.ts';
-import { autoencoderTrainingView, referenceView } from '../../../../views/api-views.ts';
+import {
+  autoencoderTrainingView,
+  calibratedVersionView,
+  referenceView,
+  siameseTrainingView,
+} from '../../../../views/api-views.ts';
 import { NotFoundError } from '../../../../errors.ts';
 import { unlabeledClusters } from '../../../../labels/clusters.ts';
 import {
@@ -19,6 +24,9 @@ import {
   PlotTypeQuery,
   Problem,
   problemResponses,
+  SiameseStatus,
+  SiameseTrainRequest,
+  SiameseTraining,
 } from '../../../../schemas/index.ts';
 
 const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
@@ -178,12 +186,58 @@ const plotTypes: FastifyPluginAsyncTypebox = async (fastify) => {
       return {
         plotTypeId,
         training: job ? autoencoderTrainingView(job) : null,
-        active: active && {
-          modelVersionId: active.modelVersionId,
-          threshold: active.calibration.threshold,
-          targetFalseAlarmRate: active.calibration.targetRate,
-          calibrationImages: active.calibration.images,
-        },
+        active: active && calibratedVersionView(active),
+      };
+    },
+  );
+
+  fastify.post(
+    '/:id/siamese',
+    {
+      onRequest: fastify.requireRight('expert'),
+      schema: {
+        summary:
+          "Train the plot type's Siamese encoder on pairs of its labeled plots (same or other class), whose embeddings " +
+          'then measure the distance of every new plot from the reference, and calibrate its threshold for a target ' +
+          'false-alarm rate; it runs in the background (poll GET)',
+        params: IdParams,
+        body: SiameseTrainRequest,
+        response: { 202: SiameseTraining, ...problemResponses, 404: Problem, 409: Problem },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const job = await fastify.referenceDistance.train(
+        request.params.id,
+        { ...body, inputShape: body.inputShape as [number, number, number] },
+        request.actor!.name,
+      );
+      return reply.code(202).send(siameseTrainingView(job));
+    },
+  );
+
+  fastify.get(
+    '/:id/siamese',
+    {
+      onRequest: fastify.requireRight('read'),
+      schema: {
+        summary:
+          "The plot type's reference, its Siamese encoder (its calibration; none: the pixel distance) and its latest training",
+        params: IdParams,
+        response: { 200: SiameseStatus, ...problemResponses, 404: Problem },
+      },
+    },
+    async (request) => {
+      const plotTypeId = request.params.id;
+      await fastify.catalog.plotTypes.get(plotTypeId);
+      const job = fastify.referenceDistance.job(plotTypeId);
+      const active = await fastify.referenceDistance.active(plotTypeId);
+      const reference = await fastify.catalog.references.current(plotTypeId);
+      return {
+        plotTypeId,
+        reference: reference?.imageId ?? null,
+        training: job ? siameseTrainingView(job) : null,
+        active: active && calibratedVersionView(active),
       };
     },
   );
