@@ -79,8 +79,15 @@ export interface GradCamResult {
   values: number[];
 }
 
+/**
+ * One Int32 shared by the pool and a worker: the requestId of the request sent to the worker ahead of time (while it
+ * runs another), or 0. Whoever swaps it to 0 first owns that request: the worker when it starts it, the pool when it
+ * withdraws it for a worker that has become free (the worker then skips it).
+ */
+export type AheadCell = Int32Array;
+
 export type WorkerRequest =
-  | { kind: 'init'; backend: BackendPreference }
+  | { kind: 'init'; backend: BackendPreference; aheadCell: AheadCell }
   /** `anomaly`: the plot type's autoencoder, run on the same decoded images after the classifier. */
   | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[]; anomaly?: ModelSpec }
   | { kind: 'anomaly-map'; requestId: number; model: ModelSpec; imagePath: string }
@@ -99,6 +106,9 @@ export type WorkerResponse =
   | { kind: 'inspected'; requestId: number; shape: ModelShape }
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
+
+/** A request as the pool posts it: `ahead` when the worker runs another one, so that the pool may withdraw it. */
+export type WorkerMessage = WorkerRequest & { ahead?: true };
 
 /** What a worker posts: its answer, and how long its thread worked on the request (the pool's busy time). */
 export type WorkerReply = WorkerResponse & { busy: { request: WorkerRequest['kind']; ms: number } };

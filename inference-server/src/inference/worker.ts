@@ -11,6 +11,7 @@ import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
 import { misfitOf, score } from '../ml/score.ts';
 import type {
+  AheadCell,
   AnomalyMapResult,
   GradCamResult,
   ModelShape,
@@ -18,6 +19,7 @@ import type {
   PredictImage,
   PredictOutcome,
   WorkerReply,
+  WorkerMessage,
   WorkerRequest,
   WorkerResponse,
 } from './messages.ts';
@@ -28,6 +30,15 @@ if (parentPort === null) {
 const port = parentPort;
 
 const models = new Map<number, tf.LayersModel>();
+
+/** Shared with the pool (see AheadCell); given by 'init'. */
+let aheadCell: AheadCell | undefined;
+
+/** False for a request sent ahead that the pool withdrew, for a worker that became free, before this one got to it. */
+function mayStart(request: WorkerMessage): boolean {
+  if (!request.ahead || !('requestId' in request) || !aheadCell) return true;
+  return Atomics.compareExchange(aheadCell, 0, request.requestId, 0) === request.requestId;
+}
 
 async function modelFor(spec: ModelSpec): Promise<tf.LayersModel> {
   const cached = models.get(spec.modelVersionId);
@@ -140,6 +151,7 @@ async function explain(spec: ModelSpec, imagePath: string, classIndex: number): 
 async function answer(request: WorkerRequest): Promise<WorkerResponse | undefined> {
   switch (request.kind) {
     case 'init':
+      aheadCell = request.aheadCell;
       return { kind: 'ready', backend: await selectBackend(request.backend) };
     case 'predict':
       return {
@@ -193,8 +205,9 @@ function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | und
 
 // One request at a time, in arrival order: an 'unload' never disposes a model that a 'predict' is still using.
 let previous: Promise<void> = Promise.resolve();
-port.on('message', (request: WorkerRequest) => {
+port.on('message', (request: WorkerMessage) => {
   previous = previous.then(async () => {
+    if (!mayStart(request)) return;
     const started = performance.now();
     let response: WorkerResponse | undefined;
     try {
