@@ -79,15 +79,8 @@ export interface GradCamResult {
   values: number[];
 }
 
-/**
- * One Int32 shared by the pool and a worker: the requestId of the request sent to the worker ahead of time (while it
- * runs another), or 0. Whoever swaps it to 0 first owns that request: the worker when it starts it, the pool when it
- * withdraws it for a worker that has become free (the worker then skips it).
- */
-export type AheadCell = Int32Array;
-
 export type WorkerRequest =
-  | { kind: 'init'; backend: BackendPreference; aheadCell: AheadCell }
+  | { kind: 'init'; backend: BackendPreference }
   /** `anomaly`: the plot type's autoencoder, run on the same decoded images after the classifier. */
   | { kind: 'predict'; requestId: number; model: ModelSpec; images: PredictImage[]; anomaly?: ModelSpec }
   | { kind: 'anomaly-map'; requestId: number; model: ModelSpec; imagePath: string }
@@ -107,8 +100,21 @@ export type WorkerResponse =
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
 
-/** A request as the pool posts it: `ahead` when the worker runs another one, so that the pool may withdraw it. */
-export type WorkerMessage = WorkerRequest & { ahead?: true };
+/**
+ * A request as the pool posts it. One sent to a worker while it runs another carries a `claim`, an Int32 shared by
+ * both: whoever swaps it from waiting first owns the request, the worker to start it, or the pool to withdraw it
+ * for a worker that has become free (the worker then skips it).
+ */
+export type WorkerMessage = WorkerRequest & { claim?: Int32Array };
+
+/** A new claim on a request sent ahead: waiting. */
+export const aheadClaim = (): Int32Array =>
+  new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/** Takes the request for the worker (`started`) or back for the pool (`withdrawn`); false if the other side has. */
+export function takeClaim(claim: Int32Array, as: 'started' | 'withdrawn'): boolean {
+  return Atomics.compareExchange(claim, 0, 0, as === 'started' ? 1 : 2) === 0;
+}
 
 /** What a worker posts: its answer, and how long its thread worked on the request (the pool's busy time). */
 export type WorkerReply = WorkerResponse & { busy: { request: WorkerRequest['kind']; ms: number } };

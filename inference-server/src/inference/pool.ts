@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { aheadClaim, takeClaim } from './messages.ts';
 import type {
-  AheadCell,
   BackendInfo,
   BackendPreference,
   AnomalyMapResult,
@@ -62,20 +62,19 @@ interface LinedRequest {
   reject: (error: Error) => void;
 }
 
-/** A request from the line that a worker holds; `ahead` while the pool may still withdraw it (see AheadCell). */
+/** A request from the line that a worker holds; `claim` if it was sent ahead (see WorkerMessage). */
 interface TakenRequest {
   requestId: number;
   kind: WorkerRequest['kind'];
   request: LinedRequest;
-  ahead: boolean;
+  /** Until the pool has tried to withdraw it: it is not tried twice. */
+  claim?: Int32Array;
 }
 
 interface WorkerSlot {
   id: number;
   worker: Worker;
   state: 'starting' | 'running';
-  /** The request sent ahead to this worker, shared with it so that either side may claim it. */
-  ahead: AheadCell;
   /** Requests sent to this worker and not yet answered, by requestId. */
   awaiting: Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>;
   /** The requests from the line that this worker holds, in the order it runs them: the first is running. */
@@ -252,13 +251,11 @@ export class InferencePool {
 
   #spawn(): Promise<BackendInfo> {
     const worker = new Worker(this.#workerScript, { execArgv: execArgvFor(this.#workerScript) });
-    const ahead = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
     return new Promise((resolve, reject) => {
       const slot: WorkerSlot = {
         id: this.#nextSlotId++,
         worker,
         state: 'starting',
-        ahead,
         awaiting: new Map(),
         taken: [],
         runningSince: 0,
@@ -278,7 +275,6 @@ export class InferencePool {
       worker.postMessage({
         kind: 'init',
         backend: this.#preference,
-        aheadCell: ahead,
       } satisfies WorkerRequest);
     });
   }
@@ -389,7 +385,7 @@ export class InferencePool {
     }
     const sentAhead = () =>
       running.flatMap((slot) =>
-        slot.taken.filter((entry) => entry.ahead).map((entry) => ({ slot, entry })),
+        slot.taken.filter((entry) => entry.claim).map((entry) => ({ slot, entry })),
       )[0];
     for (let slot = free(), held = sentAhead(); slot && held; slot = free(), held = sentAhead()) {
       if (this.#withdraw(held.slot, held.entry)) this.#take(slot, held.entry.request);
@@ -405,19 +401,24 @@ export class InferencePool {
 
   /** Sends a request from the line to `slot`: to run now if it is free, otherwise ahead of time. */
   #take(slot: WorkerSlot, request: LinedRequest): void {
-    const ahead = slot.taken.length > 0;
     const requestId = this.#nextRequestId++;
     const message = request.build(requestId);
-    if (ahead) Atomics.store(slot.ahead, 0, requestId);
-    else slot.runningSince = performance.now();
-    slot.taken.push({ requestId, kind: message.kind, request, ahead });
-    this.#send(slot, requestId, ahead ? { ...message, ahead } : message, request);
+    if (slot.taken.length === 0) {
+      slot.runningSince = performance.now();
+      slot.taken.push({ requestId, kind: message.kind, request });
+      this.#send(slot, requestId, message, request);
+    } else {
+      const claim = aheadClaim();
+      slot.taken.push({ requestId, kind: message.kind, request, claim });
+      this.#send(slot, requestId, { ...message, claim }, request);
+    }
   }
 
   /** Takes back a request sent ahead to `slot`; false (and it stays there) if its worker has already started it. */
   #withdraw(slot: WorkerSlot, entry: TakenRequest): boolean {
-    entry.ahead = false;
-    if (Atomics.compareExchange(slot.ahead, 0, entry.requestId, 0) !== entry.requestId) return false;
+    const { claim } = entry;
+    delete entry.claim;
+    if (!claim || !takeClaim(claim, 'withdrawn')) return false;
     slot.awaiting.delete(entry.requestId);
     slot.taken.splice(slot.taken.indexOf(entry), 1);
     return true;

@@ -10,8 +10,8 @@ import { loadModel } from '../ml/model-io.ts';
 import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
 import { misfitOf, score } from '../ml/score.ts';
+import { takeClaim } from './messages.ts';
 import type {
-  AheadCell,
   AnomalyMapResult,
   GradCamResult,
   ModelShape,
@@ -30,15 +30,6 @@ if (parentPort === null) {
 const port = parentPort;
 
 const models = new Map<number, tf.LayersModel>();
-
-/** Shared with the pool (see AheadCell); given by 'init'. */
-let aheadCell: AheadCell | undefined;
-
-/** False for a request sent ahead that the pool withdrew, for a worker that became free, before this one got to it. */
-function mayStart(request: WorkerMessage): boolean {
-  if (!request.ahead || !('requestId' in request) || !aheadCell) return true;
-  return Atomics.compareExchange(aheadCell, 0, request.requestId, 0) === request.requestId;
-}
 
 async function modelFor(spec: ModelSpec): Promise<tf.LayersModel> {
   const cached = models.get(spec.modelVersionId);
@@ -151,7 +142,6 @@ async function explain(spec: ModelSpec, imagePath: string, classIndex: number): 
 async function answer(request: WorkerRequest): Promise<WorkerResponse | undefined> {
   switch (request.kind) {
     case 'init':
-      aheadCell = request.aheadCell;
       return { kind: 'ready', backend: await selectBackend(request.backend) };
     case 'predict':
       return {
@@ -207,7 +197,8 @@ function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | und
 let previous: Promise<void> = Promise.resolve();
 port.on('message', (request: WorkerMessage) => {
   previous = previous.then(async () => {
-    if (!mayStart(request)) return;
+    // A request sent ahead that the pool withdrew, for a worker that became free, before this one got to it.
+    if (request.claim && !takeClaim(request.claim, 'started')) return;
     const started = performance.now();
     let response: WorkerResponse | undefined;
     try {

@@ -94,6 +94,13 @@ describe('a pool of two wasm workers', { timeout: 60_000 }, () => {
     assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
   });
 
+  test('forty one-image batches at once all come back, each sent ahead behind a running one', async () => {
+    const batches = Array.from({ length: 40 }, (_, index) => imagesOf([imagePaths[index % 16]!], index + 1));
+    const outcomes = (await Promise.all(batches.map((batch) => pool.predict(model, batch)))).flat();
+    outcomes.forEach((outcome, index) => assertPredicted(outcome, expected[index % 16]));
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+  });
+
   test('a corrupt file and a missing file fail alone; the rest of the batch is predicted', async () => {
     const corrupt = path.join(workDir, 'corrupt.png');
     await writeFile(corrupt, Buffer.from('these bytes are not an image'));
