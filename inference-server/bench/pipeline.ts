@@ -14,6 +14,7 @@ import { waitFor } from '../test/helpers/services.ts';
 import { benchForward, type BenchModelName, type ForwardBenchRow } from './forward.ts';
 import {
   busyBetween,
+  countVerdicts,
   createEmptyPlotType,
   drained,
   formatBusy,
@@ -21,7 +22,7 @@ import {
   plotPngs,
   registerModel,
   startServer,
-  type BenchServer,
+  throughputWithin,
 } from './pipeline-server.ts';
 
 const { values: args } = parseArgs({
@@ -55,56 +56,32 @@ async function presentBackends(): Promise<BackendName[]> {
   return [...present, 'wasm'];
 }
 
-/** Verdicts stored within this many milliseconds of the one before are one batch's. */
-const SAME_BATCH_MS = 5;
-
 /**
- * Counts the server's verdicts as they are stored (its live events), without asking the catalog, and when: a
- * batch's verdicts arrive together, so `batches` holds each batch's arrival time and size.
+ * Ingest only (a plot type with no model): accepted images per second, and the server's CPU per image, over
+ * `rounds` runs of every test plot. A first, untimed run warms the connections, the JIT, the catalog's pages and
+ * the image folders (a new data folder has none of the 256 yet, a server in service has them all).
  */
-function countVerdicts(server: BenchServer) {
-  const counter = { count: 0, batches: [] as Array<{ at: number; images: number }>, stop: () => {} };
-  counter.stop = server.app.liveEvents.subscribe((event) => {
-    if (event.type !== 'prediction') return;
-    counter.count += 1;
-    const now = performance.now();
-    const last = counter.batches.at(-1);
-    if (last && now - last.at < SAME_BATCH_MS) last.images += 1;
-    else counter.batches.push({ at: now, images: 1 });
-  });
-  return counter;
-}
-
-/**
- * Images per second between the first and the last batch stored within [from, to]: the window's edges are batch
- * ends, so that a batch cut in two by an edge does not count whole or not at all (an InceptionV3 batch of 16 is
- * seconds long).
- */
-function throughputWithin(batches: Array<{ at: number; images: number }>, from: number, to: number) {
-  const inside = batches.filter((batch) => batch.at >= from && batch.at <= to);
-  const first = inside[0];
-  const last = inside.at(-1);
-  if (!first || !last || last === first) throw new Error('fewer than two batches ended in the window');
-  const images = inside.slice(1).reduce((total, batch) => total + batch.images, 0);
-  const wallSeconds = (last.at - first.at) / 1000;
-  return { images, wallSeconds, imagesPerSecond: images / wallSeconds };
-}
-
-/** Ingest only (a plot type with no model): accepted images per second, and the server's CPU per image. */
-async function ingestOnly(imageDir: string, count: number) {
+async function ingestOnly(imageDir: string, plots: number, rounds: number) {
   const server = await startServer('wasm', 1);
   const client = await LoadGenerator.start(server.url, imageDir, CONNECTIONS);
   try {
     await createEmptyPlotType(server, 'no-model');
-    // Warm-up: connections, the JIT, the catalog's first pages.
-    await client.post('no-model', 0, 0, 64);
+    await client.post('no-model', 0, 0, plots);
     const cpu = process.cpuUsage();
-    const posted = await client.post('no-model', 1, 0, count);
+    let wallMs = 0;
+    let clientCpuMs = 0;
+    for (let run = 1; run <= rounds; run++) {
+      const posted = await client.post('no-model', run, 0, plots);
+      wallMs += posted.wallMs;
+      clientCpuMs += posted.clientCpuMs;
+    }
     const used = process.cpuUsage(cpu);
+    const count = plots * rounds;
     return {
-      imagesPerSecond: (count * 1000) / posted.wallMs,
+      count,
+      imagesPerSecond: (count * 1000) / wallMs,
       serverCpuMsPerImage: (used.user + used.system) / 1000 / count,
-      clientCpuMsPerImage: posted.clientCpuMs / count,
+      clientCpuMsPerImage: clientCpuMs / count,
     };
   } finally {
     client.close();
@@ -243,12 +220,11 @@ async function main() {
       `load generator: a process of its own, ${CONNECTIONS} keep-alive connections\n`,
   );
 
-  const ingestCount = quick ? 300 : 1000;
-  const ingest = await ingestOnly(imageDir, ingestCount);
+  const ingest = await ingestOnly(imageDir, pngs.length, quick ? 2 : 3);
   console.log(
     `ingest only, no model, SQLite: ${fixed(ingest.imagesPerSecond)} img/s (goal ≥ 300); server CPU ` +
       `${fixed(ingest.serverCpuMsPerImage, 2)} ms/image (goal ≤ 1.5); client CPU ${fixed(ingest.clientCpuMsPerImage, 2)} ` +
-      `ms/image in its own process (${ingestCount} images)\n`,
+      `ms/image in its own process (${ingest.count} images)\n`,
   );
 
   for (const backend of await presentBackends()) {
