@@ -1,5 +1,5 @@
 // What bench:pipeline runs against: a real server in this process (so that process.cpuUsage() is the server's),
-// the load generator in its own process, and readings of the server's status between them.
+// the load generator in its own process, readings of the server's status, and its verdicts as they are stored.
 import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -138,6 +138,41 @@ export class LoadGenerator {
       this.child.send(request);
     });
   }
+}
+
+/** Verdicts stored within this many milliseconds of the one before are one batch's. */
+const SAME_BATCH_MS = 5;
+
+/**
+ * Counts the server's verdicts as they are stored (its live events), without asking the catalog, and when: a
+ * batch's verdicts arrive together, so `batches` holds each batch's arrival time and size.
+ */
+export function countVerdicts(server: BenchServer) {
+  const counter = { count: 0, batches: [] as Array<{ at: number; images: number }>, stop: () => {} };
+  counter.stop = server.app.liveEvents.subscribe((event) => {
+    if (event.type !== 'prediction') return;
+    counter.count += 1;
+    const now = performance.now();
+    const last = counter.batches.at(-1);
+    if (last && now - last.at < SAME_BATCH_MS) last.images += 1;
+    else counter.batches.push({ at: now, images: 1 });
+  });
+  return counter;
+}
+
+/**
+ * Images per second between the first and the last batch stored within [from, to]: the window's edges are batch
+ * ends, so that a batch cut in two by an edge does not count whole or not at all (an InceptionV3 batch of 16 is
+ * seconds long).
+ */
+export function throughputWithin(batches: Array<{ at: number; images: number }>, from: number, to: number) {
+  const inside = batches.filter((batch) => batch.at >= from && batch.at <= to);
+  const first = inside[0];
+  const last = inside.at(-1);
+  if (!first || !last || last === first) throw new Error('fewer than two batches ended in the window');
+  const images = inside.slice(1).reduce((total, batch) => total + batch.images, 0);
+  const wallSeconds = (last.at - first.at) / 1000;
+  return { images, wallSeconds, imagesPerSecond: images / wallSeconds };
 }
 
 /** Each worker's busy time between two status readings, as fractions of the wall time between them. */

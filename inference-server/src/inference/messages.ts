@@ -120,6 +120,22 @@ export type WorkerResponse =
   | ({ kind: 'memory'; requestId: number } & WorkerMemoryReport)
   | { kind: 'failed'; requestId: number; error: string };
 
+/**
+ * A request as the pool posts it. One sent to a worker while it runs another carries a `claim`, an Int32 shared by
+ * both: whoever swaps it from waiting first owns the request, the worker to start it, or the pool to withdraw it
+ * for a worker that has become free (the worker then skips it).
+ */
+export type WorkerMessage = WorkerRequest & { claim?: Int32Array };
+
+/** A new claim on a request sent ahead: waiting. */
+export const aheadClaim = (): Int32Array =>
+  new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
+/** Takes the request for the worker (`started`) or back for the pool (`withdrawn`); false if the other side has. */
+export function takeClaim(claim: Int32Array, as: 'started' | 'withdrawn'): boolean {
+  return Atomics.compareExchange(claim, 0, 0, as === 'started' ? 1 : 2) === 0;
+}
+
 /** What a worker posts: its answer, and how long its thread worked on the request (the pool's busy time). */
 export type WorkerReply = WorkerResponse & { busy: { request: WorkerRequest['kind']; ms: number } };
 

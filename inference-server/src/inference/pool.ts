@@ -1,5 +1,6 @@
 import os from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { aheadClaim, takeClaim } from './messages.ts';
 import type {
   BackendInfo,
   BackendPreference,
@@ -10,6 +11,7 @@ import type {
   PredictImage,
   PredictOutcome,
   ReferenceRequest,
+  WorkerMessage,
   WorkerReply,
   WorkerRequest,
   WorkerResponse,
@@ -61,6 +63,15 @@ interface LinedRequest {
   reject: (error: Error) => void;
 }
 
+/** A request from the line that a worker holds; `claim` if it was sent ahead (see WorkerMessage). */
+interface TakenRequest {
+  requestId: number;
+  kind: WorkerRequest['kind'];
+  request: LinedRequest;
+  /** Until the pool has tried to withdraw it: it is not tried twice. */
+  claim?: Int32Array;
+}
+
 interface WorkerSlot {
   id: number;
   worker: Worker;
@@ -68,7 +79,9 @@ interface WorkerSlot {
   /** Requests sent to this worker and not yet answered, by requestId. */
   awaiting: Map<number, { resolve: (answer: Answer) => void; reject: (error: Error) => void }>;
   /** The requests from the line that this worker holds, in the order it runs them: the first is running. */
-  taken: Array<{ requestId: number; request: LinedRequest }>;
+  taken: TakenRequest[];
+  /** When the first of `taken` started, as near as this thread knows: when it was sent, or the one before answered. */
+  runningSince: number;
   /** Settles the start-up: 'ready', 'init-failed', or an exit before either. */
   started: { resolve: (backend: BackendInfo) => void; reject: (error: Error) => void };
   /** The worker's uncaught error, reported with its exit. */
@@ -81,7 +94,9 @@ interface WorkerSlot {
  * Runs models in worker_threads, each worker with its own backend and loaded models, so inference never blocks
  * the event loop. Requests wait in one line (background work in a second one behind it) and go to a free worker;
  * a worker busy with a live request also gets the next one ahead of time, so that it starts it the moment it
- * finishes rather than when this thread gets round to its answer. A worker that dies is replaced.
+ * finishes rather than when this thread gets round to its answer. A worker that becomes free while another still
+ * holds a request sent ahead takes it over, unless that one has started it, so no worker idles while a request
+ * waits behind a long one elsewhere (a burst's second half behind a Grad-CAM, say). A worker that dies is replaced.
  */
 export class InferencePool {
   readonly #preference: BackendPreference;
@@ -214,13 +229,14 @@ export class InferencePool {
     );
   }
 
-  /** Each running worker's busy time since it started. */
+  /** Each running worker's busy time since it started, the request it runs now included so far. */
   busyTime(now = performance.now()): WorkerBusyTime[] {
-    return this.#slots.map((slot) => ({
-      worker: slot.id,
-      upMs: now - slot.startedAt,
-      busyMs: { ...slot.busyMs },
-    }));
+    return this.#slots.map((slot) => {
+      const busyMs = { ...slot.busyMs };
+      const running = slot.taken[0];
+      if (running) busyMs[running.kind] = (busyMs[running.kind] ?? 0) + (now - slot.runningSince);
+      return { worker: slot.id, upMs: now - slot.startedAt, busyMs };
+    });
   }
 
   /** Busy workers are those with a request; queued requests wait in a line or, sent ahead, behind a running one. */
@@ -251,6 +267,7 @@ export class InferencePool {
         state: 'starting',
         awaiting: new Map(),
         taken: [],
+        runningSince: 0,
         started: { resolve, reject },
         startedAt: performance.now(),
         busyMs: {},
@@ -264,7 +281,10 @@ export class InferencePool {
         slot.crash = error;
       });
       worker.on('exit', (code) => this.#onExit(slot, code));
-      worker.postMessage({ kind: 'init', backend: this.#preference } satisfies WorkerRequest);
+      worker.postMessage({
+        kind: 'init',
+        backend: this.#preference,
+      } satisfies WorkerRequest);
     });
   }
 
@@ -286,6 +306,8 @@ export class InferencePool {
         slot.awaiting.delete(response.requestId);
         const taken = slot.taken.findIndex((entry) => entry.requestId === response.requestId);
         if (taken >= 0) slot.taken.splice(taken, 1);
+        // The worker starts the request it was sent ahead as it answers this one.
+        slot.runningSince = performance.now();
         if (response.kind === 'failed') awaiting?.reject(new Error(response.error));
         else awaiting?.resolve(response);
         // Free now, or about to be: the next request in line is sent ahead.
@@ -352,7 +374,8 @@ export class InferencePool {
 
   /**
    * Hands requests to workers: live ones to a free worker, or ahead of time to one that runs a live request (the
-   * one that has run longest); background ones only to a free worker, and only once no live request waits.
+   * one that has run longest); then a free worker takes over a request sent ahead to another that has not started
+   * it; background ones go only to a free worker, and only once no live request waits.
    */
   #dispatch(): void {
     if (this.#closed) return;
@@ -369,6 +392,13 @@ export class InferencePool {
     ) {
       this.#take(slot, this.#line.shift()!);
     }
+    const sentAhead = () =>
+      running.flatMap((slot) =>
+        slot.taken.filter((entry) => entry.claim).map((entry) => ({ slot, entry })),
+      )[0];
+    for (let slot = free(), held = sentAhead(); slot && held; slot = free(), held = sentAhead()) {
+      if (this.#withdraw(held.slot, held.entry)) this.#take(slot, held.entry.request);
+    }
     for (
       let slot = free();
       slot && this.#line.length === 0 && this.#backgroundLine.length > 0;
@@ -378,23 +408,45 @@ export class InferencePool {
     }
   }
 
+  /** Sends a request from the line to `slot`: to run now if it is free, otherwise ahead of time. */
   #take(slot: WorkerSlot, request: LinedRequest): void {
-    const requestId = this.#send(slot, request.build, request);
-    slot.taken.push({ requestId, request });
+    const requestId = this.#nextRequestId++;
+    const message = request.build(requestId);
+    if (slot.taken.length === 0) {
+      slot.runningSince = performance.now();
+      slot.taken.push({ requestId, kind: message.kind, request });
+      this.#send(slot, requestId, message, request);
+    } else {
+      const claim = aheadClaim();
+      slot.taken.push({ requestId, kind: message.kind, request, claim });
+      this.#send(slot, requestId, { ...message, claim }, request);
+    }
+  }
+
+  /** Takes back a request sent ahead to `slot`; false (and it stays there) if its worker has already started it. */
+  #withdraw(slot: WorkerSlot, entry: TakenRequest): boolean {
+    const { claim } = entry;
+    delete entry.claim;
+    if (!claim || !takeClaim(claim, 'withdrawn')) return false;
+    slot.awaiting.delete(entry.requestId);
+    slot.taken.splice(slot.taken.indexOf(entry), 1);
+    return true;
   }
 
   #ask(slot: WorkerSlot, build: (requestId: number) => WorkerRequest): Promise<Answer> {
-    return new Promise((resolve, reject) => this.#send(slot, build, { resolve, reject }));
+    const requestId = this.#nextRequestId++;
+    return new Promise((resolve, reject) =>
+      this.#send(slot, requestId, build(requestId), { resolve, reject }),
+    );
   }
 
   #send(
     slot: WorkerSlot,
-    build: (requestId: number) => WorkerRequest,
+    requestId: number,
+    message: WorkerMessage,
     settle: { resolve: (answer: Answer) => void; reject: (error: Error) => void },
-  ): number {
-    const requestId = this.#nextRequestId++;
+  ): void {
     slot.awaiting.set(requestId, { resolve: settle.resolve, reject: settle.reject });
-    slot.worker.postMessage(build(requestId));
-    return requestId;
+    slot.worker.postMessage(message);
   }
 }

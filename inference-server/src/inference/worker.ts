@@ -11,6 +11,7 @@ import { modelShape } from '../ml/model-shape.ts';
 import { preprocessImage } from '../ml/preprocess.ts';
 import { embeddingDistance, pixelEmbedding } from '../ml/reference/embedding.ts';
 import { misfitOf, score } from '../ml/score.ts';
+import { takeClaim } from './messages.ts';
 import type {
   AnomalyMapResult,
   GradCamResult,
@@ -20,6 +21,7 @@ import type {
   PredictOutcome,
   ReferenceRequest,
   WorkerReply,
+  WorkerMessage,
   WorkerRequest,
   WorkerResponse,
 } from './messages.ts';
@@ -243,8 +245,10 @@ function failureOf(request: WorkerRequest, error: unknown): WorkerResponse | und
 
 // One request at a time, in arrival order: an 'unload' never disposes a model that a 'predict' is still using.
 let previous: Promise<void> = Promise.resolve();
-port.on('message', (request: WorkerRequest) => {
+port.on('message', (request: WorkerMessage) => {
   previous = previous.then(async () => {
+    // A request sent ahead that the pool withdrew, for a worker that became free, before this one got to it.
+    if (request.claim && !takeClaim(request.claim, 'started')) return;
     const started = performance.now();
     let response: WorkerResponse | undefined;
     try {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -23,6 +23,7 @@ import { preprocessImage } from '../../src/ml/preprocess.ts';
 import { skipWhereNativeBackendInstalled } from '../ml/native-backends.ts';
 import { writeGradientPngs } from '../ml/synthetic-images.ts';
 import { CRASH_SUFFIX } from './fixtures/crash-trigger.ts';
+import { STALL_MS, STALL_SUFFIX } from './fixtures/stall-trigger.ts';
 
 const inputShape: [number, number, number] = [64, 64, 1];
 let workDir: string;
@@ -90,6 +91,13 @@ describe('a pool of two wasm workers', { timeout: 60_000 }, () => {
       imagePaths.map((_, index) => index + 1),
     );
     outcomes.forEach((outcome, index) => assertPredicted(outcome, expected[index]));
+    assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+  });
+
+  test('forty one-image batches at once all come back, each sent ahead behind a running one', async () => {
+    const batches = Array.from({ length: 40 }, (_, index) => imagesOf([imagePaths[index % 16]!], index + 1));
+    const outcomes = (await Promise.all(batches.map((batch) => pool.predict(model, batch)))).flat();
+    outcomes.forEach((outcome, index) => assertPredicted(outcome, expected[index % 16]));
     assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
   });
 
@@ -220,6 +228,47 @@ test('a worker that dies rejects its request, and is replaced', { timeout: 30_00
     await pool.close();
   }
 });
+
+test(
+  'a burst sent ahead to a worker stuck on a long request runs on the worker that frees up first',
+  { timeout: 60_000 },
+  async () => {
+    const pool = await InferencePool.start({
+      size: 2,
+      backend: 'wasm',
+      workerScript: new URL('./fixtures/stalling-worker.ts', import.meta.url),
+    });
+    try {
+      const stalling = path.join(workDir, `image${STALL_SUFFIX}`);
+      await copyFile(imagePaths[0]!, stalling);
+      const finished: string[] = [];
+      const track = (name: string, pending: Promise<PredictOutcome[]>) =>
+        pending.then((outcomes) => {
+          finished.push(name);
+          return outcomes;
+        });
+      // Worker 1 is stuck for STALL_MS on the long request; a burst of 16 comes as two batches of 8: the first
+      // goes to worker 2, the second ahead of time to worker 1 (both run a live request).
+      const started = performance.now();
+      const long = track('long', pool.predict(model, imagesOf([stalling], 100)));
+      const burst = [imagePaths.slice(0, 8), imagePaths.slice(8)].map((paths, index) =>
+        track(`burst ${index + 1}`, pool.predict(model, imagesOf(paths, index * 8 + 1))),
+      );
+      assert.deepEqual(pool.stats(), { size: 2, busy: 2, queued: 1, backend: 'wasm' });
+      const outcomes = (await Promise.all(burst)).flat();
+      const burstMs = performance.now() - started;
+      outcomes.forEach((outcome, index) => assertPredicted(outcome, expected[index]));
+      await long;
+      // Worker 2 took the second batch back from worker 1 as soon as it was free: the burst did not wait for it.
+      assert.deepEqual(finished, ['burst 1', 'burst 2', 'long'], `burst took ${burstMs.toFixed(0)} ms`);
+      assert.ok(burstMs < STALL_MS, `burst took ${burstMs.toFixed(0)} ms`);
+      assert.ok((pool.busyTime()[1]?.busyMs.predict ?? 0) > 0, JSON.stringify(pool.busyTime()));
+      assert.deepEqual(pool.stats(), { size: 2, busy: 0, queued: 0, backend: 'wasm' });
+    } finally {
+      await pool.close();
+    }
+  },
+);
 
 test(
   'close() terminates the workers and rejects unanswered and later requests',
