@@ -11,7 +11,8 @@ import { ClustersView } from './ClustersView';
 
 // A deployment of its own: L1 trigger rate plots, four good and four with no data beside the seeded one, in two
 // clusters no embedding can mix up (the server's bench measures the embedding; this is about the view).
-const DEPLOYMENT = 'clusters-view';
+// Named to sort after the shared deployment: the pages other test files render open the first one.
+const DEPLOYMENT = 'labeler-clusters';
 const KIND = 'L1_trigger_rate';
 const CLASSES = [
   { name: 'Good', colour: '#56a64b', severity: 'ok' as const },
