@@ -12,7 +12,6 @@ import type { AnomalyMapResult, BackendPreference, ModelSpec } from '../inferenc
 import type { InferencePool } from '../inference/pool.ts';
 import { renderGradCamOverlay } from '../ml/gradcam.ts';
 import { EncoderTrainings, type EncoderJob } from './encoder-trainings.ts';
-import { checkInputShape } from './version-checks.ts';
 
 export interface AnomalyServiceOptions {
   catalog: Catalog;
@@ -88,10 +87,7 @@ export class AnomalyService extends EncoderTrainings<AutoencoderJob> {
     const { catalog, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
     this.checkIdle(plotTypeId, plotType.name);
-    checkInputShape('autoencoder', options.inputShape);
-    if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
-      throw new InvalidInputError('the autoencoder takes images whose height and width are multiples of 8');
-    }
+    this.checkEncoderInput(options.inputShape);
     const recent = await catalog.anomaly.recentImages(plotTypeId, options.images);
     if (recent.length < MIN_RECENT_IMAGES) {
       throw new InvalidInputError(

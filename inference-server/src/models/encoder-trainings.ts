@@ -7,6 +7,7 @@ import { ConflictError, InvalidInputError } from '../errors.ts';
 import type { EncoderKind, EncoderThread } from '../inference/encoder-thread.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import type { Calibration } from '../ml/anomaly/calibration.ts';
+import { checkInputShape } from './version-checks.ts';
 
 /** An encoder's training for one plot type, as the API reports it (kept while the server runs). */
 export interface EncoderJob {
@@ -70,6 +71,15 @@ export class EncoderTrainings<Job extends EncoderJob> {
       throw new ConflictError(
         `plot type ${plotTypeName} is training ${this.encoder.title} already: wait for it to end`,
       );
+    }
+  }
+
+  /** 400 unless the encoder can take images of this shape: the model checks, and sides that are multiples of 8. */
+  protected checkEncoderInput(inputShape: InputShape): void {
+    checkInputShape(this.encoder.kind, inputShape);
+    if (inputShape[0] % 8 !== 0 || inputShape[1] % 8 !== 0) {
+      const encoder = this.encoder.title.replace(/^an? /, 'the ');
+      throw new InvalidInputError(`${encoder} takes images whose height and width are multiples of 8`);
     }
   }
 

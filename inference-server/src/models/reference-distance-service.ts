@@ -9,7 +9,6 @@ import { startEncoderTraining } from '../inference/encoder-thread.ts';
 import type { BackendPreference, ReferenceRequest } from '../inference/messages.ts';
 import type { InferencePool } from '../inference/pool.ts';
 import { EncoderTrainings, type EncoderJob } from './encoder-trainings.ts';
-import { checkInputShape } from './version-checks.ts';
 
 export interface ReferenceDistanceServiceOptions {
   catalog: Catalog;
@@ -106,12 +105,7 @@ export class ReferenceDistanceService extends EncoderTrainings<SiameseJob> {
     const { catalog, store, modelsDir, backend } = this.options;
     const plotType = await catalog.plotTypes.get(plotTypeId);
     this.checkIdle(plotTypeId, plotType.name);
-    checkInputShape('siamese', options.inputShape);
-    if (options.inputShape[0] % 8 !== 0 || options.inputShape[1] % 8 !== 0) {
-      throw new InvalidInputError(
-        'the Siamese encoder takes images whose height and width are multiples of 8',
-      );
-    }
+    this.checkEncoderInput(options.inputShape);
     const labeled = await catalog.labels.currentLabels(plotTypeId);
     const classes = [...new Set(labeled.map((label) => label.class_name))].sort();
     const counts = classes.map((name) => labeled.filter((label) => label.class_name === name).length);
